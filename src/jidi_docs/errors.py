@@ -1,0 +1,142 @@
+"""Exceptions raised by jidi_docs.
+
+Our exception hierarchy::
+
+    JidiDocsError                 root of everything we raise on purpose
+    ├── UserError (ValueError)    the user can fix it: the message is Chinese and is printed as is
+    │   ├── InputError            a file cannot be read: missing, not UTF-8, YAML syntax, empty …
+    │   ├── ValidationFailed      the YAML was read but its content is wrong; carries every Issue
+    │   ├── ProfileError          a 认定批次 profile is unknown or invalid
+    │   ├── TemplateError         a .docx template is missing or its template tags are broken
+    │   ├── ConversionError       LibreOffice is missing, failed, or wrote no PDF
+    │   ├── EvidenceError         a 佐证材料 file is missing, unreadable or not allowed
+    │   └── BundleError           the submission bundle cannot be assembled
+    └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
+
+Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
+is a bug and must stay loud. Inheriting from ValueError / RuntimeError lets callers that only know
+the built-ins still catch what they expect.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BundleError",
+    "ConversionError",
+    "EvidenceError",
+    "InputError",
+    "InternalError",
+    "Issue",
+    "JidiDocsError",
+    "ProfileError",
+    "TemplateError",
+    "UserError",
+    "ValidationFailed",
+]
+
+
+class JidiDocsError(Exception):
+    """Base class for every error jidi_docs raises on purpose."""
+
+
+class UserError(JidiDocsError, ValueError):
+    """A problem the user can fix; `str(error)` is a complete Chinese message."""
+
+
+class InternalError(JidiDocsError, RuntimeError):
+    """A broken invariant inside jidi_docs: please report it with the traceback."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an input file, located as precisely as we can.
+
+    Attributes:
+        file: the file the problem is in (None for text that came from no file).
+        line: 1-based line, or None when the problem concerns the whole file.
+        column: 1-based column, or None.
+        field: the field path in the user's own Chinese labels, e.g. ``讲师 → 第 2 项 → 学历``.
+        message: what is wrong and what is allowed, in Chinese.
+    """
+
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file or "<文本>"
+        if self.line is not None:
+            where += f" 第 {self.line} 行"
+            if self.column is not None:
+                where += f"第 {self.column} 列"
+        field = f"「{self.field}」" if self.field else ""
+        return f"{where}：{field}{self.message}"
+
+
+class InputError(UserError):
+    """A file cannot be read as input at all (missing, wrong encoding, YAML syntax, empty …)."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.issue = issue
+        super().__init__(str(issue))
+
+
+class ValidationFailed(UserError):
+    """The input was read but its content breaks the rules; `issues` lists every problem at once."""
+
+    def __init__(self, issues: Sequence[Issue], *, source: str | None = None) -> None:
+        self.issues = list(issues)
+        self.source = source
+        head = f"{source or '输入'} 有 {len(self.issues)} 处错误："
+        super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
+
+
+class ProfileError(UserError):
+    """A 认定批次 profile is unknown or invalid."""
+
+
+class TemplateError(UserError):
+    """A .docx template is missing, unreadable, or has broken template tags."""
+
+
+class ConversionError(UserError):
+    """LibreOffice is missing, failed, timed out, or produced no usable PDF."""
+
+    def __init__(self, message: str, *, stderr: str = "", returncode: int | None = None) -> None:
+        self.stderr = stderr
+        self.returncode = returncode
+        super().__init__(message)
+
+    @classmethod
+    def from_process(
+        cls, proc: subprocess.CompletedProcess[str], *, what: str = "LibreOffice 转换"
+    ) -> ConversionError:
+        """Build the error from a finished soffice process, keeping its stderr."""
+        tail = (proc.stderr or proc.stdout or "").strip()[-2000:]
+        msg = f"{what}失败（退出码 {proc.returncode}）"
+        if tail:
+            msg += f"：{tail}"
+        return cls(msg, stderr=proc.stderr or "", returncode=proc.returncode)
+
+
+class EvidenceError(UserError):
+    """A 佐证材料 file is missing, unreadable, of a wrong kind, or outside the allowed folder."""
+
+    def __init__(self, message: str, *, entry: str | None = None, path: Path | None = None) -> None:
+        self.entry = entry
+        self.path = path
+        prefix = f"佐证材料「{entry}」" if entry else "佐证材料"
+        if path is not None:
+            prefix += f"的文件 {path}"
+        super().__init__(f"{prefix}：{message}")
+
+
+class BundleError(UserError):
+    """The submission bundle cannot be assembled."""
