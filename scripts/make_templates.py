@@ -1,0 +1,500 @@
+"""Generate templates/附件1.docx and templates/附件2.docx: the official forms with template tags.
+
+Run from the repository root::
+
+    python scripts/make_templates.py            # writes templates/附件1.docx, templates/附件2.docx
+    python scripts/make_templates.py OUT_DIR    # writes the two files into OUT_DIR instead
+
+Why a script: the forms are rebuilt from code so that every label, note and merge is reviewable in
+a diff, and the output is byte-for-byte deterministic (fixed core properties and zip timestamps).
+Labels and template tags always sit in separate table cells, so a user may reword a label in Word
+or LibreOffice without breaking a tag. Table bodies are single looped rows
+(``{%tr for x in list %}`` … ``{%tr endfor %}``), filled by ``jidi_docs.render``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell, _Row
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Latin text font; Chinese fonts are set through w:eastAsia.
+LATIN = "Times New Roman"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "宋体"
+
+#: Font-table entries: name → (altName, charset, family). Why: Word and LibreOffice fall back to
+#: altName when the official 方正 font is not installed, instead of a random Latin face.
+FONT_TABLE = {
+    TITLE_FONT: ("黑体", "86", "script"),
+    HEADING_FONT: ("SimHei", "86", "modern"),
+    BODY_FONT: ("SimSun", "86", "auto"),
+}
+
+#: Fixed timestamp for core properties and zip entries, so that output never depends on "now".
+FIXED_TIME = dt.datetime(2021, 7, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+Align = WD_ALIGN_PARAGRAPH
+
+
+# ---------------------------------------------------------------------------------------------
+# low-level helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _rfonts(rpr: object, east_asia: str) -> None:
+    """Set explicit Latin and East-Asian fonts on an rPr element (theme fonts would override)."""
+    rfonts = rpr.find(qn("w:rFonts"))  # type: ignore[attr-defined]
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)  # type: ignore[attr-defined]
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), LATIN)
+    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), LATIN)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _setup_styles(doc: Document) -> None:
+    """Rewrite docDefaults (fonts, zh-CN language) and add the styles the forms use."""
+    styles_el = doc.styles.element
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _rfonts(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), "21")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    _rfonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    def add(name: str, font: str, size: float, *, bold: bool = False) -> None:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        _rfonts(style.element.get_or_add_rPr(), font)
+
+    add("Form Tag", HEADING_FONT, 16)
+    add("Form Title", TITLE_FONT, 22)
+    doc.styles["Form Title"].paragraph_format.alignment = Align.CENTER
+    doc.styles["Form Title"].paragraph_format.space_before = Pt(6)
+    doc.styles["Form Title"].paragraph_format.space_after = Pt(12)
+    add("Section Heading", HEADING_FONT, 14)
+    doc.styles["Section Heading"].paragraph_format.space_before = Pt(12)
+    doc.styles["Section Heading"].paragraph_format.space_after = Pt(6)
+    doc.styles["Section Heading"].paragraph_format.keep_with_next = True
+    add("Table Text", BODY_FONT, 10.5)
+    add("Table Header", HEADING_FONT, 10.5)
+    doc.styles["Table Header"].paragraph_format.alignment = Align.CENTER
+    add("Form Note", BODY_FONT, 10.5)
+    doc.styles["Form Note"].paragraph_format.space_before = Pt(3)
+
+
+def _add_fonts_to_font_table(doc: Document) -> None:
+    """Declare the Chinese fonts (with fallbacks) in word/fontTable.xml."""
+    part = next(p for p in doc.part.package.parts if p.partname == "/word/fontTable.xml")
+    from lxml import etree
+
+    root = etree.fromstring(part.blob)
+    for name, (alt, charset, family) in FONT_TABLE.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, val in (
+            ("w:altName", alt),
+            ("w:charset", charset),
+            ("w:family", family),
+            ("w:pitch", "variable"),
+        ):
+            child = etree.SubElement(font, qn(tag))
+            child.set(qn("w:val"), val)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _para(doc_or_cell: object, text: str, style: str, *, font: str = BODY_FONT,
+          align: WD_ALIGN_PARAGRAPH | None = None, first: bool = False) -> object:
+    """Add (or reuse the first empty) paragraph with one run whose fonts are explicit."""
+    if first:
+        p = doc_or_cell.paragraphs[0]  # type: ignore[attr-defined]
+        p.style = style
+    else:
+        p = doc_or_cell.add_paragraph(style=style)  # type: ignore[attr-defined]
+    if align is not None:
+        p.alignment = align
+    if text:
+        run = p.add_run(text)
+        _rfonts(run._r.get_or_add_rPr(), font)
+    return p
+
+
+def _cell(cell: _Cell, text: str, *, header: bool = False, align: WD_ALIGN_PARAGRAPH = Align.CENTER,
+          ) -> None:
+    """Put `text` in a table cell (first paragraph), centred vertically."""
+    style = "Table Header" if header else "Table Text"
+    font = HEADING_FONT if header else BODY_FONT
+    lines = text.split("\n")
+    _para(cell, lines[0], style, font=font, align=align, first=True)
+    for line in lines[1:]:
+        _para(cell, line, style, font=font, align=align)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _borders(table: Table, val: str) -> None:
+    """Give a table all six borders (`val` = "single") or none (`val` = "nil")."""
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), val)
+        if val != "nil":
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _cell_border(cell: _Cell, edge: str, val: str) -> None:
+    """Override one border of one cell (used to join the two rows of the 审核意见 boxes)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tcpr.append(borders)
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), val)
+    borders.append(el)
+
+
+def _table(doc: Document, widths_cm: Sequence[float], rows: int = 0, *, borders: bool = True,
+           ) -> Table:
+    """Add a fixed-layout, centred table with the given column widths."""
+    table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table, "single" if borders else "nil")
+    for col, width in zip(table.columns, widths_cm):
+        col.width = Cm(width)
+    return table
+
+
+def _row(table: Table, *, header: bool = False, cant_split: bool = True,
+         min_height_cm: float | None = None) -> _Row:
+    """Append a row; widths are set on each cell because Word reads tcW, LibreOffice gridCol."""
+    row = table.add_row()
+    trpr = row._tr.get_or_add_trPr()
+    if cant_split:
+        trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+    if min_height_cm is not None:
+        row.height = Cm(min_height_cm)
+    for cell, col in zip(row.cells, table.columns):
+        cell.width = col.width
+    return row
+
+
+def _merge(row: _Row, start: int, end: int) -> _Cell:
+    """Merge cells start..end (inclusive) of a row horizontally and return the merged cell."""
+    merged = row.cells[start].merge(row.cells[end])
+    return merged
+
+
+def _list_table(doc: Document, var: str, item: str, columns: Sequence[tuple[str, str, float]],
+                ) -> Table:
+    """Add a header row plus one looped body row: columns are (label, field, width_cm)."""
+    table = _table(doc, [w for _, _, w in columns])
+    head = _row(table, header=True)
+    for cell, (label, _, _) in zip(head.cells, columns):
+        _cell(cell, label, header=True)
+    _loop_rows(table, var, item, [field for _, field, _ in columns])
+    return table
+
+
+def _loop_rows(table: Table, var: str, item: str, fields: Sequence[str | None],
+               aligns: Sequence[WD_ALIGN_PARAGRAPH] | None = None) -> None:
+    """Append the three rows `{%tr for %}` / body / `{%tr endfor %}`; None fields stay blank."""
+    start = _row(table)
+    _cell(start.cells[0], f"{{%tr for {item} in {var} %}}", align=Align.LEFT)
+    body = _row(table)
+    for i, (cell, field) in enumerate(zip(body.cells, fields)):
+        align = aligns[i] if aligns else Align.CENTER
+        _cell(cell, f"{{{{ {item}.{field} }}}}" if field else "", align=align)
+    end = _row(table)
+    _cell(end.cells[0], "{%tr endfor %}", align=Align.LEFT)
+
+
+def _section(doc: Document, *, landscape: bool) -> None:
+    """Set A4 paper, orientation and margins on the document's only section."""
+    sec = doc.sections[0]
+    if landscape:
+        sec.orientation = WD_ORIENT.LANDSCAPE
+        sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
+        sec.left_margin = sec.right_margin = Cm(2.0)
+        sec.top_margin = sec.bottom_margin = Cm(2.0)
+    else:
+        sec.orientation = WD_ORIENT.PORTRAIT
+        sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+        sec.left_margin = sec.right_margin = Cm(2.6)
+        sec.top_margin = Cm(2.5)
+        sec.bottom_margin = Cm(2.3)
+
+
+def _new_document(title: str) -> Document:
+    """Return an empty document with our styles, fonts and fixed core properties."""
+    doc = Document()
+    # python-docx's default body holds one empty paragraph before sectPr; drop it.
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    _setup_styles(doc)
+    _add_fonts_to_font_table(doc)
+    props = doc.core_properties
+    props.title = title
+    props.author = "jidi_docs"
+    props.comments = ""
+    props.last_modified_by = "jidi_docs"
+    props.revision = 1
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    return doc
+
+
+def _deterministic_bytes(doc: Document) -> bytes:
+    """Save `doc` and rewrite the zip with fixed entry timestamps."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# 附件1 《跨境电商人才社会培训基地认定评价表》
+# ---------------------------------------------------------------------------------------------
+
+#: 序号, 内容, 评价指标, 评分标准, 佐证材料, 自评分, 专家评分 (cm; landscape A4 minus 2 cm margins)
+FORM1_COLUMNS = [
+    ("序号", "no", 1.3, Align.CENTER),
+    ("内容", "category", 2.4, Align.CENTER),
+    ("评价指标", "indicator", 3.0, Align.CENTER),
+    ("评分标准", "standard", 8.2, Align.JUSTIFY),
+    ("佐证材料", "evidence", 7.2, Align.JUSTIFY),
+    ("自评分", "score", 1.8, Align.CENTER),
+    ("专家评分", None, 1.8, Align.CENTER),
+]
+
+
+def build_form1() -> Document:
+    """Return 附件1 (评价表): title, header line, 7-column table with one looped row, 总分 row."""
+    doc = _new_document("跨境电商人才社会培训基地认定评价表")
+    _section(doc, landscape=True)
+    _para(doc, "附件1：", "Form Tag", font=HEADING_FONT)
+    _para(doc, "跨境电商人才社会培训基地认定评价表", "Form Title", font=TITLE_FONT)
+
+    head = _table(doc, [3.2, 12.6, 4.0, 5.9], rows=0, borders=False)
+    row = _row(head)
+    _cell(row.cells[0], "申报单位名称：", align=Align.LEFT)
+    _cell(row.cells[1], "{{ unit_name }}", align=Align.LEFT)
+    _cell(row.cells[2], "所属区、县（市）：", align=Align.RIGHT)
+    _cell(row.cells[3], "{{ district }}", align=Align.LEFT)
+    _para(doc, "", "Table Text")
+
+    table = _table(doc, [w for _, _, w, _ in FORM1_COLUMNS])
+    header = _row(table, header=True)
+    for cell, (label, _, _, _) in zip(header.cells, FORM1_COLUMNS):
+        _cell(cell, label, header=True)
+    _loop_rows(
+        table,
+        "rows",
+        "r",
+        [field for _, field, _, _ in FORM1_COLUMNS],
+        aligns=[a for _, _, _, a in FORM1_COLUMNS],
+    )
+    total = _row(table)
+    merged = _merge(total, 0, 4)
+    _cell(merged, "总分", header=True)
+    _cell(total.cells[5], "{{ total }}")
+    _cell(total.cells[6], "")
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# 附件2 《跨境电商人才社会培训基地认定申报表》
+# ---------------------------------------------------------------------------------------------
+
+#: 基本情况 grid: 6 columns, label / value pairs (cm; portrait A4 minus 2.6 cm margins = 15.8)
+BASIC_WIDTHS = [2.8, 2.5, 3.1, 2.2, 2.4, 2.8]
+
+
+def _basic_info(doc: Document) -> None:
+    """Add 一、基本情况: a label/value grid whose labels and tags sit in separate cells."""
+    _para(doc, "一、基本情况", "Section Heading", font=HEADING_FONT)
+    t = _table(doc, BASIC_WIDTHS)
+
+    def full(label: str, tag: str, *, align: WD_ALIGN_PARAGRAPH = Align.LEFT,
+             height: float | None = None, cant_split: bool = True) -> None:
+        row = _row(t, min_height_cm=height, cant_split=cant_split)
+        _cell(row.cells[0], label)
+        _cell(_merge(row, 1, 5), tag, align=align)
+
+    def pair(label1: str, tag1: str, label2: str, tag2: str) -> None:
+        row = _row(t)
+        _cell(row.cells[0], label1)
+        _cell(_merge(row, 1, 2), tag1)
+        _cell(row.cells[3], label2)
+        _cell(_merge(row, 4, 5), tag2)
+
+    full("单位名称", "{{ b.name }}", align=Align.CENTER, height=1.0)
+    pair("注册地", "{{ b.reg_address }}", "所属区县", "{{ b.district }}")
+    pair("法定代表人", "{{ b.legal_rep }}", "注册时间", "{{ b.reg_date }}")
+    pair("联系人", "{{ b.contact }}", "电话", "{{ b.phone }}")
+    pair("办公地址", "{{ b.office_address }}", "总面积\n（平方米）", "{{ b.total_area }}")
+    full("培训场地及可容纳人数", "{{ b.venues }}", height=1.6)
+    row = _row(t)
+    for i, text in enumerate(
+        ["讲师数量", "{{ b.lecturer_count }}", "具有大学本科及以上学历讲师数量",
+         "{{ b.bachelor_count }}", "占比（%）", "{{ b.ratio }}"]
+    ):
+        _cell(row.cells[i], text)
+    pair("管理人员\n数量", "{{ b.manager_count }}", "涉及平台数量", "{{ b.platform_count }}")
+    full("单位简介", "{{ b.intro }}", align=Align.JUSTIFY, height=5.0, cant_split=False)
+    _para(doc, "（请附营业执照原件扫描件、房产证或租房合同（盖红章）扫描件）", "Form Note")
+
+
+def _opinion_box(doc: Document, tag: str, sign_lines: Sequence[str]) -> None:
+    """Add a big one-column box: a tall row for the opinion, a row for the signature lines."""
+    t = _table(doc, [15.8])
+    top = _row(t, min_height_cm=4.5, cant_split=False)
+    _cell(top.cells[0], tag, align=Align.LEFT)
+    top.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    bottom = _row(t, min_height_cm=3.0)
+    cell = bottom.cells[0]
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    for i, line in enumerate(sign_lines):
+        p = _para(cell, line, "Table Text", align=Align.LEFT, first=(i == 0))
+        p.paragraph_format.left_indent = Cm(7.5)  # type: ignore[attr-defined]
+        p.paragraph_format.space_after = Pt(12)  # type: ignore[attr-defined]
+    # One visual box: hide the line between the two rows.
+    _cell_border(top.cells[0], "bottom", "nil")
+    _cell_border(cell, "top", "nil")
+
+
+def build_form2() -> Document:
+    """Return 附件2 (申报表): sections 一 to 十 with their tables, notes and signature boxes."""
+    doc = _new_document("跨境电商人才社会培训基地认定申报表")
+    _section(doc, landscape=False)
+    _para(doc, "附件2：", "Form Tag", font=HEADING_FONT)
+    _para(doc, "跨境电商人才社会培训基地认定申报表", "Form Title", font=TITLE_FONT)
+    _basic_info(doc)
+
+    sections: list[tuple[str, str, str, list[tuple[str, str, float]], str]] = [
+        ("二、管理运营团队", "managers", "m",
+         [("序号", "no", 1.2), ("姓名", "name", 2.4), ("职务", "title", 2.8),
+          ("学历", "education", 2.2), ("部门", "dept", 3.4), ("岗位", "post", 3.8)],
+         "（此栏请自行增添）"),
+        ("三、专兼职讲师", "lecturers", "t",
+         [("序号", "no", 1.2), ("讲师姓名", "name", 2.0), ("专职/兼职", "kind", 1.8),
+          ("职称学历", "title_edu", 3.0), ("研发平台", "platform", 2.4),
+          ("联系电话", "phone", 2.8), ("备注", "note", 2.6)],
+         "（请附讲师学历证书复印件、教师管理体系、兼职讲师合作协议等文件）"),
+        ("四、已开展的跨境电商培训活动", "trainings", "a",
+         [("序号", "no", 1.2), ("时间", "time", 3.0), ("地点", "place", 2.6),
+          ("授课主题", "topic", 3.6), ("讲师", "lecturer", 1.8), ("培训人次", "count", 1.8),
+          ("学时数", "hours", 1.8)],
+         "（请附活动报名表、签到表及其他作证材料）"),
+        ("五、已开展的企业人才对接和考察调研活动", "matchings", "a",
+         [("序号", "no", 1.2), ("时间", "time", 3.0), ("地点", "place", 2.8),
+          ("活动主题", "topic", 4.2), ("参与人次", "count", 1.8), ("备注", "note", 2.8)],
+         "（请附组织证明材料，包含但不限于参会企业名单、输送人员名单）"),
+        ("六、已开展的品牌建设和创新活动", "brands", "a",
+         [("序号", "no", 1.2), ("时间", "time", 2.6), ("特色创新活动内容", "content", 5.0),
+          ("社会影响力情况", "impact", 4.4), ("备注", "note", 2.6)],
+         "（请附相关活动证明材料）"),
+        ("七、企业荣誉", "honours", "h",
+         [("序号", "no", 1.2), ("荣誉名称", "name", 5.0), ("签发单位", "issuer", 4.2),
+          ("时间", "time", 2.6), ("备注", "note", 2.8)],
+         "（请附企业荣誉证明材料）"),
+        ("八、企业资质", "qualifications", "q",
+         [("序号", "no", 1.2), ("资质名称", "name", 4.4), ("资质登记", "reg", 4.0),
+          ("发证单位", "issuer", 3.6), ("有效期", "valid", 2.6)],
+         "（请附企业资质证明材料）"),
+    ]
+    for heading, var, item, columns, note in sections:
+        _para(doc, heading, "Section Heading", font=HEADING_FONT)
+        _list_table(doc, var, item, columns)
+        _para(doc, note, "Form Note")
+
+    _para(doc, "九、申报单位审核意见", "Section Heading", font=HEADING_FONT)
+    _opinion_box(
+        doc,
+        "{{ opinion }}",
+        ["法定代表人（签章）：", "申请单位（公章）：", "日期：　　　年　　月　　日"],
+    )
+    _para(doc, "十、综试办审核意见", "Section Heading", font=HEADING_FONT)
+    _opinion_box(doc, "", ["市综试办（公章）：", "日期：　　　　　年　　月　　日"])
+    _para(doc, "", "Form Note")
+    _para(
+        doc,
+        "注：《跨境电商人才社会培训基地认定评价表》中要求提供的佐证材料与此申报表一并提交。",
+        "Form Note",
+    )
+    return doc
+
+
+def build_all() -> dict[str, bytes]:
+    """Return {"附件1.docx": bytes, "附件2.docx": bytes}, deterministic."""
+    return {
+        "附件1.docx": _deterministic_bytes(build_form1()),
+        "附件2.docx": _deterministic_bytes(build_form2()),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write both templates into the directory given on the command line (default templates/)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    out_dir = Path(args[0]) if args else ROOT / "templates"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in build_all().items():
+        (out_dir / name).write_bytes(data)
+        print(f"已生成 {out_dir / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
