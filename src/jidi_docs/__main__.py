@@ -1,0 +1,6 @@
+"""``python -m jidi_docs`` runs the command line."""
+
+from jidi_docs.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Shared pieces of the command line: the Typer app, consoles, and the one error handler."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import UserError, ValidationFailed
+from ..model import Application
+
+__all__ = ["app", "err_console", "handle_errors", "out_console", "print_app_warnings"]
+
+app = typer.Typer(
+    name="jidi-docs",
+    help="杭州跨境电商人才社会培训基地认定：从一个 YAML 文件生成评价表、申报表和整套申报材料。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _ConsoleHandler(logging.Handler):
+    """Print the library's warnings (already Chinese sentences) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"[yellow]提示：[/yellow]{record.getMessage()}", markup=True)
+
+
+def _setup_logging() -> None:
+    logger = logging.getLogger("jidi_docs")
+    if not any(isinstance(h, _ConsoleHandler) for h in logger.handlers):
+        logger.addHandler(_ConsoleHandler())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def print_user_error(error: UserError) -> None:
+    """Print a user error in red, every issue on its own line."""
+    if isinstance(error, ValidationFailed):
+        err_console.print(f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True)
+        for issue in error.issues:
+            err_console.print(f"  • {issue}", markup=False)
+    else:
+        err_console.print("[bold red]错误：[/bold red]", markup=True, end="")
+        err_console.print(str(error), markup=False)
+
+
+def print_app_warnings(application: Application) -> None:
+    """Print what the loader fixed on its own (e.g. removed control characters)."""
+    for issue in application.warnings:
+        err_console.print(f"[yellow]提示：[/yellow]{issue}", markup=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn user errors into a Chinese message and exit 1; let bugs show their traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _setup_logging()
+        try:
+            return func(*args, **kwargs)
+        except UserError as error:
+            print_user_error(error)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err_console.print("已取消。", markup=False)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def exit_with(code: int) -> None:
+    """Leave the command with `code` (Typer's way, so in-process tests see it)."""
+    if code:
+        raise typer.Exit(code)
+
+
+def stdout_is_terminal() -> bool:
+    """True when standard output is a terminal (progress bars), False for pipes and logs."""
+    return sys.stdout.isatty()

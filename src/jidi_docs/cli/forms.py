@@ -1,0 +1,50 @@
+"""``jidi-docs render`` and ``jidi-docs schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..api import json_schema, render
+from ..load import load
+from ._common import app, handle_errors, out_console, print_app_warnings
+
+ProfileOption = Annotated[
+    Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+    typer.Option("--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"),
+]
+
+
+@app.command("render")
+@handle_errors
+def render_cmd(
+    file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    profile: ProfileOption = None,
+) -> None:
+    """填写附件1《评价表》和附件2《申报表》（Word 文档）。"""
+    application = load(file, profile=profile)
+    print_app_warnings(application)
+    for path in render(application, out):
+        out_console.print(f"已生成 {path}", markup=False)
+
+
+@app.command("schema")
+@handle_errors
+def schema_cmd(
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="写入文件；不写则输出到屏幕"),
+    ] = None,
+    profile: ProfileOption = None,
+) -> None:
+    """输出申报 YAML 的 JSON Schema，供 VS Code 等编辑器自动补全和检查。"""
+    text = json.dumps(json_schema(profile), ensure_ascii=False, indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        out_console.print(f"已写入 {out}", markup=False)
