@@ -8,8 +8,8 @@ error · 3 valid input but some condition/application failed · 130 interrupted.
 from __future__ import annotations
 
 from ._common import app
-from . import forms  # noqa: F401  (registers render, schema)
-from . import check  # noqa: F401  (registers check)
+# Each module registers its commands on `app` when imported.
+from . import batch, bundle, check, forms, scaffold  # noqa: F401
 
 __all__ = ["app", "main"]
 

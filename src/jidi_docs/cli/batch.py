@@ -1,0 +1,5 @@
+"""``jidi-docs batch``: not written yet."""
+
+from __future__ import annotations
+
+from ._common import app  # noqa: F401
