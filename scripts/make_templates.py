@@ -313,8 +313,8 @@ FORM1_COLUMNS = [
     ("序号", "no", 1.3, Align.CENTER),
     ("内容", "category", 2.4, Align.CENTER),
     ("评价指标", "indicator", 3.0, Align.CENTER),
-    ("评分标准", "standard", 8.2, Align.JUSTIFY),
-    ("佐证材料", "evidence", 7.2, Align.JUSTIFY),
+    ("评分标准", "standard", 8.2, Align.LEFT),
+    ("佐证材料", "evidence", 7.2, Align.LEFT),
     ("自评分", "score", 1.8, Align.CENTER),
     ("专家评分", None, 1.8, Align.CENTER),
 ]
@@ -359,7 +359,7 @@ def build_form1() -> Document:
 # ---------------------------------------------------------------------------------------------
 
 #: 基本情况 grid: 6 columns, label / value pairs (cm; portrait A4 minus 2.6 cm margins = 15.8)
-BASIC_WIDTHS = [2.8, 2.5, 3.1, 2.2, 2.4, 2.8]
+BASIC_WIDTHS = [2.8, 2.4, 2.9, 2.6, 2.3, 2.8]
 
 
 def _basic_info(doc: Document) -> None:
@@ -374,7 +374,7 @@ def _basic_info(doc: Document) -> None:
         _cell(_merge(row, 1, 5), tag, align=align)
 
     def pair(label1: str, tag1: str, label2: str, tag2: str) -> None:
-        row = _row(t)
+        row = _row(t, min_height_cm=0.8)
         _cell(row.cells[0], label1)
         _cell(_merge(row, 1, 2), tag1)
         _cell(row.cells[3], label2)
@@ -386,22 +386,28 @@ def _basic_info(doc: Document) -> None:
     pair("联系人", "{{ b.contact }}", "电话", "{{ b.phone }}")
     pair("办公地址", "{{ b.office_address }}", "总面积\n（平方米）", "{{ b.total_area }}")
     full("培训场地及可容纳人数", "{{ b.venues }}", height=1.6)
-    row = _row(t)
+    row = _row(t, min_height_cm=0.8)
     for i, text in enumerate(
         ["讲师数量", "{{ b.lecturer_count }}", "具有大学本科及以上学历讲师数量",
          "{{ b.bachelor_count }}", "占比（%）", "{{ b.ratio }}"]
     ):
         _cell(row.cells[i], text)
     pair("管理人员\n数量", "{{ b.manager_count }}", "涉及平台数量", "{{ b.platform_count }}")
-    full("单位简介", "{{ b.intro }}", align=Align.JUSTIFY, height=5.0, cant_split=False)
+    full("单位简介", "{{ b.intro }}", align=Align.LEFT, height=5.0, cant_split=False)
     _para(doc, "（请附营业执照原件扫描件、房产证或租房合同（盖红章）扫描件）", "Form Note")
 
 
 def _opinion_box(doc: Document, tag: str, sign_lines: Sequence[str]) -> None:
-    """Add a big one-column box: a tall row for the opinion, a row for the signature lines."""
+    """Add a big one-column box: a tall row for the opinion, a row for the signature lines.
+
+    The opinion row may split across pages only when it carries a (possibly long) tag; an
+    empty box is kept whole and on the page of its signature lines.
+    """
     t = _table(doc, [15.8])
-    top = _row(t, min_height_cm=4.5, cant_split=False)
+    top = _row(t, min_height_cm=4.5, cant_split=not tag)
     _cell(top.cells[0], tag, align=Align.LEFT)
+    for p in top.cells[0].paragraphs:
+        p.paragraph_format.keep_with_next = True
     top.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     bottom = _row(t, min_height_cm=3.0)
     cell = bottom.cells[0]
