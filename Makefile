@@ -1,0 +1,42 @@
+# Quick start: `make demo` (set up, then build the bundled example) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := data/示例/申报.yaml
+OUT := 输出/示例
+
+.PHONY: demo test setup sysdeps bench templates evidence clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+sysdeps:
+	@bash scripts/install_system_deps.sh
+
+setup: $(STAMP) sysdeps
+
+demo: setup
+	$(BIN)/jidi-docs check $(EXAMPLE)
+	$(BIN)/jidi-docs render $(EXAMPLE) -o $(OUT)
+	$(BIN)/jidi-docs bundle $(EXAMPLE) -o $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bundle.py
+	$(BIN)/python benchmarks/batch.py
+
+templates: $(STAMP)
+	$(BIN)/python scripts/make_templates.py
+
+evidence: $(STAMP)
+	$(BIN)/python scripts/make_sample_evidence.py
+
+clean:
+	rm -rf $(VENV) 输出 .pytest_cache dist build
