@@ -96,7 +96,8 @@ def read_text(path: Path) -> str:
         raise InputError(Issue(name, None, None, "", "这是一个文件夹，不是 YAML 文件。")) from None
     except OSError as e:
         raise InputError(Issue(name, None, None, "", f"无法读取文件：{e.strerror}。")) from e
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-16 without a byte-order mark still shows itself by a NUL byte in every ASCII character.
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:256]:
         raise InputError(
             Issue(name, None, None, "", "文件是 UTF-16 编码，请在编辑器中另存为 UTF-8 编码。")
         )
@@ -118,6 +119,7 @@ def read_text(path: Path) -> str:
 _SYNTAX_HINTS = [
     ("mapping values are not allowed", "这里不能出现“: ”。如果值里本身含有冒号，请用引号把整个值括起来。"),
     ("found character '\\t'", "不能用 Tab 键缩进，请改用空格。"),
+    ("tab character", "不能用 Tab 键缩进，请改用空格。"),
     ("could not find expected ':'", "缺少“:”，或者上一行的引号没有闭合。"),
     ("did not find expected key", "缩进不一致：同一层的栏目必须左对齐，列表项以“- ”开头。"),
     ("did not find expected '-' indicator", "缩进不一致：同一列表的各项“- ”必须左对齐。"),
@@ -133,19 +135,35 @@ _SYNTAX_HINTS = [
 ]
 
 
-def _syntax_issue(source: str, err: yaml.YAMLError) -> Issue:
+def _syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = str(getattr(err, "problem", "") or err)
-    text = "YAML 格式错误。"
+    context = str(getattr(err, "context", "") or "")
+    context_mark = getattr(err, "context_mark", None)
+    if "quoted scalar" in context and context_mark is not None:
+        # An unclosed quote is only noticed at the end of the file; the line to fix is the
+        # one where the quote was opened.
+        mark = context_mark
+    elif mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        # libyaml says only "found character that cannot start any token" for a tab.
+        problem = "found character '\\t'"
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem:
-            text = f"YAML 格式错误：{hint}"
+            message = f"YAML 格式错误：{hint}"
             break
     else:
-        text = f"YAML 格式错误（{problem}）。请检查这一行的缩进、冒号和引号。"
+        message = f"YAML 格式错误（{problem}）。请检查这一行的缩进、冒号和引号。"
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
-    return Issue(source, line, col, "", text)
+    return Issue(source, line, col, "", message)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """Return the character at a 0-based line and column of `text`, or "" outside it."""
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def parse_yaml(text: str, source: str = "<文本>") -> YamlDoc:
@@ -163,7 +181,7 @@ def parse_yaml(text: str, source: str = "<文本>") -> YamlDoc:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as e:
-        raise InputError(_syntax_issue(source, e)) from None
+        raise InputError(_syntax_issue(source, e, text)) from None
     if not nodes or nodes[0] is None:
         raise InputError(Issue(source, None, None, "", "文件是空的：没有任何内容。"))
     if len(nodes) > 1:
