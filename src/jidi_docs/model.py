@@ -312,13 +312,27 @@ class Honour(StrictModel):
     note: str | None = Field(None, alias="备注")
 
 
+def _date_or_long_term(value: Any) -> Any:
+    """Return "长期" unchanged and anything else as a date, with one message naming both forms."""
+    if value == "长期":
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise ValueError(f"{e}；长期有效的写“长期”") from None
+
+
 class Qualification(StrictModel):
     """八、企业资质: one row. 有效期 is a date or 长期."""
 
     name: Text = Field(alias="资质名称")
     registration: str | None = Field(None, alias="资质登记")
     issuer: Text = Field(alias="发证单位")
-    valid_until: DateText | Literal["长期"] = Field(alias="有效期")
+    valid_until: Annotated[
+        dt.date | Literal["长期"],
+        BeforeValidator(_date_or_long_term),
+        WithJsonSchema({"type": "string", "description": "YYYY-MM-DD，或“长期”"}),
+    ] = Field(alias="有效期")
 
 
 class Evidence(StrictModel):
