@@ -25,10 +25,36 @@ M = TypeVar("M", bound=BaseModel)
 _DEFAULT_BATCH = "杭州-2021"
 
 
-def _issues(err: ValidationError, root: type[BaseModel], doc: YamlDoc | None) -> list[Issue]:
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Return `loc` without the parts pydantic adds for union members (``literal['长期']`` …).
+
+    Why: those parts are not keys the user wrote; they would show up in the field path and hide
+    the line of the value. A part is kept when it leads into the data, or names the missing key.
+    """
+    out: list[str | int] = []
+    current = data
+    for n, part in enumerate(loc):
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif not (isinstance(current, Mapping) and n == len(loc) - 1):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _issues(
+    err: ValidationError, root: type[BaseModel], doc: YamlDoc | None, data: Any = None
+) -> list[Issue]:
     issues: list[Issue] = []
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
     for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if isinstance(p, (str, int)))
+        loc = _data_loc(data, tuple(e["loc"])) if data is not None else tuple(e["loc"])
+        if (loc, e["type"]) in seen:
+            continue  # the same value failing several union members: one message is enough
+        seen.add((loc, e["type"]))
+        e["loc"] = loc
         message = _messages.describe(e, root)
         mark = None
         if doc is not None:
@@ -61,7 +87,7 @@ def _validate_model(
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise ValidationFailed(_issues(err, model, doc), source=source) from None
+        raise ValidationFailed(_issues(err, model, doc, data), source=source) from None
 
 
 def _pick_profile(data: Mapping[str, Any], doc: YamlDoc | None, source: str | None) -> Profile:
