@@ -1,5 +1,39 @@
-"""``jidi-docs bundle``: not written yet."""
+"""``jidi-docs bundle``: the whole submission as one PDF."""
 
 from __future__ import annotations
 
-from ._common import app  # noqa: F401
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..bundle import bundle
+from ..load import load
+from ._common import app, handle_errors, out_console, print_app_warnings
+from .forms import ProfileOption
+
+
+@app.command("bundle")
+@handle_errors
+def bundle_cmd(
+    file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    profile: ProfileOption = None,
+    allow_missing: Annotated[
+        bool, typer.Option("--allow-missing", help="佐证材料文件缺失时仍然生成，目录中标“缺”")
+    ] = False,
+    allow_outside_paths: Annotated[
+        bool,
+        typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
+    ] = False,
+) -> None:
+    """生成申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。"""
+    application = load(file, profile=profile)
+    print_app_warnings(application)
+    path = bundle(
+        application,
+        out,
+        allow_missing=allow_missing,
+        allow_outside_paths=allow_outside_paths,
+    )
+    out_console.print(f"已生成 {path}", markup=False)
