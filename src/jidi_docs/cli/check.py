@@ -1,16 +1,58 @@
-"""``jidi-docs check``: validate an application and show its derived figures."""
+"""``jidi-docs check``: validate an application, then 预审 it against its 认定批次.
+
+Exit codes: 0 valid and no condition 不符合 (需注意 alone still 0) · 1 invalid input · 3 valid but
+some condition 不符合.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
+from ..check import check
 from ..context import fmt_number
+from ..errors import InputError, UserError, ValidationFailed
 from ..load import load
-from ._common import app, handle_errors, out_console, print_app_warnings
+from ..report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
+from ._common import app, err_console, exit_with, handle_errors, out_console, print_app_warnings
 from .forms import ProfileOption
+
+#: Exit code when the input is valid but some condition is 不符合.
+EXIT_NOT_MET = 3
+
+
+def _report_path(value: Optional[Path]) -> Optional[Path]:  # noqa: UP045
+    if value is not None and value.suffix.lower() not in REPORT_SUFFIXES:
+        raise typer.BadParameter("报告文件的扩展名只能是 .md（Markdown）或 .html（网页）。")
+    return value
+
+
+def _error_json(error: UserError) -> str:
+    """The JSON printed for scripts when the input is invalid (the Chinese message goes to stderr)."""
+    if isinstance(error, ValidationFailed):
+        issues = error.issues
+    elif isinstance(error, InputError):
+        issues = [error.issue]
+    else:
+        issues = []
+    payload = {
+        "valid": False,
+        "message": str(error).splitlines()[0],
+        "issues": [
+            {
+                "file": i.file,
+                "line": i.line,
+                "column": i.column,
+                "field": i.field,
+                "message": i.message,
+            }
+            for i in issues
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
 @app.command("check")
@@ -18,20 +60,53 @@ from .forms import ProfileOption
 def check_cmd(
     file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
     profile: ProfileOption = None,
+    report: Annotated[
+        Optional[Path],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+        typer.Option(
+            "--report",
+            "-r",
+            help="把预审报告写入文件：.md（Markdown）或 .html（网页）",
+            callback=_report_path,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="以 JSON 输出预审结果（供脚本使用）")
+    ] = False,
 ) -> None:
-    """检查申报 YAML 是否填写正确，并显示程序计算的数字。"""
-    a = load(file, profile=profile)
-    print_app_warnings(a)
-    ratio = a.bachelor_ratio
-    rows = [
-        ("讲师数量", str(a.lecturer_count)),
-        ("具有大学本科及以上学历讲师数量", str(a.bachelor_count)),
-        ("占比（%）", fmt_number(ratio) if ratio is not None else "—"),
-        ("管理人员数量", str(a.manager_count)),
-        ("涉及平台数量", str(a.platform_count)),
-        *((f"{name}小计", fmt_number(v)) for name, v in a.category_subtotals.items()),
-        ("总分", fmt_number(a.total_score)),
-    ]
-    out_console.print(f"{file}：填写正确。", markup=False)
-    for name, value in rows:
-        out_console.print(f"  {name}：{value}", markup=False)
+    """检查申报 YAML 是否填写正确，并对照认定条件和评价表预审。
+
+    退出码：0 填写正确且没有不符合的条件（只有“需注意”也算通过）；1 填写有误；
+    3 填写正确但有条件不符合。
+    """
+    try:
+        application = load(file, profile=profile)
+    except UserError as error:
+        if as_json:
+            typer.echo(_error_json(error))
+        raise
+    print_app_warnings(application)
+    result = check(application)
+
+    if as_json:
+        payload = {"valid": True, **result.model_dump(mode="json")}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        out_console.print(f"{file}：填写正确。", markup=False)
+        for name, value in result.figures.items():
+            out_console.print(f"  {name}：{fmt_number(value) if value is not None else '—'}", markup=False)
+        for category in result.categories:
+            out_console.print(f"  {category.name}小计：{fmt_number(category.subtotal)}", markup=False)
+        out_console.print(f"  总分：{fmt_number(result.total_score)}", markup=False)
+        out_console.print()
+        out_console.print(conditions_table(result))
+        out_console.print(scores_table(result))
+        style = "bold green" if result.passed else "bold red"
+        out_console.print(result.summary, style=style, markup=False)
+
+    if report is not None:
+        written = write_report(result, report)
+        # stdout stays pure JSON for scripts; the note goes to stderr then.
+        console = err_console if as_json else out_console
+        console.print(f"已写入预审报告 {written}", markup=False)
+
+    exit_with(0 if result.passed else EXIT_NOT_MET)
