@@ -8,6 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import json_schema, render
+from .bundle import bundle
 from .errors import (
     BundleError,
     ConversionError,
@@ -16,6 +17,7 @@ from .errors import (
     InternalError,
     Issue,
     JidiDocsError,
+    OutputError,
     ProfileError,
     TemplateError,
     UserError,
@@ -60,6 +62,7 @@ __all__ = [
     "Lecturer",
     "Manager",
     "Matchmaking",
+    "OutputError",
     "Period",
     "Profile",
     "ProfileError",
@@ -71,6 +74,7 @@ __all__ = [
     "ValidationFailed",
     "Venue",
     "__version__",
+    "bundle",
     "get_profile",
     "json_schema",
     "load",

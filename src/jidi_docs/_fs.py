@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from .errors import OutputError
+
 __all__ = ["atomic_write", "atomic_write_many", "safe_filename", "temp_path_for"]
 
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -39,9 +41,16 @@ def safe_filename(name: str, *, max_bytes: int = 150) -> str:
 
 
 def temp_path_for(target: Path) -> Path:
-    """Return a fresh hidden temporary path beside `target` (same folder, so rename is atomic)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """Return a fresh hidden temporary path beside `target` (same folder, so rename is atomic).
+
+    Raises:
+        OutputError: the folder cannot be created or written to.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise OutputError.from_os_error(target, e) from e
     os.close(fd)
     return Path(name)
 
@@ -54,9 +63,11 @@ def atomic_write(target: Path) -> Iterator[Path]:
         yield tmp
         tmp.chmod(0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if isinstance(e, OSError):
+            raise OutputError.from_os_error(target, e) from e
         raise
 
 
@@ -74,9 +85,11 @@ def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
             tmp.chmod(0o644)
         for tmp, target in temps:
             os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         for tmp, _ in temps:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+        if isinstance(e, OSError):
+            raise OutputError.from_os_error(temps[-1][1] if temps else Path("."), e) from e
         raise
     return list(files)

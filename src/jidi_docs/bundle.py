@@ -119,7 +119,7 @@ class BundleJob:
         out = self.work_dir / "封面与目录.docx"
         build_cover_docx(
             out,
-            title=f"{self.app.profile.form_title.removesuffix('申报表')}申报材料",
+            title=f"{self.app.profile.form_title.removesuffix('申报表')}\n申报材料",
             unit_name=b.name,
             district=b.district,
             contact=b.contact,

@@ -10,7 +10,8 @@ Our exception hierarchy::
     │   ├── TemplateError         a .docx template is missing or its template tags are broken
     │   ├── ConversionError       LibreOffice is missing, failed, or wrote no PDF
     │   ├── EvidenceError         a 佐证材料 file is missing, unreadable or not allowed
-    │   └── BundleError           the submission bundle cannot be assembled
+    │   ├── BundleError           the submission bundle cannot be assembled
+    │   └── OutputError           an output file or folder cannot be written (permissions, disk full)
     └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
@@ -20,6 +21,7 @@ the built-ins still catch what they expect.
 
 from __future__ import annotations
 
+import errno
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ __all__ = [
     "InternalError",
     "Issue",
     "JidiDocsError",
+    "OutputError",
     "ProfileError",
     "TemplateError",
     "UserError",
@@ -140,3 +143,22 @@ class EvidenceError(UserError):
 
 class BundleError(UserError):
     """The submission bundle cannot be assembled."""
+
+
+class OutputError(UserError):
+    """An output file or folder cannot be written (no permission, disk full, bad path)."""
+
+    @classmethod
+    def from_os_error(cls, target: Path, error: OSError) -> OutputError:
+        """Build the error for writing `target`, keeping the system's reason."""
+        reasons = {
+            errno.EACCES: "没有写入权限",
+            errno.EPERM: "没有写入权限",
+            errno.ENOSPC: "磁盘已满",
+            errno.EROFS: "文件夹是只读的",
+            errno.ENOENT: "文件夹不存在且无法创建",
+            errno.ENOTDIR: "路径中有一段不是文件夹",
+            errno.ENAMETOOLONG: "路径太长",
+        }
+        reason = reasons.get(error.errno or 0, error.strerror or str(error))
+        return cls(f"无法写入 {target}：{reason}。请检查输出文件夹是否存在、是否有写入权限、磁盘是否已满。")
