@@ -240,7 +240,7 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc) -> Any:
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
                 label(path),
-                f"不支持 YAML 标签 {node.tag}：请去掉以“!”开头的标签，直接写值。",
+                f"不支持 YAML 标签 {_written_tag(node.tag)}：请去掉以“!”开头的标签，直接写值。",
             )
         )
     if isinstance(node, yaml.MappingNode):
@@ -280,6 +280,12 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc) -> Any:
             )
         )
     return cleaned
+
+
+def _written_tag(tag: str) -> str:
+    """Return a tag the way it is written in YAML (``!!python/object``), not its resolved URI."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def _lc(node: yaml.Node) -> tuple[int, int]:
