@@ -17,6 +17,7 @@ from .errors import InternalError
 from .model import Application, model_for
 from .profile import Profile, get_profile
 from .render import FormTemplate
+from .tables import allow_files_in_schema
 
 __all__ = ["form_paths", "json_schema", "render", "render_forms_bytes"]
 
@@ -93,6 +94,7 @@ def json_schema(profile: Profile | str | None = None) -> dict[str, Any]:
     """Return the JSON Schema of the application YAML, for editors (keys are the Chinese labels)."""
     chosen = profile if isinstance(profile, Profile) else get_profile(profile or "杭州-2021")
     schema = model_for(chosen).model_json_schema(by_alias=True, mode="validation")
+    allow_files_in_schema(schema)  # each list may also name a spreadsheet: {文件: …}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"杭州跨境电商人才社会培训基地认定申报（{chosen.name}）"
     return schema

@@ -18,6 +18,7 @@ from ._yaml import YamlDoc, label, parse_yaml, read_text
 from .errors import Issue, ValidationFailed
 from .model import Application, model_for
 from .profile import Profile, get_profile
+from .tables import expand_tables
 
 __all__ = ["load", "load_profile_file", "loads", "validate"]
 
@@ -136,6 +137,7 @@ def validate(
         chosen = profile
     else:
         chosen = get_profile(profile)
+    data = expand_tables(data, doc=doc, base_dir=source.parent if source is not None else None)
     app = _validate_model(model_for(chosen), data, doc, name)
     app._profile = chosen
     app._source = source
