@@ -132,6 +132,10 @@ _SYNTAX_HINTS = [
     ("found unexpected ':'", "这里不能出现“:”，请给值加引号。"),
     ("expected <block end>, but found '-'", "列表项“- ”的缩进不对。"),
     ("found duplicate anchor", "锚点名称重复。"),
+    (
+        "did not find expected alphabetic or numeric character",
+        "以“*”或“&”开头的值会被当作锚点，请用引号把整个值括起来。",
+    ),
 ]
 
 
