@@ -240,6 +240,9 @@ def _basic_value(kind: str, text: str, out: dict[str, Any], notes: list[Note]) -
             out["培训场地"] = _venues(text, notes)
         elif kind == "platforms":
             m = _PLATFORMS.match(text)
+            if m and int(m[1]) == 0 and not m[2]:
+                out["涉及平台"] = []
+                return
             if not m or not m[2]:
                 raise _Unreadable("只有平台数量，没有平台名称；请在“涉及平台”里逐个写出平台名称")
             names = [p.strip() for p in re.split(r"[、，,；;]", m[2]) if p.strip()]
