@@ -11,11 +11,13 @@ practice of numbering the body of an application. Numbers follow GB/T 9704 (``�
 Helvetica (digits and the em dash need no CJK font), centred 8 mm above the bottom edge: inside the
 15 mm margin that evidence scans keep, so they cover no content.
 
-Why pikepdf, by measurement (``benchmarks/bundle.py``, 1000 pages from 50 PDFs + 20 JPEG scans,
-~40 MB, same run, 2-core machine): merge + bookmarks + page numbers + write took 0.77 s / 104 MiB
-peak with pikepdf and 2.05 s / 221 MiB with pypdf; ``qpdf --empty --pages`` alone (no bookmarks,
-no numbers) took 0.51 s / 40 MiB. pikepdf stays within 2x of qpdf's time and 3x of the input size
-in memory; pypdf does not. Page numbers use the cheap method from FACTS.md: ``q``/``Q`` wrapped
+Why pikepdf, by measurement (``benchmarks/bundle.py``: 1000 pages from 50 PDFs + 20 JPEG scans,
+38 MiB, 2-core machine, medians of 3 in one run, each in its own process): merge + bookmarks + page
+numbers + write took 0.78–1.04 s / 131 MiB peak with pikepdf and 1.15–1.21 s / 143 MiB with pypdf;
+``qpdf --empty --pages`` on the PDFs alone took 0.17–0.19 s / 22 MiB. Python start-up plus imports
+alone cost 0.47 s / 56 MiB (0.3 s of it is the ``jidi_docs`` package import), so net of start-up
+ours is ~0.3–0.56 s (1.7–2.9x qpdf) and 75 MiB (2x the input). pikepdf is the faster and leaner of
+the two; the gap to qpdf is mostly interpreter start-up and imports. Page numbers use the cheap method from FACTS.md: ``q``/``Q`` wrapped
 around each page's old content plus one small appended stream, with one shared font object.
 
 Identical resources (the same image or embedded font program copied from several sources, or the
@@ -170,7 +172,7 @@ class AssembleResult:
         path: the bundle PDF.
         page_count: its physical page count.
         parts: every part with its position (as `plan` computed it).
-        deduplicated: how many duplicate streams were replaced by a shared one.
+        deduplicated: how many references to a duplicate stream now point at a shared copy.
     """
 
     path: Path
@@ -378,24 +380,28 @@ def _deduplicate_streams(pdf: pikepdf.Pdf) -> int:
     common case (all different) costs one length lookup per stream.
     """
     refs = list(_iter_resource_streams(pdf))
-    by_len: dict[int, list[int]] = {}
-    for i, (_, _, stream) in enumerate(refs):
-        by_len.setdefault(int(stream.get("/Length", -1)), []).append(i)
-    canonical: dict[tuple[str, bytes], pikepdf.Object] = {}
-    replaced = 0
-    for indices in by_len.values():
-        if len(indices) < 2:
+    # Many references share one stream (every page of a scan batch uses the same image);
+    # group distinct streams only, by length, so equal content is hashed at most once each.
+    by_len: dict[int, dict[tuple[int, int], pikepdf.Object]] = {}
+    for _, _, stream in refs:
+        if stream.is_indirect:
+            by_len.setdefault(int(stream.get("/Length", -1)), {})[stream.objgen] = stream
+    replacement: dict[tuple[int, int], pikepdf.Object] = {}
+    for streams in by_len.values():
+        if len(streams) < 2:
             continue
-        for i in indices:
-            holder, key, stream = refs[i]
-            if not stream.is_indirect:
-                continue
+        canonical: dict[tuple[str, bytes], pikepdf.Object] = {}
+        for objgen, stream in streams.items():
             meta = repr(sorted((k, repr(v)) for k, v in stream.stream_dict.items() if k != "/Length"))
-            digest = (meta, hashlib.sha256(stream.read_raw_bytes()).digest())
-            first = canonical.setdefault(digest, stream)
-            if first.objgen != stream.objgen:
-                holder[key] = first
-                replaced += 1
+            first = canonical.setdefault((meta, hashlib.sha256(stream.read_raw_bytes()).digest()), stream)
+            if first.objgen != objgen:
+                replacement[objgen] = first
+    replaced = 0
+    for holder, key, stream in refs:
+        target = replacement.get(stream.objgen) if stream.is_indirect else None
+        if target is not None:
+            holder[key] = target
+            replaced += 1
     return replaced
 
 
