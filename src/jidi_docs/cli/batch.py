@@ -1,5 +1,119 @@
-"""``jidi-docs batch``: not written yet."""
+"""``jidi-docs batch``: build a folder of applications in parallel, with the 汇总表."""
 
 from __future__ import annotations
 
-from ._common import app  # noqa: F401
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from ..batch import BatchResult, ProgressEvent, batch
+from ._common import app, err_console, exit_with, handle_errors, out_console, stdout_is_terminal
+from .forms import ProfileOption
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+_STATUS = {"built": "已生成", "skipped": "未变化，跳过", "failed": "失败"}
+
+
+@contextlib.contextmanager
+def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
+    """Yield a progress callback: a rich bar on a terminal, one plain line per file otherwise."""
+    if not terminal:
+
+        def line(event: ProgressEvent) -> None:
+            item = event.item
+            out_console.print(
+                f"[{event.done}/{event.total}] {_STATUS[item.status]}：{item.display}", markup=False
+            )
+
+        yield line
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=out_console, transient=True) as bar:
+        task = bar.add_task("正在检查申报文件…", total=None)
+
+        def update(event: ProgressEvent) -> None:
+            bar.update(
+                task, total=event.total, completed=event.done, description=event.item.display
+            )
+
+        yield update
+
+
+def _report(result: BatchResult) -> None:
+    built, skipped, failed = len(result.built), len(result.skipped), len(result.failed)
+    out_console.print(
+        f"完成：共 {len(result.items)} 份申报，生成 {built} 份，未变化跳过 {skipped} 份，"
+        f"失败 {failed} 份。",
+        markup=False,
+    )
+    for item in result.items:
+        for note in item.warnings:
+            err_console.print(f"[yellow]提示：[/yellow]{item.display}：{note}", markup=True)
+    if result.failed:
+        err_console.print("[bold red]以下申报未能生成：[/bold red]", markup=True)
+        for item in result.failed:
+            err_console.print(f"  • {item.display}：", markup=False)
+            for text in item.error.splitlines():
+                err_console.print(f"      {text}", markup=False)
+    if result.summary is not None:
+        out_console.print(f"汇总表：{result.summary[0]}（另有 {result.summary[1].name}）", markup=False)
+
+
+@app.command("batch")
+@handle_errors
+def batch_cmd(
+    folders: Annotated[
+        list[Path], typer.Argument(help="申报文件夹（递归查找 *.yaml、*.yml）或申报 YAML 文件", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+        typer.Option("--jobs", "-j", min=1, help="并行进程数，默认为 CPU 核数"),
+    ] = None,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="只生成评价表和申报表，不生成申报材料 PDF")] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成，即使输入没有变化")] = False,
+    allow_missing: Annotated[
+        bool, typer.Option("--allow-missing", help="佐证材料文件缺失时仍生成，目录中标注“缺”")
+    ] = False,
+    allow_outside_paths: Annotated[
+        bool, typer.Option("--allow-outside-paths", help="允许佐证材料位于申报文件所在文件夹之外")
+    ] = False,
+    profile: ProfileOption = None,
+) -> None:
+    """批量生成：一个文件夹中的全部申报，每个单位一个输出文件夹，另附汇总表。
+
+    退出码：0 全部成功；3 部分失败（已列出）；1 全部失败或无法开始。
+    """
+    with _reporter(stdout_is_terminal()) as progress:
+        result = batch(
+            folders,
+            out,
+            jobs=jobs,
+            pdf=not no_pdf,
+            force=force,
+            progress=progress,
+            profile=profile,
+            allow_missing=allow_missing,
+            allow_outside_paths=allow_outside_paths,
+        )
+    _report(result)
+    exit_with(result.exit_code)
