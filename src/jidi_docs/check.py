@@ -471,14 +471,14 @@ def _training_lecturers(app: Application, p: Profile) -> ConditionResult:
 
 
 def _reg_date(app: Application, p: Profile) -> ConditionResult:
-    title = "注册时间早于申报截止日期"
+    title = "注册时间不晚于申报截止日期"
     reg, deadline = app.basic.reg_date, p.deadline
     if reg <= deadline:
         return ConditionResult(
             key="reg_date",
             title=title,
             status=OK,
-            reason=f"注册时间 {fmt_date(reg)}，早于申报截止日期 {fmt_date(deadline)}。",
+            reason=f"注册时间 {fmt_date(reg)}，不晚于申报截止日期 {fmt_date(deadline)}。",
         )
     return ConditionResult(
         key="reg_date",
@@ -489,7 +489,7 @@ def _reg_date(app: Application, p: Profile) -> ConditionResult:
 
 
 def _activity_dates(app: Application, p: Profile) -> ConditionResult:
-    title = "各项活动都在申报截止日期之前"
+    title = "各项活动都不晚于申报截止日期"
     deadline = p.deadline
     sections: list[tuple[str, list[Any], Callable[[Any], str]]] = [
         ("培训活动", app.trainings, lambda x: x.topic),

@@ -22,7 +22,6 @@ from .errors import UserError
 __all__ = [
     "REPORT_SUFFIXES",
     "conditions_table",
-    "figures_table",
     "scores_table",
     "to_html",
     "to_markdown",
@@ -69,16 +68,6 @@ def _score_lines(report: CheckReport) -> list[tuple[str, str, str, str]]:
 # ---------------------------------------------------------------------------------------------
 # Terminal (rich)
 # ---------------------------------------------------------------------------------------------
-
-
-def figures_table(report: CheckReport) -> Table:
-    """Return a two-column rich table of the derived figures (讲师数量 …)."""
-    table = Table(title="程序计算的数字", title_justify="left", show_header=False)
-    table.add_column("项目", overflow="fold")
-    table.add_column("数值", justify="right")
-    for name, value in report.figures.items():
-        table.add_row(Text(name), Text(_n(value)))
-    return table
 
 
 def conditions_table(report: CheckReport) -> Table:

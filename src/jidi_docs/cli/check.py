@@ -93,7 +93,8 @@ def check_cmd(
     else:
         out_console.print(f"{file}：填写正确。", markup=False)
         for name, value in result.figures.items():
-            out_console.print(f"  {name}：{fmt_number(value) if value is not None else '—'}", markup=False)
+            shown = fmt_number(value) if value is not None else "—"
+            out_console.print(f"  {name}：{shown}", markup=False)
         for category in result.categories:
             out_console.print(f"  {category.name}小计：{fmt_number(category.subtotal)}", markup=False)
         out_console.print(f"  总分：{fmt_number(result.total_score)}", markup=False)
