@@ -1,5 +1,56 @@
-"""``jidi-docs scaffold``: not written yet."""
+"""``jidi-docs init`` (a new application folder) and ``jidi-docs extract`` (a filled 申报表 → YAML)."""
 
 from __future__ import annotations
 
-from ._common import app  # noqa: F401
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._yaml import label
+from ..extract import extract_to_file
+from ..scaffold import YAML_FILE, created_lines, init
+from ._common import app, err_console, handle_errors, out_console
+from .forms import ProfileOption
+
+
+@app.command("init")
+@handle_errors
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="新建的申报文件夹", show_default=False)],
+    profile: ProfileOption = None,
+) -> None:
+    """新建申报文件夹：申报.yaml（每一栏都有说明）、名单 Excel 表格和佐证材料文件夹。已有的文件不会被覆盖。"""
+    result = init(folder, profile=profile)
+    for line in created_lines(result):
+        out_console.print(line, markup=False)
+    yaml_path = folder / YAML_FILE
+    out_console.print(
+        f"\n下一步：打开 {yaml_path} 逐栏填写，名单填在同一文件夹的 Excel 表格里；"
+        f"\n然后运行 jidi-docs check {yaml_path} 检查还有哪些没有填写。",
+        markup=False,
+    )
+
+
+@app.command("extract")
+@handle_errors
+def extract_cmd(
+    file: Annotated[Path, typer.Argument(help="已填写的附件2《申报表》（.docx）", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="写出的申报 YAML 文件")] = Path(YAML_FILE),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
+) -> None:
+    """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。"""
+    path, extracted = extract_to_file(file, out, overwrite=force)
+    out_console.print(f"已写入 {path}", markup=False)
+    if extracted.notes:
+        err_console.print(
+            f"[yellow]提示：[/yellow]有 {len(extracted.notes)} 处内容未能读取，"
+            f"已在 {path} 中以“← 未能读取”注释标出，请手工填写：",
+            markup=True,
+        )
+        for note in extracted.notes:
+            err_console.print(f"  • {label(note.path)}：{note.text}（{note.reason}）", markup=False)
+    out_console.print(
+        "申报表里没有自评分和佐证材料清单，请在 YAML 中补充；然后运行 jidi-docs check 检查。",
+        markup=False,
+    )
