@@ -208,6 +208,18 @@ def test_init_then_fill_by_script_then_check_then_render(tmp_path: Path) -> None
     assert app.score("培训场地及环境") == 8
 
 
+def test_check_on_a_fresh_folder_lists_what_is_still_empty_in_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli_app, ["init", str(tmp_path)])
+
+    result = runner.invoke(cli_app, ["check", str(tmp_path / YAML_FILE)])
+
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if ln.strip().startswith("•")]
+    assert len(lines) == 1
+    assert "以下栏目还没有填写：基本情况：单位名称、注册地" in lines[0]
+
+
 def test_init_command_refuses_a_file_as_folder(tmp_path: Path) -> None:
     target = tmp_path / "文件.txt"
     target.write_text("x", encoding="utf-8")

@@ -17,6 +17,7 @@ from ..context import fmt_number
 from ..errors import InputError, UserError, ValidationFailed
 from ..load import load
 from ..report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
+from ..scaffold import summarize_unfilled
 from ._common import app, err_console, exit_with, handle_errors, out_console, print_app_warnings
 from .forms import ProfileOption
 
@@ -83,6 +84,8 @@ def check_cmd(
     except UserError as error:
         if as_json:
             typer.echo(_error_json(error))
+        elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
+            raise summarize_unfilled(error, file) from None
         raise
     print_app_warnings(application)
     result = check(application)
