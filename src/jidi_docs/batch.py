@@ -752,7 +752,10 @@ def batch(
 
         # 3. build
         if todo:
-            size = chunk_size or max(1, min(12 if pdf else 25, -(-len(todo) // (workers * 2))))
+            # With bundles, every chunk costs two LibreOffice starts (~1 s each): one chunk per worker
+            # up to 25 applications; forms alone are cheap, so smaller chunks balance the load.
+            per_worker = -(-len(todo) // workers)
+            size = chunk_size or max(1, min(25, per_worker if pdf else -(-per_worker // 2)))
             build_futures = {
                 pool.submit(_build_chunk, c, options, staging): c for c in _chunks(todo, size)
             }
