@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import json_schema, render
+from .batch import BatchResult, ItemResult, batch
 from .bundle import bundle
 from .check import CheckReport, ConditionResult, check
 from .errors import (
@@ -56,6 +57,8 @@ __all__ = [
     "__version__",
     "Application",
     "BasicInfo",
+    "batch",
+    "BatchResult",
     "BrandActivity",
     "bundle",
     "BundleError",
@@ -70,6 +73,7 @@ __all__ = [
     "InputError",
     "InternalError",
     "Issue",
+    "ItemResult",
     "JidiDocsError",
     "json_schema",
     "Lecturer",
