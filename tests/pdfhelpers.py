@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 import pytest
+import yaml
 from PIL import Image
 
 
@@ -168,3 +171,178 @@ def used_glyph_ids(pdf_path: Path) -> dict[str, set[int]]:
                     if cid is not None:
                         found.setdefault(chr(int(uni, 16)), set()).add(cid)
     return found
+
+
+# -- applications and a stand-in converter ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = ROOT / "data" / "示例"
+#: The entry every bad-evidence case adds to the example, and the file it names.
+BAD_ENTRY, BAD_FILE = "坏文件", "佐证材料/坏.pdf"
+
+
+def copy_example(dest: Path) -> Path:
+    """Copy the contract example folder (YAML + evidence) to `dest`, writable; return the YAML path."""
+    shutil.copytree(EXAMPLE_DIR, dest, copy_function=shutil.copyfile)
+    return dest / "申报.yaml"
+
+
+def set_evidence(yaml_path: Path, entries: list[tuple[str, str, str | list[str]]]) -> Path:
+    """Replace the 佐证材料 list of `yaml_path` with `entries` (名称, 指标, 文件 or list of 文件)."""
+    text = yaml_path.read_text(encoding="utf-8")
+    head = text[: text.index("\n佐证材料:") + 1]
+    lines = ["佐证材料:"]
+    for name, indicator, files in entries:
+        value = json.dumps(files, ensure_ascii=False)
+        lines.append(f"  - {{名称: {name}, 指标: {indicator}, 文件: {value}}}")
+    yaml_path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    return yaml_path
+
+
+def add_evidence(yaml_path: Path, name: str, indicator: str, files: str | list[str]) -> Path:
+    """Append one entry to the 佐证材料 list of `yaml_path` (which must end with that list)."""
+    value = json.dumps(files, ensure_ascii=False)
+    with yaml_path.open("a", encoding="utf-8") as f:
+        f.write(f"  - {{名称: {name}, 指标: {indicator}, 文件: {value}}}\n")
+    return yaml_path
+
+
+def example_evidence_pages(yaml_path: Path) -> int:
+    """Count the pages the evidence of `yaml_path` adds, from the files themselves: PDF pages, 1 per image."""
+    data = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+    total = 0
+    for entry in data["佐证材料"]:
+        files = entry["文件"] if isinstance(entry["文件"], list) else [entry["文件"]]
+        for rel in files:
+            path = yaml_path.parent / rel
+            if path.suffix.lower() == ".pdf":
+                with pikepdf.open(path) as pdf:
+                    total += len(pdf.pages)
+            else:
+                total += 1
+    return total
+
+
+#: ASCII page labels (Helvetica has no CJK glyphs) for the documents `bundle` converts.
+FAKE_LABELS = {"附件2": "FORM2", "附件1": "FORM1", "封面与目录": "FRONT"}
+
+
+class FakeConverter:
+    """Stands in for LibreOffice: each document becomes a PDF of a fixed page count, labelled.
+
+    Pages read ``<label> <n>`` (FORM2, FORM1, FRONT, else DOC). `calls` records the documents of
+    each call; `docs` keeps the bytes of every document converted, by file name.
+    """
+
+    def __init__(self, pages: dict[str, int] | None = None) -> None:
+        self.pages = {"附件2": 4, "附件1": 2, "封面与目录": 2, **(pages or {})}
+        self.calls: list[list[str]] = []
+        self.docs: dict[str, bytes] = {}
+
+    def convert(self, docs, out_dir: Path) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.calls.append([Path(d).name for d in docs])
+        result = []
+        for i, doc in enumerate(docs):
+            doc = Path(doc)
+            self.docs[doc.name] = doc.read_bytes()
+            label = FAKE_LABELS.get(doc.stem, "DOC")
+            result.append(make_pdf(out_dir / f"{doc.stem}-{len(self.calls)}-{i}.pdf", self.pages.get(doc.stem, 1), label=label))
+        return result
+
+
+def bad_evidence_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
+    """Return case id → (write `BAD_FILE` into an application folder, regex of the error message)."""
+
+    def docx_renamed(folder: Path) -> None:
+        import docx
+
+        document = docx.Document()
+        document.add_paragraph("合同正文")
+        document.save(folder / BAD_FILE)
+
+    def text_renamed(folder: Path) -> None:
+        (folder / BAD_FILE).write_text("这是一份说明，不是 PDF。\n", encoding="utf-8")
+
+    def encrypted(folder: Path) -> None:
+        make_encrypted_pdf(folder / BAD_FILE, user_password="secret")
+
+    def unreadable(folder: Path) -> None:
+        (folder / BAD_FILE).write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+
+    def zero_pages(folder: Path) -> None:
+        make_zero_page_pdf(folder / BAD_FILE)
+
+    def huge_image(folder: Path) -> None:
+        make_png_header(folder / BAD_FILE, 12_000, 9_000)  # 108 MP, named .pdf: judged by content
+
+    def missing(folder: Path) -> None:
+        pass
+
+    who = rf"佐证材料「{BAD_ENTRY}」的文件 \S*坏\.pdf："
+    return {
+        "missing": (missing, who + r"文件不存在。.*--allow-missing"),
+        "docx-renamed-pdf": (docx_renamed, who + r"文件类型不符合要求：它实际上是 Word/Excel 文档或压缩包"),
+        "text-renamed-pdf": (text_renamed, who + r"文件类型不符合要求：它的内容不是 PDF 或图片"),
+        "encrypted-with-password": (encrypted, who + r"PDF 已加密，需要密码才能打开。"),
+        "corrupt-beyond-repair": (unreadable, who + r"PDF (已损坏，无法读取|中没有任何页面)"),
+        "zero-pages": (zero_pages, who + r"PDF 中没有任何页面。"),
+        "image-over-100-megapixels": (huge_image, who + r"图片太大：12000×9000（约 108 百万像素），上限为 100 百万像素。"),
+    }
+
+
+def outside_path_cases() -> dict[str, tuple[Callable[[Path], str], str]]:
+    """Return case id → (make a valid PDF outside the folder and return the path to write, message regex).
+
+    The outside PDF is ``../外面.pdf`` relative to the application folder; its one page reads OUTSIDE 1.
+    """
+
+    def dotdot(folder: Path) -> str:
+        make_pdf(folder.parent / "外面.pdf", 1, label="OUTSIDE")
+        return "../外面.pdf"
+
+    def absolute(folder: Path) -> str:
+        return str(make_pdf(folder.parent / "外面.pdf", 1, label="OUTSIDE"))
+
+    def symlink(folder: Path) -> str:
+        target = make_pdf(folder.parent / "外面.pdf", 1, label="OUTSIDE")
+        (folder / "佐证材料" / "链接.pdf").symlink_to(target)
+        return "佐证材料/链接.pdf"
+
+    who = rf"佐证材料「{BAD_ENTRY}」的文件 \S*："
+    return {
+        "dotdot": (dotdot, who + r"路径用「\.\.」指向了申报文件所在文件夹（.*）之外。"),
+        "absolute": (absolute, who + r"不能使用绝对路径。"),
+        "symlink-out": (symlink, who + r"这是一个指向申报文件所在文件夹（.*）之外的符号链接"),
+    }
+
+
+def image_digests(pdf_path: Path) -> list[set[str]]:
+    """Return, per page of `pdf_path`, the SHA-256 of the raw data of every image it draws."""
+    import hashlib
+
+    with pikepdf.open(pdf_path) as pdf:
+        return [
+            {
+                hashlib.sha256(x.read_raw_bytes()).hexdigest()
+                for x in page.Resources.get("/XObject", {}).values()
+                if x.get("/Subtype") == "/Image"
+            }
+            for page in pdf.pages
+        ]
+
+
+def bottom_text(pdf_path: Path, page: int) -> str:
+    """Return the text (whitespace removed) in the bottom 15 mm, middle third, of 1-based `page`, as displayed."""
+    with pikepdf.open(pdf_path) as pdf:
+        p = pdf.pages[page - 1]
+        x0, y0, x1, y1 = (float(v) for v in p.mediabox)
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        if int(p.obj.get("/Rotate", 0)) % 180:
+            width, height = height, width
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-x", str(int(width / 3)), "-y", str(int(height - 42)),
+         "-W", str(int(width / 3)), "-H", "42", str(pdf_path), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return re.sub(r"\s", "", out)

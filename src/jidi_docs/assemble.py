@@ -423,6 +423,8 @@ def _save_atomically(pdf: pikepdf.Pdf, out_path: Path, *, min_version: str) -> N
     try:
         # Pages copied from newer PDFs may use newer features; keep the highest version seen.
         pdf.save(tmp, compress_streams=True, min_version=min_version)
+        # mkstemp creates the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, out_path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
@@ -430,3 +432,10 @@ def _save_atomically(pdf: pikepdf.Pdf, out_path: Path, *, min_version: str) -> N
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """Return the process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

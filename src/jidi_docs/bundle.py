@@ -231,11 +231,12 @@ def bundle(
     """
     out_dir = Path(out_dir)
     with contextlib.ExitStack() as stack:
-        conv = converter if converter is not None else stack.enter_context(SofficeConverter())
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
+        # Evidence first: a bad file is reported at once, before LibreOffice is even looked for.
         job = prepare(
             app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
         )
+        conv = converter if converter is not None else stack.enter_context(SofficeConverter())
         pdf_dir = work / "pdf"
         pdf_dir.mkdir()
         form_pdfs = conv.convert(job.form_docs, pdf_dir)
