@@ -27,16 +27,9 @@ def test_all_is_sorted_case_insensitively() -> None:
 
 
 def test_all_lists_public_members_and_version() -> None:
-    assert public_members() - set(jidi_docs.__all__) <= {"PackageNotFoundError", "version"}
-    assert set(jidi_docs.__all__) == (public_members() - {"PackageNotFoundError", "version"}) | {
-        "__version__"
-    }
+    assert set(jidi_docs.__all__) == public_members() | {"__version__"}
 
 
-@pytest.mark.xfail(
-    reason="__init__.py binds importlib.metadata's `version` and `PackageNotFoundError` publicly",
-    strict=True,
-)
 def test_package_namespace_holds_no_stray_public_names() -> None:
     assert public_members() == set(jidi_docs.__all__) - {"__version__"}
 

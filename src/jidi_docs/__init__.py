@@ -10,7 +10,8 @@ return the submodule whenever something had imported it first.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from .api import json_schema, render
 from .batch import BatchResult, ItemResult, batch
@@ -49,8 +50,8 @@ from .model import (
 from .profile import Profile, get_profile
 
 try:
-    __version__ = version("jidi-docs")
-except PackageNotFoundError:  # running from a source checkout without installation
+    __version__ = _version("jidi-docs")
+except _PackageNotFoundError:  # running from a source checkout without installation
     __version__ = "0.0.0+source"
 
 __all__ = [
