@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import types
 
-import pytest
 
 import jidi_docs
 
