@@ -239,6 +239,12 @@ class FakeConverter:
         self.calls: list[list[str]] = []
         self.docs: dict[str, bytes] = {}
 
+    def __enter__(self) -> FakeConverter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
     def convert(self, docs, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.calls.append([Path(d).name for d in docs])
