@@ -118,7 +118,10 @@ def build_cover_docx(
     table = doc.add_table(rows=0, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    table.columns[0].width, table.columns[1].width = Mm(35), Mm(95)
+    # Label 30 mm (four characters spread out), value the rest of the text width: a 20-character
+    # 单位名称 at 16 pt (the usual length of a 有限公司 name) then stays on one line.
+    label_width, value_width = Mm(30), body_width - Mm(30)
+    table.columns[0].width, table.columns[1].width = label_width, value_width
     for label, value in (
         ("申报单位", unit_name),
         ("所属区县", district),
@@ -126,7 +129,7 @@ def build_cover_docx(
         ("联系电话", phone),
     ):
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Mm(35), Mm(95)
+        cells[0].width, cells[1].width = label_width, value_width
         lp = cells[0].paragraphs[0]
         lp.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
         _style_run(lp.add_run(label), font="黑体", size=16)
