@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import typer
@@ -38,12 +39,25 @@ class _ConsoleHandler(logging.Handler):
         err_console.print(f"[yellow]提示：[/yellow]{record.getMessage()}", markup=True)
 
 
-def _setup_logging() -> None:
+@contextlib.contextmanager
+def _library_warnings_on_console() -> Iterator[None]:
+    """Show the library's warnings on stderr while one command runs, then restore logging.
+
+    Why restore: commands also run in-process (tests, scripts calling `app`); leaving our handler
+    installed or propagation off would hide later warnings from the host program's own logging.
+    """
     logger = logging.getLogger("jidi_docs")
-    if not any(isinstance(h, _ConsoleHandler) for h in logger.handlers):
-        logger.addHandler(_ConsoleHandler())
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
+    handler = _ConsoleHandler()
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def print_user_error(error: UserError) -> None:
@@ -68,9 +82,9 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _setup_logging()
         try:
-            return func(*args, **kwargs)
+            with _library_warnings_on_console():
+                return func(*args, **kwargs)
         except UserError as error:
             print_user_error(error)
             raise typer.Exit(1) from None
