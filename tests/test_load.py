@@ -170,7 +170,7 @@ CATALOGUE: dict[str, Bad] = {
     ),
     "missing required key is shown at its section": Bad(
         edit("  法定代表人: 张三\n", ""),
-        "  单位名称",
+        "基本情况:",
         "基本情况 → 法定代表人",
         "缺少必填栏目“法定代表人”。",
     ),

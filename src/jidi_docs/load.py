@@ -59,11 +59,12 @@ def _issues(
         message = _messages.describe(e, root)
         mark = None
         if doc is not None:
-            # An unknown key is shown at the key; a missing one at the mapping that lacks it.
+            # An unknown key is shown at the key; a missing one at the key of the mapping that
+            # lacks it (``基本情况:``), or at the list item when the mapping is one.
             if e["type"] == "extra_forbidden":
                 mark = doc.mark(loc, key=True)
             elif e["type"] == "missing":
-                mark = doc.mark(loc[:-1])
+                mark = doc.mark(loc[:-1], key=True)
             else:
                 mark = doc.mark(loc)
         file = doc.source if doc is not None else None
