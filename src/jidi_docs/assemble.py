@@ -28,7 +28,6 @@ a partial bundle behind.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
@@ -95,7 +94,7 @@ class PdfFile:
             BundleError: the file cannot be read as a PDF or `pages` is outside it.
         """
         try:
-            with pikepdf.open(path) as pdf:
+            with pikepdf.open(path, access_mode=pikepdf.AccessMode.stream) as pdf:
                 total = len(pdf.pages)
         except (pikepdf.PdfError, OSError) as e:
             raise BundleError(f"无法读取 PDF 文件 {path}：{e}") from e
@@ -107,7 +106,7 @@ class PdfFile:
 
     def open(self) -> pikepdf.Pdf:
         """Return the file opened with pikepdf, reduced to the selected pages."""
-        pdf = pikepdf.open(self.path)
+        pdf = pikepdf.open(self.path, access_mode=pikepdf.AccessMode.stream)
         # Removing from the end keeps the indices of the pages still to remove valid.
         for i in range(len(pdf.pages) - 1, -1, -1):
             if not self.first <= i < self.first + self.page_count:
@@ -236,21 +235,24 @@ def assemble(
         BundleError: a source cannot be read, or the file cannot be written.
     """
     planned = plan(parts, unnumbered_pages=unnumbered_pages)
-    out = pikepdf.new()
     version = "1.4"
-    with contextlib.ExitStack() as stack:
+    with pikepdf.new() as out:
         for p in planned:
             for src in p.part.sources:
                 try:
-                    pdf = stack.enter_context(src.open())
+                    pdf = src.open()
                 except (pikepdf.PdfError, OSError) as e:
                     raise BundleError(f"合并「{p.part.title}」时无法读取 PDF：{e}") from e
-                if len(pdf.pages) != src.page_count:
-                    raise InternalError(
-                        f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
-                    )
-                out.pages.extend(pdf.pages)
-                version = max(version, pdf.pdf_version)
+                # pikepdf copies the data of pages taken from another PDF at once (its
+                # "immediate copy"), so each source is closed as soon as its pages are in:
+                # only one source is open at any time, however many files the bundle has.
+                with pdf:
+                    if len(pdf.pages) != src.page_count:
+                        raise InternalError(
+                            f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
+                        )
+                    out.pages.extend(pdf.pages)
+                    version = max(version, pdf.pdf_version)
         total = len(out.pages)
         _add_bookmarks(out, planned)
         _number_pages(out, unnumbered_pages)
