@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 import yaml
 from PIL import Image
+from typing_extensions import Self
 
 
 def require_soffice() -> None:
@@ -30,11 +31,15 @@ def require_soffice() -> None:
 # -- PDFs ---------------------------------------------------------------------------------------
 
 
-def make_pdf(path: Path, pages: int, *, label: str = "P", size: tuple[float, float] = (595, 842)) -> Path:
+def make_pdf(
+    path: Path, pages: int, *, label: str = "P", size: tuple[float, float] = (595, 842)
+) -> Path:
     """Write a PDF of `pages` pages, each showing ``<label> <n>`` in Helvetica; return `path`."""
     pdf = pikepdf.new()
     font = pdf.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
     )
     for n in range(1, pages + 1):
         content = f"BT /F1 24 Tf 72 700 Td ({label} {n}) Tj ET".encode()
@@ -80,7 +85,9 @@ def pdf_text(path: Path) -> list[str]:
 # -- images -------------------------------------------------------------------------------------
 
 
-def make_jpeg(path: Path, size: tuple[int, int], *, orientation: int | None = None, color: str = "red") -> Path:
+def make_jpeg(
+    path: Path, size: tuple[int, int], *, orientation: int | None = None, color: str = "red"
+) -> Path:
     """Write a JPEG whose left half is `color` and right half blue, with an optional EXIF orientation."""
     img = Image.new("RGB", size, "blue")
     img.paste(Image.new("RGB", (size[0] // 2, size[1]), color), (0, 0))
@@ -106,7 +113,9 @@ def make_png_header(path: Path, width: int, height: int) -> Path:
     """Write a PNG whose header claims `width` x `height` but holds one tiny IDAT: never decoded in full."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
@@ -134,7 +143,7 @@ def ttc_cmap(ttc: Path, face_index: int) -> dict[int, int]:
     cmap_off = tables[b"cmap"][0]
     (_, n_sub) = struct.unpack_from(">HH", data, cmap_off)
     for i in range(n_sub):
-        pid, eid, sub_off = struct.unpack_from(">HHI", data, cmap_off + 4 + 8 * i)
+        pid, _eid, sub_off = struct.unpack_from(">HHI", data, cmap_off + 4 + 8 * i)
         base = cmap_off + sub_off
         (fmt,) = struct.unpack_from(">H", data, base)
         if fmt == 12 and pid in (0, 3):
@@ -159,14 +168,18 @@ def used_glyph_ids(pdf_path: Path) -> dict[str, set[int]]:
     with pikepdf.open(pdf_path) as pdf:
         for page in pdf.pages:
             fonts = page.Resources.get("/Font", {})
-            for _, font in fonts.items():
+            for font in fonts.values():
                 desc = font.get("/FontDescriptor")
                 if desc is None or "/FontFile" not in desc or "/ToUnicode" not in font:
                     continue
                 program = desc.FontFile.read_bytes().decode("latin-1")
-                code_to_cid = {int(c): int(g) for c, g in re.findall(r"dup (\d+) /cid(\d+) put", program)}
+                code_to_cid = {
+                    int(c): int(g) for c, g in re.findall(r"dup (\d+) /cid(\d+) put", program)
+                }
                 tounicode = font.ToUnicode.read_bytes().decode("latin-1")
-                for code, uni in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4,8})>", tounicode):
+                for code, uni in re.findall(
+                    r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4,8})>", tounicode
+                ):
                     cid = code_to_cid.get(int(code, 16))
                     if cid is not None:
                         found.setdefault(chr(int(uni, 16)), set()).add(cid)
@@ -239,7 +252,7 @@ class FakeConverter:
         self.calls: list[list[str]] = []
         self.docs: dict[str, bytes] = {}
 
-    def __enter__(self) -> FakeConverter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -253,7 +266,13 @@ class FakeConverter:
             doc = Path(doc)
             self.docs[doc.name] = doc.read_bytes()
             label = FAKE_LABELS.get(doc.stem, "DOC")
-            result.append(make_pdf(out_dir / f"{doc.stem}-{len(self.calls)}-{i}.pdf", self.pages.get(doc.stem, 1), label=label))
+            result.append(
+                make_pdf(
+                    out_dir / f"{doc.stem}-{len(self.calls)}-{i}.pdf",
+                    self.pages.get(doc.stem, 1),
+                    label=label,
+                )
+            )
         return result
 
 
@@ -288,12 +307,18 @@ def bad_evidence_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
     who = rf"佐证材料「{BAD_ENTRY}」的文件 \S*坏\.pdf："
     return {
         "missing": (missing, who + r"文件不存在。.*--allow-missing"),
-        "docx-renamed-pdf": (docx_renamed, who + r"文件类型不符合要求：它实际上是 Word/Excel 文档或压缩包"),
+        "docx-renamed-pdf": (
+            docx_renamed,
+            who + r"文件类型不符合要求：它实际上是 Word/Excel 文档或压缩包",
+        ),
         "text-renamed-pdf": (text_renamed, who + r"文件类型不符合要求：它的内容不是 PDF 或图片"),
         "encrypted-with-password": (encrypted, who + r"PDF 已加密，需要密码才能打开。"),
         "corrupt-beyond-repair": (unreadable, who + r"PDF (已损坏，无法读取|中没有任何页面)"),
         "zero-pages": (zero_pages, who + r"PDF 中没有任何页面。"),
-        "image-over-100-megapixels": (huge_image, who + r"图片太大：12000×9000（约 108 百万像素），上限为 100 百万像素。"),
+        "image-over-100-megapixels": (
+            huge_image,
+            who + r"图片太大：12000×9000（约 108 百万像素），上限为 100 百万像素。",
+        ),
     }
 
 
@@ -347,8 +372,25 @@ def bottom_text(pdf_path: Path, page: int) -> str:
         if int(p.obj.get("/Rotate", 0)) % 180:
             width, height = height, width
     out = subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), "-x", str(int(width / 3)), "-y", str(int(height - 42)),
-         "-W", str(int(width / 3)), "-H", "42", str(pdf_path), "-"],
-        check=True, capture_output=True, text=True,
+        [
+            "pdftotext",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-x",
+            str(int(width / 3)),
+            "-y",
+            str(int(height - 42)),
+            "-W",
+            str(int(width / 3)),
+            "-H",
+            "42",
+            str(pdf_path),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return re.sub(r"\s", "", out)

@@ -20,7 +20,6 @@ from jidi_docs.bundle import BUNDLE_NAME, bundle, evidence_files, prepare
 from jidi_docs.convert import SofficeConverter
 from jidi_docs.errors import ConversionError, EvidenceError
 from jidi_docs.load import load
-
 from pdfhelpers import (
     BAD_ENTRY,
     BAD_FILE,
@@ -57,7 +56,9 @@ def outline(path: Path) -> list[tuple[int, str, int]]:
 
         def walk(items, level):
             for item in items:
-                found.append((level, item.title, pdf.pages.index(pikepdf.Page(item.destination[0]))))
+                found.append(
+                    (level, item.title, pdf.pages.index(pikepdf.Page(item.destination[0])))
+                )
                 walk(item.children, level + 1)
 
         with pdf.open_outline() as o:
@@ -99,7 +100,9 @@ def example(tmp_path_factory):
 
 def front_pages(example) -> int:
     """Cover + contents: the pages before the one numbered — 1 —."""
-    numbered = [i for i in range(1, len(example["text"]) + 1) if bottom_text(example["path"], i) == "—1—"]
+    numbered = [
+        i for i in range(1, len(example["text"]) + 1) if bottom_text(example["path"], i) == "—1—"
+    ]
     assert len(numbered) == 1, numbered
     return numbered[0] - 1
 
@@ -113,7 +116,8 @@ def test_example_page_count_is_cover_contents_forms_and_evidence(example):
     assert evidence == 14  # 11 entries, two 2-page PDFs, one entry with a PDF and a JPG
     assert front in (2, 3)  # one cover page, then the contents (1 or 2 pages)
     assert page_count(example["path"]) == front + forms + evidence
-    assert "目" in example["text"][1] and "录" in example["text"][1]
+    assert "目" in example["text"][1]
+    assert "录" in example["text"][1]
 
 
 @pytest.mark.soffice
@@ -136,14 +140,22 @@ def test_every_bookmark_points_at_its_page(example):
     front = front_pages(example)
     f2, f1 = example["form_pages"]["附件2"], example["form_pages"]["附件1"]
 
-    assert by_title["封面"] == 0 and UNIT in text[0] and "申报材料" in text[0]
-    assert by_title["目录"] == 1 and text[1].startswith("目录")
+    assert by_title["封面"] == 0
+    assert UNIT in text[0]
+    assert "申报材料" in text[0]
+    assert by_title["目录"] == 1
+    assert text[1].startswith("目录")
     assert by_title["附件2 跨境电商人才社会培训基地认定申报表"] == front
     assert "跨境电商人才社会培训基地认定申报表" in text[front]
     assert by_title["附件1 跨境电商人才社会培训基地认定评价表"] == front + f2
     assert "跨境电商人才社会培训基地认定评价表" in text[front + f2]
     assert "跨境电商人才社会培训基地认定申报表" not in text[front + f2]
-    assert by_title["佐证材料"] == by_title["基本情况"] == by_title["营业执照副本扫描件"] == front + f2 + f1
+    assert (
+        by_title["佐证材料"]
+        == by_title["基本情况"]
+        == by_title["营业执照副本扫描件"]
+        == front + f2 + f1
+    )
     # Evidence pages are scans without text: check the page shows the image of the file's first page.
     folder = example["yaml"].parent / "佐证材料"
     for title, file in [
@@ -165,11 +177,21 @@ def test_bookmarks_follow_the_score_form_order_and_nest_by_indicator(example):
     top = [(title, level) for level, title, _ in example["outline"] if level < 2]
 
     assert top == [
-        ("封面", 0), ("目录", 0),
-        ("附件2 跨境电商人才社会培训基地认定申报表", 0), ("附件1 跨境电商人才社会培训基地认定评价表", 0),
+        ("封面", 0),
+        ("目录", 0),
+        ("附件2 跨境电商人才社会培训基地认定申报表", 0),
+        ("附件1 跨境电商人才社会培训基地认定评价表", 0),
         ("佐证材料", 0),
-        ("基本情况", 1), ("培训场地及环境", 1), ("日常管理", 1), ("财务情况", 1), ("办公条件", 1),
-        ("教师管理系统", 1), ("人才培养体系", 1), ("人才培育情况", 1), ("人才输送情况", 1), ("创新工作", 1),
+        ("基本情况", 1),
+        ("培训场地及环境", 1),
+        ("日常管理", 1),
+        ("财务情况", 1),
+        ("办公条件", 1),
+        ("教师管理系统", 1),
+        ("人才培养体系", 1),
+        ("人才培育情况", 1),
+        ("人才输送情况", 1),
+        ("创新工作", 1),
         ("人才培育及输送情况反馈", 1),
     ]
     assert sum(1 for level, _, _ in example["outline"] if level == 2) == 11
@@ -197,11 +219,15 @@ def test_forms_chinese_text_is_extractable_and_all_fonts_embedded(example):
     front = front_pages(example)
     f2 = example["form_pages"]["附件2"]
     form2 = squeeze("".join(example["text"][front : front + f2]))
-    fonts = subprocess.run(["pdffonts", str(example["path"])], check=True, capture_output=True, text=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(example["path"])], check=True, capture_output=True, text=True
+    ).stdout
 
     assert UNIT in form2
-    assert "统一社会信用代码" in form2 and "西湖区" in form2
-    assert "(cid:" not in form2 and "\ufffd" not in form2
+    assert "统一社会信用代码" in form2
+    assert "西湖区" in form2
+    assert "(cid:" not in form2
+    assert "\ufffd" not in form2
     rows = fonts.splitlines()[2:]
     assert rows, fonts
     assert all(row.split()[-5] == "yes" for row in rows if not row.startswith("Helvetica")), fonts
@@ -209,13 +235,17 @@ def test_forms_chinese_text_is_extractable_and_all_fonts_embedded(example):
 
 @pytest.mark.soffice
 def test_example_bundle_passes_qpdf_check_and_carries_title_and_author(example):
-    check = subprocess.run(["qpdf", "--check", str(example["path"])], capture_output=True, text=True)
-    info = subprocess.run(["pdfinfo", str(example["path"])], check=True, capture_output=True, text=True).stdout
+    check = subprocess.run(
+        ["qpdf", "--check", str(example["path"])], capture_output=True, text=True, check=False
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(example["path"])], check=True, capture_output=True, text=True
+    ).stdout
 
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No syntax or stream encoding errors" in check.stdout
-    assert re.search(rf"^Author:\s+{UNIT}$", info, re.M)
-    assert re.search(rf"^Title:\s+{UNIT} .*申报材料$", info, re.M)
+    assert re.search(rf"^Author:\s+{UNIT}$", info, re.MULTILINE)
+    assert re.search(rf"^Title:\s+{UNIT} .*申报材料$", info, re.MULTILINE)
 
 
 @pytest.mark.soffice
@@ -223,8 +253,12 @@ def test_forms_docx_are_written_beside_the_bundle(example):
     names = sorted(p.name for p in example["out"].iterdir())
 
     assert names == sorted([BUNDLE_NAME, f"{UNIT}-附件1-评价表.docx", f"{UNIT}-附件2-申报表.docx"])
-    table_text = "".join(c.text for t in docx.Document(example["out"] / f"{UNIT}-附件2-申报表.docx").tables
-                         for row in t.rows for c in row.cells)
+    table_text = "".join(
+        c.text
+        for t in docx.Document(example["out"] / f"{UNIT}-附件2-申报表.docx").tables
+        for row in t.rows
+        for c in row.cells
+    )
     assert UNIT in table_text
 
 
@@ -245,27 +279,43 @@ def test_forms_then_cover_are_converted_in_two_calls(app_dir, tmp_path):
     assert conv.calls == [["附件2.docx", "附件1.docx"], ["封面与目录.docx"]]
     assert page_count(path) == 2 + 4 + 2 + example_evidence_pages(app_dir)
     pages = [squeeze(t) for t in pdf_text(path)]
-    assert [p[:6] for p in pages[:8]] == ["FRONT1", "FRONT2", "FORM21", "FORM22", "FORM23", "FORM24", "FORM11", "FORM12"]
+    assert [p[:6] for p in pages[:8]] == [
+        "FRONT1",
+        "FRONT2",
+        "FORM21",
+        "FORM22",
+        "FORM23",
+        "FORM24",
+        "FORM11",
+        "FORM12",
+    ]
 
 
 def test_evidence_is_ordered_by_score_form_indicator_then_yaml_order(app_dir, tmp_path):
     folder = app_dir.parent / "佐证材料"
     for name in "ABCDE":
         make_pdf(folder / f"{name}.pdf", 1, label=f"EV{name}")
-    set_evidence(app_dir, [
-        ("甲-创新", "创新工作", "佐证材料/A.pdf"),
-        ("乙-基本", "基本情况", "佐证材料/B.pdf"),
-        ("丙-创新", "创新工作", ["佐证材料/C.pdf", "佐证材料/D.pdf"]),
-        ("丁-办公", "办公条件", "佐证材料/E.pdf"),
-    ])
+    set_evidence(
+        app_dir,
+        [
+            ("甲-创新", "创新工作", "佐证材料/A.pdf"),
+            ("乙-基本", "基本情况", "佐证材料/B.pdf"),
+            ("丙-创新", "创新工作", ["佐证材料/C.pdf", "佐证材料/D.pdf"]),
+            ("丁-办公", "办公条件", "佐证材料/E.pdf"),
+        ],
+    )
 
     path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter())
 
     evidence = [(level, title) for level, title, _ in outline(path)][5:]
     assert evidence == [
-        (1, "基本情况"), (2, "乙-基本"),
-        (1, "办公条件"), (2, "丁-办公"),
-        (1, "创新工作"), (2, "甲-创新"), (2, "丙-创新"),
+        (1, "基本情况"),
+        (2, "乙-基本"),
+        (1, "办公条件"),
+        (2, "丁-办公"),
+        (1, "创新工作"),
+        (2, "甲-创新"),
+        (2, "丙-创新"),
     ]
     pages = [squeeze(t)[:3] for t in pdf_text(path)[8:]]
     assert pages == ["EVB", "EVE", "EVA", "EVC", "EVD"]
@@ -292,11 +342,14 @@ def test_identical_resources_are_stored_once(app_dir, tmp_path):
     folder = app_dir.parent / "佐证材料"
     make_jpeg(folder / "同一张.jpg", (900, 600))
     (folder / "同一张副本.jpg").write_bytes((folder / "同一张.jpg").read_bytes())
-    set_evidence(app_dir, [
-        ("教室照片", "培训场地及环境", ["佐证材料/同一张.jpg", "佐证材料/同一张副本.jpg"]),
-        ("营业执照", "基本情况", "佐证材料/营业执照.pdf"),
-        ("营业执照（再次）", "办公条件", "佐证材料/营业执照.pdf"),
-    ])
+    set_evidence(
+        app_dir,
+        [
+            ("教室照片", "培训场地及环境", ["佐证材料/同一张.jpg", "佐证材料/同一张副本.jpg"]),
+            ("营业执照", "基本情况", "佐证材料/营业执照.pdf"),
+            ("营业执照（再次）", "办公条件", "佐证材料/营业执照.pdf"),
+        ],
+    )
 
     path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter())
 
@@ -322,7 +375,9 @@ def test_bundle_file_gets_the_usual_permissions(app_dir, tmp_path):
 
 @pytest.mark.parametrize("existing", [False, True], ids=["empty-out-dir", "previous-bundle"])
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
-def test_bad_evidence_is_refused_naming_entry_and_file_and_writes_nothing(app_dir, tmp_path, case, existing):
+def test_bad_evidence_is_refused_naming_entry_and_file_and_writes_nothing(
+    app_dir, tmp_path, case, existing
+):
     write_bad, message = BAD[case]
     write_bad(app_dir.parent)
     add_evidence(app_dir, BAD_ENTRY, "创新工作", BAD_FILE)
@@ -370,7 +425,11 @@ def test_missing_file_is_allowed_on_request_and_marked_in_the_contents(app_dir, 
 
     path = bundle(app, tmp_path / "out", converter=conv, allow_missing=True)
 
-    lines = [p.text for p in docx.Document(io.BytesIO(conv.docs["封面与目录.docx"])).paragraphs if "\t" in p.text]
+    lines = [
+        p.text
+        for p in docx.Document(io.BytesIO(conv.docs["封面与目录.docx"])).paragraphs
+        if "\t" in p.text
+    ]
     assert "全缺\t缺" in lines
     assert f"{BAD_ENTRY}\t20" in lines  # the file that exists still counts
     assert "全缺" not in [title for _, title, _ in outline(path)]
@@ -390,7 +449,8 @@ def test_all_problems_are_reported_at_once(app_dir, tmp_path):
 
     lines = str(info.value).splitlines()
     assert lines[0] == "佐证材料：共有 3 处问题，申报材料未生成："
-    assert lines[1].startswith("  • 佐证材料「甲」的文件 ") and "文件类型不符合要求" in lines[1]
+    assert lines[1].startswith("  • 佐证材料「甲」的文件 ")
+    assert "文件类型不符合要求" in lines[1]
     assert lines[2].startswith("  • 佐证材料「乙」的文件 佐证材料/没有.pdf：文件不存在")
     assert lines[3].startswith("  • 佐证材料「丙」的文件 ../外面.pdf：路径用「..」")
 
@@ -418,7 +478,10 @@ def test_truncated_pdf_is_read_leniently_with_a_warning(app_dir, tmp_path, caplo
     assert [r.getMessage() for r in caplog.records] == [
         f"佐证材料「{BAD_ENTRY}」的文件 {app_dir.parent / BAD_FILE}：PDF 有损坏，已尽量修复并读出 3 页，请核对页面是否完整。"
     ]
-    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+    assert (
+        subprocess.run(["qpdf", "--check", str(path)], capture_output=True, check=False).returncode
+        == 0
+    )
 
 
 def test_bad_evidence_is_reported_before_libreoffice_is_looked_for(app_dir, tmp_path, monkeypatch):
@@ -447,7 +510,10 @@ def test_step_api_converts_many_applications_per_call(tmp_path):
     form_pdfs = conv.convert([d for job in jobs for d in job.form_docs], tmp_path / "pdf")
     covers = [job.cover_docx(form_pdfs[2 * i : 2 * i + 2]) for i, job in enumerate(jobs)]
     cover_pdfs = conv.convert(covers, tmp_path / "pdf")
-    results = [job.finish(pdf, tmp_path / f"out{i}") for i, (job, pdf) in enumerate(zip(jobs, cover_pdfs))]
+    results = [
+        job.finish(pdf, tmp_path / f"out{i}")
+        for i, (job, pdf) in enumerate(zip(jobs, cover_pdfs, strict=False))
+    ]
 
     assert len(conv.calls) == 2
     assert [len(c) for c in conv.calls] == [4, 2]

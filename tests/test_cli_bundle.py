@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from jidi_docs.bundle import BUNDLE_NAME
 from jidi_docs.cli import app
-
 from pdfhelpers import (
     BAD_ENTRY,
     BAD_FILE,
@@ -62,7 +61,9 @@ def pages(path: Path) -> int:
 
 @pytest.mark.parametrize("existing", [False, True], ids=["empty-out-dir", "previous-bundle"])
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
-def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(app_dir, tmp_path, fake, case, existing):
+def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
+    app_dir, tmp_path, fake, case, existing
+):
     write_bad, message = BAD[case]
     write_bad(app_dir.parent)
     add_evidence(app_dir, BAD_ENTRY, "创新工作", BAD_FILE)
@@ -148,7 +149,8 @@ def test_allow_missing_marks_the_entry_on_the_contents_page(app_dir, tmp_path):
     out = tmp_path / "out"
 
     refused = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
-    assert refused.exit_code == 1 and not out.exists()
+    assert refused.exit_code == 1
+    assert not out.exists()
 
     result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--allow-missing"])
 

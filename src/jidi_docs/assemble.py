@@ -101,7 +101,9 @@ class PdfFile:
         if pages is None:
             return cls(path, total)
         if pages.step != 1 or pages.start < 0 or pages.stop > total or len(pages) == 0:
-            raise BundleError(f"PDF 文件 {path} 只有 {total} 页，无法取第 {pages.start + 1}–{pages.stop} 页")
+            raise BundleError(
+                f"PDF 文件 {path} 只有 {total} 页，无法取第 {pages.start + 1}–{pages.stop} 页"
+            )
         return cls(path, len(pages), pages.start)
 
     def open(self) -> pikepdf.Pdf:
@@ -160,7 +162,9 @@ class PlannedPart:
         if self.first_number is None or self.page_count == 0:
             return MISSING
         last = self.first_number + self.page_count - 1
-        return str(self.first_number) if last == self.first_number else f"{self.first_number}–{last}"
+        return (
+            str(self.first_number) if last == self.first_number else f"{self.first_number}–{last}"
+        )
 
 
 @dataclass(frozen=True)
@@ -327,7 +331,9 @@ def _visual_frame(page: pikepdf.Page) -> tuple[float, float, float, float, float
     return 1, 0, 0, 1, x0, y0, x1 - x0
 
 
-def _iter_resource_streams(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, str, pikepdf.Object]]:
+def _iter_resource_streams(
+    pdf: pikepdf.Pdf,
+) -> Iterator[tuple[pikepdf.Dictionary, str, pikepdf.Object]]:
     """Yield (holder dict, key, stream) for page images/forms and embedded font programs."""
     seen_dicts: set[tuple[int, int]] = set()
     for page in pdf.pages:
@@ -360,7 +366,9 @@ def _font_descriptors(font: pikepdf.Object) -> list[pikepdf.Dictionary]:
     if isinstance(font.get("/FontDescriptor"), pikepdf.Dictionary):
         found.append(font.FontDescriptor)
     for desc in font.get("/DescendantFonts", []):
-        if isinstance(desc, pikepdf.Dictionary) and isinstance(desc.get("/FontDescriptor"), pikepdf.Dictionary):
+        if isinstance(desc, pikepdf.Dictionary) and isinstance(
+            desc.get("/FontDescriptor"), pikepdf.Dictionary
+        ):
             found.append(desc.FontDescriptor)
     return found
 
@@ -394,8 +402,12 @@ def _deduplicate_streams(pdf: pikepdf.Pdf) -> int:
             continue
         canonical: dict[tuple[str, bytes], pikepdf.Object] = {}
         for objgen, stream in streams.items():
-            meta = repr(sorted((k, repr(v)) for k, v in stream.stream_dict.items() if k != "/Length"))
-            first = canonical.setdefault((meta, hashlib.sha256(stream.read_raw_bytes()).digest()), stream)
+            meta = repr(
+                sorted((k, repr(v)) for k, v in stream.stream_dict.items() if k != "/Length")
+            )
+            first = canonical.setdefault(
+                (meta, hashlib.sha256(stream.read_raw_bytes()).digest()), stream
+            )
             if first.objgen != objgen:
                 replacement[objgen] = first
     replaced = 0
@@ -419,15 +431,17 @@ def _set_metadata(pdf: pikepdf.Pdf, *, title: str, author: str) -> None:
 
 def _save_atomically(pdf: pikepdf.Pdf, out_path: Path, *, min_version: str) -> None:
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         # Pages copied from newer PDFs may use newer features; keep the highest version seen.
         pdf.save(tmp, compress_streams=True, min_version=min_version)
         # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out_path)
+        tmp.chmod(0o666 & ~_umask())
+        tmp.replace(out_path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise BundleError(f"无法写入申报材料 PDF {out_path}：{e.strerror or e}") from e

@@ -134,7 +134,7 @@ class BundleJob:
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
-        cover = [PdfFile.of(Path(cover_pdf), pages=range(0, _COVER_PAGES))]
+        cover = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES))]
         contents = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES, whole.page_count))]
         parts = self._tree(cover, contents)
         out_dir = Path(out_dir)
@@ -244,4 +244,3 @@ def bundle(
         (cover_pdf,) = conv.convert([cover], pdf_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         return job.finish(cover_pdf, out_dir).path
-

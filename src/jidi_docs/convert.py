@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pikepdf
+from typing_extensions import Self
 
 from .errors import ConversionError
 
@@ -132,7 +133,7 @@ class SofficeConverter:
         """Remove the private profile and scratch files; the converter is unusable afterwards."""
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def __enter__(self) -> SofficeConverter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -208,14 +209,16 @@ class SofficeConverter:
 
         result = []
         for i, target in enumerate(targets):
-            os.replace(stage_out / f"d{i:04d}.pdf", target)
+            (stage_out / f"d{i:04d}.pdf").replace(target)
             result.append(target)
         shutil.rmtree(stage, ignore_errors=True)
         return result
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _run(self, docs: list[Path], out_dir: Path, profile: Path) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, docs: list[Path], out_dir: Path, profile: Path
+    ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole group on timeout."""
         profile.mkdir(parents=True, exist_ok=True)
         cmd = [

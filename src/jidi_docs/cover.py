@@ -154,7 +154,9 @@ def build_cover_docx(
         fmt.line_spacing = Pt(28)
         fmt.tab_stops.add_tab_stop(body_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         heading = line.level == 0
-        _style_run(p.add_run(line.title), font="黑体" if heading else "宋体", size=14 if heading else 12)
+        _style_run(
+            p.add_run(line.title), font="黑体" if heading else "宋体", size=14 if heading else 12
+        )
         _style_run(p.add_run(f"\t{line.pages}"), font="宋体", size=14 if heading else 12)
 
     doc.save(out)
