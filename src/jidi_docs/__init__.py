@@ -31,6 +31,7 @@ from .errors import (
     UserError,
     ValidationFailed,
 )
+from .extract import extract
 from .load import load, loads, validate
 from .model import (
     Application,
@@ -48,6 +49,7 @@ from .model import (
     Venue,
 )
 from .profile import Profile, get_profile
+from .scaffold import init
 
 try:
     __version__ = _version("jidi-docs")
@@ -69,8 +71,10 @@ __all__ = [
     "ConversionError",
     "Evidence",
     "EvidenceError",
+    "extract",
     "get_profile",
     "Honour",
+    "init",
     "InputError",
     "InternalError",
     "Issue",
