@@ -338,7 +338,6 @@ def _read_rows(
         for key, text in texts.items():
             if not key or not text:
                 continue
-            path = (section.key, index, key)
             if key.startswith("?"):
                 notes.append(Note((section.key, index), text, f"表中“{key[1:]}”一列不属于这张表，没有读取"))
                 continue

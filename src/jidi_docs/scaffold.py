@@ -14,7 +14,6 @@ empty" errors into one short list of what is still to fill in, and keeps real mi
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
