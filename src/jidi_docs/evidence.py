@@ -54,9 +54,6 @@ Kind = Literal["pdf", "jpeg", "png"]
 #: towards the process's memory as soon as its pages are copied, 50 MiB for 50 MiB of evidence;
 #: plain reads keep the merge at about 1 MiB over the data actually held (benchmarks/bundle.py).
 _READ = pikepdf.AccessMode.stream
-#: img2pdf's own PDF writer: the page is parsed again by pikepdf anyway, and this writer is about
-#: twice as fast as img2pdf's pikepdf engine (1 ms vs 2 ms per scan).
-_ENGINE = img2pdf.Engine.internal
 
 
 @dataclass(frozen=True)
@@ -294,9 +291,7 @@ def _image_to_pdf(img: Image.Image, path: Path, kind: Kind) -> tuple[bytes, bool
     )
     if not rotate and not has_alpha and plain_mode:
         # Fast path: img2pdf copies the JPEG (or PNG) data into the PDF untouched.
-        data = img2pdf.convert(
-            str(path), layout_fun=layout, rotation=img2pdf.Rotation.none, engine=_ENGINE
-        )
+        data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.none)
         return data, False
     img.load()
     work = ImageOps.exif_transpose(img) if rotate else img
@@ -312,7 +307,5 @@ def _image_to_pdf(img: Image.Image, path: Path, kind: Kind) -> tuple[bytes, bool
         work.save(buf, "JPEG", quality=92)
     else:
         work.save(buf, "PNG")
-    data = img2pdf.convert(
-        buf.getvalue(), layout_fun=layout, rotation=img2pdf.Rotation.none, engine=_ENGINE
-    )
+    data = img2pdf.convert(buf.getvalue(), layout_fun=layout, rotation=img2pdf.Rotation.none)
     return data, True
