@@ -135,6 +135,20 @@ def job_assemble(src: Path, out: Path) -> None:
     assert result.page_count == TOTAL_PAGES, result.page_count
 
 
+def job_assemble_bare(src: Path, out: Path) -> None:
+    """`job_assemble` without running the package ``__init__`` (which imports the whole public API).
+
+    Why: it shows what the assembly costs a process that imports only what it needs, as a lazy
+    ``jidi_docs/__init__.py`` would allow.
+    """
+    import types
+
+    package = types.ModuleType("jidi_docs")
+    package.__path__ = [str(Path(__file__).resolve().parents[1] / "src" / "jidi_docs")]
+    sys.modules["jidi_docs"] = package
+    job_assemble(src, out)
+
+
 def job_assemble_pypdf(src: Path, out: Path) -> None:
     """The same work with pypdf: merge, a bookmark per file, page numbers appended per page."""
     import img2pdf
@@ -301,6 +315,7 @@ def bench_assemble(root: Path, repeat: int) -> None:
     q_t, q_m = median_of(qpdf_args, repeat)
     qs_t, qs_m = median_of(["qpdf", "--version"], repeat)
     o_t, o_m = median_of([*me, "--job", "assemble", str(src), str(root / "ours.pdf")], repeat)
+    b_t, b_m = median_of([*me, "--job", "assemble-bare", str(src), str(root / "bare.pdf")], repeat)
     p_t, p_m = median_of(
         [*me, "--job", "assemble-pypdf", str(src), str(root / "pypdf.pdf")], repeat
     )
@@ -328,6 +343,10 @@ def bench_assemble(root: Path, repeat: int) -> None:
         f"  (qpdf --version alone: {qs_t:.3f} s, {qs_m:.0f} MiB)"
     )
     print(f"      ours, pikepdf (+bookmarks, numbers):   {o_t:.2f} s, {o_m:.0f} MiB peak")
+    print(
+        f"      ours without the package __init__:     {b_t:.2f} s, {b_m:.0f} MiB peak"
+        f"  ({b_t / q_t:.2f}x qpdf, {b_m / size_mib:.2f}x input)"
+    )
     print(f"      same work with pypdf:                  {p_t:.2f} s, {p_m:.0f} MiB peak")
     print(f"      python + `import jidi_docs.assemble`:   {i_t:.2f} s, {i_m:.0f} MiB peak")
     print(f"      python + pikepdf, img2pdf, PIL only:   {t_t:.2f} s, {t_m:.0f} MiB peak")
@@ -367,7 +386,12 @@ def main() -> None:
         if job == "inprocess":
             job_inprocess(src, out, int(sys.argv[5]))
             return
-        {"assemble": job_assemble, "assemble-pypdf": job_assemble_pypdf}[job](src, out)
+        jobs = {
+            "assemble": job_assemble,
+            "assemble-bare": job_assemble_bare,
+            "assemble-pypdf": job_assemble_pypdf,
+        }
+        jobs[job](src, out)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)

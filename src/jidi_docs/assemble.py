@@ -12,13 +12,18 @@ Helvetica (digits and the em dash need no CJK font), centred 8 mm above the bott
 15 mm margin that evidence scans keep, so they cover no content.
 
 Why pikepdf, by measurement (``benchmarks/bundle.py``: 1000 pages from 50 PDFs + 20 JPEG scans,
-38 MiB, 2-core machine, medians of 3 in one run, each in its own process): merge + bookmarks + page
-numbers + write took 0.78–1.04 s / 131 MiB peak with pikepdf and 1.15–1.21 s / 143 MiB with pypdf;
-``qpdf --empty --pages`` on the PDFs alone took 0.17–0.19 s / 22 MiB. Python start-up plus imports
-alone cost 0.47 s / 56 MiB (0.3 s of it is the ``jidi_docs`` package import), so net of start-up
-ours is ~0.3–0.56 s (1.7–2.9x qpdf) and 75 MiB (2x the input). pikepdf is the faster and leaner of
-the two; the gap to qpdf is mostly interpreter start-up and imports. Page numbers use the cheap method from FACTS.md: ``q``/``Q`` wrapped
-around each page's old content plus one small appended stream, with one shared font object.
+38 MiB; qpdf merges the same content, the scans wrapped into PDFs beforehand; 2-core machine shared
+with other jobs, medians of 5 in one run). In process, imports done: merge + bookmarks + page
+numbers + write take 0.21–0.30 s, 1.1–1.2x ``qpdf --empty --pages`` (0.20–0.25 s, whose start-up is
+6 ms), and the peak grows by 52 MiB (1.4x the input). End to end, a fresh process: 0.56 s / 92 MiB
+(2.2x qpdf's time, 2.4x the input) when only this module's imports run, but 0.96–1.12 s / 127 MiB
+through ``import jidi_docs.assemble``, because the package ``__init__`` imports the whole public
+API (0.45 s, 43 MiB of it). pypdf doing the same work: 0.56–0.65 s / 143 MiB end to end (3.7x the
+input), without the package import. pikepdf is the leaner of the two and close to qpdf in process.
+Memory: sources are opened without mmap and closed as soon as their pages are in (pikepdf copies
+page data at once), so the peak is the copied data plus one source; pikepdf's default mmap access
+had added the whole input again. Page numbers use the cheap method from FACTS.md: ``q``/``Q``
+wrapped around each page's old content plus one small appended stream, with one shared font object.
 
 Identical resources (the same image or embedded font program copied from several sources, or the
 same file used by two entries) are stored once: streams are grouped by size, then by content hash.
