@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from ._fs import atomic_write, atomic_write_many
 
@@ -145,6 +142,12 @@ def _xlsx_cell(value: Cell) -> str | int | float | None:
 
 
 def _write_xlsx(path: Path, headers: list[str], body: list[list[Cell]]) -> None:
+    # Imported here: openpyxl (and the numpy it loads) costs ~0.1 s at start-up, and only the
+    # end of a batch needs it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # a new workbook always has one sheet
