@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -210,3 +212,23 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
 
+
+
+def test_close_kills_a_soffice_of_ours_that_outlived_its_handle(tmp_path: Path) -> None:
+    # A stand-in for a LibreOffice started just as a signal interrupted Popen: it runs with our
+    # profile folder in its command line, and only close() can still find it.
+    conv = SofficeConverter(soffice=sys.executable)
+    stray = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", f"-env:UserInstallation={conv._tmp}"]
+    )
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "other"])
+    try:
+        conv.close()
+
+        assert stray.wait(timeout=10) == -signal.SIGKILL
+        assert bystander.poll() is None
+        assert not conv._tmp.exists()
+    finally:
+        for p in (stray, bystander):
+            p.kill()
+            p.wait()

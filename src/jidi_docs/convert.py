@@ -80,6 +80,32 @@ def _pdf_page_count(path: Path) -> int:
         return 0
 
 
+def _kill_strays(marker: str) -> int:
+    """SIGKILL every process whose command line mentions `marker`; return how many (Linux).
+
+    Why: a signal can land while `subprocess.Popen` is still starting soffice, after the child
+    exists but before we hold its handle; nothing else could then reach it. Our profile folder
+    is in every soffice command line we start, so it names exactly our processes.
+    """
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return 0
+    needle = marker.encode()
+    killed = 0
+    for entry in proc_dir.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+    return killed
+
+
 def _kill_group(proc: subprocess.Popen[str]) -> None:
     """Kill the whole process group of `proc` (soffice forks soffice.bin), ignoring the dead."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -130,7 +156,8 @@ class SofficeConverter:
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Remove the private profile and scratch files; the converter is unusable afterwards."""
+        """Stop any LibreOffice of ours still running, then remove the profile and scratch files."""
+        _kill_strays(str(self._tmp))
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> Self:
