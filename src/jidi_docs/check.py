@@ -193,10 +193,18 @@ def _listing(items: Iterable[str]) -> str:
     return "、".join(items[:_LIST_LIMIT]) + f" 等 {len(items)} 项"
 
 
+def _verdict(key: str, title: str) -> Callable[[Status, str], ConditionResult]:
+    """Return the maker of one condition's result, so each rule states only status and reason."""
+
+    def make(status: Status, reason: str) -> ConditionResult:
+        return ConditionResult(key=key, title=title, status=status, reason=reason)
+
+    return make
+
+
 def _result(key: str, title: str, problems: list[str], ok: str, status: Status) -> ConditionResult:
-    if problems:
-        return ConditionResult(key=key, title=title, status=status, reason="；".join(problems) + "。")
-    return ConditionResult(key=key, title=title, status=OK, reason=ok)
+    verdict = _verdict(key, title)
+    return verdict(status, "；".join(problems) + "。") if problems else verdict(OK, ok)
 
 
 def _nth(kind: str, n: int) -> str:
@@ -210,42 +218,36 @@ def _nth(kind: str, n: int) -> str:
 
 def _district(app: Application, p: Profile) -> ConditionResult:
     title = "所属区县在认定范围内"
+    verdict = _verdict("district", title)
     d = app.basic.district
     if d in p.districts:
-        return ConditionResult(key="district", title=title, status=OK, reason=f"所属区县为{d}。")
-    return ConditionResult(
-        key="district",
-        title=title,
-        status=FAIL,
-        reason=f"所属区县“{d}”不在本批次的认定范围内（{'、'.join(p.districts)}）。",
+        return verdict(OK, f"所属区县为{d}。")
+    return verdict(
+        FAIL,
+        f"所属区县“{d}”不在本批次的认定范围内（{'、'.join(p.districts)}）。",
     )
 
 
 def _credit_division(app: Application, p: Profile) -> ConditionResult:
     title = "统一社会信用代码登记在本地"
+    verdict = _verdict("credit_code_division", title)
     code = app.basic.credit_code
     if not code:
-        return ConditionResult(
-            key="credit_code_division",
-            title=title,
-            status=WARN,
-            reason="未填写统一社会信用代码，无法核对登记地；建议在「基本情况 → 统一社会信用代码」填写。",
+        return verdict(
+            WARN,
+            "未填写统一社会信用代码，无法核对登记地；建议在「基本情况 → 统一社会信用代码」填写。",
         )
     division = code.strip()[2:8]
     prefix = p.credit_code_prefix
     if division.startswith(prefix):
-        return ConditionResult(
-            key="credit_code_division",
-            title=title,
-            status=OK,
-            reason=f"统一社会信用代码的登记管理机关行政区划码为 {division}"
+        return verdict(
+            OK,
+            f"统一社会信用代码的登记管理机关行政区划码为 {division}"
             + (f"，属于 {prefix} 开头的本地区划。" if prefix else "。"),
         )
-    return ConditionResult(
-        key="credit_code_division",
-        title=title,
-        status=FAIL,
-        reason=f"统一社会信用代码的行政区划码为 {division}，不是以 {prefix} 开头，"
+    return verdict(
+        FAIL,
+        f"统一社会信用代码的行政区划码为 {division}，不是以 {prefix} 开头，"
         "说明单位不是在本地登记注册的。",
     )
 
@@ -253,120 +255,97 @@ def _credit_division(app: Application, p: Profile) -> ConditionResult:
 def _legal_person(app: Application, p: Profile) -> ConditionResult:
     del p
     title = "独立法人单位"
+    verdict = _verdict("legal_person", title)
     code = app.basic.credit_code
     if not code:
-        return ConditionResult(
-            key="legal_person",
-            title=title,
-            status=WARN,
-            reason="未填写统一社会信用代码，无法核对单位类别。",
+        return verdict(
+            WARN,
+            "未填写统一社会信用代码，无法核对单位类别。",
         )
     category = code.strip()[:2]
     name = _CREDIT_CATEGORIES.get(category)
     shown = f"“{category}”（{name}）" if name else f"“{category}”"
     if category in _NOT_LEGAL_PERSON:
-        return ConditionResult(
-            key="legal_person",
-            title=title,
-            status=WARN,
-            reason=f"统一社会信用代码前两位为{shown}，不是独立法人，请确认是否具备申报资格。",
+        return verdict(
+            WARN,
+            f"统一社会信用代码前两位为{shown}，不是独立法人，请确认是否具备申报资格。",
         )
-    return ConditionResult(
-        key="legal_person", title=title, status=OK, reason=f"统一社会信用代码前两位为{shown}。"
-    )
+    return verdict(OK, f"统一社会信用代码前两位为{shown}。")
 
 
 def _venue(app: Application, p: Profile) -> ConditionResult:
     need = p.conditions.min_venue_capacity
     title = f"至少一处培训场地可容纳 {need} 人"
+    verdict = _verdict("venue", title)
     venues = app.basic.venues
     if not venues:
-        return ConditionResult(
-            key="venue", title=title, status=FAIL, reason="未填写培训场地（基本情况 → 培训场地）。"
-        )
+        return verdict(FAIL, "未填写培训场地（基本情况 → 培训场地）。")
     best = max(venues, key=lambda v: v.capacity)
     if best.capacity >= need:
-        return ConditionResult(
-            key="venue",
-            title=title,
-            status=OK,
-            reason=f"最大的培训场地（{best.address}）可容纳 {best.capacity} 人，不少于 {need} 人。",
+        return verdict(
+            OK,
+            f"最大的培训场地（{best.address}）可容纳 {best.capacity} 人，不少于 {need} 人。",
         )
-    return ConditionResult(
-        key="venue",
-        title=title,
-        status=FAIL,
-        reason=f"最大的培训场地（{best.address}）只能容纳 {best.capacity} 人，少于 {need} 人。",
+    return verdict(
+        FAIL,
+        f"最大的培训场地（{best.address}）只能容纳 {best.capacity} 人，少于 {need} 人。",
     )
 
 
 def _office(app: Application, p: Profile) -> ConditionResult:
     need = p.conditions.min_office_area
     title = f"独立办公用房不小于 {fmt_number(need)} 平方米"
+    verdict = _verdict("office", title)
     area = app.basic.office_area
     if area is None:
-        return ConditionResult(
-            key="office",
-            title=title,
-            status=WARN,
-            reason="未填写办公面积，无法核对；请在「基本情况 → 办公面积」填写平方米数。",
+        return verdict(
+            WARN,
+            "未填写办公面积，无法核对；请在「基本情况 → 办公面积」填写平方米数。",
         )
     if area >= need:
-        return ConditionResult(
-            key="office",
-            title=title,
-            status=OK,
-            reason=f"办公面积 {fmt_number(area)} 平方米，不小于 {fmt_number(need)} 平方米。",
+        return verdict(
+            OK,
+            f"办公面积 {fmt_number(area)} 平方米，不小于 {fmt_number(need)} 平方米。",
         )
-    return ConditionResult(
-        key="office",
-        title=title,
-        status=FAIL,
-        reason=f"办公面积 {fmt_number(area)} 平方米，小于 {fmt_number(need)} 平方米。",
+    return verdict(
+        FAIL,
+        f"办公面积 {fmt_number(area)} 平方米，小于 {fmt_number(need)} 平方米。",
     )
 
 
 def _fulltime(app: Application, p: Profile) -> ConditionResult:
     need = p.conditions.min_fulltime_lecturers
     title = f"专职讲师不少于 {need} 名"
+    verdict = _verdict("fulltime_lecturers", title)
     have = app.fulltime_count
     if have >= need:
-        return ConditionResult(
-            key="fulltime_lecturers",
-            title=title,
-            status=OK,
-            reason=f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），不少于 {need} 名。",
+        return verdict(
+            OK,
+            f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），不少于 {need} 名。",
         )
-    return ConditionResult(
-        key="fulltime_lecturers",
-        title=title,
-        status=FAIL,
-        reason=f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），少于 {need} 名。",
+    return verdict(
+        FAIL,
+        f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），少于 {need} 名。",
     )
 
 
 def _education(app: Application, p: Profile) -> ConditionResult:
     floor = p.conditions.min_lecturer_education
     title = f"讲师学历一般为{floor}及以上"
+    verdict = _verdict("lecturer_education", title)
     limit = p.education_rank(floor)
     below = [t for t in app.lecturers if p.education_rank(t.education) > limit]
     if not app.lecturers:
-        return ConditionResult(
-            key="lecturer_education", title=title, status=WARN, reason="未填写讲师。"
-        )
+        return verdict(WARN, "未填写讲师。")
     if not below:
-        return ConditionResult(
-            key="lecturer_education",
-            title=title,
-            status=OK,
-            reason=f"{app.lecturer_count} 名讲师都具有{floor}及以上学历。",
+        return verdict(
+            OK,
+            f"{app.lecturer_count} 名讲师都具有{floor}及以上学历。",
         )
     names = _listing(f"{t.name}（{t.education}）" for t in below)
-    return ConditionResult(
-        key="lecturer_education",
-        title=title,
-        status=WARN,
-        reason=f"{len(below)} 名讲师低于{floor}学历：{names}；"
+    return verdict(
+        WARN,
+        f"{len(below)} 名讲师低于{floor}学历：{names}；"
         f"{floor}及以上学历讲师占比 {fmt_number(app.bachelor_ratio)}%。",
     )
 
@@ -374,53 +353,44 @@ def _education(app: Application, p: Profile) -> ConditionResult:
 def _total_trainees(app: Application, p: Profile) -> ConditionResult:
     over = p.conditions.total_trainees_over
     title = f"历年培训总人次超过 {over}"
+    verdict = _verdict("total_trainees", title)
     total = app.basic.total_trainees
     if total is None:
-        return ConditionResult(
-            key="total_trainees",
-            title=title,
-            status=WARN,
-            reason="未填写历年培训总人次，无法核对；请在「基本情况 → 历年培训总人次」填写。",
+        return verdict(
+            WARN,
+            "未填写历年培训总人次，无法核对；请在「基本情况 → 历年培训总人次」填写。",
         )
     if total > over:
-        return ConditionResult(
-            key="total_trainees",
-            title=title,
-            status=OK,
-            reason=f"历年培训总人次 {total}，超过 {over}。",
+        return verdict(
+            OK,
+            f"历年培训总人次 {total}，超过 {over}。",
         )
-    return ConditionResult(
-        key="total_trainees",
-        title=title,
-        status=FAIL,
-        reason=f"历年培训总人次 {total}，没有超过 {over}。",
+    return verdict(
+        FAIL,
+        f"历年培训总人次 {total}，没有超过 {over}。",
     )
 
 
 def _crossborder(app: Application, p: Profile) -> ConditionResult:
     need = p.conditions.min_crossborder_trainees
     title = f"跨境电商培训不少于 {need} 人次"
+    verdict = _verdict("crossborder_trainees", title)
     have = app.crossborder_trainees
     detail = f"{len(app.trainings)} 期培训活动共 {have} 人次"
     if have >= need:
-        return ConditionResult(
-            key="crossborder_trainees", title=title, status=OK, reason=f"{detail}，不少于 {need} 人次。"
-        )
-    return ConditionResult(
-        key="crossborder_trainees",
-        title=title,
-        status=FAIL,
-        reason=f"{detail}，少于 {need} 人次。",
+        return verdict(OK, f"{detail}，不少于 {need} 人次。")
+    return verdict(
+        FAIL,
+        f"{detail}，少于 {need} 人次。",
     )
 
 
 def _hours(app: Application, p: Profile) -> ConditionResult:
     need = p.conditions.min_hours_per_training
     title = f"每期培训不少于 {fmt_number(need)} 学时"
+    verdict = _verdict("training_hours", title)
     if not app.trainings:
-        return ConditionResult(
-            key="training_hours", title=title, status=FAIL, reason="未填写任何培训活动。"
-        )
+        return verdict(FAIL, "未填写任何培训活动。")
     short = [
         f"{_nth('培训活动', n)}“{t.topic}” {fmt_number(t.hours)} 学时"
         for n, t in enumerate(app.trainings, start=1)
@@ -428,24 +398,21 @@ def _hours(app: Application, p: Profile) -> ConditionResult:
     ]
     if not short:
         least = min(t.hours for t in app.trainings)
-        return ConditionResult(
-            key="training_hours",
-            title=title,
-            status=OK,
-            reason=f"{len(app.trainings)} 期培训活动最少 {fmt_number(least)} 学时，"
+        return verdict(
+            OK,
+            f"{len(app.trainings)} 期培训活动最少 {fmt_number(least)} 学时，"
             f"都不少于 {fmt_number(need)} 学时。",
         )
-    return ConditionResult(
-        key="training_hours",
-        title=title,
-        status=FAIL,
-        reason=f"{len(short)} 期培训少于 {fmt_number(need)} 学时：{_listing(short)}。",
+    return verdict(
+        FAIL,
+        f"{len(short)} 期培训少于 {fmt_number(need)} 学时：{_listing(short)}。",
     )
 
 
 def _training_lecturers(app: Application, p: Profile) -> ConditionResult:
     del p
     title = "培训活动的讲师都列在讲师名单中"
+    verdict = _verdict("training_lecturers", title)
     known = {t.name.strip() for t in app.lecturers}
     missing: dict[str, list[int]] = {}
     for n, t in enumerate(app.trainings, start=1):
@@ -453,38 +420,31 @@ def _training_lecturers(app: Application, p: Profile) -> ConditionResult:
             if name not in known:
                 missing.setdefault(name, []).append(n)
     if not missing:
-        return ConditionResult(
-            key="training_lecturers",
-            title=title,
-            status=OK,
-            reason="每期培训活动的讲师都在「讲师」名单中。",
+        return verdict(
+            OK,
+            "每期培训活动的讲师都在「讲师」名单中。",
         )
     items = [
         f"{name}（培训活动第 {'、'.join(map(str, rows))} 项）" for name, rows in missing.items()
     ]
-    return ConditionResult(
-        key="training_lecturers",
-        title=title,
-        status=WARN,
-        reason=f"这些培训讲师不在「讲师」名单中：{_listing(items)}；请补充到讲师名单或核对姓名。",
+    return verdict(
+        WARN,
+        f"这些培训讲师不在「讲师」名单中：{_listing(items)}；请补充到讲师名单或核对姓名。",
     )
 
 
 def _reg_date(app: Application, p: Profile) -> ConditionResult:
     title = "注册时间不晚于申报截止日期"
+    verdict = _verdict("reg_date", title)
     reg, deadline = app.basic.reg_date, p.deadline
     if reg <= deadline:
-        return ConditionResult(
-            key="reg_date",
-            title=title,
-            status=OK,
-            reason=f"注册时间 {fmt_date(reg)}，不晚于申报截止日期 {fmt_date(deadline)}。",
+        return verdict(
+            OK,
+            f"注册时间 {fmt_date(reg)}，不晚于申报截止日期 {fmt_date(deadline)}。",
         )
-    return ConditionResult(
-        key="reg_date",
-        title=title,
-        status=FAIL,
-        reason=f"注册时间 {fmt_date(reg)}，晚于申报截止日期 {fmt_date(deadline)}。",
+    return verdict(
+        FAIL,
+        f"注册时间 {fmt_date(reg)}，晚于申报截止日期 {fmt_date(deadline)}。",
     )
 
 
@@ -537,6 +497,7 @@ def _qualifications(app: Application, p: Profile) -> ConditionResult:
 
 def _scores(app: Application, p: Profile) -> ConditionResult:
     title = f"自评分不超过各项分值，总分不超过 {fmt_number(p.total_points)}"
+    verdict = _verdict("scores", title)
     scores = app.scores.as_dict()
     over: list[str] = []
     blank: list[str] = []
@@ -563,46 +524,38 @@ def _scores(app: Application, p: Profile) -> ConditionResult:
     if unknown:
         problems.append(f"评价表中没有这些指标：{_listing(unknown)}")
     if problems:
-        return ConditionResult(
-            key="scores", title=title, status=FAIL, reason="；".join(problems) + "。"
-        )
+        return verdict(FAIL, "；".join(problems) + "。")
     if blank:
-        return ConditionResult(
-            key="scores",
-            title=title,
-            status=WARN,
-            reason=f"以下指标未填自评分：{_listing(blank)}；目前总分 {fmt_number(total)} 分。",
+        return verdict(
+            WARN,
+            f"以下指标未填自评分：{_listing(blank)}；目前总分 {fmt_number(total)} 分。",
         )
-    return ConditionResult(
-        key="scores",
-        title=title,
-        status=OK,
-        reason=f"各项自评分都在分值之内，总分 {fmt_number(total)} 分"
+    return verdict(
+        OK,
+        f"各项自评分都在分值之内，总分 {fmt_number(total)} 分"
         f"（满分 {fmt_number(p.total_points)} 分）。",
     )
 
 
 def _evidence_coverage(app: Application, p: Profile) -> ConditionResult:
     title = "每个评价指标都有佐证材料"
+    verdict = _verdict("evidence_coverage", title)
     covered = {e.indicator for e in app.evidence}
     missing = [i.name for i in p.indicators if i.name not in covered]
     if missing:
-        return ConditionResult(
-            key="evidence_coverage",
-            title=title,
-            status=FAIL,
-            reason=f"{len(missing)} 个评价指标没有佐证材料：{_listing(missing)}。",
+        return verdict(
+            FAIL,
+            f"{len(missing)} 个评价指标没有佐证材料：{_listing(missing)}。",
         )
-    return ConditionResult(
-        key="evidence_coverage",
-        title=title,
-        status=OK,
-        reason=f"{len(p.indicators)} 个评价指标都有佐证材料（共 {len(app.evidence)} 条）。",
+    return verdict(
+        OK,
+        f"{len(p.indicators)} 个评价指标都有佐证材料（共 {len(app.evidence)} 条）。",
     )
 
 
 def _evidence_files(app: Application, base_dir: Path) -> ConditionResult:
     title = "佐证材料文件都存在"
+    verdict = _verdict("evidence_files", title)
     problems: list[str] = []
     count = 0
     for e in app.evidence:
@@ -618,21 +571,15 @@ def _evidence_files(app: Application, base_dir: Path) -> ConditionResult:
             elif path.stat().st_size == 0:
                 problems.append(f"「{e.name}」的 {rel} 是空文件")
     if not count:
-        return ConditionResult(
-            key="evidence_files", title=title, status=WARN, reason="未填写任何佐证材料文件。"
-        )
+        return verdict(WARN, "未填写任何佐证材料文件。")
     if problems:
-        return ConditionResult(
-            key="evidence_files",
-            title=title,
-            status=FAIL,
-            reason=f"{len(problems)} 个文件有问题（路径相对于 {base_dir}）：{_listing(problems)}。",
+        return verdict(
+            FAIL,
+            f"{len(problems)} 个文件有问题（路径相对于 {base_dir}）：{_listing(problems)}。",
         )
-    return ConditionResult(
-        key="evidence_files",
-        title=title,
-        status=OK,
-        reason=f"{count} 个文件都存在。",
+    return verdict(
+        OK,
+        f"{count} 个文件都存在。",
     )
 
 
