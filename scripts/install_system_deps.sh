@@ -14,7 +14,7 @@ if command -v apt-get >/dev/null 2>&1; then
   if [ "$SUDO" != none ]; then
     echo "正在安装：${need[*]}（用于转换 PDF，约需 1 分钟）"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
     exit $?
   fi
 fi
