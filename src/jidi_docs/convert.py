@@ -2,7 +2,9 @@
 
 Why one call for many documents: a LibreOffice start costs about a second, an extra document in the
 same call about 0.15 s (FACTS.md), so `SofficeConverter.convert` hands all documents to one
-``soffice --headless --convert-to pdf`` process.
+``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
+first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
+set-up too; its PDF is split back into one PDF per document.
 
 Why a private profile per converter: two soffice processes sharing a profile directory silently lose
 output (the second exits 1 without a PDF), and a user's own open LibreOffice holds the default
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 import pikepdf
 from typing_extensions import Self
 
+from . import _docxmerge
 from .errors import ConversionError
 
 if TYPE_CHECKING:
@@ -49,6 +52,12 @@ logger = logging.getLogger(__name__)
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 
 _SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+
+#: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
+#: JSON options; older versions ignore them, and merged documents then fall back to one by one).
+_PDF_WITH_DESTINATIONS = (
+    'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+)
 
 
 class Converter(Protocol):
@@ -127,6 +136,8 @@ class SofficeConverter:
         timeout: seconds allowed for LibreOffice to start (and for a first document).
         timeout_per_document: seconds added to `timeout` for every document in one call.
         soffice: path of the LibreOffice binary; found on PATH when None.
+        merge: convert documents made from one template as one merged document and split the
+            PDF back (see `jidi_docs._docxmerge`); about twice as fast for batches of forms.
 
     Raises:
         ConversionError: LibreOffice is not installed.
@@ -138,6 +149,7 @@ class SofficeConverter:
         timeout: float = 120.0,
         timeout_per_document: float = 30.0,
         soffice: str | None = None,
+        merge: bool = True,
     ) -> None:
         found = soffice or find_soffice()
         if found is None:
@@ -148,6 +160,7 @@ class SofficeConverter:
         self.soffice = found
         self.timeout = timeout
         self.timeout_per_document = timeout_per_document
+        self.merge = merge
         self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
         self._runs = 0
         self._profile = self._tmp / "profile0"
@@ -208,15 +221,20 @@ class SofficeConverter:
 
         pending = list(range(len(docs)))
         last: subprocess.CompletedProcess[str] | None = None
+        if self.merge:
+            # Documents of one template go through LibreOffice as one merged document; any
+            # whose part cannot be split back out is simply converted alone below.
+            last = self._run_merged(staged, stage, stage_out) or last
+            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
         for attempt in (1, 2):
+            if not pending:
+                break
             if attempt == 2:
                 # A crashed run can leave a half-written profile behind; retry with a new one.
                 self._profile = self._tmp / f"profile{self._runs}"
             last = self._run([staged[i] for i in pending], stage_out, self._profile)
             pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
-            if not pending:
-                break
-            if attempt == 1:
+            if pending and attempt == 1:
                 logger.warning(
                     "LibreOffice 未能转换 %d 个文档（退出码 %s），正在重试：%s",
                     len(pending),
@@ -243,8 +261,51 @@ class SofficeConverter:
 
     # -- internals ----------------------------------------------------------------------------
 
+    def _run_merged(
+        self, staged: list[Path], stage: Path, stage_out: Path
+    ) -> subprocess.CompletedProcess[str] | None:
+        """Convert `staged` with documents of one template merged; None when nothing merges.
+
+        Writes ``d<i>.pdf`` into `stage_out` for every document it could convert; the caller
+        converts the rest one by one.
+        """
+        groups: dict[str, list[int]] = {}
+        for i, doc in enumerate(staged):
+            key = _docxmerge.signature(doc)
+            if key is not None:
+                groups.setdefault(key, []).append(i)
+        merged: list[tuple[Path, list[int]]] = []
+        for n, members in enumerate(m for m in groups.values() if len(m) > 1):
+            path = stage / f"m{n:03d}.docx"
+            try:
+                _docxmerge.merge([staged[i] for i in members], path)
+            except _docxmerge.NotMergeable as e:
+                logger.debug("documents not merged: %s", e)
+                continue
+            merged.append((path, members))
+        if not merged:
+            return None
+        together = {i for _, members in merged for i in members}
+        singles = [doc for i, doc in enumerate(staged) if i not in together]
+        proc = self._run(
+            [path for path, _ in merged] + singles,
+            stage_out,
+            self._profile,
+            pdf_filter=_PDF_WITH_DESTINATIONS,
+        )
+        for path, members in merged:
+            pdf = stage_out / f"{path.stem}.pdf"
+            try:
+                if _pdf_page_count(pdf) < 1:
+                    raise _docxmerge.NotMergeable("the merged document gave no PDF")
+                _docxmerge.split(pdf, [stage_out / f"d{i:04d}.pdf" for i in members])
+            except _docxmerge.NotMergeable as e:
+                logger.debug("merged PDF not split, converting its parts alone: %s", e)
+            pdf.unlink(missing_ok=True)
+        return proc
+
     def _run(
-        self, docs: list[Path], out_dir: Path, profile: Path
+        self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
     ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole group on timeout."""
         profile.mkdir(parents=True, exist_ok=True)
@@ -257,7 +318,7 @@ class SofficeConverter:
             "--nodefault",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            pdf_filter,
             "--outdir",
             str(out_dir),
             *(str(d) for d in docs),

@@ -1,0 +1,174 @@
+"""Merge .docx files made from one template into one document, and split its PDF back into parts.
+
+Why: besides layout, LibreOffice spends about 0.1 s per document on loading and export set-up. A
+batch converts dozens of forms rendered from the same two templates; merged into one document per
+template they convert about twice as fast (measured here: 10 申报表 + 10 评价表 took 4.2 s as 20
+documents and 2.0 s as 2, one LibreOffice start included). Each part keeps its own sections, so its
+pages are laid out exactly as alone, and starts with a bookmark that LibreOffice exports as a
+named PDF destination, which says where to split.
+
+Only documents whose every part but ``word/document.xml`` (and docProps) is byte-identical are
+merged — same styles, numbering, relationships — and none with headers or footers, whose page
+fields would count on across parts. Anything unexpected raises `NotMergeable`, and the caller
+converts those documents one by one instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+
+__all__ = ["MARK", "NotMergeable", "merge", "signature", "split"]
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DOCUMENT = "word/document.xml"
+
+#: Prefix of the bookmark that starts each part. ASCII letters and digits only: LibreOffice
+#: hex-escapes other characters in destination names (``_`` becomes ``5F``).
+MARK = "jidipart"
+#: Bookmark ids far above what Word or our templates use.
+_FIRST_ID = 900_000
+
+
+class NotMergeable(ValueError):
+    """These documents cannot be merged (or the PDF not split) safely; convert them one by one."""
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+def signature(path: Path) -> str | None:
+    """Return a key shared by documents that can be merged, or None for one that cannot.
+
+    The key hashes every zip entry except the document body and docProps; a document with
+    headers or footers gets None.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sorted(zf.namelist())
+            if _DOCUMENT not in names:
+                return None
+            h = hashlib.sha256()
+            for name in names:
+                if name == _DOCUMENT or name.startswith("docProps/"):
+                    continue
+                if name.startswith(("word/header", "word/footer")):
+                    return None
+                h.update(name.encode() + b"\0" + zf.read(name) + b"\0")
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return h.hexdigest()
+
+
+def _body(path: Path) -> tuple[etree._Element, etree._Element]:
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read(_DOCUMENT))
+    body = root.find(_w("body"))
+    if body is None:
+        raise NotMergeable(f"{path.name}: no w:body")
+    return root, body
+
+
+def _mark_start(body: etree._Element, k: int) -> None:
+    """Put bookmark ``jidipart<k>`` at the start of the part's first paragraph."""
+    first = next((el for el in body if el.tag == _w("p")), None)
+    if first is None or body.index(first) != 0:
+        raise NotMergeable("a part does not start with a paragraph")
+    start = etree.Element(_w("bookmarkStart"))
+    start.set(_w("id"), str(_FIRST_ID + k))
+    start.set(_w("name"), f"{MARK}{k}")
+    end = etree.Element(_w("bookmarkEnd"))
+    end.set(_w("id"), str(_FIRST_ID + k))
+    at = 1 if len(first) and first[0].tag == _w("pPr") else 0
+    first.insert(at, start)
+    first.insert(at + 1, end)
+
+
+def _close_section(body: etree._Element) -> None:
+    """Move the body's final section properties onto its last paragraph, ending the part there.
+
+    A body that ends with a table gets an empty paragraph to carry them: Word and LibreOffice
+    already lay out such an implicit paragraph after a final table, so the pages stay the same.
+    """
+    sect = body[-1] if len(body) else None
+    if sect is None or sect.tag != _w("sectPr"):
+        raise NotMergeable("a part has no final section properties")
+    last = body[-2] if len(body) > 1 else None
+    if last is not None and last.tag == _w("tbl"):
+        last = etree.Element(_w("p"))
+        sect.addprevious(last)
+    if last is None or last.tag != _w("p"):
+        raise NotMergeable("a part does not end with a paragraph or a table")
+    ppr = last.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        last.insert(0, ppr)
+    if ppr.find(_w("sectPr")) is not None or ppr.find(_w("pPrChange")) is not None:
+        raise NotMergeable("a part's last paragraph already ends a section")
+    ppr.append(sect)
+
+
+def merge(paths: Sequence[Path], out: Path) -> None:
+    """Write one .docx holding `paths` in order, each part marked for `split`.
+
+    Raises:
+        NotMergeable: the documents do not share a template, or a part's body is not of the
+            shape merging relies on.
+    """
+    if len(paths) < 2 or len({signature(p) for p in paths}) != 1 or signature(paths[0]) is None:
+        raise NotMergeable("the documents do not share one template")
+    root, body = _body(paths[0])
+    _mark_start(body, 0)
+    for k, path in enumerate(paths[1:], start=1):
+        _close_section(body)
+        _, part = _body(path)
+        _mark_start(part, k)
+        body.extend(list(part))
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(paths[0]) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, data if info.filename == _DOCUMENT else src.read(info))
+
+
+def _destination_pages(pdf: pikepdf.Pdf) -> dict[str, int]:
+    """Return ``{destination name: 0-based page index}`` for every named destination."""
+    index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    found: dict[str, int] = {}
+    entries: list[tuple[str, pikepdf.Object]] = []
+    if "/Dests" in pdf.Root:
+        entries += [(str(k).lstrip("/"), v) for k, v in pdf.Root.Dests.items()]
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        entries += list(pikepdf.NameTree(names.Dests).items())
+    for name, dest in entries:
+        array = dest.get("/D") if isinstance(dest, pikepdf.Dictionary) else dest
+        if isinstance(array, pikepdf.Array) and len(array) and array[0].objgen in index:
+            found[name] = index[array[0].objgen]
+    return found
+
+
+def split(pdf_path: Path, outs: Sequence[Path]) -> None:
+    """Split the PDF of a merged document into one PDF per part, written to `outs` in order.
+
+    Raises:
+        NotMergeable: the part marks are missing or out of order (e.g. an old LibreOffice that
+            does not export bookmarks as destinations).
+    """
+    with pikepdf.open(pdf_path) as pdf:
+        pages = _destination_pages(pdf)
+        starts = [pages.get(f"{MARK}{k}") for k in range(len(outs))]
+        if None in starts or starts[0] != 0:
+            raise NotMergeable("part marks missing from the PDF")
+        bounds = [*starts, len(pdf.pages)]
+        if any(a >= b for a, b in zip(bounds, bounds[1:])):  # type: ignore[operator]
+            raise NotMergeable("part marks out of order")
+        for k, out in enumerate(outs):
+            part = pikepdf.new()
+            part.pages.extend(pdf.pages[bounds[k] : bounds[k + 1]])  # type: ignore[misc]
+            part.save(out)
