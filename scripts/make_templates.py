@@ -397,11 +397,14 @@ def _basic_info(doc: Document) -> None:
     _para(doc, "（请附营业执照原件扫描件、房产证或租房合同（盖红章）扫描件）", "Form Note")
 
 
-def _opinion_box(doc: Document, tag: str, sign_lines: Sequence[str]) -> None:
+def _opinion_box(
+    doc: Document, tag: str, sign_lines: Sequence[str], *, keep_with_next: bool = False
+) -> None:
     """Add a big one-column box: a tall row for the opinion, a row for the signature lines.
 
     The opinion row may split across pages only when it carries a (possibly long) tag; an
-    empty box is kept whole and on the page of its signature lines.
+    empty box is kept whole and on the page of its signature lines. With `keep_with_next`, the
+    box also stays on the page of what follows it (the closing 注, which must not stand alone).
     """
     t = _table(doc, [15.8])
     top = _row(t, min_height_cm=4.5, cant_split=not tag)
@@ -416,6 +419,7 @@ def _opinion_box(doc: Document, tag: str, sign_lines: Sequence[str]) -> None:
         p = _para(cell, line, "Table Text", align=Align.LEFT, first=(i == 0))
         p.paragraph_format.left_indent = Cm(7.5)  # type: ignore[attr-defined]
         p.paragraph_format.space_after = Pt(12)  # type: ignore[attr-defined]
+        p.paragraph_format.keep_with_next = keep_with_next  # type: ignore[attr-defined]
     # One visual box: hide the line between the two rows.
     _cell_border(top.cells[0], "bottom", "nil")
     _cell_border(cell, "top", "nil")
@@ -473,8 +477,11 @@ def build_form2() -> Document:
         ["法定代表人（签章）：", "申请单位（公章）：", "日期：　　　年　　月　　日"],
     )
     _para(doc, "十、综试办审核意见", "Section Heading", font=HEADING_FONT)
-    _opinion_box(doc, "", ["市综试办（公章）：", "日期：　　　　　年　　月　　日"])
-    _para(doc, "", "Form Note")
+    _opinion_box(
+        doc, "", ["市综试办（公章）：", "日期：　　　　　年　　月　　日"], keep_with_next=True
+    )
+    blank = _para(doc, "", "Form Note")
+    blank.paragraph_format.keep_with_next = True
     _para(
         doc,
         "注：《跨境电商人才社会培训基地认定评价表》中要求提供的佐证材料与此申报表一并提交。",
