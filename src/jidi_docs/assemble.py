@@ -22,7 +22,7 @@ API (0.45 s, 43 MiB of it). pypdf doing the same work: 0.56–0.65 s / 143 MiB e
 input), without the package import. pikepdf is the leaner of the two and close to qpdf in process.
 Memory: sources are opened without mmap and closed as soon as their pages are in (pikepdf copies
 page data at once), so the peak is the copied data plus one source; pikepdf's default mmap access
-had added the whole input again. Page numbers use the cheap method from FACTS.md: ``q``/``Q``
+had added the whole input again. Page numbers are the cheapest stamp we measured: ``q``/``Q``
 wrapped around each page's old content plus one small appended stream, with one shared font object.
 
 Identical resources (the same image or embedded font program copied from several sources, or the

@@ -11,7 +11,7 @@ How a batch runs:
 3. **Build** (in the workers), in chunks: a worker renders every form of its chunk, converts all of
    them in *one* LibreOffice call, then all covers in one more call, then assembles each bundle.
    Why chunks: a LibreOffice start costs about a second and an extra document about 0.15 s
-   (FACTS.md). If a combined call fails, each application is converted again on its own, so one
+   (measured with `benchmarks/bundle.py`). If a combined call fails, each application is converted again on its own, so one
    broken document costs only its own application.
 4. The 汇总表 is written.
 

@@ -1,7 +1,7 @@
 """Convert .docx files to PDF with LibreOffice, safely and in batches.
 
 Why one call for many documents: a LibreOffice start costs about a second, an extra document in the
-same call about 0.15 s (FACTS.md), so `SofficeConverter.convert` hands all documents to one
+same call about 0.15 s (`benchmarks/bundle.py`), so `SofficeConverter.convert` hands all documents to one
 ``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
 first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
 set-up too; its PDF is split back into one PDF per document.
