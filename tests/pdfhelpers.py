@@ -19,10 +19,11 @@ from PIL import Image
 from typing_extensions import Self
 
 
-def require_soffice() -> None:
-    """Skip locally when LibreOffice is missing; fail when the CI variable is set."""
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        return
+def require_soffice() -> str:
+    """Return the LibreOffice binary; skip locally when it is missing, fail when CI is set."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
     if os.environ.get("CI"):
         pytest.fail("CI 环境必须安装 LibreOffice（soffice），测试不得跳过")
     pytest.skip("LibreOffice (soffice) is not installed")
