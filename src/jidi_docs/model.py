@@ -199,9 +199,26 @@ CreditCode = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}),
 ]
 
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _plain_number(pattern: re.Pattern[str], kind: str) -> Any:
+    """Refuse number text Python would accept but a form should not show (``1_000``, ``1e3``)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not pattern.fullmatch(value.strip()):
+            raise ValueError(f"应是{kind}，现在是“{value}”")
+        return value
+
+    return BeforeValidator(check)
+
+
 Text = Annotated[str, Field(min_length=1)]
-Count = Annotated[int, Field(ge=0)]
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Count = Annotated[int, _plain_number(_INTEGER_TEXT, "整数"), Field(ge=0)]
+Amount = Annotated[
+    Decimal, _plain_number(_DECIMAL_TEXT, "数字"), Field(ge=0, allow_inf_nan=False)
+]
 
 
 def _to_list(value: Any) -> Any:
