@@ -189,8 +189,12 @@ def parse_yaml(text: str, source: str = "<文本>") -> YamlDoc:
     if not nodes or nodes[0] is None:
         raise InputError(Issue(source, None, None, "", "文件是空的：没有任何内容。"))
     if len(nodes) > 1:
-        second = nodes[1]
-        line = second.start_mark.line + 1 if second is not None else None
+        # Point at the ``---`` that starts the second document, not at its first value.
+        first_end = nodes[0].end_mark.line
+        starts = [
+            i for i, row in enumerate(text.split("\n")) if i >= first_end and row.startswith("---")
+        ]
+        line = starts[0] + 1 if starts else None
         raise InputError(
             Issue(source, line, None, "", "文件里有多个 YAML 文档（用 --- 分隔），只能有一个。")
         )
