@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-
 from ._fs import atomic_write, atomic_write_many
+from .context import fmt_number
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -119,12 +119,21 @@ def summary_table(rows: Sequence[SummaryRow]) -> tuple[list[str], list[list[Cell
     return headers, body
 
 
+def _csv_cell(value: Cell) -> str:
+    """A figure as the forms print it (75, 4.5), text as it is, blank for None."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt_number(value)
+    return str(value)
+
+
 def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers)
     for values in body:
-        writer.writerow(["" if v is None else str(v) for v in values])
+        writer.writerow([_csv_cell(v) for v in values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
