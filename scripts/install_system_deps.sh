@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
-# Install what PDF conversion needs (LibreOffice Writer, Simplified-Chinese fonts, poppler, qpdf)
-# when it is missing and apt-get can be used. Rendering Word forms needs none of it.
+# Install, when missing and apt-get can be used, what PDF conversion needs (LibreOffice Writer,
+# Simplified-Chinese fonts, poppler, qpdf) and what the tests drive besides Python: Node.js/npm
+# with the pinned yaml-language-server (scripts/node/, installed into .cache/node) and Chromium.
+# Rendering Word forms needs none of it.
 set -u
+cd "$(dirname "$0")/.."
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
-[ ${#need[@]} -eq 0 ] && exit 0
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+status=0
 
-if command -v apt-get >/dev/null 2>&1; then
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
-  if [ "$SUDO" != none ]; then
-    echo "正在安装：${need[*]}（用于转换 PDF，约需 1 分钟）"
+  if command -v apt-get >/dev/null 2>&1 && [ "$SUDO" != none ]; then
+    echo "正在安装：${need[*]}（用于转换 PDF 和运行测试，约需 1–2 分钟）"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-    exit $?
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || status=1
+  else
+    echo "提示：缺少 ${need[*]}。生成 Word 表格不受影响；转换 PDF 和运行全部测试需要它们，例如："
+    echo "  sudo apt-get install ${need[*]}"
+    status=1
   fi
 fi
-echo "提示：缺少 ${need[*]}。生成 Word 表格不受影响；要转换 PDF，请先安装它们，例如："
-echo "  sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk poppler-utils qpdf"
-if [ -n "${CI:-}" ]; then
+
+# yaml-language-server at the version in scripts/node/package-lock.json, local to this checkout.
+tools=.cache/node
+if command -v npm >/dev/null 2>&1; then
+  if ! cmp -s scripts/node/package-lock.json "$tools/package-lock.json" \
+      || [ ! -x "$tools/node_modules/.bin/yaml-language-server" ]; then
+    echo "正在安装 yaml-language-server（用于测试 JSON Schema，见 scripts/node/package.json）"
+    mkdir -p "$tools"
+    cp scripts/node/package.json scripts/node/package-lock.json "$tools/"
+    npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error >/dev/null || status=1
+  fi
+else
+  status=1
+fi
+
+if [ $status -ne 0 ] && [ -n "${CI:-}" ]; then
   echo "CI 环境中必须安装这些软件。" >&2
   exit 1
 fi

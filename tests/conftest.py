@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
+
 from pdfhelpers import require_soffice
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Where scripts/install_system_deps.sh installs the version pinned in scripts/node/.
+YAML_LANGUAGE_SERVER = ROOT / ".cache" / "node" / "node_modules" / ".bin" / "yaml-language-server"
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +24,19 @@ def soffice() -> str:
     and a skip there would hide every conversion test.
     """
     return require_soffice()
+
+
+@pytest.fixture(scope="session")
+def yaml_language_server() -> str:
+    """Path of the pinned yaml-language-server; start it with ``[path, "--stdio"]`` for LSP.
+
+    Skips locally when it is not installed (``bash scripts/install_system_deps.sh`` installs
+    it); fails when CI is set, where that script has run.
+    """
+    node = shutil.which("node")
+    if node and os.access(YAML_LANGUAGE_SERVER, os.X_OK):
+        return str(YAML_LANGUAGE_SERVER)
+    missing = "Node.js（node）" if not node else f"yaml-language-server（{YAML_LANGUAGE_SERVER}）"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI 环境必须安装 {missing}（见 scripts/install_system_deps.sh），测试不得跳过")
+    pytest.skip(f"{missing} is not installed: run bash scripts/install_system_deps.sh")
