@@ -1,4 +1,4 @@
-# Quick start: `make demo` (set up, then build the bundled example) and `make test`.
+# Quick start: `make demo` (set up, then build the bundled example), `make test` and `make lint`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := data/示例/申报.yaml
 OUT := 输出/示例
 
-.PHONY: demo test setup sysdeps bench templates evidence clean
+.PHONY: demo test lint setup sysdeps bench templates evidence clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The gates .ci/run holds: lint rules, formatting, strict typing (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy --strict src
 
 bench: setup
 	$(BIN)/python benchmarks/bundle.py
