@@ -29,9 +29,9 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from jidi_docs._resources import template_path
-from jidi_docs.batch import batch
-from jidi_docs.context import form1_context, form2_context
-from jidi_docs.load import load
+from jidi_docs.pipeline._batch import batch
+from jidi_docs.forms._context import form1_context, form2_context
+from jidi_docs.input._load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")

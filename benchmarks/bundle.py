@@ -5,7 +5,7 @@
 (b) Assembly of 1000 evidence pages (50 PDFs + 20 JPEG scans, ~40 MB): our assembler (merge +
     bookmarks + page numbers) vs ``qpdf --empty --pages … -- out.pdf`` (target: within 2x of qpdf's
     wall time, peak memory under 3x the input size), plus the same work done with pypdf, for the
-    choice explained in jidi_docs.assemble. qpdf merges the same content: the 50 PDFs and the 20
+    choice explained in jidi_docs.pdf._assemble. qpdf merges the same content: the 50 PDFs and the 20
     scans, which it cannot read, wrapped into PDFs by img2pdf beforehand (untimed).
 
 Two views, both printed: end to end (a fresh process, Python start-up and imports included, as a
@@ -122,8 +122,8 @@ def make_docx(root: Path, n: int) -> list[Path]:
 
 def job_assemble(src: Path, out: Path) -> None:
     """Our assembler over every input: one bookmark per file, grouped in two parts."""
-    from jidi_docs.assemble import Part, assemble
-    from jidi_docs.evidence import load_evidence
+    from jidi_docs.pdf._assemble import Part, assemble
+    from jidi_docs.pdf._evidence import load_evidence
 
     pdfs = sorted(src.glob("evidence*.pdf"))
     jpegs = sorted(src.glob("scan*.jpg"))
@@ -235,7 +235,7 @@ def median_of(cmd: list[str], repeat: int) -> tuple[float, float]:
 
 
 def bench_soffice(root: Path, repeat: int) -> None:
-    from jidi_docs.convert import SofficeConverter
+    from jidi_docs.pdf._convert import SofficeConverter
 
     docs = make_docx(root, 20)
     with SofficeConverter() as conv:
@@ -258,7 +258,7 @@ def bench_soffice(root: Path, repeat: int) -> None:
 
 def wrap_scans(jpegs: list[Path], out_dir: Path) -> list[Path]:
     """Return the scans wrapped into one-page A4 PDFs the way jidi_docs does, for qpdf (untimed)."""
-    from jidi_docs.evidence import load_evidence
+    from jidi_docs.pdf._evidence import load_evidence
 
     out_dir.mkdir()
     wrapped = []
@@ -276,8 +276,8 @@ def _hwm_kib() -> int:
 
 def job_inprocess(src: Path, out: Path, repeat: int) -> None:
     """Import, run our assembly once to warm up, then time `repeat` runs; print JSON."""
-    import jidi_docs.assemble
-    import jidi_docs.evidence  # noqa: F401
+    import jidi_docs.pdf._assemble
+    import jidi_docs.pdf._evidence  # noqa: F401
 
     before = _hwm_kib()
     times = []
@@ -322,7 +322,7 @@ def bench_assemble(root: Path, repeat: int) -> None:
     # Interpreter start + imports alone: a fixed cost qpdf (a C++ binary) does not pay. Importing
     # jidi_docs.assemble runs the package __init__, which imports the whole public API.
     i_t, i_m = median_of(
-        [sys.executable, "-c", "import jidi_docs.assemble, jidi_docs.evidence"], repeat
+        [sys.executable, "-c", "import jidi_docs.pdf._assemble, jidi_docs.pdf._evidence"], repeat
     )
     t_t, t_m = median_of([sys.executable, "-c", "import pikepdf, img2pdf, PIL.Image"], repeat)
     probe = subprocess.run(
@@ -348,7 +348,7 @@ def bench_assemble(root: Path, repeat: int) -> None:
         f"  ({b_t / q_t:.2f}x qpdf, {b_m / size_mib:.2f}x input)"
     )
     print(f"      same work with pypdf:                  {p_t:.2f} s, {p_m:.0f} MiB peak")
-    print(f"      python + `import jidi_docs.assemble`:   {i_t:.2f} s, {i_m:.0f} MiB peak")
+    print(f"      python + `import jidi_docs.pdf._assemble`:   {i_t:.2f} s, {i_m:.0f} MiB peak")
     print(f"      python + pikepdf, img2pdf, PIL only:   {t_t:.2f} s, {t_m:.0f} MiB peak")
     print(
         f"      time ours/qpdf: {o_t / q_t:.2f}x (target <= 2x: {'met' if o_t / q_t <= 2 else 'NOT met'});"

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from jidi_docs.api import render  # noqa: E402
-from jidi_docs.convert import SofficeConverter  # noqa: E402
-from jidi_docs.load import load  # noqa: E402
+from jidi_docs.forms._render import render  # noqa: E402
+from jidi_docs.pdf._convert import SofficeConverter  # noqa: E402
+from jidi_docs.input._load import load  # noqa: E402
 
 #: (form, page, picture name)
 PICTURES = [("附件2", 1, "申报表-第1页.png"), ("附件1", 1, "评价表-第1页.png")]

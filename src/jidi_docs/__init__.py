@@ -1,60 +1,56 @@
 """jidi_docs: one YAML file in, the complete 杭州跨境电商人才社会培训基地认定 application out.
 
-The public API is what this module exports; everything else is internal and may change.
+The public API is what this module exports; everything else is internal and may change. The
+pipeline's stages are the sub-packages, lowest first: ``schema`` (profiles and the model),
+``input`` (YAML and spreadsheets), ``forms`` (the Word forms), ``pdf`` (conversion and the
+bundle), ``review`` (预审), ``pipeline`` (bundle, batch, init), then ``cli``.
 
-Why eager imports: several public functions share their name with the module that defines them
-(`load`, `render`, `bundle`, `check`, `batch`). Importing them here, once, guarantees that
-``jidi_docs.check`` is the function whatever was imported before; a lazy ``__getattr__`` would
-return the submodule whenever something had imported it first.
+Why lazy: every command imports this package, ``--help`` included; importing each public name on
+first use keeps start-up to what the command needs (see ``benchmarks/startup.py``). The public
+names are functions and classes only, so none of them is shadowed by a sub-module's name.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
+from typing import TYPE_CHECKING, Any
 
-from .api import json_schema, render
-from .batch import BatchResult, ItemResult, batch
-from .bundle import bundle
-from .check import CheckReport, ConditionResult, check
-from .errors import (
-    BundleError,
-    ConversionError,
-    EvidenceError,
-    InputError,
-    InternalError,
-    Issue,
-    JidiDocsError,
-    OutputError,
-    ProfileError,
-    TemplateError,
-    UserError,
-    ValidationFailed,
-)
-from .extract import extract
-from .load import load, loads, validate
-from .model import (
-    Application,
-    BasicInfo,
-    BrandActivity,
-    Evidence,
-    Honour,
-    Lecturer,
-    Manager,
-    Matchmaking,
-    Period,
-    Qualification,
-    Scores,
-    Training,
-    Venue,
-)
-from .profile import Profile, get_profile
-from .scaffold import init
+from ._lazy import attach
 
-try:
-    __version__ = _version("jidi-docs")
-except _PackageNotFoundError:  # running from a source checkout without installation
-    __version__ = "0.0.0+source"
+if TYPE_CHECKING:
+    from .errors import (
+        BundleError,
+        ConversionError,
+        EvidenceError,
+        InputError,
+        InternalError,
+        Issue,
+        JidiDocsError,
+        OutputError,
+        ProfileError,
+        TemplateError,
+        UserError,
+        ValidationFailed,
+    )
+    from .forms import extract, render
+    from .input import get_profile, json_schema, load, loads, validate
+    from .pipeline import BatchResult, ItemResult, batch, bundle, init
+    from .review import CheckReport, ConditionResult, check
+    from .schema import (
+        Application,
+        BasicInfo,
+        BrandActivity,
+        Evidence,
+        Honour,
+        Lecturer,
+        Manager,
+        Matchmaking,
+        Period,
+        Profile,
+        Qualification,
+        Scores,
+        Training,
+        Venue,
+    )
 
 __all__ = [
     "__version__",
@@ -100,3 +96,51 @@ __all__ = [
     "ValidationFailed",
     "Venue",
 ]
+
+_getattr, __dir__ = attach(
+    __name__,
+    {
+        ".errors": (
+            "BundleError",
+            "ConversionError",
+            "EvidenceError",
+            "InputError",
+            "InternalError",
+            "Issue",
+            "JidiDocsError",
+            "OutputError",
+            "ProfileError",
+            "TemplateError",
+            "UserError",
+            "ValidationFailed",
+        ),
+        ".forms": ("extract", "render"),
+        ".input": ("get_profile", "json_schema", "load", "loads", "validate"),
+        ".pipeline": ("batch", "BatchResult", "bundle", "init", "ItemResult"),
+        ".review": ("check", "CheckReport", "ConditionResult"),
+        ".schema": (
+            "Application",
+            "BasicInfo",
+            "BrandActivity",
+            "Evidence",
+            "Honour",
+            "Lecturer",
+            "Manager",
+            "Matchmaking",
+            "Period",
+            "Profile",
+            "Qualification",
+            "Scores",
+            "Training",
+            "Venue",
+        ),
+    },
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from ._version import package_version
+
+        return package_version()
+    return _getattr(name)

@@ -161,4 +161,6 @@ class OutputError(UserError):
             errno.ENAMETOOLONG: "路径太长",
         }
         reason = reasons.get(error.errno or 0, error.strerror or str(error))
-        return cls(f"无法写入 {target}：{reason}。请检查输出文件夹是否存在、是否有写入权限、磁盘是否已满。")
+        return cls(
+            f"无法写入 {target}：{reason}。请检查输出文件夹是否存在、是否有写入权限、磁盘是否已满。"
+        )

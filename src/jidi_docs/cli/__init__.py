@@ -7,9 +7,9 @@ error · 3 valid input but some condition/application failed · 130 interrupted.
 
 from __future__ import annotations
 
-from ._common import app
 # Each module registers its commands on `app` when imported.
 from . import batch, bundle, check, forms, scaffold  # noqa: F401
+from ._common import app
 
 __all__ = ["app", "main"]
 

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from ..errors import UserError, ValidationFailed
-from ..model import Application
+from ..schema._model import Application
 
 __all__ = ["app", "err_console", "handle_errors", "out_console", "print_app_warnings"]
 
@@ -63,7 +63,9 @@ def _library_warnings_on_console() -> Iterator[None]:
 def print_user_error(error: UserError) -> None:
     """Print a user error in red, every issue on its own line."""
     if isinstance(error, ValidationFailed):
-        err_console.print(f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True)
+        err_console.print(
+            f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True
+        )
         for issue in error.issues:
             err_console.print(f"  • {issue}", markup=False)
     else:

@@ -16,7 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ..batch import BatchResult, ProgressEvent, batch
+from ..pipeline._batch import BatchResult, ProgressEvent, batch
 from ._common import app, err_console, exit_with, handle_errors, out_console, stdout_is_terminal
 from .forms import ProfileOption
 
@@ -75,21 +75,28 @@ def _report(result: BatchResult) -> None:
             for text in item.error.splitlines():
                 err_console.print(f"      {text}", markup=False)
     if result.summary is not None:
-        out_console.print(f"汇总表：{result.summary[0]}（另有 {result.summary[1].name}）", markup=False)
+        out_console.print(
+            f"汇总表：{result.summary[0]}（另有 {result.summary[1].name}）", markup=False
+        )
 
 
 @app.command("batch")
 @handle_errors
 def batch_cmd(
     folders: Annotated[
-        list[Path], typer.Argument(help="申报文件夹（递归查找 *.yaml、*.yml）或申报 YAML 文件", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="申报文件夹（递归查找 *.yaml、*.yml）或申报 YAML 文件", show_default=False
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
     jobs: Annotated[
         Optional[int],  # noqa: UP045  (Typer needs Optional on Python 3.10)
         typer.Option("--jobs", "-j", min=1, help="并行进程数，默认为 CPU 核数"),
     ] = None,
-    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="只生成评价表和申报表，不生成申报材料 PDF")] = False,
+    no_pdf: Annotated[
+        bool, typer.Option("--no-pdf", help="只生成评价表和申报表，不生成申报材料 PDF")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="全部重新生成，即使输入没有变化")] = False,
     allow_missing: Annotated[
         bool, typer.Option("--allow-missing", help="佐证材料文件缺失时仍生成，目录中标注“缺”")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..bundle import bundle
-from ..load import load
+from ..input._load import load
+from ..pipeline._bundle import bundle
 from ._common import app, handle_errors, out_console, print_app_warnings
 from .forms import ProfileOption
 

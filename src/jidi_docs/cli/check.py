@@ -12,12 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..check import check
-from ..context import fmt_number
 from ..errors import InputError, UserError, ValidationFailed
-from ..load import load
-from ..report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
-from ..scaffold import summarize_unfilled
+from ..forms._format import fmt_number
+from ..input._load import load
+from ..pipeline._scaffold import summarize_unfilled
+from ..review._check import check
+from ..review._report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
 from ._common import app, err_console, exit_with, handle_errors, out_console, print_app_warnings
 from .forms import ProfileOption
 
@@ -99,7 +99,9 @@ def check_cmd(
             shown = fmt_number(value) if value is not None else "—"
             out_console.print(f"  {name}：{shown}", markup=False)
         for category in result.categories:
-            out_console.print(f"  {category.name}小计：{fmt_number(category.subtotal)}", markup=False)
+            out_console.print(
+                f"  {category.name}小计：{fmt_number(category.subtotal)}", markup=False
+            )
         out_console.print(f"  总分：{fmt_number(result.total_score)}", markup=False)
         out_console.print()
         out_console.print(conditions_table(result))

@@ -8,13 +8,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..api import json_schema, render
-from ..load import load
+from ..forms._render import render
+from ..input._jsonschema import json_schema
+from ..input._load import load
 from ._common import app, handle_errors, out_console, print_app_warnings
 
 ProfileOption = Annotated[
     Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
-    typer.Option("--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"),
+    typer.Option(
+        "--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"
+    ),
 ]
 
 

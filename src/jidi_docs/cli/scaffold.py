@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .._yaml import label
-from ..extract import extract_to_file
-from ..scaffold import YAML_FILE, created_lines, init
+from ..forms._extract import extract_to_file
+from ..input._yaml import label
+from ..pipeline._scaffold import YAML_FILE, created_lines, init
 from ._common import app, err_console, handle_errors, out_console
 from .forms import ProfileOption
 
@@ -35,8 +35,12 @@ def init_cmd(
 @app.command("extract")
 @handle_errors
 def extract_cmd(
-    file: Annotated[Path, typer.Argument(help="已填写的附件2《申报表》（.docx）", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="写出的申报 YAML 文件")] = Path(YAML_FILE),
+    file: Annotated[
+        Path, typer.Argument(help="已填写的附件2《申报表》（.docx）", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="写出的申报 YAML 文件")] = Path(
+        YAML_FILE
+    ),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
 ) -> None:
     """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。"""

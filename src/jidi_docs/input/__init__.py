@@ -1,0 +1,27 @@
+"""Reading applications: YAML and spreadsheets into the model, with Chinese messages at file and line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from ._jsonschema import json_schema
+    from ._load import get_profile, load, loads, validate
+
+__all__ = [
+    "get_profile",
+    "json_schema",
+    "load",
+    "loads",
+    "validate",
+]
+
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "._jsonschema": ("json_schema",),
+        "._load": ("get_profile", "load", "loads", "validate"),
+    },
+)

@@ -1,0 +1,195 @@
+"""Load applications and profiles from YAML, reporting every problem with file, line and field.
+
+The steps are kept apart so each can be used alone: `read_text` (bytes → text, encoding errors),
+`parse_yaml` (text → plain data with positions), `validate` (data → models). Errors from all of
+them become `InputError` or `ValidationFailed`, whose messages are complete Chinese sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Issue, ValidationFailed
+from ..schema._model import Application, model_for
+from ..schema._profile import Profile, builtin_profile
+from . import _messages
+from ._tables import expand_tables
+from ._yaml import YamlDoc, label, parse_yaml, read_text
+
+__all__ = ["get_profile", "load", "load_profile_file", "loads", "validate"]
+
+M = TypeVar("M", bound=BaseModel)
+_DEFAULT_BATCH = "杭州-2021"
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Return `loc` without the parts pydantic adds for union members (``literal['长期']`` …).
+
+    Why: those parts are not keys the user wrote; they would show up in the field path and hide
+    the line of the value. A part is kept when it leads into the data, or names the missing key.
+    """
+    out: list[str | int] = []
+    current = data
+    for n, part in enumerate(loc):
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif not (isinstance(current, Mapping) and n == len(loc) - 1):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _issues(
+    err: ValidationError, root: type[BaseModel], doc: YamlDoc | None, data: Any = None
+) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+    for e in err.errors(include_url=False):
+        loc = _data_loc(data, tuple(e["loc"])) if data is not None else tuple(e["loc"])
+        if (loc, e["type"]) in seen:
+            continue  # the same value failing several union members: one message is enough
+        seen.add((loc, e["type"]))
+        e["loc"] = loc
+        message = _messages.describe(e, root)
+        mark = None
+        if doc is not None:
+            # An unknown key is shown at the key; a missing one at the key of the mapping that
+            # lacks it (``基本情况:``), or at the list item when the mapping is one.
+            if e["type"] == "extra_forbidden":
+                mark = doc.mark(loc, key=True)
+            elif e["type"] == "missing":
+                mark = doc.mark(loc[:-1], key=True)
+            else:
+                mark = doc.mark(loc)
+        file = doc.source if doc is not None else None
+        if mark is not None and mark.file is not None:
+            file = mark.file
+        issues.append(
+            Issue(
+                file,
+                mark.line if mark else None,
+                mark.column if mark else None,
+                label(loc),
+                message,
+            )
+        )
+    issues.sort(key=lambda i: (i.file or "", i.line or 0, i.column or 0))
+    return issues
+
+
+def _validate_model(model: type[M], data: Any, doc: YamlDoc | None, source: str | None) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ValidationFailed(_issues(err, model, doc, data), source=source) from None
+
+
+def _pick_profile(data: Mapping[str, Any], doc: YamlDoc | None, source: str | None) -> Profile:
+    """Return the profile named by the 认定批次 key, reporting an unknown name at its line."""
+    from ..errors import ProfileError
+
+    name = data.get("认定批次", _DEFAULT_BATCH) if isinstance(data, Mapping) else _DEFAULT_BATCH
+    if not isinstance(name, str) or not name:
+        name = _DEFAULT_BATCH
+    try:
+        return get_profile(name)
+    except ProfileError as e:
+        mark = doc.mark(("认定批次",)) if doc is not None else None
+        issue = Issue(
+            doc.source if doc else None,
+            mark.line if mark else None,
+            mark.column if mark else None,
+            "认定批次",
+            str(e),
+        )
+        raise ValidationFailed([issue], source=source) from None
+
+
+def validate(
+    data: Mapping[str, Any],
+    *,
+    profile: Profile | str | Path | None = None,
+    doc: YamlDoc | None = None,
+    source: Path | None = None,
+) -> Application:
+    """Return a validated Application built from plain data (keys are the Chinese labels).
+
+    Args:
+        data: the application as a mapping, e.g. what a YAML file holds.
+        profile: the 认定批次 to validate against; by default the one named by ``认定批次``.
+        doc: positions of the data in its YAML text, so errors can name lines.
+        source: the file the data came from; evidence paths are relative to its folder.
+
+    Raises:
+        ValidationFailed: with every problem found, each naming file, line and field.
+    """
+    name = str(source) if source is not None else (doc.source if doc else None)
+    if profile is None:
+        chosen = _pick_profile(data, doc, name)
+    elif isinstance(profile, Profile):
+        chosen = profile
+    else:
+        chosen = get_profile(profile)
+    data = expand_tables(data, doc=doc, base_dir=source.parent if source is not None else None)
+    app = _validate_model(model_for(chosen), data, doc, name)
+    app._profile = chosen
+    app._source = source
+    if doc is not None:
+        app._warnings = list(doc.warnings)
+    return app
+
+
+def loads(
+    text: str,
+    *,
+    source: str = "<文本>",
+    profile: Profile | str | Path | None = None,
+    base_dir: Path | None = None,
+) -> Application:
+    """Return the Application described by YAML `text`.
+
+    Args:
+        text: YAML in the format of ``data/示例/申报.yaml``.
+        source: a name for the text in error messages.
+        profile: overrides the ``认定批次`` key.
+        base_dir: the folder evidence paths are relative to (default: the current folder).
+    """
+    doc = parse_yaml(text, source)
+    origin = (base_dir / source) if base_dir is not None else None
+    return validate(doc.data, profile=profile, doc=doc, source=origin)
+
+
+def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Application:
+    """Return the Application described by the YAML file at `path`.
+
+    Raises:
+        InputError: the file is missing, not UTF-8, empty, not YAML, or not a mapping.
+        ValidationFailed: the content is wrong; every problem is listed with its line.
+    """
+    path = Path(path)
+    doc = parse_yaml(read_text(path), str(path))
+    return validate(doc.data, profile=profile, doc=doc, source=path)
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Return the 认定批次 profile in the YAML file at `path`, validated like any input."""
+    doc = parse_yaml(read_text(path), str(path))
+    return _validate_model(Profile, doc.data, doc, str(path))
+
+
+def get_profile(name_or_path: str | Path) -> Profile:
+    """Return a built-in profile by name (``杭州-2021``) or load one from a YAML file.
+
+    Raises:
+        ProfileError: unknown name.
+        InputError / ValidationFailed: the profile file is unreadable or invalid.
+    """
+    if isinstance(name_or_path, Path) or str(name_or_path).endswith((".yaml", ".yml")):
+        return load_profile_file(Path(name_or_path))
+    return builtin_profile(str(name_or_path))

@@ -1,0 +1,386 @@
+"""Convert .docx files to PDF with LibreOffice, safely and in batches.
+
+Why one call for many documents: a LibreOffice start costs about a second, an extra document in the
+same call about 0.15 s (`benchmarks/bundle.py`), so `SofficeConverter.convert` hands all documents to one
+``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
+first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
+set-up too; its PDF is split back into one PDF per document.
+
+Why a private profile per converter: two soffice processes sharing a profile directory silently lose
+output (the second exits 1 without a PDF), and a user's own open LibreOffice holds the default
+profile. Each `SofficeConverter` therefore creates its own ``-env:UserInstallation`` directory and
+removes it on `close`.
+
+Why every output is checked: soffice exits 0 even when a document fails, so we never trust the exit
+code alone; every expected PDF must exist and contain at least one page. Missing documents are
+retried once in a fresh process (a crash often takes the rest of the batch with it).
+
+Why a fontconfig file: the forms use Windows fonts (宋体, 仿宋_GB2312, 黑体, 方正小标宋简体 …). Without
+an alias, fontconfig picks Noto *Sans* CJK for 宋体; our ``fonts/fonts.conf`` maps each one to the Noto
+CJK **SC** face of the same style (serif or sans). It is layered over the system configuration via
+``FONTCONFIG_FILE``, for the soffice process only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import pikepdf
+from typing_extensions import Self
+
+from ..errors import ConversionError
+from ..forms import _docxmerge
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import TracebackType
+
+__all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_available"]
+
+logger = logging.getLogger(__name__)
+
+#: What a user must run to get everything conversion needs.
+INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
+
+_SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+
+#: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
+#: JSON options; older versions ignore them, and merged documents then fall back to one by one).
+_PDF_WITH_DESTINATIONS = (
+    'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+)
+
+
+class Converter(Protocol):
+    """Something that turns documents into PDFs; `SofficeConverter` is the real one."""
+
+    def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
+        """Return one PDF path per input document, in the same order, written into `out_dir`."""
+        ...
+
+
+def find_soffice() -> str | None:
+    """Return the path of the LibreOffice binary (``soffice`` or ``libreoffice``), or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def is_available() -> bool:
+    """`True` when a LibreOffice binary is on PATH, so `SofficeConverter` can be created."""
+    return find_soffice() is not None
+
+
+def _pdf_page_count(path: Path) -> int:
+    """Return the page count of `path`, or 0 when it is missing or not a readable PDF."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return 0
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except (pikepdf.PdfError, OSError):
+        return 0
+
+
+def _kill_strays(marker: str) -> int:
+    """SIGKILL every process whose command line mentions `marker`; return how many (Linux).
+
+    Why: a signal can land while `subprocess.Popen` is still starting soffice, after the child
+    exists but before we hold its handle; nothing else could then reach it. Our profile folder
+    is in every soffice command line we start, so it names exactly our processes.
+    """
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return 0
+    needle = marker.encode()
+    killed = 0
+    for entry in proc_dir.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+    return killed
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kill the whole process group of `proc` (soffice forks soffice.bin), ignoring the dead."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+class SofficeConverter:
+    """Convert documents to PDF with headless LibreOffice, using a private profile.
+
+    Use it as a context manager so the profile directory is removed::
+
+        with SofficeConverter() as conv:
+            pdfs = conv.convert([a_docx, b_docx], out_dir)
+
+    One instance runs one soffice process at a time; give each thread or process its own
+    instance to convert in parallel.
+
+    Args:
+        timeout: seconds allowed for LibreOffice to start (and for a first document).
+        timeout_per_document: seconds added to `timeout` for every document in one call.
+        soffice: path of the LibreOffice binary; found on PATH when None.
+        merge: convert documents made from one template as one merged document and split the
+            PDF back (see `jidi_docs._docxmerge`); about twice as fast for batches of forms.
+
+    Raises:
+        ConversionError: LibreOffice is not installed.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 120.0,
+        timeout_per_document: float = 30.0,
+        soffice: str | None = None,
+        merge: bool = True,
+    ) -> None:
+        found = soffice or find_soffice()
+        if found is None:
+            raise ConversionError(
+                "未找到 LibreOffice（soffice），无法把 Word 文档转换为 PDF。"
+                f"请先安装：{INSTALL_HINT}"
+            )
+        self.soffice = found
+        self.timeout = timeout
+        self.timeout_per_document = timeout_per_document
+        self.merge = merge
+        self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
+        self._runs = 0
+        self._profile = self._tmp / "profile0"
+        self._fontconfig = self._write_fontconfig(self._tmp)
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop any LibreOffice of ours still running, then remove the profile and scratch files."""
+        _kill_strays(str(self._tmp))
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
+        """Return the PDFs converted from `docs` (same order), written into `out_dir`.
+
+        Each PDF is named after its document (``申报表.docx`` → ``申报表.pdf``); documents sharing
+        a name get ``-2``, ``-3`` … suffixes, so no output overwrites another.
+
+        Raises:
+            ConversionError: a document is missing, LibreOffice timed out, or a document still
+                gave no PDF (or an empty one) after one retry.
+        """
+        docs = [Path(d) for d in docs]
+        if not docs:
+            return []
+        for doc in docs:
+            if not doc.is_file():
+                raise ConversionError(f"要转换的文档不存在：{doc}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        targets = _target_names(docs, out_dir)
+
+        # Stage copies under neutral ASCII names: output names become predictable, a user's
+        # lock files never appear next to their documents, and two inputs named alike
+        # (a/表.docx, b/表.docx) cannot overwrite each other's PDF.
+        self._runs += 1
+        stage = self._tmp / f"run{self._runs}"
+        stage_in, stage_out = stage / "in", stage / "out"
+        stage_in.mkdir(parents=True)
+        stage_out.mkdir()
+        staged = []
+        for i, doc in enumerate(docs):
+            s = stage_in / f"d{i:04d}{doc.suffix.lower()}"
+            shutil.copyfile(doc, s)
+            staged.append(s)
+
+        pending = list(range(len(docs)))
+        last: subprocess.CompletedProcess[str] | None = None
+        if self.merge:
+            # Documents of one template go through LibreOffice as one merged document; any
+            # whose part cannot be split back out is simply converted alone below.
+            last = self._run_merged(staged, stage, stage_out) or last
+            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
+        for attempt in (1, 2):
+            if not pending:
+                break
+            if attempt == 2:
+                # A crashed run can leave a half-written profile behind; retry with a new one.
+                self._profile = self._tmp / f"profile{self._runs}"
+            last = self._run([staged[i] for i in pending], stage_out, self._profile)
+            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
+            if pending and attempt == 1:
+                logger.warning(
+                    "LibreOffice 未能转换 %d 个文档（退出码 %s），正在重试：%s",
+                    len(pending),
+                    last.returncode,
+                    "、".join(docs[i].name for i in pending),
+                )
+        if pending and last is not None:
+            names = "、".join(str(docs[i]) for i in pending)
+            tail = (last.stderr or last.stdout or "").strip()[-1500:]
+            msg = (
+                f"LibreOffice 没有为以下文档生成有效的 PDF（已重试一次）：{names}。"
+                "请用 Word 或 LibreOffice 打开这些文档，确认它们没有损坏。"
+            )
+            if tail:
+                msg += f"\nLibreOffice 输出：{tail}"
+            raise ConversionError(msg, stderr=last.stderr or "", returncode=last.returncode)
+
+        result = []
+        for i, target in enumerate(targets):
+            (stage_out / f"d{i:04d}.pdf").replace(target)
+            result.append(target)
+        shutil.rmtree(stage, ignore_errors=True)
+        return result
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _run_merged(
+        self, staged: list[Path], stage: Path, stage_out: Path
+    ) -> subprocess.CompletedProcess[str] | None:
+        """Convert `staged` with documents of one template merged; None when nothing merges.
+
+        Writes ``d<i>.pdf`` into `stage_out` for every document it could convert; the caller
+        converts the rest one by one.
+        """
+        groups: dict[str, list[int]] = {}
+        for i, doc in enumerate(staged):
+            key = _docxmerge.signature(doc)
+            if key is not None:
+                groups.setdefault(key, []).append(i)
+        merged: list[tuple[Path, list[int]]] = []
+        for n, members in enumerate(m for m in groups.values() if len(m) > 1):
+            path = stage / f"m{n:03d}.docx"
+            try:
+                _docxmerge.merge([staged[i] for i in members], path)
+            except _docxmerge.NotMergeable as e:
+                logger.debug("documents not merged: %s", e)
+                continue
+            merged.append((path, members))
+        if not merged:
+            return None
+        together = {i for _, members in merged for i in members}
+        singles = [doc for i, doc in enumerate(staged) if i not in together]
+        proc = self._run(
+            [path for path, _ in merged] + singles,
+            stage_out,
+            self._profile,
+            pdf_filter=_PDF_WITH_DESTINATIONS,
+        )
+        for path, members in merged:
+            pdf = stage_out / f"{path.stem}.pdf"
+            try:
+                if _pdf_page_count(pdf) < 1:
+                    raise _docxmerge.NotMergeable("the merged document gave no PDF")
+                _docxmerge.split(pdf, [stage_out / f"d{i:04d}.pdf" for i in members])
+            except _docxmerge.NotMergeable as e:
+                logger.debug("merged PDF not split, converting its parts alone: %s", e)
+            pdf.unlink(missing_ok=True)
+        return proc
+
+    def _run(
+        self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one soffice process over `docs`; kill its whole group on timeout."""
+        profile.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            self.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            pdf_filter,
+            "--outdir",
+            str(out_dir),
+            *(str(d) for d in docs),
+        ]
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(self._fontconfig)
+        timeout = self.timeout + self.timeout_per_document * len(docs)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,  # its own process group, so a kill reaches soffice.bin too
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            out, err = proc.communicate()
+            raise ConversionError(
+                f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
+                "请检查文档是否过大或损坏，或关闭占用资源的程序后重试。",
+                stderr=err or "",
+                returncode=proc.returncode,
+            ) from None
+        except BaseException:
+            _kill_group(proc)
+            proc.communicate()
+            raise
+        # soffice.bin can outlive the launcher on odd exits; never leave it behind.
+        _kill_group(proc)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+    @staticmethod
+    def _write_fontconfig(directory: Path) -> Path:
+        """Write a fontconfig file layering our CJK aliases over the system config; return it."""
+        ours = directory / "jidi-fonts.conf"
+        ours.write_text(
+            importlib.resources.files("jidi_docs").joinpath("fonts/fonts.conf").read_text("utf-8"),
+            encoding="utf-8",
+        )
+        main = directory / "fonts.conf"
+        main.write_text(
+            '<?xml version="1.0"?>\n'
+            '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+            "<fontconfig>\n"
+            f'  <include ignore_missing="yes">{_SYSTEM_FONTCONFIG}</include>\n'
+            f"  <include>{ours}</include>\n"
+            "</fontconfig>\n",
+            encoding="utf-8",
+        )
+        return main
+
+
+def _target_names(docs: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Return one distinct ``<stem>.pdf`` path in `out_dir` per document."""
+    seen: dict[str, int] = {}
+    targets = []
+    for doc in docs:
+        stem = doc.stem
+        n = seen.get(stem.casefold(), 0) + 1
+        seen[stem.casefold()] = n
+        targets.append(out_dir / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf"))
+    return targets

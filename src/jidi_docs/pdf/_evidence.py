@@ -1,0 +1,311 @@
+"""Check one 佐证材料 file and turn it into PDF pages the assembler can append.
+
+Only PDFs and JPG/PNG scans are accepted, judged by their content (magic bytes), never by the
+extension: a Word file renamed ``.pdf`` is refused with a message saying what is allowed.
+
+Following pypdf's rule for bad input: damaged but readable PDFs are repaired by qpdf and produce a
+logged Chinese warning; empty, unreadable, password-protected or zero-page files raise
+`EvidenceError`, which names the 佐证材料 entry and the file.
+
+Images are placed on portrait A4 pages with 15 mm margins (so the page number printed later in the
+bottom margin never covers the scan). A JPEG that needs neither rotation nor flattening is embedded
+as is by img2pdf (no re-encoding, no quality loss); EXIF orientation is applied to the pixels rather
+than through ``/Rotate``, because the page numbers are drawn in unrotated page space.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
+
+import img2pdf
+import pikepdf
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import EvidenceError
+
+__all__ = [
+    "MAX_IMAGE_PIXELS",
+    "EvidencePdf",
+    "load_evidence",
+    "resolve_evidence_path",
+    "sniff_kind",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Largest image accepted, in pixels; checked from the header, before any pixel is decoded.
+MAX_IMAGE_PIXELS = 100_000_000
+
+_MM = 72 / 25.4
+_A4 = (210 * _MM, 297 * _MM)
+_MARGIN = 15 * _MM
+_ALLOWED = "只接受 PDF 文件和 JPG/PNG 图片（扫描件）"
+
+Kind = Literal["pdf", "jpeg", "png"]
+
+#: How evidence PDFs are opened. Why not pikepdf's default (mmap): a mapped file counts in full
+#: towards the process's memory as soon as its pages are copied, 50 MiB for 50 MiB of evidence;
+#: plain reads keep the merge at about 1 MiB over the data actually held (benchmarks/bundle.py).
+_READ = pikepdf.AccessMode.stream
+
+
+@dataclass(frozen=True)
+class EvidencePdf:
+    """One checked evidence file, ready to be appended as PDF pages.
+
+    Attributes:
+        entry: the 佐证材料 entry name the file belongs to (for messages).
+        path: the original file.
+        kind: what the content really is.
+        page_count: number of pages it will add.
+        data: the generated PDF for an image that had to be re-encoded (turned upright or
+            flattened); None otherwise: a PDF is read again from `path`, and an image embedded
+            as is is wrapped again by img2pdf when opened (a few ms), so a thousand scans are
+            never all held in memory at once.
+        repaired: True when the PDF was damaged and qpdf had to repair it.
+    """
+
+    entry: str
+    path: Path
+    kind: Kind
+    page_count: int
+    data: bytes | None = field(default=None, repr=False)
+    repaired: bool = False
+
+    def open(self) -> pikepdf.Pdf:
+        """Return the pages as an open pikepdf document; the caller closes it."""
+        if self.data is not None:
+            return pikepdf.open(io.BytesIO(self.data))
+        if self.kind != "pdf":
+            with Image.open(self.path) as img:
+                data, _ = _image_to_pdf(img, self.path, self.kind)
+            return pikepdf.open(io.BytesIO(data))
+        # Same call as in load_evidence: an empty user password opens "encrypted for printing" PDFs.
+        return pikepdf.open(self.path, password="", access_mode=_READ)
+
+
+def sniff_kind(head: bytes) -> Kind | None:
+    """Return the kind of file whose first bytes are `head`, or None if it is none we accept.
+
+    Why 1024 bytes for PDF: the PDF reference allows junk before ``%PDF-`` and readers accept it
+    within the first kilobyte, as Acrobat does.
+    """
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return None
+
+
+def resolve_evidence_path(
+    base_dir: Path, rel: str, *, allow_outside: bool = False, entry: str | None = None
+) -> Path:
+    """Return the absolute path of evidence file `rel`, written relative to `base_dir`.
+
+    Backslashes are taken as separators, so paths typed on Windows (``佐证材料\\执照.pdf``) work.
+
+    Raises:
+        EvidenceError: `rel` is empty, or (unless `allow_outside`) absolute, or leads outside
+            `base_dir` through ``..`` or a symbolic link.
+    """
+    text = rel.strip()
+    if not text:
+        raise EvidenceError("文件路径为空。", entry=entry)
+    text = text.replace("\\", "/")
+    shown = Path(rel)
+    is_absolute = PurePosixPath(text).is_absolute() or bool(PureWindowsPath(rel).drive)
+    base = base_dir.resolve()
+    if is_absolute:
+        if not allow_outside:
+            raise EvidenceError(
+                "不能使用绝对路径。请把文件放进申报文件所在的文件夹，写相对于该文件夹的路径，"
+                "例如「佐证材料/营业执照.pdf」。",
+                entry=entry,
+                path=shown,
+            )
+        return Path(text).resolve()
+    joined = base / text
+    if allow_outside:
+        return joined.resolve()
+    if not _is_within(Path(os.path.normpath(joined)), base):
+        raise EvidenceError(
+            f"路径用「..」指向了申报文件所在文件夹（{base}）之外。请把文件放进该文件夹再引用。",
+            entry=entry,
+            path=shown,
+        )
+    real = joined.resolve()
+    if not _is_within(real, base):
+        raise EvidenceError(
+            f"这是一个指向申报文件所在文件夹（{base}）之外的符号链接（实际位置 {real}）。"
+            "请把文件本身复制到该文件夹中。",
+            entry=entry,
+            path=shown,
+        )
+    return real
+
+
+def _is_within(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+    except ValueError:
+        return False
+    return True
+
+
+def load_evidence(path: Path, *, entry: str) -> EvidencePdf:
+    """Return `path` checked and ready to append, with its page count.
+
+    Raises:
+        EvidenceError: the file is missing, empty, not a PDF/JPG/PNG by content, needs a password,
+            cannot be read, has no page, or is an image over `MAX_IMAGE_PIXELS`.
+    """
+    if not path.is_file():
+        raise EvidenceError(
+            "文件不存在。请检查路径是否写对（路径相对于申报文件所在的文件夹）。",
+            entry=entry,
+            path=path,
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError as e:
+        raise EvidenceError(f"文件无法读取（{e.strerror}）。", entry=entry, path=path) from e
+    if not head:
+        raise EvidenceError(f"文件是空的（0 字节）。{_ALLOWED}。", entry=entry, path=path)
+    kind = sniff_kind(head)
+    if kind is None:
+        raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)
+    if kind == "pdf":
+        return _load_pdf(path, entry)
+    return _load_image(path, entry, kind)
+
+
+def _not_allowed_message(head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        what = "它实际上是 Word/Excel 文档或压缩包"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "它实际上是旧版 Word/Excel 文档"
+    elif head.startswith((b"GIF8", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")):
+        what = "它是一种不受支持的图片格式"
+    else:
+        what = "它的内容不是 PDF 或图片"
+    return f"文件类型不符合要求：{what}（按文件内容判断，与扩展名无关）。{_ALLOWED}，请另存为 PDF 后再引用。"
+
+
+def _load_pdf(path: Path, entry: str) -> EvidencePdf:
+    try:
+        pdf = pikepdf.open(path, password="", access_mode=_READ)
+    except pikepdf.PasswordError as e:
+        raise EvidenceError(
+            "PDF 已加密，需要密码才能打开。请提供未加密的版本（例如用阅读器「打印为 PDF」另存一份）。",
+            entry=entry,
+            path=path,
+        ) from e
+    except pikepdf.PdfError as e:
+        raise EvidenceError(
+            f"PDF 已损坏，无法读取（{e}）。请重新扫描或导出该文件。", entry=entry, path=path
+        ) from e
+    with pdf:
+        try:
+            pages = len(pdf.pages)
+        except pikepdf.PdfError as e:
+            raise EvidenceError(f"PDF 已损坏，无法读取页面（{e}）。", entry=entry, path=path) from e
+        repaired = bool(pdf.get_warnings())
+    if pages == 0:
+        raise EvidenceError("PDF 中没有任何页面。请重新导出该文件。", entry=entry, path=path)
+    if repaired:
+        logger.warning(
+            "佐证材料「%s」的文件 %s：PDF 有损坏，已尽量修复并读出 %d 页，请核对页面是否完整。",
+            entry,
+            path,
+            pages,
+        )
+    return EvidencePdf(entry=entry, path=path, kind="pdf", page_count=pages, repaired=repaired)
+
+
+def _load_image(path: Path, entry: str, kind: Kind) -> EvidencePdf:
+    try:
+        # Pillow warns above ~89 MP and refuses above ~179 MP; our own limit is checked below,
+        # from the header alone, so its bomb warning is not ours to pass on.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except Image.DecompressionBombError as e:
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        raise _too_big(entry, path, None, int(found.group(1)) if found else None) from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise EvidenceError(
+            f"图片已损坏，无法读取（{e}）。请重新扫描该文件。", entry=entry, path=path
+        ) from e
+    with img:
+        w, h = img.size
+        if w * h > MAX_IMAGE_PIXELS:
+            raise _too_big(entry, path, (w, h))
+        if w == 0 or h == 0:
+            raise EvidenceError("图片的宽或高为 0。", entry=entry, path=path)
+        try:
+            data, reencoded = _image_to_pdf(img, path, kind)
+        except (OSError, SyntaxError, ValueError, img2pdf.ImageOpenError) as e:
+            raise EvidenceError(
+                f"图片已损坏，无法读取（{e}）。请重新扫描该文件。", entry=entry, path=path
+            ) from e
+    return EvidencePdf(
+        entry=entry, path=path, kind=kind, page_count=1, data=data if reencoded else None
+    )
+
+
+def _too_big(
+    entry: str, path: Path, size: tuple[int, int] | None, pixels: int | None = None
+) -> EvidenceError:
+    if size:
+        dims = f"{size[0]}×{size[1]}（约 {size[0] * size[1] / 1e6:.0f} 百万像素）"
+    elif pixels:
+        dims = f"约 {pixels / 1e6:.0f} 百万像素"
+    else:
+        dims = "远超上限"
+    return EvidenceError(
+        f"图片太大：{dims}，上限为 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素。"
+        "请把扫描分辨率降到 300 dpi 左右后重新保存。",
+        entry=entry,
+        path=path,
+    )
+
+
+def _image_to_pdf(img: Image.Image, path: Path, kind: Kind) -> tuple[bytes, bool]:
+    """Return a one-page A4 PDF showing `img`, and whether the image had to be re-encoded."""
+    orientation = img.getexif().get(0x0112, 1)
+    rotate = orientation not in (1, None)
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    plain_mode = img.mode in ("RGB", "L", "CMYK", "P", "1")
+    layout = img2pdf.get_layout_fun(
+        pagesize=_A4, border=(_MARGIN, _MARGIN), fit=img2pdf.FitMode.into, auto_orient=False
+    )
+    if not rotate and not has_alpha and plain_mode:
+        # Fast path: img2pdf copies the JPEG (or PNG) data into the PDF untouched.
+        data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.none)
+        return data, False
+    img.load()
+    work = ImageOps.exif_transpose(img) if rotate else img
+    if has_alpha:
+        rgba = work.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        work = flat
+    elif work.mode not in ("RGB", "L", "CMYK"):
+        work = work.convert("RGB")
+    buf = io.BytesIO()
+    if kind == "jpeg" and work.mode in ("RGB", "L", "CMYK"):
+        work.save(buf, "JPEG", quality=92)
+    else:
+        work.save(buf, "PNG")
+    data = img2pdf.convert(buf.getvalue(), layout_fun=layout, rotation=img2pdf.Rotation.none)
+    return data, True

@@ -1,0 +1,399 @@
+"""Build a whole folder of applications in parallel, with a 汇总表 for the district.
+
+How a batch runs:
+
+1. **Survey** (in the workers): every YAML file is loaded and 预审-checked; its figures go to the
+   汇总表 and its inputs are hashed (YAML bytes, each evidence file's size and mtime, template
+   bytes, the 认定批次 profile, the jidi_docs version and the options).
+2. **Plan** (here): each application gets its folder ``<out>/<单位名称>/`` (names shared by two
+   applications get the YAML file's stem, then its relative path, appended); an application whose
+   folder holds a manifest with the same input hash and all its outputs is skipped.
+3. **Build** (in the workers), in chunks: a worker renders every form of its chunk, converts all of
+   them in *one* LibreOffice call, then all covers in one more call, then assembles each bundle.
+   Why chunks: a LibreOffice start costs about a second and an extra document about 0.15 s
+   (measured with `benchmarks/bundle.py`). If a combined call fails, each application is converted again on its own, so one
+   broken document costs only its own application.
+4. The 汇总表 is written.
+
+Every output is built in a hidden staging folder and renamed into place when the application is
+complete; the manifest is written last. An interrupted batch (Ctrl-C) therefore leaves no
+half-written file: finished applications are kept (and skipped by the next run), the others are
+redone. Workers abort their LibreOffice process on SIGINT (`SofficeConverter` kills its process
+group), so no soffice is left behind.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import InputError, Issue
+from ..pdf._convert import SofficeConverter
+from ._discover import discover
+from ._manifest import MANIFEST_NAME, up_to_date
+from ._plan import Job, Survey, chunks, folder_names
+from ._summary import SummaryRow, write_summary
+from ._worker import Built, Options, build_chunk, error_text, init_worker, survey_chunk
+
+__all__ = [
+    "MANIFEST_NAME",
+    "STAGING_NAME",
+    "BatchResult",
+    "ItemResult",
+    "ProgressEvent",
+    "batch",
+    "discover",
+]
+
+#: Hidden folder under the batch output where applications are built before they are published.
+STAGING_NAME = ".jidi-docs-tmp"
+
+Status = Literal["built", "skipped", "failed"]
+
+
+# -- public results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What happened to one application of a batch.
+
+    Attributes:
+        source: the YAML file.
+        display: the file as shown in the 汇总表 and messages (relative to its input folder).
+        status: ``built``, ``skipped`` (outputs already up to date) or ``failed``.
+        out_dir: the application's output folder (None when it could not be read).
+        outputs: the files of the application in `out_dir` (also for ``skipped``).
+        error: the Chinese error text when failed.
+        warnings: Chinese notes from loading and rendering (e.g. removed control characters).
+        row: the application's 汇总表 row.
+    """
+
+    source: Path
+    display: str
+    status: Status
+    out_dir: Path | None = None
+    outputs: list[Path] = field(default_factory=list)
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    row: SummaryRow | None = None
+
+    @property
+    def ok(self) -> bool:
+        """`True` when the application's outputs exist and match its inputs."""
+        return self.status != "failed"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of `batch`: one `ItemResult` per application, in file order."""
+
+    items: list[ItemResult]
+    summary: tuple[Path, Path] | None = None
+
+    @property
+    def built(self) -> list[ItemResult]:
+        """Applications whose outputs were (re)written in this run."""
+        return [i for i in self.items if i.status == "built"]
+
+    @property
+    def skipped(self) -> list[ItemResult]:
+        """Applications whose outputs were already up to date."""
+        return [i for i in self.items if i.status == "skipped"]
+
+    @property
+    def failed(self) -> list[ItemResult]:
+        """Applications that could not be built, each with its error."""
+        return [i for i in self.items if i.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every application succeeded, 3 when some failed, 1 when all of them failed."""
+        if not self.failed:
+            return 0
+        return 1 if len(self.failed) == len(self.items) else 3
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Reported to `batch`'s `progress` callback after each application is done.
+
+    Attributes:
+        done: applications finished so far (built, skipped or failed).
+        total: applications in the batch.
+        item: the application just finished.
+    """
+
+    done: int
+    total: int
+    item: ItemResult
+
+
+def _default_context() -> multiprocessing.context.BaseContext:
+    # Why not fork: the parent may run threads (rich's progress refresher), and forking a
+    # threaded process can deadlock. forkserver starts workers from a clean process, with the
+    # package already imported, so a worker starts in milliseconds.
+    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["jidi_docs.pipeline._worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _interrupt_workers(executor: cf.Executor) -> None:
+    """Send SIGINT to our own pool's workers, so a busy one aborts its LibreOffice now.
+
+    Ctrl-C in a terminal reaches them already; this covers a SIGINT sent to this process alone.
+    """
+    processes = getattr(executor, "_processes", None) or {}
+    for proc in list(processes.values()):
+        with contextlib.suppress(ProcessLookupError, OSError, AttributeError):
+            os.kill(proc.pid, signal.SIGINT)
+
+
+def batch(
+    paths: Iterable[str | Path] | str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int | None = None,
+    executor: cf.Executor | None = None,
+    pdf: bool = True,
+    force: bool = False,
+    progress: Callable[[ProgressEvent], None] | None = None,
+    profile: str | Path | None = None,
+    allow_missing: bool = False,
+    allow_outside_paths: bool = False,
+    chunk_size: int | None = None,
+) -> BatchResult:
+    """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
+
+    Each application gets its two forms and, with `pdf`, its 申报材料.pdf. One bad application
+    (invalid YAML, missing evidence, a document LibreOffice cannot convert) fails alone; the
+    others go on, and the result lists every failure. Applications whose inputs have not changed
+    since their outputs were written are skipped unless `force`. 汇总表.xlsx and 汇总.csv are
+    written to `out_dir` with one row per application, failed ones included.
+
+    Args:
+        paths: folders (searched recursively for ``*.yaml``/``*.yml``) and/or YAML files.
+        out_dir: the output folder; created if missing.
+        jobs: worker processes (default: the CPU count). Ignored when `executor` is given,
+            except that it still sets how work is split into chunks.
+        executor: any `concurrent.futures.Executor` to run the work on, e.g. a cluster's
+            (``dask.distributed.Client(...).get_executor()``). Its workers need jidi_docs,
+            LibreOffice (for `pdf`) and access to the input and output folders at the same
+            paths. With your own executor, Ctrl-C cancels the pending work, but work already
+            running finishes on its own.
+        pdf: also build 申报材料.pdf (needs LibreOffice); False writes the forms only.
+        force: rebuild every application, even those that are up to date.
+        progress: called in this process after each application is done.
+        profile: a 认定批次 name or profile file for every application (default: each YAML's
+            own ``认定批次``).
+        allow_missing: build bundles with missing evidence files (marked 缺 in the contents).
+        allow_outside_paths: accept evidence paths outside each YAML file's folder.
+        chunk_size: applications per worker task (default: chosen from the batch size). Bigger
+            chunks share one LibreOffice start among more documents; smaller ones balance load.
+
+    Returns:
+        One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
+
+    Raises:
+        InputError: a path does not exist, or no application file was found.
+        ConversionError: `pdf` is set but LibreOffice is not installed.
+    """
+    found, out_root = _inputs(paths, Path(out_dir))
+    if pdf:
+        SofficeConverter().close()  # raises the Chinese install hint when LibreOffice is missing
+    options = Options(
+        pdf=pdf,
+        profile=str(profile) if profile is not None else None,
+        allow_missing=allow_missing,
+        allow_outside_paths=allow_outside_paths,
+        date=dt.date.today(),
+    )
+    workers = jobs or os.cpu_count() or 1
+    run = _Run(len(found), progress)
+    own = executor is None
+    pool: cf.Executor = executor or cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=_default_context(), initializer=init_worker
+    )
+    staging = out_root / STAGING_NAME
+    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        surveys = run.survey(pool, found, options, workers)
+        todo = run.plan([surveys[source] for source, _ in found], out_root, force)
+        if todo:
+            run.build(
+                pool,
+                todo,
+                options,
+                staging,
+                surveys,
+                chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf),
+            )
+    except KeyboardInterrupt:
+        run.cancel(pool if own else None)
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if own or all(f.done() for f in run.futures):
+            shutil.rmtree(staging, ignore_errors=True)
+    items = [run.results[source] for source, _ in found]
+    rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
+    return BatchResult(items, write_summary(rows, out_root))
+
+
+def _inputs(
+    paths: Iterable[str | Path] | str | Path, out_root: Path
+) -> tuple[list[tuple[Path, str]], Path]:
+    """Return the application files under `paths` (never under `out_root`) and `out_root`."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found = discover(paths, exclude=out_root)
+    if not found:
+        where = "、".join(str(p) for p in paths)
+        raise InputError(Issue(where, None, None, "", "没有找到申报文件（*.yaml 或 *.yml）。"))
+    return found, out_root
+
+
+def _build_chunk_size(todo: int, workers: int, *, pdf: bool) -> int:
+    """Applications per build task.
+
+    Why: with bundles every chunk costs LibreOffice starts (~1 s each), so one chunk per worker
+    up to 25 applications; forms alone are cheap, so smaller chunks balance the load.
+    """
+    per_worker = -(-todo // workers)
+    return max(1, min(25, per_worker if pdf else -(-per_worker // 2)))
+
+
+class _Run:
+    """The parent's side of one batch: submitted work, finished items, progress reports."""
+
+    def __init__(self, total: int, progress: Callable[[ProgressEvent], None] | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.futures: list[cf.Future[Any]] = []
+        self.results: dict[Path, ItemResult] = {}
+
+    def finish(self, item: ItemResult) -> None:
+        """Record `item` as done and report progress."""
+        self.results[item.source] = item
+        if self.progress is not None:
+            self.progress(ProgressEvent(len(self.results), self.total, item))
+
+    def survey(
+        self, pool: cf.Executor, found: list[tuple[Path, str]], options: Options, workers: int
+    ) -> dict[Path, Survey]:
+        """Phase 1, in the workers: load, 预审 and hash every application."""
+        size = max(1, min(50, -(-len(found) // (workers * 4))))
+        submitted = {pool.submit(survey_chunk, c, options): c for c in chunks(found, size)}
+        self.futures.extend(submitted)
+        surveys: dict[Path, Survey] = {}
+        for fut in cf.as_completed(submitted):
+            try:
+                for s in fut.result():
+                    surveys[s.source] = s
+            except Exception as exc:  # a worker died: its files count as failed
+                for source, display in submitted[fut]:
+                    row = SummaryRow(display)
+                    surveys[source] = Survey(source, display, None, None, row, [], error_text(exc))
+        return surveys
+
+    def plan(self, surveys: list[Survey], out_root: Path, force: bool) -> list[Job]:
+        """Phase 2, here: give each application its folder; finish the failed and up-to-date."""
+        names = folder_names(surveys)
+        todo: list[Job] = []
+        for s in surveys:
+            if s.error or s.digest is None:
+                row = _failed_row(s.row, s.error)
+                self.finish(
+                    ItemResult(
+                        s.source, s.display, "failed", error=s.error, warnings=s.warnings, row=row
+                    )
+                )
+                continue
+            target = out_root / names[s.source]
+            current = None if force else up_to_date(target, s.digest)
+            if current is not None:
+                self.finish(
+                    ItemResult(
+                        s.source,
+                        s.display,
+                        "skipped",
+                        target,
+                        current,
+                        warnings=s.warnings,
+                        row=s.row,
+                    )
+                )
+            else:
+                todo.append(Job(s.source, target, s.digest))
+        return todo
+
+    def build(
+        self,
+        pool: cf.Executor,
+        todo: list[Job],
+        options: Options,
+        staging: Path,
+        surveys: dict[Path, Survey],
+        size: int,
+    ) -> None:
+        """Phase 3, in the workers: build each chunk; a dead worker fails only its chunk."""
+        submitted = {pool.submit(build_chunk, c, options, staging): c for c in chunks(todo, size)}
+        self.futures.extend(submitted)
+        for fut in cf.as_completed(submitted):
+            chunk = submitted[fut]
+            try:
+                built = fut.result()
+            except Exception as exc:  # e.g. BrokenProcessPool: the worker was killed
+                built = [Built(j.source, [], [], error_text(exc)) for j in chunk]
+            for job, b in zip(chunk, built):
+                s = surveys[job.source]
+                warnings = s.warnings + b.warnings
+                if b.error:
+                    row = _failed_row(s.row, b.error)
+                    self.finish(
+                        ItemResult(
+                            s.source,
+                            s.display,
+                            "failed",
+                            job.out_dir,
+                            error=b.error,
+                            warnings=warnings,
+                            row=row,
+                        )
+                    )
+                else:
+                    self.finish(
+                        ItemResult(
+                            s.source,
+                            s.display,
+                            "built",
+                            job.out_dir,
+                            b.outputs,
+                            warnings=warnings,
+                            row=s.row,
+                        )
+                    )
+
+    def cancel(self, own_pool: cf.Executor | None) -> None:
+        """Cancel pending work; interrupt our own pool's busy workers."""
+        for fut in self.futures:
+            fut.cancel()
+        if own_pool is not None:
+            _interrupt_workers(own_pool)
+
+
+def _failed_row(row: SummaryRow, error: str) -> SummaryRow:
+    return SummaryRow(**{**row.__dict__, "ok": False, "error": error})

@@ -1,0 +1,246 @@
+"""The submission bundle 申报材料.pdf: cover, contents, both forms, and every 佐证材料 in order.
+
+Order is the notice's: 附件2《申报表》, 附件1《评价表》, then the evidence grouped by the 评价表's
+indicators (基本情况 first), each group in YAML order. Building takes two LibreOffice calls: the
+forms first (their page counts fix the contents' page ranges), then the cover and contents. The
+steps are exposed separately (`prepare` → `BundleJob.form_docs` → `BundleJob.cover_docx` →
+`BundleJob.finish`) so that batch runs can convert the documents of many applications in one
+LibreOffice start per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._fs import atomic_write_many
+from ..errors import BundleError, EvidenceError
+from ..forms._cover import build_cover_docx
+from ..forms._format import fmt_date
+from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
+from ..pdf._assemble import AssembleResult, Part, PdfFile, assemble, contents_lines
+from ..pdf._convert import Converter, SofficeConverter
+from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
+from ..schema._model import Application
+
+__all__ = [
+    "BUNDLE_NAME",
+    "BundleJob",
+    "EvidenceFile",
+    "bundle",
+    "evidence_files",
+    "prepare",
+]
+
+#: File name of the bundle inside the output folder.
+BUNDLE_NAME = "申报材料.pdf"
+#: Leading pages that carry no page number: the cover and the contents.
+_COVER_PAGES = 1
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One file named by a 佐证材料 entry, resolved against the YAML file's folder."""
+
+    entry: str
+    indicator: str
+    rel: str
+    path: Path | None
+    exists: bool
+
+
+def evidence_files(app: Application, *, allow_outside_paths: bool = False) -> list[EvidenceFile]:
+    """Return every evidence file of `app`, resolved, with whether it exists.
+
+    Raises:
+        EvidenceError: a path leads outside the YAML file's folder (unless allowed).
+    """
+    out = []
+    for entry in app.evidence:
+        for rel in entry.files:
+            path = resolve_evidence_path(
+                app.base_dir, rel, allow_outside=allow_outside_paths, entry=entry.name
+            )
+            out.append(EvidenceFile(entry.name, entry.indicator, rel, path, path.is_file()))
+    return out
+
+
+@dataclass
+class BundleJob:
+    """One application's bundle in the making; its files live in `work_dir` until `finish`."""
+
+    app: Application
+    work_dir: Path
+    forms: dict[str, Path]
+    evidence: dict[int, list[EvidencePdf]]
+    missing: list[EvidenceFile] = field(default_factory=list)
+    _form_pdfs: dict[str, PdfFile] = field(default_factory=dict)
+    _parts: list[Part] = field(default_factory=list)
+
+    @property
+    def form_docs(self) -> list[Path]:
+        """The two filled forms (.docx) to convert, 附件2 first."""
+        return [self.forms["附件2"], self.forms["附件1"]]
+
+    def _tree(self, cover: Sequence[PdfFile], contents: Sequence[PdfFile]) -> list[Part]:
+        profile = self.app.profile
+        groups: dict[str, list[Part]] = {g: [] for g in profile.evidence_groups}
+        for i, entry in enumerate(self.app.evidence):
+            groups[entry.indicator].append(Part(entry.name, sources=self.evidence.get(i, [])))
+        f2, f1 = self._form_pdfs["附件2"], self._form_pdfs["附件1"]
+        return [
+            Part("封面", sources=cover, in_contents=False),
+            Part("目录", sources=contents, in_contents=False),
+            Part(f"附件2 {profile.form_title}", sources=[f2]),
+            Part(f"附件1 {profile.score_title}", sources=[f1]),
+            Part(
+                "佐证材料",
+                children=[Part(g, children=items) for g, items in groups.items()],
+            ),
+        ]
+
+    def cover_docx(self, form_pdfs: Sequence[Path], *, date: dt.date | None = None) -> Path:
+        """Write the cover + contents .docx, now that the forms' PDFs give their page counts.
+
+        Args:
+            form_pdfs: the PDFs of `form_docs`, same order.
+            date: the date printed on the cover (default: today).
+        """
+        f2, f1 = (PdfFile.of(Path(p)) for p in form_pdfs)
+        self._form_pdfs = {"附件2": f2, "附件1": f1}
+        # Numbering starts after cover + contents, so the ranges do not depend on the contents'
+        # own length: plan with empty placeholders and an explicit count of unnumbered pages.
+        lines = contents_lines(self._tree([], []), unnumbered_pages=0)
+        b = self.app.basic
+        out = self.work_dir / "封面与目录.docx"
+        build_cover_docx(
+            out,
+            title=f"{self.app.profile.form_title.removesuffix('申报表')}\n申报材料",
+            unit_name=b.name,
+            district=b.district,
+            contact=b.contact,
+            phone=b.phone,
+            date_text=fmt_date(date or dt.date.today()).replace(" ", ""),
+            contents=lines,
+        )
+        return out
+
+    def finish(self, cover_pdf: Path, out_dir: Path) -> AssembleResult:
+        """Assemble the bundle into `out_dir`/申报材料.pdf and write the two .docx forms beside it."""
+        whole = PdfFile.of(Path(cover_pdf))
+        if whole.page_count < 2:
+            raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
+        cover = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES))]
+        contents = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES, whole.page_count))]
+        parts = self._tree(cover, contents)
+        out_dir = Path(out_dir)
+        result = assemble(
+            parts,
+            out_dir / BUNDLE_NAME,
+            title=f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料",
+            author=self.app.basic.name,
+            unnumbered_pages=whole.page_count,
+        )
+        targets = form_paths(self.app, out_dir)
+        atomic_write_many({targets[k]: self.forms[k].read_bytes() for k in FORM_TITLES})
+        return result
+
+
+def prepare(
+    app: Application,
+    work_dir: Path,
+    *,
+    allow_missing: bool = False,
+    allow_outside_paths: bool = False,
+) -> BundleJob:
+    """Check every evidence file and render both forms into `work_dir`.
+
+    Raises:
+        EvidenceError: a file is missing (unless `allow_missing`), outside the YAML file's folder
+            (unless `allow_outside_paths`), or not a readable PDF/JPG/PNG. All problems are
+            reported at once.
+    """
+    problems: list[EvidenceError] = []
+    missing: list[EvidenceFile] = []
+    loaded: dict[int, list[EvidencePdf]] = {}
+    for i, entry in enumerate(app.evidence):
+        for rel in entry.files:
+            try:
+                path = resolve_evidence_path(
+                    app.base_dir, rel, allow_outside=allow_outside_paths, entry=entry.name
+                )
+            except EvidenceError as e:
+                problems.append(e)
+                continue
+            if not path.is_file():
+                missing.append(EvidenceFile(entry.name, entry.indicator, rel, path, False))
+                if not allow_missing:
+                    problems.append(
+                        EvidenceError(
+                            "文件不存在。请检查路径（相对于申报文件所在的文件夹），"
+                            "或用 --allow-missing 先生成标有“缺”的申报材料。",
+                            entry=entry.name,
+                            path=Path(rel),
+                        )
+                    )
+                continue
+            try:
+                loaded.setdefault(i, []).append(load_evidence(path, entry=entry.name))
+            except EvidenceError as e:
+                problems.append(e)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise EvidenceError(
+            f"共有 {len(problems)} 处问题，申报材料未生成：\n"
+            + "\n".join(f"  • {p}" for p in problems)
+        )
+    forms_bytes, _warnings = render_forms_bytes(app)
+    forms = {}
+    for key, data in forms_bytes.items():
+        forms[key] = work_dir / f"{key}.docx"
+        forms[key].write_bytes(data)
+    return BundleJob(app, work_dir, forms, loaded, missing)
+
+
+def bundle(
+    app: Application,
+    out_dir: str | Path,
+    *,
+    converter: Converter | None = None,
+    allow_missing: bool = False,
+    allow_outside_paths: bool = False,
+    date: dt.date | None = None,
+) -> Path:
+    """Write the whole submission as one PDF, `out_dir`/申报材料.pdf, and return its path.
+
+    The two filled forms (.docx, the 申报表电子稿 the notice asks for) are written beside it.
+    Nothing is written when any evidence file is bad.
+
+    Args:
+        app: a validated application (`jidi_docs.load`).
+        out_dir: the folder to write into; created if missing.
+        converter: converts .docx to PDF (default: a private headless LibreOffice).
+        allow_missing: build even if evidence files are missing; the contents mark them 缺.
+        allow_outside_paths: accept evidence paths outside the YAML file's folder.
+        date: the date printed on the cover (default: today).
+    """
+    out_dir = Path(out_dir)
+    with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
+        # Evidence first: a bad file is reported at once, before LibreOffice is even looked for.
+        job = prepare(
+            app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
+        )
+        conv = converter if converter is not None else stack.enter_context(SofficeConverter())
+        pdf_dir = work / "pdf"
+        pdf_dir.mkdir()
+        form_pdfs = conv.convert(job.form_docs, pdf_dir)
+        cover = job.cover_docx(form_pdfs, date=date)
+        (cover_pdf,) = conv.convert([cover], pdf_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return job.finish(cover_pdf, out_dir).path

@@ -1,0 +1,72 @@
+"""Plan a batch in the parent process: each application's folder, and chunks of work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._fs import safe_filename
+from ._summary import SummaryRow
+
+__all__ = ["Job", "Survey", "chunks", "folder_names"]
+
+
+@dataclass(frozen=True)
+class Survey:
+    source: Path
+    display: str
+    unit: str | None
+    digest: str | None
+    row: SummaryRow
+    warnings: list[str]
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    out_dir: Path
+    digest: str
+
+
+def folder_names(surveys: Sequence[Survey]) -> dict[Path, str]:
+    """Return each readable application's folder name, unique in a case-insensitive way.
+
+    Why every holder of a shared name gets a suffix (not just the second one): adding a file
+    that sorts first must not move another application's outputs to a different folder.
+    """
+    base = {s.source: safe_filename(s.unit, max_bytes=120) for s in surveys if s.unit}
+    count: dict[str, int] = {}
+    for name in base.values():
+        count[name.casefold()] = count.get(name.casefold(), 0) + 1
+    names: dict[Path, str] = {}
+    for s in surveys:
+        if s.source not in base:
+            continue
+        name = base[s.source]
+        if count[name.casefold()] > 1:
+            name = safe_filename(f"{name}-{s.source.stem}", max_bytes=150)
+        names[s.source] = name
+    # Still shared (same name and same file stem in different folders): use the relative path.
+    seen: dict[str, int] = {}
+    for n in names.values():
+        seen[n.casefold()] = seen.get(n.casefold(), 0) + 1
+    displays = {s.source: s.display for s in surveys}
+    used: set[str] = set()
+    for source, n in list(names.items()):
+        if seen[n.casefold()] > 1:
+            rel = Path(displays[source]).with_suffix("").as_posix().replace("/", "_")
+            n = safe_filename(f"{base[source]}-{rel}", max_bytes=150)
+        k, unique = 1, n
+        while unique.casefold() in used:
+            k += 1
+            unique = f"{n}-{k}"
+        used.add(unique.casefold())
+        names[source] = unique
+    return names
+
+
+def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]

@@ -1,0 +1,295 @@
+"""The work of a batch done in worker processes: survey (load, 预审, hash) and build, by chunk.
+
+Everything here must pickle and must not stop on one application's failure: each error becomes
+that application's Chinese message.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import json
+import logging
+import shutil
+import signal
+import tempfile
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConversionError, UserError
+from ..forms._render import render
+from ..input._load import load
+from ..pdf._convert import SofficeConverter
+from ..review._check import check
+from ._bundle import BundleJob, prepare
+from ._manifest import input_digest
+from ._plan import Job, Survey
+from ._publish import publish
+from ._summary import SummaryRow
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from ..pdf._convert import Converter
+
+logger = logging.getLogger("jidi_docs.pipeline._batch")
+
+__all__ = ["Built", "Options", "build_chunk", "error_text", "init_worker", "survey_chunk"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a worker needs besides the files; must pickle."""
+
+    pdf: bool
+    profile: str | None
+    allow_missing: bool
+    allow_outside_paths: bool
+    date: dt.date
+
+    def key(self) -> str:
+        """The options that change outputs, for the input hash (not the cover date)."""
+        return json.dumps([self.pdf, self.profile, self.allow_missing, self.allow_outside_paths])
+
+
+#: Set in worker processes of our own pool once SIGINT arrived: finish nothing new.
+_cancelled = False
+#: True while a worker runs a task, so SIGINT interrupts the task but not an idle worker.
+_busy = False
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    """Interrupt the running task once; later signals are ignored so clean-up can finish."""
+    global _cancelled
+    if _cancelled:
+        return
+    _cancelled = True
+    if _busy:
+        raise KeyboardInterrupt
+
+
+def init_worker() -> None:
+    """Worker initializer: SIGINT aborts the current task, and an idle worker stays quiet.
+
+    Why: Ctrl-C reaches every process of the terminal's process group. Python's default would
+    raise KeyboardInterrupt in idle workers too and print their tracebacks; this way a busy
+    worker aborts (killing its LibreOffice and removing its temporary files) and the pool is
+    then shut down cleanly by the parent.
+    """
+    signal.signal(signal.SIGINT, _on_sigint)
+
+
+@contextlib.contextmanager
+def _task() -> Any:
+    global _busy
+    if _cancelled:
+        raise KeyboardInterrupt
+    _busy = True
+    try:
+        yield
+    finally:
+        _busy = False
+
+
+class _Capture(logging.Handler):
+    """Collect the library's warnings while one application is processed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _capture_warnings() -> Any:
+    handler = _Capture()
+    root = logging.getLogger("jidi_docs")
+    root.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        root.removeHandler(handler)
+
+
+def error_text(exc: BaseException) -> str:
+    """Return the message the user sees for `exc`: ours verbatim, anything else as a bug."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, cf.BrokenExecutor):
+        return "处理该申报的工作进程意外退出（可能内存不足或被系统终止），未能生成。请重新运行。"
+    # The traceback goes to the log (the CLI shows it); the table gets one line.
+    logger.error("内部错误：\n%s", "".join(traceback.format_exception(exc)).strip())
+    return (
+        f"内部错误：{type(exc).__name__}: {exc}。请单独运行 jidi-docs bundle 处理该文件，"
+        "把完整输出报告给开发者。"
+    )
+
+
+def _survey_one(source: Path, display: str, options: Options) -> Survey:
+    with _capture_warnings() as notes:
+        try:
+            yaml_bytes = source.read_bytes()
+            app = load(source, profile=options.profile)
+            report = check(app)
+            digest = input_digest(app, yaml_bytes, options.key())
+        except Exception as exc:  # one bad file must not stop the batch
+            return Survey(
+                source, display, None, None, SummaryRow(display), list(notes), error_text(exc)
+            )
+    row = SummaryRow(
+        file=display,
+        unit=app.basic.name,
+        district=app.basic.district,
+        lecturers=app.lecturer_count,
+        bachelor_ratio=app.bachelor_ratio,
+        crossborder_trainees=app.crossborder_trainees,
+        total_trainees=app.basic.total_trainees,
+        total_score=app.total_score,
+        conditions={c.title: c.status for c in report.conditions},
+    )
+    warnings = [str(w) for w in app.warnings] + notes
+    return Survey(source, display, app.basic.name, digest, row, warnings)
+
+
+def survey_chunk(items: list[tuple[Path, str]], options: Options) -> list[Survey]:
+    """Worker task: load, check and hash each application of the chunk."""
+    with _task():
+        return [_survey_one(source, display, options) for source, display in items]
+
+
+@dataclass(frozen=True)
+class Built:
+    source: Path
+    outputs: list[Path]
+    warnings: list[str]
+    error: str = ""
+
+
+def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]:
+    out = []
+    for job in jobs:
+        with _capture_warnings() as notes:
+            work = Path(tempfile.mkdtemp(prefix="app-", dir=staging))
+            try:
+                app = load(job.source, profile=options.profile)
+                out.append(Built(job.source, publish(job, render(app, work)), notes))
+            except Exception as exc:
+                out.append(Built(job.source, [], notes, error_text(exc)))
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def _convert_together(
+    converter: Converter, groups: dict[int, list[Path]], out_dir: Path
+) -> dict[int, list[Path] | Exception]:
+    """Convert every group's documents in one call; on failure, each group again on its own.
+
+    Returns:
+        Per group key, its PDFs (same order as its documents) or the error that group caused.
+    """
+    keys = [k for k, docs in groups.items() if docs]
+    if not keys:
+        return {}
+    flat = [d for k in keys for d in groups[k]]
+    try:
+        pdfs = converter.convert(flat, out_dir / "together")
+    except ConversionError as exc:
+        if len(keys) == 1:
+            return {keys[0]: exc}
+        logger.warning("LibreOffice 批量转换失败，改为逐个申报单位分别转换。")
+        alone: dict[int, list[Path] | Exception] = {}
+        for k in keys:
+            try:
+                alone[k] = converter.convert(groups[k], out_dir / f"alone-{k}")
+            except ConversionError as e:
+                alone[k] = e
+        return alone
+    result: dict[int, list[Path] | Exception] = {}
+    start = 0
+    for k in keys:
+        n = len(groups[k])
+        result[k] = pdfs[start : start + n]
+        start += n
+    return result
+
+
+def _build_pdf_chunk(
+    jobs: list[Job], options: Options, staging: Path, converter: Converter
+) -> list[Built]:
+    """Build the bundles of `jobs` with two LibreOffice calls in all (forms, then covers)."""
+    errors: dict[int, str] = {}
+    notes: dict[int, list[str]] = {i: [] for i in range(len(jobs))}
+    works: dict[int, Path] = {}
+    prepared: dict[int, BundleJob] = {}
+    try:
+        for i, job in enumerate(jobs):
+            works[i] = Path(tempfile.mkdtemp(prefix="app-", dir=staging))
+            with _capture_warnings() as n:
+                try:
+                    app = load(job.source, profile=options.profile)
+                    prepared[i] = prepare(
+                        app,
+                        works[i],
+                        allow_missing=options.allow_missing,
+                        allow_outside_paths=options.allow_outside_paths,
+                    )
+                except Exception as exc:
+                    errors[i] = error_text(exc)
+            notes[i].extend(n)
+
+        round_dir = Path(tempfile.mkdtemp(prefix="convert-", dir=staging))
+        with _capture_warnings() as n:
+            form_pdfs = _convert_together(
+                converter, {i: b.form_docs for i, b in prepared.items()}, round_dir / "forms"
+            )
+        covers: dict[int, list[Path]] = {}
+        for i, pdfs in form_pdfs.items():
+            try:
+                if isinstance(pdfs, Exception):
+                    raise pdfs
+                covers[i] = [prepared[i].cover_docx(pdfs, date=options.date)]
+            except Exception as exc:
+                errors[i] = error_text(exc)
+        with _capture_warnings() as n2:
+            cover_pdfs = _convert_together(converter, covers, round_dir / "covers")
+        for extra in (n, n2):
+            for i in prepared:
+                notes[i].extend(extra)
+
+        out = []
+        for i, job in enumerate(jobs):
+            outputs: list[Path] = []
+            if i not in errors:
+                try:
+                    cover = cover_pdfs[i]
+                    if isinstance(cover, Exception):
+                        raise cover
+                    publish_dir = works[i] / "out"
+                    prepared[i].finish(cover[0], publish_dir)
+                    outputs = publish(job, sorted(publish_dir.iterdir()))
+                except Exception as exc:
+                    errors[i] = error_text(exc)
+            out.append(Built(job.source, outputs, notes[i], errors.get(i, "")))
+        return out
+    finally:
+        for work in works.values():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def build_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]:
+    """Worker task: build every application of the chunk; failures stay per application."""
+    with _task():
+        if not options.pdf:
+            return _build_forms_chunk(jobs, options, staging)
+        try:
+            converter = SofficeConverter()
+        except ConversionError as exc:
+            return [Built(j.source, [], [], str(exc)) for j in jobs]
+        with converter:
+            return _build_pdf_chunk(jobs, options, staging, converter)

@@ -1,0 +1,227 @@
+"""Show a 预审 `CheckReport`: rich tables for the terminal, Markdown or HTML files to keep.
+
+The three outputs list the same things in the same order — the derived figures, the conditions,
+the 评价表 with each 自评分, the subtotals and the 总分 — so what a base reads on screen is what it
+files away. Text typed by the user (unit names, topics in reasons) is escaped for each format.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from .._fs import atomic_write
+from ..errors import UserError
+from ..forms._format import fmt_date, fmt_number
+from ._check import FAIL, OK, WARN, CheckReport
+
+__all__ = [
+    "REPORT_SUFFIXES",
+    "conditions_table",
+    "scores_table",
+    "to_html",
+    "to_markdown",
+    "write_report",
+]
+
+#: File suffixes `write_report` understands, and the format each one means.
+REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+_STATUS_STYLE = {OK: "green", WARN: "yellow", FAIL: "bold red"}
+_STATUS_MARK = {OK: "✔", WARN: "⚠", FAIL: "✘"}
+
+
+def _n(value: Decimal | None) -> str:
+    return fmt_number(value) if value is not None else "—"
+
+
+def _title(report: CheckReport) -> str:
+    return f"预审报告：{report.unit_name}"
+
+
+def _meta(report: CheckReport) -> list[tuple[str, str]]:
+    rows = [
+        ("申报单位", report.unit_name),
+        ("认定批次", report.batch),
+        ("申报截止日期", fmt_date(report.deadline)),
+    ]
+    if report.source:
+        rows.append(("申报文件", report.source))
+    return rows
+
+
+def _score_lines(report: CheckReport) -> list[tuple[str, str, str, str]]:
+    """Return (内容, 评价指标, 分值, 自评分) rows with a 小计 row after each category, then 总分."""
+    lines: list[tuple[str, str, str, str]] = []
+    for cat in report.categories:
+        for row in (r for r in report.score_rows if r.category == cat.name):
+            lines.append((cat.name, row.indicator, _n(row.max_points), _n(row.score)))
+        lines.append((cat.name, "小计", _n(cat.max_points), _n(cat.subtotal)))
+    lines.append(("总分", "", _n(report.max_total), _n(report.total_score)))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal (rich)
+# ---------------------------------------------------------------------------------------------
+
+
+def conditions_table(report: CheckReport) -> Table:
+    """Return a rich table with one row per condition: 条件, 结果 (coloured), 说明."""
+    table = Table(title="认定条件", title_justify="left", show_lines=True)
+    table.add_column("认定条件", ratio=2, overflow="fold")
+    table.add_column("结果", no_wrap=True)
+    table.add_column("说明", ratio=5, overflow="fold")
+    for c in report.conditions:
+        status = Text(f"{_STATUS_MARK[c.status]} {c.status}", style=_STATUS_STYLE[c.status])
+        table.add_row(Text(c.title), status, Text(c.reason))
+    return table
+
+
+def scores_table(report: CheckReport) -> Table:
+    """Return a rich table of the 评价表: each indicator's 分值 and 自评分, subtotals, 总分."""
+    table = Table(title="评价表自评分", title_justify="left")
+    table.add_column("内容", overflow="fold")
+    table.add_column("评价指标", overflow="fold")
+    table.add_column("分值", justify="right")
+    table.add_column("自评分", justify="right")
+    shown: set[str] = set()
+    for category, indicator, points, score in _score_lines(report):
+        bold = indicator in ("小计", "")
+        style = "bold" if bold else ""
+        first = category not in shown
+        shown.add(category)
+        table.add_row(
+            Text(category if first else "", style=style),
+            Text(indicator, style=style),
+            Text(points, style=style),
+            Text(score, style=style),
+            end_section=indicator == "小计",
+        )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape a table cell: pipes and backslashes would break the row, line breaks end it."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    for ch in "*_`[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def to_markdown(report: CheckReport) -> str:
+    """Return the report as a Markdown document (GitHub tables)."""
+    out = [f"# {_md(_title(report))}", ""]
+    out += [f"- {k}：{_md(v)}" for k, v in _meta(report)]
+    out += ["", f"**{report.summary}**", "", "## 认定条件", ""]
+    out += _md_table(
+        ["认定条件", "结果", "说明"],
+        [[c.title, f"{_STATUS_MARK[c.status]} {c.status}", c.reason] for c in report.conditions],
+    )
+    out += ["", "## 评价表自评分", ""]
+    out += _md_table(
+        ["内容", "评价指标", "分值", "自评分"], [list(r) for r in _score_lines(report)]
+    )
+    out += ["", "## 程序计算的数字", ""]
+    out += _md_table(["项目", "数值"], [[k, _n(v)] for k, v in report.figures.items()])
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 60em; margin: 2em auto; line-height: 1.5; }
+table { border-collapse: collapse; margin: 1em 0; width: 100%; }
+th, td { border: 1px solid #999; padding: .3em .6em; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; }
+tr.subtotal td, tr.total td { font-weight: bold; }
+.符合 { color: #087f23; } .需注意 { color: #b26a00; } .不符合 { color: #c62828; font-weight: bold; }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def to_html(report: CheckReport) -> str:
+    """Return the report as one self-contained HTML page (styles inline, no outside files)."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        '<head><meta charset="utf-8">',
+        f"<title>{_h(_title(report))}</title>",
+        f"<style>{_CSS}</style></head>",
+        "<body>",
+        f"<h1>{_h(_title(report))}</h1>",
+        "<ul>",
+        *(f"<li>{_h(k)}：{_h(v)}</li>" for k, v in _meta(report)),
+        "</ul>",
+        f"<p><strong>{_h(report.summary)}</strong></p>",
+        "<h2>认定条件</h2>",
+        "<table><thead><tr><th>认定条件</th><th>结果</th><th>说明</th></tr></thead><tbody>",
+    ]
+    for c in report.conditions:
+        out.append(
+            f"<tr><td>{_h(c.title)}</td>"
+            f'<td class="{c.status}">{_STATUS_MARK[c.status]} {c.status}</td>'
+            f"<td>{_h(c.reason)}</td></tr>"
+        )
+    out += [
+        "</tbody></table>",
+        "<h2>评价表自评分</h2>",
+        "<table><thead><tr><th>内容</th><th>评价指标</th><th>分值</th><th>自评分</th></tr>"
+        "</thead><tbody>",
+    ]
+    for category, indicator, points, score in _score_lines(report):
+        cls = {"小计": ' class="subtotal"', "": ' class="total"'}.get(indicator, "")
+        out.append(
+            f"<tr{cls}><td>{_h(category)}</td><td>{_h(indicator)}</td>"
+            f'<td class="num">{points}</td><td class="num">{score}</td></tr>'
+        )
+    out += [
+        "</tbody></table>",
+        "<h2>程序计算的数字</h2>",
+        "<table><tbody>",
+        *(
+            f'<tr><td>{_h(k)}</td><td class="num">{_n(v)}</td></tr>'
+            for k, v in report.figures.items()
+        ),
+        "</tbody></table>",
+        "</body></html>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def write_report(report: CheckReport, path: str | Path) -> Path:
+    """Write `report` to `path` as Markdown (.md) or HTML (.html), replacing it atomically.
+
+    Raises:
+        UserError: the suffix is neither .md nor .html.
+    """
+    path = Path(path)
+    kind = REPORT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UserError(f"报告文件 {path} 的扩展名不对：只支持 .md（Markdown）和 .html（网页）。")
+    text = to_markdown(report) if kind == "markdown" else to_html(report)
+    with atomic_write(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path

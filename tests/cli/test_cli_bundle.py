@@ -1,0 +1,163 @@
+"""Test the ``jidi-docs bundle`` command (jidi_docs.cli.bundle), run in-process."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner
+
+from jidi_docs.cli import app
+from jidi_docs.pipeline._bundle import BUNDLE_NAME
+from pdfhelpers import (
+    BAD_ENTRY,
+    BAD_FILE,
+    FakeConverter,
+    add_evidence,
+    bad_evidence_cases,
+    copy_example,
+    make_encrypted_pdf,
+    make_pdf,
+    outside_path_cases,
+    pdf_text,
+    require_soffice,
+)
+
+runner = CliRunner()
+BAD = bad_evidence_cases()
+OUTSIDE = outside_path_cases()
+LAST_INDICATOR = "人才培育及输送情况反馈"
+
+
+@pytest.fixture
+def app_dir(tmp_path):
+    return copy_example(tmp_path / "申报")
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """Replace LibreOffice with `FakeConverter` inside the bundle step; return the converters made."""
+    made: list[FakeConverter] = []
+
+    def factory(*args, **kwargs):
+        made.append(FakeConverter())
+        return made[-1]
+
+    monkeypatch.setattr(
+        importlib.import_module("jidi_docs.pipeline._bundle"), "SofficeConverter", factory
+    )
+    return made
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def pages(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["empty-out-dir", "previous-bundle"])
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
+    app_dir, tmp_path, fake, case, existing
+):
+    write_bad, message = BAD[case]
+    write_bad(app_dir.parent)
+    add_evidence(app_dir, BAD_ENTRY, "创新工作", BAD_FILE)
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+        (out / BUNDLE_NAME).write_bytes(b"previous bundle")
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("错误：")
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.output
+    assert fake == []  # refused before any conversion
+    if existing:
+        assert [p.name for p in out.iterdir()] == [BUNDLE_NAME]
+        assert (out / BUNDLE_NAME).read_bytes() == b"previous bundle"
+    else:
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("case", list(OUTSIDE), ids=list(OUTSIDE))
+def test_outside_paths_need_allow_outside_paths(app_dir, tmp_path, fake, case):
+    write_outside, message = OUTSIDE[case]
+    add_evidence(app_dir, BAD_ENTRY, LAST_INDICATOR, write_outside(app_dir.parent))
+    out = tmp_path / "out"
+
+    refused = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
+    allowed = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--allow-outside-paths"])
+
+    assert refused.exit_code == 1
+    assert re.search(message, refused.stderr), refused.stderr
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stdout == f"已生成 {out / BUNDLE_NAME}\n"
+    assert re.sub(r"\s", "", pdf_text(out / BUNDLE_NAME)[-1]).startswith("OUTSIDE1")
+
+
+def test_missing_file_error_lists_every_missing_file(app_dir, tmp_path, fake):
+    add_evidence(app_dir, "甲", "创新工作", "佐证材料/没有一.pdf")
+    add_evidence(app_dir, "乙", "创新工作", ["佐证材料/营业执照.pdf", "佐证材料/没有二.jpg"])
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 1
+    err = one_line(result.stderr)
+    assert "共有 2 处问题，申报材料未生成" in err
+    assert "佐证材料「甲」的文件 佐证材料/没有一.pdf：文件不存在" in err
+    assert "佐证材料「乙」的文件 佐证材料/没有二.jpg：文件不存在" in err
+    assert "--allow-missing" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_truncated_pdf_builds_with_a_warning_on_stderr(app_dir, tmp_path, fake):
+    whole = make_pdf(tmp_path / "whole.pdf", 3).read_bytes()
+    (app_dir.parent / BAD_FILE).write_bytes(whole[: whole.rindex(b"xref")])
+    add_evidence(app_dir, BAD_ENTRY, LAST_INDICATOR, BAD_FILE)
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 0, result.output
+    assert f"提示：佐证材料「{BAD_ENTRY}」的文件 " in result.stderr
+    assert "PDF 有损坏，已尽量修复并读出 3 页，请核对页面是否完整。" in one_line(result.stderr)
+    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 3
+
+
+def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
+    make_encrypted_pdf(app_dir.parent / BAD_FILE, user_password="")
+    add_evidence(app_dir, BAD_ENTRY, LAST_INDICATOR, BAD_FILE)
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 2
+
+
+@pytest.mark.soffice
+def test_allow_missing_marks_the_entry_on_the_contents_page(app_dir, tmp_path):
+    require_soffice()
+    add_evidence(app_dir, "缺失的证明", LAST_INDICATOR, "佐证材料/没有.pdf")
+    out = tmp_path / "out"
+
+    refused = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
+    assert refused.exit_code == 1
+    assert not out.exists()
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--allow-missing"])
+
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out / BUNDLE_NAME)
+    contents = re.sub(r"\s", "", "".join(t for t in text[1:4] if "—1—" not in re.sub(r"\s", "", t)))
+    assert re.search(r"缺失的证明\.{3,}缺", contents), contents
+    assert re.search(r"荣誉证书与平台合作协议\.{3,}\d+", contents)

@@ -1,0 +1,127 @@
+"""Test jidi_docs.cover: the cover and contents pages, as .docx and as LibreOffice renders them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import docx
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+
+from jidi_docs.forms._cover import ContentsLine, build_cover_docx
+from jidi_docs.pdf._convert import SofficeConverter
+from pdfhelpers import pdf_text, require_soffice
+
+UNIT = "杭州示例跨境电商职业培训学校有限公司"  # 20 characters, a usual length
+CONTENTS = [
+    ContentsLine(0, "附件2 跨境电商人才社会培训基地认定申报表", "1–4"),
+    ContentsLine(0, "附件1 跨境电商人才社会培训基地认定评价表", "5–6"),
+    ContentsLine(0, "佐证材料", "7–9"),
+    ContentsLine(1, "基本情况", "7–8"),
+    ContentsLine(2, "营业执照副本扫描件", "7–8"),
+    ContentsLine(2, "房屋租赁合同", "缺"),
+    ContentsLine(1, "创新工作", "9"),
+    ContentsLine(2, "品牌建设报道", "9"),
+]
+
+
+def build(path, **overrides):
+    kwargs = {
+        "title": "跨境电商人才社会培训基地认定\n申报材料",
+        "unit_name": UNIT,
+        "district": "西湖区",
+        "contact": "李四",
+        "phone": "0571-87654321",
+        "date_text": "2021年8月10日",
+        "contents": CONTENTS,
+    }
+    kwargs.update(overrides)
+    return build_cover_docx(path, **kwargs)
+
+
+def test_every_run_is_tagged_simplified_chinese_with_its_east_asian_font(tmp_path):
+    document = docx.Document(build(tmp_path / "cover.docx"))
+
+    runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
+    runs += [
+        r
+        for t in document.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+    ]
+    fonts = {r._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in runs}
+    langs = {r._element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) for r in runs}
+
+    assert fonts == {"方正小标宋简体", "黑体", "仿宋_GB2312", "宋体"}
+    assert langs == {"zh-CN"}
+
+
+def test_contents_lines_end_in_a_tab_to_their_pages_and_indent_by_level(tmp_path):
+    document = docx.Document(build(tmp_path / "cover.docx"))
+
+    lines = [p for p in document.paragraphs if "\t" in p.text]
+
+    assert [p.text for p in lines] == [f"{c.title}\t{c.pages}" for c in CONTENTS]
+    indents = [
+        round(p.paragraph_format.left_indent.mm) if p.paragraph_format.left_indent else 0
+        for p in lines
+    ]
+    assert indents == [0, 0, 0, 8, 16, 16, 8, 16]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    require_soffice()
+    root = tmp_path_factory.mktemp("cover")
+    with SofficeConverter() as conv:
+        (pdf,) = conv.convert([build(root / "cover.docx")], root)
+    return pdf
+
+
+@pytest.mark.soffice
+def test_cover_page_shows_title_on_two_lines_then_unit_details_and_date(rendered):
+    cover = pdf_text(rendered)[0]
+    lines = [re.sub(r"\s", "", line) for line in cover.splitlines() if line.strip()]
+
+    assert lines[:2] == ["跨境电商人才社会培训基地认定", "申报材料"]
+    assert lines[2:] == [
+        f"申报单位：{UNIT}",  # one line: the value column is wide enough
+        "所属区县：西湖区",
+        "联系人：李四",
+        "联系电话：0571-87654321",
+        "2021年8月10日",
+    ]
+
+
+@pytest.mark.soffice
+def test_contents_page_lists_every_line_with_dot_leaders_and_page_ranges(rendered):
+    pages = pdf_text(rendered)
+    lines = [re.sub(r"\s", "", line) for line in pages[1].splitlines() if line.strip()]
+
+    assert len(pages) == 2
+    assert lines[0] == "目录"
+    assert len(lines[1:]) == len(CONTENTS)
+    for line, item in zip(lines[1:], CONTENTS, strict=False):
+        assert re.fullmatch(
+            re.escape(re.sub(r"\s", "", item.title)) + r"\.{5,}" + re.escape(item.pages), line
+        ), line
+
+
+@pytest.mark.soffice
+def test_cover_pages_are_a4_with_embedded_fonts(rendered):
+    fonts = subprocess.run(
+        ["pdffonts", str(rendered)], check=True, capture_output=True, text=True
+    ).stdout
+
+    with pikepdf.open(rendered) as pdf:
+        sizes = {tuple(round(float(v)) for v in page.mediabox) for page in pdf.pages}
+    assert sizes == {(0, 0, 595, 842)}
+    rows = fonts.splitlines()[2:]
+    assert rows, fonts
+    assert all(row.split()[-5] == "yes" for row in rows), fonts
+    assert "Serif" in fonts
+    assert "Sans" in fonts

@@ -1,0 +1,263 @@
+"""Test the jidi_docs.assemble module: page order, bookmarks, page numbers, metadata, atomic writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pikepdf
+import pytest
+
+from jidi_docs.errors import BundleError
+from jidi_docs.forms._cover import ContentsLine
+from jidi_docs.pdf._assemble import Part, PdfFile, assemble, contents_lines, plan
+from jidi_docs.pdf._evidence import load_evidence
+from pdfhelpers import make_jpeg, make_pdf, pdf_text
+
+
+@pytest.fixture
+def bundle_parts(tmp_path):
+    """Cover+contents (2 pages), a 3-page form, evidence in two indicators with one missing entry."""
+    front = make_pdf(tmp_path / "front.pdf", 2, label="FRONT")
+    scan = make_jpeg(tmp_path / "scan.jpg", (800, 600))
+    return [
+        Part("封面", [PdfFile.of(front, pages=range(0, 1))], in_contents=False),
+        Part("目录", [PdfFile.of(front, pages=range(1, 2))], in_contents=False),
+        Part("申报表", [PdfFile.of(make_pdf(tmp_path / "form.pdf", 3, label="FORM"))]),
+        Part(
+            "佐证材料",
+            children=[
+                Part(
+                    "基本情况",
+                    children=[
+                        Part(
+                            "营业执照",
+                            [
+                                load_evidence(
+                                    make_pdf(tmp_path / "lic.pdf", 2, label="LIC"), entry="营业执照"
+                                ),
+                                load_evidence(scan, entry="营业执照"),
+                            ],
+                        ),
+                        Part("房屋租赁合同", []),
+                    ],
+                ),
+                Part(
+                    "办公条件", children=[Part("教室照片", [load_evidence(scan, entry="教室照片")])]
+                ),
+            ],
+        ),
+    ]
+
+
+def outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
+    """Return (level, title, 0-based page index) for every bookmark, depth first."""
+    found = []
+
+    def walk(items, level):
+        for item in items:
+            page = pikepdf.Page(item.destination[0])
+            found.append((level, item.title, pdf.pages.index(page)))
+            walk(item.children, level + 1)
+
+    with pdf.open_outline() as o:
+        walk(o.root, 0)
+    return found
+
+
+def test_contents_lines_give_printed_ranges_and_mark_missing_items(bundle_parts):
+    lines = contents_lines(bundle_parts, unnumbered_pages=2)
+
+    assert lines == [
+        ContentsLine(0, "申报表", "1–3"),
+        ContentsLine(0, "佐证材料", "4–7"),
+        ContentsLine(1, "基本情况", "4–6"),
+        ContentsLine(2, "营业执照", "4–6"),
+        ContentsLine(2, "房屋租赁合同", "缺"),
+        ContentsLine(1, "办公条件", "7"),
+        ContentsLine(2, "教室照片", "7"),
+    ]
+
+
+def test_assembled_pdf_has_all_pages_in_order_with_numbers_after_the_front(bundle_parts, tmp_path):
+    out = tmp_path / "申报材料.pdf"
+
+    result = assemble(
+        bundle_parts,
+        out,
+        title="跨境电商培训基地申报材料",
+        author="杭州示例培训学校",
+        unnumbered_pages=2,
+    )
+
+    assert result.page_count == 9
+    pages = [re.sub(r"\s+", " ", t).strip() for t in pdf_text(out)]
+    assert pages == [
+        "FRONT 1",
+        "FRONT 2",
+        "FORM 1 —1—",
+        "FORM 2 —2—",
+        "FORM 3 —3—",
+        "LIC 1 —4—",
+        "LIC 2 —5—",
+        "—6—",
+        "—7—",
+    ]
+
+
+def test_page_number_reads_back_at_the_bottom_centre(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+    assemble(bundle_parts, out, title="t", author="a", unnumbered_pages=2)
+
+    # -x/-y/-W/-H crop: only the bottom 15 mm, middle third of an A4 page.
+    text = subprocess.run(
+        [
+            "pdftotext",
+            "-f",
+            "5",
+            "-l",
+            "5",
+            "-x",
+            "198",
+            "-y",
+            "800",
+            "-W",
+            "200",
+            "-H",
+            "42",
+            str(out),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+    assert re.sub(r"\s", "", text) == "—3—"
+
+
+def test_bookmarks_mirror_the_tree_and_point_at_first_pages(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+    assemble(bundle_parts, out, title="t", author="a", unnumbered_pages=2)
+
+    with pikepdf.open(out) as pdf:
+        marks = outline(pdf)
+
+    assert marks == [
+        (0, "封面", 0),
+        (0, "目录", 1),
+        (0, "申报表", 2),
+        (0, "佐证材料", 5),
+        (1, "基本情况", 5),
+        (2, "营业执照", 5),
+        (1, "办公条件", 8),
+        (2, "教室照片", 8),
+    ]
+
+
+def test_output_passes_qpdf_check_and_carries_metadata(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+    assemble(bundle_parts, out, title="跨境电商培训基地申报材料", author="杭州示例培训学校")
+
+    check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors" in check.stdout
+    assert re.search(r"^Title:\s+跨境电商培训基地申报材料$", info, re.M)
+    assert re.search(r"^Author:\s+杭州示例培训学校$", info, re.M)
+
+
+def test_identical_images_are_stored_once(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+
+    result = assemble(bundle_parts, out, title="t", author="a")
+
+    assert result.deduplicated == 1
+    with pikepdf.open(out) as pdf:
+        images = {
+            xobj.objgen
+            for page in pdf.pages
+            for xobj in page.Resources.get("/XObject", {}).values()
+        }
+    assert len(images) == 1
+
+
+def test_numbers_sit_upright_at_the_bottom_of_rotated_pages(tmp_path):
+    src = make_pdf(tmp_path / "rot.pdf", 2)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].Rotate = 90
+        pdf.pages[1].Rotate = 270
+        pdf.save(src)
+    out = tmp_path / "b.pdf"
+
+    assemble([Part("x", [PdfFile.of(src)])], out, title="t", author="a", unnumbered_pages=0)
+
+    # Displayed pages are landscape (842 x 595); crop the bottom band, middle third.
+    for n in (1, 2):
+        text = subprocess.run(
+            [
+                "pdftotext",
+                "-f",
+                str(n),
+                "-l",
+                str(n),
+                "-x",
+                "280",
+                "-y",
+                "555",
+                "-W",
+                "280",
+                "-H",
+                "40",
+                str(out),
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert re.sub(r"\s", "", text) == f"—{n}—"
+
+
+def test_failure_leaves_no_partial_file(tmp_path):
+    src = make_pdf(tmp_path / "a.pdf", 1)
+    source = PdfFile.of(src)
+    src.write_bytes(b"not a pdf any more")
+    out = tmp_path / "b.pdf"
+
+    with pytest.raises(BundleError, match=r"^合并「甲」时无法读取 PDF："):
+        assemble([Part("甲", [source])], out, title="t", author="a")
+
+    assert list(tmp_path.iterdir()) == [src]
+
+
+def test_existing_bundle_is_replaced_whole(tmp_path):
+    out = tmp_path / "b.pdf"
+    out.write_bytes(b"old")
+
+    assemble(
+        [Part("甲", [PdfFile.of(make_pdf(tmp_path / "a.pdf", 2))])], out, title="t", author="a"
+    )
+
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_page_slice_outside_the_file_is_refused(tmp_path):
+    src = make_pdf(tmp_path / "a.pdf", 2)
+
+    with pytest.raises(BundleError, match=r"只有 2 页，无法取第 2–3 页"):
+        PdfFile.of(src, pages=range(1, 3))
+
+
+def test_plan_counts_numbers_from_one_after_the_unnumbered_pages(tmp_path):
+    src = PdfFile.of(make_pdf(tmp_path / "a.pdf", 4))
+
+    planned = plan([Part("封面", [PdfFile(src.path, 1)]), Part("正文", [src])], unnumbered_pages=1)
+
+    assert [(p.first_index, p.first_number, p.pages_text) for p in planned] == [
+        (0, None, "缺"),
+        (1, 1, "1–4"),
+    ]

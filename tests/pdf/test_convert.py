@@ -1,0 +1,271 @@
+"""Test the jidi_docs.convert module: real LibreOffice runs, fonts, failures, timeouts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from jidi_docs.errors import ConversionError
+from jidi_docs.pdf import _convert as convert
+from jidi_docs.pdf._convert import SofficeConverter, is_available
+from pdfhelpers import pdf_text, require_soffice, ttc_cmap, used_glyph_ids
+
+SERIF_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %{index})
+#: Characters whose Simplified-Chinese and Japanese glyphs differ.
+TELLING = "骨直角关"
+
+
+def write_docx(path: Path, text: str, *, font: str = "宋体", lang: str = "zh-CN") -> Path:
+    """Write a one-paragraph .docx whose run uses `font` for East Asian text, tagged `lang`."""
+    document = docx.Document()
+    run = document.add_paragraph().add_run(text)
+    run.font.name = font
+    rpr = run._element.get_or_add_rPr()
+    rpr.find(qn("w:rFonts")).set(qn("w:eastAsia"), font)
+    lang_el = OxmlElement("w:lang")
+    lang_el.set(qn("w:eastAsia"), lang)
+    rpr.append(lang_el)
+    document.save(path)
+    return path
+
+
+def pdffonts(path: Path) -> str:
+    return subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def converter():
+    require_soffice()
+    with SofficeConverter() as conv:
+        yield conv
+
+
+def test_is_available_follows_path(monkeypatch):
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+
+    assert is_available() is False
+
+
+def test_missing_soffice_raises_chinese_install_hint(monkeypatch):
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+
+    with pytest.raises(
+        ConversionError,
+        match=r"^未找到 LibreOffice.*sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk$",
+    ):
+        SofficeConverter()
+
+
+@pytest.mark.soffice
+def test_songti_comes_out_in_noto_serif_with_simplified_glyphs(converter, tmp_path):
+    src = write_docx(tmp_path / "宋体.docx", f"申报表正文{TELLING}")
+
+    (pdf,) = converter.convert([src], tmp_path / "out")
+
+    fonts = pdffonts(pdf)
+    assert "NotoSerifCJK" in fonts
+    assert "NotoSansCJK" not in fonts
+    # The Noto .ttc shares one CFF table named "…jp" among its faces, so pdffonts cannot name the
+    # face; the glyph ids can: each face maps these characters to its own regional glyph.
+    sc, jp = ttc_cmap(SERIF_TTC, SC_FACE), ttc_cmap(SERIF_TTC, JP_FACE)
+    used = used_glyph_ids(pdf)
+    for ch in TELLING:
+        assert used[ch] == {sc[ord(ch)]}, ch
+        assert sc[ord(ch)] != jp[ord(ch)]
+
+
+@pytest.mark.soffice
+def test_glyph_check_tells_japanese_forms_apart(converter, tmp_path):
+    """Control for the test above: Japanese-tagged text in the JP face must not pass as SC."""
+    src = write_docx(tmp_path / "jp.docx", TELLING, font="Noto Serif CJK JP", lang="ja-JP")
+
+    (pdf,) = converter.convert([src], tmp_path / "out")
+
+    jp = ttc_cmap(SERIF_TTC, JP_FACE)
+    used = used_glyph_ids(pdf)
+    assert all(used[ch] == {jp[ord(ch)]} for ch in TELLING)
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize(
+    ("font", "face"),
+    [
+        ("黑体", "NotoSansCJK"),
+        ("仿宋_GB2312", "NotoSerifCJK"),
+        ("方正小标宋简体", "NotoSerifCJK"),
+        ("Microsoft YaHei", "NotoSansCJK"),
+        ("楷体_GB2312", "NotoSerifCJK"),
+    ],
+)
+def test_form_fonts_map_to_noto_faces_of_the_same_style(converter, tmp_path, font, face):
+    src = write_docx(tmp_path / "f.docx", "跨境电商人才社会培训基地", font=font)
+
+    (pdf,) = converter.convert([src], tmp_path / "out")
+
+    fonts = pdffonts(pdf)
+    assert face in fonts
+    assert "DejaVu" not in fonts
+
+
+@pytest.mark.soffice
+def test_converts_many_documents_in_order_in_one_call(converter, tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    docs = [
+        write_docx(tmp_path / f"文档{i}.docx", f"第{n}号文档") for i, n in enumerate("一二三四")
+    ]
+    docs.append(write_docx(tmp_path / "a" / "表.docx", "甲目录的表"))
+    docs.append(write_docx(tmp_path / "b" / "表.docx", "乙目录的表"))
+    starts = []
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(
+        convert.subprocess, "Popen", lambda *a, **k: starts.append(a) or real_popen(*a, **k)
+    )
+
+    pdfs = converter.convert(docs, tmp_path / "out")
+
+    assert len(starts) == 1
+    assert [p.name for p in pdfs] == [*(f"文档{i}.pdf" for i in range(4)), "表.pdf", "表-2.pdf"]
+    texts = [pdf_text(p)[0].strip() for p in pdfs]
+    assert texts == [*(f"第{n}号文档" for n in "一二三四"), "甲目录的表", "乙目录的表"]
+
+
+@pytest.mark.soffice
+def test_broken_document_is_retried_once_then_reported(converter, tmp_path, caplog):
+    good = write_docx(tmp_path / "好.docx", "正常文档")
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(
+        good.read_bytes()[:500]
+    )  # a truncated zip: soffice exits 0 and writes nothing
+    caplog.set_level(logging.WARNING, logger="jidi_docs.pdf._convert")
+
+    with pytest.raises(
+        ConversionError,
+        match=r"^LibreOffice 没有为以下文档生成有效的 PDF（已重试一次）：.*坏\.docx",
+    ):
+        converter.convert([good, broken], tmp_path / "out")
+
+    assert any("正在重试：坏.docx" in r.getMessage() for r in caplog.records)
+    assert not (tmp_path / "out" / "好.pdf").exists()
+
+
+def test_missing_input_document_is_reported(tmp_path):
+    conv = SofficeConverter(soffice="/bin/true")
+
+    with pytest.raises(ConversionError, match=r"^要转换的文档不存在："):
+        conv.convert([tmp_path / "无.docx"], tmp_path)
+    conv.close()
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path):
+    """A hanging LibreOffice (here a stand-in that forks a sleeper) is killed with all its children."""
+    pidfile = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    doc = tmp_path / "x.docx"
+    doc.write_bytes(b"PK")
+
+    with (
+        SofficeConverter(soffice=str(fake), timeout=1, timeout_per_document=0) as conv,
+        pytest.raises(
+            ConversionError, match=r"^LibreOffice 转换超时（1 秒内未完成 1 个文档），已终止。"
+        ),
+    ):
+        conv.convert([doc], tmp_path / "out")
+
+    child = int(pidfile.read_text())
+    for _ in range(50):  # the kernel may need a moment to reap the killed sleeper
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    assert not _alive(child)
+
+
+def test_close_removes_the_private_profile(tmp_path):
+    conv = SofficeConverter(soffice="/bin/true")
+    scratch = conv._tmp
+    assert scratch.is_dir()
+
+    conv.close()
+
+    assert not scratch.exists()
+
+
+def test_fontconfig_layers_our_aliases_over_the_system(tmp_path):
+    """fc-match, run with the converter's FONTCONFIG_FILE, resolves form fonts to the SC faces."""
+    with SofficeConverter(soffice="/bin/true") as conv:
+        env = {**os.environ, "FONTCONFIG_FILE": str(conv._fontconfig)}
+        got = {
+            name: subprocess.run(
+                ["fc-match", "-f", "%{family[0]}", name],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            for name in (
+                "宋体",
+                "SimSun",
+                "仿宋_GB2312",
+                "黑体",
+                "方正小标宋简体",
+                "华文中宋",
+                "KaiTi",
+            )
+        }
+
+    assert got == {
+        "宋体": "Noto Serif CJK SC",
+        "SimSun": "Noto Serif CJK SC",
+        "仿宋_GB2312": "Noto Serif CJK SC",
+        "黑体": "Noto Sans CJK SC",
+        "方正小标宋简体": "Noto Serif CJK SC",
+        "华文中宋": "Noto Serif CJK SC",
+        "KaiTi": "Noto Serif CJK SC",
+    }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is dead for our purpose.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_close_kills_a_soffice_of_ours_that_outlived_its_handle(tmp_path: Path) -> None:
+    # A stand-in for a LibreOffice started just as a signal interrupted Popen: it runs with our
+    # profile folder in its command line, and only close() can still find it.
+    conv = SofficeConverter(soffice=sys.executable)
+    stray = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", f"-env:UserInstallation={conv._tmp}"]
+    )
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "other"])
+    try:
+        conv.close()
+
+        assert stray.wait(timeout=10) == -signal.SIGKILL
+        assert bystander.poll() is None
+        assert not conv._tmp.exists()
+    finally:
+        for p in (stray, bystander):
+            p.kill()
+            p.wait()

@@ -1,0 +1,347 @@
+"""Tests for jidi_docs.batch, jidi_docs.summary and the ``jidi-docs batch`` command."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pikepdf
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from jidi_docs.cli import app as cli_app
+from jidi_docs.errors import ConversionError
+from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
+from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table
+from jidi_docs.pipeline._worker import _convert_together
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
+EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
+EVIDENCE = sorted(set(re.findall(r"佐证材料/[^,\]\}\s]+", EXAMPLE)))
+
+
+def make_application(
+    folder: Path, unit: str, *, district: str = "西湖区", evidence: bool = True
+) -> Path:
+    """Write an application (the contract example renamed) and its evidence files; return the YAML."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = EXAMPLE.replace(EXAMPLE_UNIT, unit).replace("所属区县: 西湖区", f"所属区县: {district}")
+    yaml_path = folder / "申报.yaml"
+    yaml_path.write_text(text, "utf-8")
+    if evidence:
+        for rel in EVIDENCE:
+            path = folder / rel
+            path.parent.mkdir(exist_ok=True)
+            if rel.endswith(".pdf"):
+                pdf = pikepdf.new()
+                pdf.add_blank_page(page_size=(595, 842))
+                pdf.save(path)
+            else:
+                Image.new("RGB", (400, 300), "white").save(path)
+    return yaml_path
+
+
+def make_folder(root: Path, good: int, *, evidence: bool = True) -> list[Path]:
+    """Write `good` valid applications in districts 西湖区/上城区 plus three bad ones."""
+    paths = []
+    for i in range(good):
+        district = "西湖区" if i % 2 else "上城区"
+        paths.append(
+            make_application(
+                root / f"a{i:02d}", f"杭州单位{i:02d}有限公司", district=district, evidence=evidence
+            )
+        )
+    (root / "bad-syntax.yaml").write_text("基本情况: [\n", "utf-8")
+    (root / "bad-empty.yml").write_text("", "utf-8")
+    bad = make_application(root / "bad-district", "杭州坏单位有限公司", evidence=False)
+    bad.write_text(bad.read_text("utf-8").replace("所属区县: 西湖区", "所属区县: 火星区"), "utf-8")
+    return paths
+
+
+def docx_files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.docx"))}
+
+
+# -- the 汇总表 -----------------------------------------------------------------------------
+
+
+def test_summary_table_sorts_by_district_then_unit_and_puts_unreadable_last() -> None:
+    rows = [
+        SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}),
+        SummaryRow("bad.yaml", ok=False, error="YAML 格式错误"),
+        SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}),
+        SummaryRow("b.yaml", "丙公司", "上城区", total_score=Decimal("90.5")),
+    ]
+
+    headers, body = summary_table(rows)
+
+    assert headers == [*FIXED_HEADERS, "场地", "结果", "错误信息"]
+    # code-point order, as Excel's default sort of Chinese text in WPS/Excel is not portable
+    assert [r[0] for r in body] == ["b.yaml", "c.yaml", "a.yaml", "bad.yaml"]
+    assert body[0][2] == "上城区"
+    assert body[-1][-2:] == ["失败", "YAML 格式错误"]
+    assert body[0][7] == Decimal("90.5")
+    assert body[0][8] is None  # no condition reported for b.yaml
+
+
+def test_summary_table_orders_units_within_a_district_by_name() -> None:
+    rows = [SummaryRow("2.yaml", "B公司", "西湖区"), SummaryRow("1.yaml", "A公司", "西湖区")]
+
+    _, body = summary_table(rows)
+
+    assert [r[1] for r in body] == ["A公司", "B公司"]
+
+
+# -- forms only: failures, summary, incremental, determinism --------------------------------
+
+
+def test_batch_of_30_with_3_bad_writes_27_outputs_reports_3_and_exits_3(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in", 27)
+    out = tmp_path / "out"
+
+    result = CliRunner().invoke(
+        cli_app, ["batch", str(tmp_path / "in"), "-o", str(out), "-j", "2", "--no-pdf"]
+    )
+
+    assert result.exit_code == 3, result.output
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 27
+    for folder in folders:
+        forms = sorted(folder.glob("*.docx"))
+        assert len(forms) == 2
+        document = docx.Document(str(forms[1]))
+        text = "\n".join(
+            [p.text for p in document.paragraphs]
+            + [c.text for t in document.tables for c in t._cells]
+        )
+        assert folder.name in text  # the 申报表 names this folder's applicant
+        assert (folder / MANIFEST_NAME).is_file()
+    assert not (out / STAGING_NAME).exists()
+    for name in ("bad-syntax.yaml", "bad-empty.yml", "bad-district/申报.yaml"):
+        assert name in result.output
+    assert "[30/30]" in result.output  # plain progress lines when not on a terminal
+
+    ws = openpyxl.load_workbook(out / "汇总表.xlsx").active
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 31
+    headers = rows[0]
+    assert headers[:3] == ("文件", "单位名称", "所属区县")
+    assert ws.freeze_panes == "A2"
+    result_col, district_col = headers.index("结果"), headers.index("所属区县")
+    assert sum(r[result_col] == "失败" for r in rows[1:]) == 3
+    districts = [r[district_col] for r in rows[1:] if r[district_col]]
+    assert districts == sorted(districts)  # 上城区 before 西湖区 in code-point order
+    failed = {r[0]: r[headers.index("错误信息")] for r in rows[1:] if r[result_col] == "失败"}
+    assert "火星区" in failed["bad-district/申报.yaml"]
+    assert "YAML" in failed["bad-syntax.yaml"]
+    with (out / "汇总.csv").open(encoding="utf-8-sig", newline="") as f:
+        csv_rows = list(csv.reader(f))
+    assert len(csv_rows) == 31
+    assert csv_rows[0] == [str(h) for h in headers]
+
+
+def test_rerun_rebuilds_nothing_and_touching_evidence_rebuilds_only_that_application(
+    tmp_path: Path,
+) -> None:
+    apps = make_folder(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    first = batch([tmp_path / "in"], out, jobs=2, pdf=False)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.docx")}
+
+    second = batch([tmp_path / "in"], out, jobs=2, pdf=False)
+    touched = apps[2].parent / EVIDENCE[0]
+    os.utime(touched, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+    third = batch([tmp_path / "in"], out, jobs=2, pdf=False)
+    forced = batch([tmp_path / "in"], out, jobs=2, pdf=False, force=True)
+
+    assert len(first.built) == 4
+    assert first.exit_code == 3
+    assert second.built == []
+    assert len(second.skipped) == 4
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.docx")} != stamps  # third rebuilt one
+    assert [i.source for i in third.built] == [apps[2].resolve()]
+    assert len(third.skipped) == 3
+    assert len(forced.built) == 4
+
+
+def test_two_runs_give_byte_identical_docx_files(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in", 3)
+
+    batch([tmp_path / "in"], tmp_path / "one", jobs=2, pdf=False)
+    batch([tmp_path / "in"], tmp_path / "two", jobs=1, pdf=False)
+
+    one, two = docx_files(tmp_path / "one"), docx_files(tmp_path / "two")
+    assert len(one) == 6
+    assert one == two
+
+
+def test_applications_sharing_a_name_get_distinct_folders(tmp_path: Path) -> None:
+    make_application(tmp_path / "in" / "x", "杭州同名公司", evidence=False)
+    make_application(tmp_path / "in" / "y", "杭州同名公司", evidence=False)
+    make_application(tmp_path / "in" / "z", "杭州/别名:公司", evidence=False)
+
+    result = batch([tmp_path / "in"], tmp_path / "out", jobs=1, pdf=False)
+
+    folders = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir())
+    assert result.exit_code == 0
+    assert folders == ["杭州_别名_公司", "杭州同名公司-x_申报", "杭州同名公司-y_申报"]
+
+
+def test_a_folder_without_applications_is_a_user_error_with_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+
+    result = CliRunner().invoke(
+        cli_app, ["batch", str(tmp_path / "empty"), "--no-pdf", "-o", str(tmp_path / "out")]
+    )
+
+    assert result.exit_code == 1
+    assert "没有找到申报文件" in result.output
+
+
+def test_all_applications_failing_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text("基本情况: [\n", "utf-8")
+
+    result = CliRunner().invoke(
+        cli_app, ["batch", str(tmp_path / "in"), "--no-pdf", "-o", str(tmp_path / "out")]
+    )
+
+    assert result.exit_code == 1
+    assert "失败 1 份" in result.output
+
+
+# -- conversion failures stay per application ----------------------------------------------
+
+
+class FlakyConverter:
+    """Fails any call that includes a document named ``broken``; records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def convert(self, docs: list[Path], out_dir: Path) -> list[Path]:
+        self.calls.append([d.name for d in docs])
+        if any(d.stem == "broken" for d in docs):
+            raise ConversionError("LibreOffice 没有为 broken.docx 生成有效的 PDF。")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return [out_dir / f"{i}-{d.stem}.pdf" for i, d in enumerate(docs)]
+
+
+def test_one_unconvertible_document_fails_only_its_own_application(tmp_path: Path) -> None:
+    conv = FlakyConverter()
+    groups = {0: [Path("a1.docx"), Path("a2.docx")], 1: [Path("broken.docx")], 2: [Path("c.docx")]}
+
+    result = _convert_together(conv, groups, tmp_path)
+
+    assert conv.calls[0] == ["a1.docx", "a2.docx", "broken.docx", "c.docx"]
+    assert conv.calls[1:] == [["a1.docx", "a2.docx"], ["broken.docx"], ["c.docx"]]
+    assert isinstance(result[1], ConversionError)
+    assert [p.name for p in result[0]] == ["0-a1.pdf", "1-a2.pdf"]
+    assert [p.name for p in result[2]] == ["0-c.pdf"]
+
+
+# -- with LibreOffice -----------------------------------------------------------------------
+
+
+@pytest.mark.soffice
+def test_bundles_are_built_and_missing_evidence_fails_only_that_application(
+    tmp_path: Path, soffice: str
+) -> None:
+    make_application(tmp_path / "in" / "a", "杭州甲公司")
+    make_application(tmp_path / "in" / "b", "杭州乙公司")
+    lacking = make_application(tmp_path / "in" / "c", "杭州丙公司")
+    (lacking.parent / EVIDENCE[0]).unlink()
+
+    result = batch([tmp_path / "in"], tmp_path / "out", jobs=2)
+
+    assert result.exit_code == 3
+    assert [i.display for i in result.failed] == ["c/申报.yaml"]
+    assert EVIDENCE[0].split("/")[1] in result.failed[0].error
+    for unit in ("杭州甲公司", "杭州乙公司"):
+        with pikepdf.open(tmp_path / "out" / unit / "申报材料.pdf") as pdf:
+            # cover + contents + 申报表 + 评价表 + 12 one-page evidence files
+            assert len(pdf.pages) >= 1 + 1 + 2 + 1 + 12
+        text = subprocess.run(
+            ["pdftotext", str(tmp_path / "out" / unit / "申报材料.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert unit in text
+    assert not (tmp_path / "out" / "杭州丙公司").exists()
+
+
+def _soffice_pids(marker: str) -> list[str]:
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    return found.split()
+
+
+@pytest.mark.soffice
+def test_sigint_mid_batch_leaves_no_partial_file_and_no_soffice(
+    tmp_path: Path, soffice: str
+) -> None:
+    for i in range(8):
+        make_application(tmp_path / "in" / f"u{i}", f"杭州中断测试{i}公司")
+    scratch = tmp_path / "scratch"  # soffice's private profile lives here, so pgrep is scoped
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT / "src")}
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jidi_docs",
+            "batch",
+            str(tmp_path / "in"),
+            "-o",
+            str(out),
+            "-j",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _soffice_pids(str(scratch)) and proc.poll() is None:
+            assert time.monotonic() < deadline, "soffice never started"
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch finished before it could be interrupted"
+
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    assert proc.returncode == 130, err
+    assert "已取消" in err
+    assert _soffice_pids(str(scratch)) == []
+    assert not (out / STAGING_NAME).exists()
+    assert [p for p in out.rglob("*") if p.name.startswith(".") and p.name != MANIFEST_NAME] == []
+    for folder in (p for p in out.iterdir() if p.is_dir()):
+        assert (folder / MANIFEST_NAME).is_file()  # the manifest is written last
+        for path in folder.glob("*.docx"):
+            docx.Document(str(path))
+        for path in folder.glob("*.pdf"):
+            with pikepdf.open(path) as pdf:
+                assert len(pdf.pages) > 0
+    assert not (out / "汇总表.xlsx").exists()
+    assert list(scratch.iterdir()) == [] or all(
+        not p.name.startswith("jidi-soffice-") for p in scratch.iterdir()
+    )
