@@ -29,20 +29,20 @@ __all__ = [
     "Application",
     "BasicInfo",
     "BrandActivity",
-    "builtin_profile",
-    "builtin_profiles",
     "Evidence",
     "Honour",
     "Lecturer",
     "Manager",
     "Matchmaking",
-    "model_for",
     "Period",
     "Profile",
     "Qualification",
     "Scores",
     "Training",
     "Venue",
+    "builtin_profile",
+    "builtin_profiles",
+    "model_for",
 ]
 
 __getattr__, __dir__ = attach(

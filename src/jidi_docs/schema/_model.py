@@ -31,6 +31,7 @@ from pydantic import (
 
 from ..errors import Issue
 from ._base import StrictModel
+from ._dates import parse_date, parse_period
 from ._profile import BASIC_GROUP, Profile, builtin_profile
 
 __all__ = [
@@ -59,41 +60,11 @@ _BACHELOR_OR_ABOVE = {"博士", "硕士", "本科"}
 # Scalar types
 # ---------------------------------------------------------------------------------------------
 
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
-]
-_DATE_HINT = "应写成 YYYY-MM-DD，例如 2021-08-17"
-
-
-def parse_date(value: Any) -> dt.date:
-    """Return a date from a `date` or from text such as 2021-08-17, 2021/8/17 or 2021年8月17日."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"日期{_DATE_HINT}")
-    text = value.strip()
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                raise ValueError(f"“{value}”不是一个存在的日期") from None
-    raise ValueError(f"日期“{value}”无法识别，{_DATE_HINT}")
-
-
 DateText = Annotated[
     dt.date,
     BeforeValidator(parse_date),
     WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
 ]
-
-_PERIOD_SPLIT = re.compile(r"\s*(?:~|～|至|—|–)\s*")
 
 
 class Period(BaseModel):
@@ -111,19 +82,10 @@ class Period(BaseModel):
             return value
         if isinstance(value, dt.date):
             return {"start": parse_date(value)}
-        if not isinstance(value, str):
-            if isinstance(value, dict):
-                return value
-            raise ValueError(f"时间应写成日期或“开始 ~ 结束”，{_DATE_HINT}")
-        parts = _PERIOD_SPLIT.split(value.strip())
-        if len(parts) == 1:
-            return {"start": parse_date(parts[0])}
-        if len(parts) == 2:
-            start, end = parse_date(parts[0]), parse_date(parts[1])
-            if end < start:
-                raise ValueError(f"时间段“{value}”的结束日期早于开始日期")
-            return {"start": start, "end": end if end != start else None}
-        raise ValueError(f"时间“{value}”无法识别，应写成 YYYY-MM-DD 或 YYYY-MM-DD ~ YYYY-MM-DD")
+        if isinstance(value, dict):
+            return value
+        start, end = parse_period(value)
+        return {"start": start, "end": end}
 
     @model_serializer
     def _to_text(self) -> str:
@@ -145,8 +107,7 @@ PeriodText = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "description": "日期 YYYY-MM-DD，或时间段 YYYY-MM-DD ~ YYYY-MM-DD",
-            "pattern": r"^\d{4}-\d{1,2}-\d{1,2}(\s*~\s*\d{4}-\d{1,2}-\d{1,2})?$",
+            "description": "日期 YYYY-MM-DD，或时间段 YYYY-MM-DD ~ YYYY-MM-DD（也可写 2020.7.6-7.10、2021年5月17日-19日）",
         }
     ),
 ]
@@ -188,7 +149,7 @@ def _check_credit_code(value: str) -> str:
         raise ValueError(
             f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（只能是数字和大写字母，不含 I、O、Z、S、V）"
         )
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS))
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS, strict=True))
     expected = _CODE_CHARS[(31 - total % 31) % 31]
     if code[17] != expected:
         raise ValueError(

@@ -29,8 +29,8 @@ __all__ = [
     "Conditions",
     "Indicator",
     "Profile",
-    "builtin_profiles",
     "builtin_profile",
+    "builtin_profiles",
 ]
 
 #: The group evidence may also be filed under, before the 评价表's indicators.
