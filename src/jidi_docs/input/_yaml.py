@@ -155,6 +155,41 @@ _SYNTAX_HINTS = [
 ]
 
 
+#: Slips that make a line look like a key to a person but not to YAML, with the fix. Each
+#: pattern is tried on the lines at and just before the place the parser gave up.
+_SLIPS = [
+    (
+        re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"]+?\s*："),
+        "栏目名后面用了全角冒号“：”，请改成半角冒号加一个空格，例如“联系人: 李四”。",
+    ),
+    (
+        re.compile(r"^\s*(?:-\s+)?[^\s:#'\"]+?:\u3000"),
+        "冒号后面是全角空格，请改成半角空格，例如“联系人: 李四”。",
+    ),
+    (
+        re.compile(r"^\s*(?:-\s+)?[^\s:#'\"/]+?:(?![\s/\\])\S"),
+        "冒号后面缺少空格，请在“:”后面加一个空格，例如“联系人: 李四”。",
+    ),
+    (
+        re.compile(r"^\s*(?:-\s+)?[^\s:#]+:\s*[“”‘’]"),
+        "值两边用了全角引号（“ ” 或 ‘ ’），YAML 只认半角引号：请改成 \"…\" 或 '…'。",
+    ),
+]
+
+
+def _slip(text: str, line: int) -> tuple[int, str] | None:
+    """Return the 0-based line and fix of a typing slip at or just before `line`, if any."""
+    lines = text.split("\n")
+    for i in range(min(line, len(lines) - 1), max(-1, line - 3), -1):
+        row = lines[i]
+        if row.lstrip().startswith("#"):
+            continue
+        for pattern, fix in _SLIPS:
+            if pattern.match(row):
+                return i, fix
+    return None
+
+
 def _syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = str(getattr(err, "problem", "") or err)
@@ -175,6 +210,9 @@ def _syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
         message = f"YAML 格式错误（{problem}）。请检查这一行的缩进、冒号和引号。"
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
+    slip = _slip(text, mark.line) if mark is not None else None
+    if slip is not None:
+        line, col, message = slip[0] + 1, None, f"YAML 格式错误：{slip[1]}"
     return Issue(source, line, col, "", message)
 
 
