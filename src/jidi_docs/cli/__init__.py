@@ -8,7 +8,7 @@ error · 3 valid input but some condition/application failed · 130 interrupted.
 from __future__ import annotations
 
 # Each module registers its commands on `app` when imported.
-from . import batch, bundle, check, forms, scaffold  # noqa: F401
+from . import batch, bundle, check, forms, scaffold, serve  # noqa: F401
 from ._common import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,85 @@
+"""``jidi-docs serve``: the web portal (needs the optional extra ``jidi-docs[web]``)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import app, err_console, out_console
+
+
+def _options(
+    data: Path, host: str, port: int, database: str | None, jobs: int, plain_http: bool
+) -> object:
+    try:
+        from ..web import Options
+    except ImportError:  # pragma: no cover - depends on the installation
+        err_console.print(
+            "错误：网页版需要额外的组件，请先安装：pip install 'jidi-docs[web]'", markup=False
+        )
+        raise typer.Exit(1) from None
+    return Options(
+        data_dir=data,
+        host=host,
+        port=port,
+        database_url=database,
+        max_conversions=jobs,
+        plain_http=plain_http,
+    )
+
+
+@app.command("serve")
+def serve_cmd(
+    data: Annotated[
+        Path, typer.Option("--data", help="数据文件夹：数据库、上传的佐证材料、生成的申报材料")
+    ] = Path("门户数据"),
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；127.0.0.1 只允许本机访问")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="数据库地址，如 postgresql://用户:密码@主机/库名；默认使用数据文件夹里的 SQLite",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="同时运行的 LibreOffice 转换数量上限")
+    ] = 2,
+    plain_http: Annotated[
+        bool,
+        typer.Option(
+            "--plain-http",
+            help="在局域网上用 http（不加密）提供服务；默认非本机地址要求 https（放在反向代理后面）",
+        ),
+    ] = False,
+    create_admin: Annotated[
+        str | None,
+        typer.Option(
+            "--create-admin",
+            help="创建（或重设密码）全市范围的管理员账号后退出；密码从环境变量 JIDI_ADMIN_PASSWORD 读取，未设置时询问",
+        ),
+    ] = None,
+) -> None:
+    """启动网页版：培训基地在浏览器里填写申报，综试办审核、填写审核意见、下载汇总表。"""
+    options = _options(data, host, port, database, jobs, plain_http)
+    from .. import web
+
+    if create_admin:
+        password = os.environ.get("JIDI_ADMIN_PASSWORD") or getpass.getpass("管理员密码：")
+        if len(password) < 10:
+            err_console.print("错误：密码至少 10 位。", markup=False)
+            raise typer.Exit(1)
+        web.create_admin(options, create_admin, password)  # type: ignore[arg-type]
+        out_console.print(f"已创建管理员“{create_admin}”（审核范围：全市）。", markup=False)
+        return
+    out_console.print(f"网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", markup=False)
+    try:
+        web.serve(options)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        out_console.print("已停止。", markup=False)

@@ -1,0 +1,59 @@
+"""The web portal (``jidi-docs serve``): bases fill in their application in a browser.
+
+Django brings authentication, sessions, CSRF protection, the ORM with migrations and forms;
+waitress (pure Python, runs on Windows too) serves it. Needs the optional extra
+``pip install 'jidi-docs[web]'``. Everything else — validation, 预审, rendering, bundling — is
+the library's (`jidi_docs.web._library` is the only module that calls it).
+"""
+
+from __future__ import annotations
+
+from ._settings import Options
+
+__all__ = ["Options", "create_admin", "prepare", "serve"]
+
+
+def prepare(options: Options) -> None:
+    """Configure Django for `options` and bring the database up to date (migrations)."""
+    from django.core.management import call_command
+
+    from ._settings import configure
+
+    configure(options)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def create_admin(options: Options, username: str, password: str) -> None:
+    """Create (or reset) a 审核人员 with the whole city in scope: the first administrator."""
+    prepare(options)
+    from .models import CITY, Role, User
+
+    user, _created = User.objects.get_or_create(username=username)
+    user.role, user.scope, user.base = Role.REVIEWER, CITY, None
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
+
+
+def serve(options: Options, *, threads: int = 8) -> None:
+    """Run the portal with waitress until interrupted, with the bundle queue alongside."""
+    import waitress
+
+    from ._jobs import JobRunner
+
+    prepare(options)
+    from django.core.wsgi import get_wsgi_application
+
+    runner = JobRunner(max(1, options.max_conversions))
+    runner.start()
+    try:
+        waitress.serve(
+            get_wsgi_application(),
+            host=options.host,
+            port=options.port,
+            threads=threads,
+            max_request_body_size=64 * 1024 * 1024,
+            ident="jidi-docs",
+        )
+    finally:
+        runner.stop()

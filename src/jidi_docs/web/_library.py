@@ -1,0 +1,354 @@
+"""The one place where the portal calls the jidi_docs library.
+
+The portal keeps no rule of its own: validation and its Chinese messages, 预审, rendering,
+bundling, extraction and the 汇总表 are the library's. This module only adapts the portal's
+stored data (the plain data of a ``申报.yaml``) to the library's functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, UserError, ValidationFailed
+from ..forms._extract import extract
+from ..forms._render import render_forms_bytes
+from ..input._jsonschema import json_schema
+from ..input._load import loads, validate
+from ..input._yaml import label
+from ..pdf._convert import SofficeConverter
+from ..pdf._evidence import sniff_kind
+from ..pipeline._bundle import prepare
+from ..pipeline._summary import SummaryRow, write_summary
+from ..review._check import CheckReport, check
+from ..schema._model import Application, Evidence
+
+__all__ = [
+    "FIELD_EVIDENCE",
+    "FIELD_FILES",
+    "YAML_NAME",
+    "Draft",
+    "FieldSpec",
+    "Section",
+    "bundle_pdf",
+    "check",
+    "clean",
+    "export_zip",
+    "import_docx",
+    "import_yaml",
+    "render_docx",
+    "sections",
+    "sniff_kind",
+    "summary_xlsx",
+    "validate_draft",
+    "with_office_opinion",
+]
+
+YAML_NAME = "申报.yaml"
+#: The key of an evidence entry's file list, as the model names it.
+FIELD_FILES = Evidence.model_fields["files"].alias or "文件"
+#: The application's key of its evidence list.
+FIELD_EVIDENCE = Application.model_fields["evidence"].alias or "佐证材料"
+_NUMERALS = "一二三四五六七八九十"
+
+
+# ---------------------------------------------------------------------------------------------
+# The editor's pages, derived from the library's JSON Schema
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input of the editor, derived from a JSON Schema node."""
+
+    key: str
+    kind: str  # text, textarea, number, integer, date, enum, list, table, object, files
+    required: bool = False
+    description: str = ""
+    options: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    columns: tuple[FieldSpec, ...] = ()  # table rows' columns, object members
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of the editor: a top-level key of the application."""
+
+    key: str
+    heading: str
+    spec: FieldSpec
+
+
+def _numbers(node: dict[str, Any]) -> tuple[float | None, float | None]:
+    low = node.get("minimum", node.get("ge", node.get("exclusiveMinimum")))
+    high = node.get("maximum", node.get("le", node.get("exclusiveMaximum")))
+    return low, high
+
+
+def _spec(
+    key: str, node: dict[str, Any], defs: dict[str, Any], required: bool, *, cell: bool = False
+) -> FieldSpec:
+    node = _deref(node, defs)
+    description = str(node.get("description") or "")
+    low, high = _numbers(node)
+    if "anyOf" in node:
+        branches = [_deref(b, defs) for b in node["anyOf"] if b.get("type") != "null"]
+        arrays = [b for b in branches if b.get("type") == "array"]
+        types = {b.get("type") for b in branches}
+        if arrays:
+            chosen = arrays[0]
+        elif "number" in types:
+            chosen = next(b for b in branches if b.get("type") == "number")
+        elif types == {"integer"} or len(branches) == 1:
+            chosen = branches[0]
+        else:
+            chosen = {"type": "string"}
+        merged = {**chosen, **{k: v for k, v in node.items() if k not in ("anyOf", "type")}}
+        for k in ("minimum", "maximum", "ge", "le"):
+            if k in chosen:
+                merged[k] = chosen[k]
+        return _spec(key, merged, defs, required, cell=cell)
+    kind = node.get("type")
+    if "enum" in node:
+        return FieldSpec(key, "enum", required, description, tuple(map(str, node["enum"])))
+    if kind == "array":
+        items = _deref(node.get("items", {}), defs)
+        if items.get("type") == "object" or "properties" in items:
+            columns = _members(items, defs, cell=True)
+            return FieldSpec(key, "table", required, description, columns=columns)
+        return FieldSpec(key, "files" if key == FIELD_FILES else "list", required, description)
+    if kind == "object" or "properties" in node:
+        return FieldSpec(key, "object", required, description, columns=_members(node, defs))
+    if kind in ("integer", "number"):
+        return FieldSpec(key, kind, required, description, minimum=low, maximum=high)
+    if node.get("format") == "date":
+        return FieldSpec(key, "date", required, description)
+    # Free optional text outside a table (单位简介, the opinions) may run to paragraphs.
+    free = not cell and not required and not any(k in node for k in ("pattern", "minLength"))
+    return FieldSpec(key, "textarea" if free else "text", required, description)
+
+
+def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[-1]]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _members(
+    node: dict[str, Any], defs: dict[str, Any], *, cell: bool = False
+) -> tuple[FieldSpec, ...]:
+    required = set(node.get("required", []))
+    return tuple(
+        _spec(k, v, defs, k in required, cell=cell) for k, v in node.get("properties", {}).items()
+    )
+
+
+@lru_cache(maxsize=4)
+def sections(profile: str | None = None) -> tuple[Section, ...]:
+    """Return the editor's pages: the application's top-level keys in the forms' order.
+
+    The first nine are the 申报表's sections 一–九; then the 评价表's 自评分 and the 佐证材料.
+    """
+    schema = json_schema(profile)
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    out: list[Section] = []
+    for n, (key, node) in enumerate(
+        (k, v) for k, v in schema["properties"].items() if k != "认定批次"
+    ):
+        spec = _spec(key, node, defs, key in required)
+        heading = f"{_NUMERALS[n]}、{key}" if n < 9 else key
+        out.append(Section(key, heading, spec))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation of a draft
+# ---------------------------------------------------------------------------------------------
+
+
+def clean(value: Any) -> Any:
+    """Return the draft as a YAML file would hold it: blank inputs left out, text stripped."""
+    if isinstance(value, dict):
+        out = {str(k): clean(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        items = [clean(v) for v in value]
+        return [v for v in items if v not in (None, "")]
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+@dataclass
+class Draft:
+    """The result of validating a draft: the application (when valid) and every issue."""
+
+    app: Application | None
+    issues: list[dict[str, str]] = field(default_factory=list)
+    report: CheckReport | None = None
+
+
+def _paths(
+    data: Any, specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[str | int, ...]]:
+    """Yield every path an issue may name: the data's own and each schema key under it."""
+    yield path
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _paths(item, specs, (*path, i))
+        return
+    for spec in specs:
+        child = data.get(spec.key) if isinstance(data, dict) else None
+        yield from _paths(child, spec.columns, (*path, spec.key))
+
+
+def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = True) -> Draft:
+    """Validate `data` as the library would a ``申报.yaml`` in `base_dir`; 预审 it when valid.
+
+    Each issue carries ``path`` (dotted, e.g. ``讲师.0.学历``) so the page can show the message
+    next to its input.
+    """
+    cleaned = clean(data)
+    try:
+        app = validate(cleaned, source=base_dir / YAML_NAME)
+    except ValidationFailed as failed:
+        by_label = {
+            label(p): ".".join(map(str, p))
+            for p in _paths(cleaned, tuple(s.spec for s in sections()))
+            if p
+        }
+        issues = [
+            {"path": by_label.get(i.field, ""), "field": i.field, "message": i.message}
+            for i in failed.issues
+        ]
+        return Draft(None, issues)
+    return Draft(app, [], check(app) if with_report else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files in, files out
+# ---------------------------------------------------------------------------------------------
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    """Return the draft as the text of a ``申报.yaml`` (every value kept as written)."""
+    return yaml.safe_dump(clean(data), allow_unicode=True, sort_keys=False, width=1000)
+
+
+def render_docx(app: Application) -> dict[str, bytes]:
+    """Return both filled forms as .docx bytes keyed by ``附件1``/``附件2``."""
+    forms, _warnings = render_forms_bytes(app)
+    return forms
+
+
+def bundle_pdf(app: Application, out_dir: Path, progress: Callable[[int, str], None]) -> Path:
+    """Build the application's 申报材料.pdf into `out_dir`, reporting progress (percent, step)."""
+    with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-portal-")))
+        progress(10, "检查佐证材料、填写表格")
+        job = prepare(app, work)
+        progress(30, "转换申报表和评价表")
+        converter = stack.enter_context(SofficeConverter())
+        pdf_dir = work / "pdf"
+        pdf_dir.mkdir()
+        form_pdfs = converter.convert(job.form_docs, pdf_dir)
+        progress(60, "生成封面和目录")
+        (cover_pdf,) = converter.convert([job.cover_docx(form_pdfs)], pdf_dir)
+        progress(85, "合并佐证材料、添加书签和页码")
+        return job.finish(cover_pdf, out_dir).path
+
+
+def export_zip(data: dict[str, Any], files: dict[str, Path]) -> bytes:
+    """Return the application as a zip in the command line's folder format.
+
+    Args:
+        data: the draft or version data.
+        files: data path (``佐证材料/…``) → stored file.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(YAML_NAME, to_yaml(data))
+        for rel, path in sorted(files.items()):
+            zf.write(path, rel)
+    return buffer.getvalue()
+
+
+def import_yaml(text: str, source: str) -> dict[str, Any]:
+    """Return the plain data of a ``申报.yaml`` text, checked by the library's loader.
+
+    Raises:
+        UserError: the text is not YAML or its content is wrong (Chinese messages with lines).
+    """
+    loads(text, source=source)  # every rule, with line numbers; the data itself is read below
+    data = yaml.safe_load(text)
+    return _as_text(data)
+
+
+def _as_text(value: Any) -> Any:
+    """Return plain YAML data with every scalar as the text an input would show."""
+    if isinstance(value, dict):
+        return {str(k): _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return "" if value is None else str(value)
+
+
+def import_docx(content: bytes, name: str) -> dict[str, Any]:
+    """Return the data read from a filled 附件2 申报表 (.docx) by the library's `extract`."""
+    with tempfile.TemporaryDirectory(prefix="jidi-import-") as tmp:
+        path = Path(tmp) / (PurePosixPath(name).name or "申报表.docx")
+        path.write_bytes(content)
+        return _as_text(extract(path).data)
+
+
+def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
+    """Return the 汇总表.xlsx (the batch's own writer) for (label, application, error) rows."""
+    table: list[SummaryRow] = []
+    for display, app, error in rows:
+        if app is None:
+            table.append(SummaryRow(display, ok=False, error=error))
+            continue
+        report = check(app)
+        table.append(
+            SummaryRow(
+                file=display,
+                unit=app.basic.name,
+                district=app.basic.district,
+                lecturers=app.lecturer_count,
+                bachelor_ratio=app.bachelor_ratio,
+                crossborder_trainees=app.crossborder_trainees,
+                total_trainees=app.basic.total_trainees,
+                total_score=app.total_score,
+                conditions={c.title: c.status for c in report.conditions},
+            )
+        )
+    with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
+        xlsx, _csv = write_summary(table, Path(tmp))
+        return xlsx.read_bytes()
+
+
+__all__ += ["InputError", "UserError", "to_yaml"]
+
+
+def with_office_opinion(data: dict[str, Any], opinion: str) -> dict[str, Any]:
+    """Return a version's data with the office's 十 综试办审核意见 filled in (when the model has it)."""
+    field_info = Application.model_fields.get("office_opinion")
+    if field_info is None or not opinion.strip():
+        return data
+    return {**data, field_info.alias or "office_opinion": opinion}

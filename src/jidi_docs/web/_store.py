@@ -1,0 +1,92 @@
+"""Where an application's files live, and the checks every upload passes.
+
+Files are kept under ``DIR/files/<application id>/佐证材料/<generated name>`` — a folder no URL
+serves — so the library sees the application exactly as a ``申报.yaml`` folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from ._library import FIELD_EVIDENCE, FIELD_FILES, YAML_NAME, sniff_kind
+from .models import Application, StoredFile, User
+
+__all__ = ["UploadRefused", "app_dir", "file_map", "save_upload", "yaml_path"]
+
+_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+
+
+class UploadRefused(ValueError):
+    """An upload the portal does not keep; the message says why, in Chinese."""
+
+
+def app_dir(application: Application) -> Path:
+    """Return the folder standing for the application's ``申报.yaml`` folder."""
+    path = Path(settings.PORTAL_FILES_DIR) / str(application.pk)
+    (path / "佐证材料").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def yaml_path(application: Application) -> Path:
+    """Return where the application's ``申报.yaml`` would be (evidence paths are relative to it)."""
+    return app_dir(application) / YAML_NAME
+
+
+def save_upload(application: Application, upload: UploadedFile, user: User) -> StoredFile:
+    """Store one evidence upload under a generated name and return its record.
+
+    Raises:
+        UploadRefused: too large, too many files, or not a PDF/JPG/PNG by its content.
+    """
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES
+    name = Path(str(upload.name or "文件").replace("\\", "/")).name[:200] or "文件"
+    if upload.size is None or upload.size > limit:
+        raise UploadRefused(f"“{name}”超过 {limit // (1024 * 1024)} MB，请压缩或分成几份再上传。")
+    if application.files.count() >= settings.PORTAL_MAX_FILES_PER_APPLICATION:
+        raise UploadRefused(
+            f"每份申报最多 {settings.PORTAL_MAX_FILES_PER_APPLICATION} 个文件，请先移除不用的文件。"
+        )
+    head = upload.read(1024)
+    upload.seek(0)
+    kind = sniff_kind(head)
+    if kind is None:
+        raise UploadRefused(
+            f"“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断），不能作为佐证材料。"
+        )
+    stored = f"{uuid.uuid4().hex}.{_EXTENSIONS[kind]}"
+    target = app_dir(application) / "佐证材料" / stored
+    digest = hashlib.sha256()
+    with target.open("xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    return StoredFile.objects.create(
+        application=application,
+        original_name=name,
+        stored_name=stored,
+        kind=_EXTENSIONS[kind],
+        size=upload.size,
+        digest=digest.hexdigest(),
+        uploaded_by=user,
+    )
+
+
+def file_map(application: Application, data: dict[str, Any]) -> dict[str, Path]:
+    """Return data path → stored file for every file of `application` that `data` refers to."""
+    entries = data.get(FIELD_EVIDENCE) if isinstance(data, dict) else None
+    wanted = {
+        str(f)
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+        for f in (entry.get(FIELD_FILES) or [])
+    }
+    folder = app_dir(application)
+    return {
+        f.data_path: folder / f.data_path for f in application.files.all() if f.data_path in wanted
+    }

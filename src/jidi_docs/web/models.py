@@ -1,0 +1,187 @@
+"""What the portal stores: users with their role, bases, applications, versions, files, jobs, log.
+
+An application's working copy (`Application.draft`) is the same plain data a ``申报.yaml`` holds
+(keys are the forms' Chinese labels); the library validates it. Submitting copies it into a frozen
+`Version`. Evidence files are stored under generated names and referenced from the data as
+``佐证材料/<generated name>``, exactly as in the command line's folder format.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+from hashlib import sha256
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+CITY = "全市"
+
+
+class Role(models.TextChoices):
+    BASE = "base", "培训基地"
+    REVIEWER = "reviewer", "审核人员"
+
+
+class Base(models.Model):
+    """A 培训基地 (the organisation applying)."""
+
+    name = models.CharField("单位名称", max_length=200)
+    district = models.CharField("所属区县", max_length=20)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A portal user: a 培训基地 user (bound to one base) or a 审核人员 (scoped to a district or 全市)."""
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.BASE)
+    base = models.ForeignKey(Base, null=True, blank=True, on_delete=models.PROTECT)
+    scope = models.CharField("审核范围", max_length=20, blank=True, default="")
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Role.REVIEWER
+
+    def sees_district(self, district: str) -> bool:
+        """True when this reviewer's scope covers `district`."""
+        return self.is_reviewer and self.scope in (CITY, district)
+
+
+def _token_hash(token: str) -> str:
+    return sha256(token.encode("utf-8")).hexdigest()
+
+
+class Invitation(models.Model):
+    """A one-time link created by the office: a base (or a reviewer) joins with it."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.BASE)
+    base_name = models.CharField(max_length=200, blank=True, default="")
+    district = models.CharField(max_length=20)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    used_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    used = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def issue(cls, **fields: Any) -> tuple[Invitation, str]:
+        """Return a new invitation and its token; only the token's hash is stored."""
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            token_hash=_token_hash(token), expires=timezone.now() + timedelta(days=14), **fields
+        )
+        return invitation, token
+
+    @classmethod
+    def find(cls, token: str) -> Invitation | None:
+        """Return the unused, unexpired invitation with `token`, else None."""
+        return cls.objects.filter(
+            token_hash=_token_hash(token), used__isnull=True, expires__gt=timezone.now()
+        ).first()
+
+
+class Application(models.Model):
+    """One base's application: its working copy (draft) with an optimistic-concurrency version."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="applications")
+    draft = models.JSONField(default=dict)
+    draft_version = models.PositiveIntegerField(default=1)
+    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def latest_version(self) -> Version | None:
+        return self.versions.order_by("-number").first()
+
+    @property
+    def title(self) -> str:
+        basic = self.draft.get("基本情况") if isinstance(self.draft, dict) else None
+        name = basic.get("单位名称") if isinstance(basic, dict) else None
+        return str(name or self.base.name)
+
+
+class Version(models.Model):
+    """A submitted, frozen copy of an application; the office writes 十 on it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted = models.DateTimeField(auto_now_add=True)
+    office_opinion = models.TextField(blank=True, default="")
+    opinion_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="one_number_per_app")
+        ]
+
+
+class StoredFile(models.Model):
+    """An uploaded evidence file, kept under a generated name outside any served folder."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8)  # pdf, jpg, png — sniffed from the content
+    size = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def data_path(self) -> str:
+        """The path the application's data uses for this file (folder format of the CLI)."""
+        return f"佐证材料/{self.stored_name}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(models.Model):
+    """A queued bundle: survives a restart; at most N run at once."""
+
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="jobs")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=100, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    result_name = models.CharField(max_length=64, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+
+class AuditEntry(models.Model):
+    """Who did what, when (never edited)."""
+
+    when = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
+    action = models.CharField(max_length=40)
+    detail = models.TextField(blank=True, default="")
+
+    @classmethod
+    def record(
+        cls,
+        user: User | None,
+        action: str,
+        application: Application | None = None,
+        detail: str = "",
+    ) -> None:
+        cls.objects.create(user=user, application=application, action=action, detail=detail)

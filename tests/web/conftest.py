@@ -1,0 +1,91 @@
+"""Fixtures for the portal tests: Django configured once on a temporary data folder."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("django", reason="the web extra is not installed")
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "示例" / "申报.yaml"
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The portal configured on a fresh data folder, database migrated; yields the folder."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from jidi_docs.web import Options, prepare
+
+    data = tmp_path_factory.mktemp("portal")
+    prepare(Options(data_dir=data))
+    setup_test_environment()
+    yield data
+    teardown_test_environment()
+
+
+def as_inputs(value: Any) -> Any:
+    """Return YAML data as a browser sends it: every scalar as the text of its input."""
+    if isinstance(value, dict):
+        return {str(k): as_inputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_inputs(v) for v in value]
+    return "" if value is None else str(value)
+
+
+@pytest.fixture
+def example() -> dict[str, Any]:
+    """The example application as the editor holds it (text values, no evidence entries)."""
+    data = as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data.pop("认定批次")
+    data.pop("佐证材料")
+    return data
+
+
+@pytest.fixture
+def make_base(portal: Path) -> Callable[..., Any]:
+    """Return a factory: a base user with one application (draft = `draft` or the bare minimum)."""
+    from jidi_docs.web.models import Application, Base, Role, User
+
+    def factory(district: str = "西湖区", draft: dict[str, Any] | None = None) -> Any:
+        n = next(_names)
+        base = Base.objects.create(name=f"基地{n}", district=district)
+        user = User.objects.create_user(
+            f"base{n}", password="not-used-123", role=Role.BASE, base=base
+        )
+        app = Application.objects.create(base=base, draft=draft or {})
+        return user, app
+
+    return factory
+
+
+@pytest.fixture
+def make_reviewer(portal: Path) -> Callable[[str], Any]:
+    """Return a factory: a 审核人员 scoped to a district or 全市."""
+    from jidi_docs.web.models import Role, User
+
+    def factory(scope: str = "全市") -> Any:
+        return User.objects.create_user(
+            f"office{next(_names)}", password="not-used-123", role=Role.REVIEWER, scope=scope
+        )
+
+    return factory
+
+
+@pytest.fixture
+def client_for(portal: Path) -> Callable[..., Any]:
+    """Return a factory: a Django test client logged in as `user` (CSRF enforced on request)."""
+    from django.test import Client
+
+    def factory(user: Any, *, csrf: bool = False) -> Any:
+        client = Client(enforce_csrf_checks=csrf)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return factory

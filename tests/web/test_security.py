@@ -1,0 +1,400 @@
+"""The portal's security: access on every URL, CSRF, escaping, uploads, login throttling, headers."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver
+
+XSS = "<script>alert('x')</script>\"'&<img src=x onerror=alert(1)>"
+
+
+def _patterns() -> list[URLPattern]:
+    from django.urls import get_resolver
+
+    def walk(items: list[Any]) -> list[URLPattern]:
+        out: list[URLPattern] = []
+        for item in items:
+            if isinstance(item, URLResolver):
+                out.extend(walk(item.url_patterns))
+            else:
+                out.append(item)
+        return out
+
+    return walk(get_resolver().url_patterns)
+
+
+@pytest.fixture
+def two_bases(make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]) -> Any:
+    """Base A (logged in) and base B with a submitted version, an evidence file and a job."""
+    from django.conf import settings
+
+    from jidi_docs.web._store import app_dir
+    from jidi_docs.web.models import Job, StoredFile, Version
+
+    user_a, app_a = make_base(draft=example)
+    user_b, app_b = make_base(draft=example)
+    version_b = Version.objects.create(
+        application=app_b, number=1, data=example, submitted_by=user_b
+    )
+    file_b = StoredFile.objects.create(
+        application=app_b,
+        original_name="b.pdf",
+        stored_name=f"{uuid.uuid4().hex}.pdf",
+        kind="pdf",
+        size=1,
+        digest="0",
+        uploaded_by=user_b,
+    )
+    job_b = Job.objects.create(
+        version=version_b, requested_by=user_b, state="done", result_name="x.pdf"
+    )
+    (app_dir(app_b) / file_b.data_path).write_bytes(b"%PDF-1.4\n")
+    result = settings.PORTAL_JOBS_DIR / str(job_b.pk) / "x.pdf"
+    result.parent.mkdir(parents=True)
+    result.write_bytes(b"%PDF-1.4\n")
+    return {
+        "user_b": user_b,
+        "client": client_for(user_a),
+        "app": app_b,
+        "version": version_b,
+        "file": file_b,
+        "job": job_b,
+        "user_a": user_a,
+        "app_a": app_a,
+    }
+
+
+# What each URL argument stands for, filled with base B's objects. A URL pattern not listed
+# here fails the test, so a new page cannot be added without its access being checked.
+_ARGUMENTS = {
+    "app/<int:pk>/": lambda o: {"pk": o["app"].pk},
+    "version/<int:pk>/": lambda o: {"pk": o["version"].pk},
+    "job/<int:pk>/": lambda o: {"pk": o["job"].pk},
+}
+_EXTRA = {"index": 0, "form": "附件2"}
+_NO_OBJECT = {"", "login/", "logout/", "invite/", "join/<str:token>/", "summary.xlsx"}
+
+
+def _url(pattern: URLPattern, objects: dict[str, Any]) -> str | None:
+    route = str(pattern.pattern)
+    if route in _NO_OBJECT or route.startswith("^static/"):
+        return None
+    prefix = next((p for p in _ARGUMENTS if route.startswith(p)), None)
+    assert prefix is not None, f"URL {route} has no access test: add it to _ARGUMENTS"
+    kwargs = {**_ARGUMENTS[prefix](objects), **_EXTRA}
+    if "file_id" in route:
+        kwargs["file_id"] = objects["file"].pk
+    names = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+    from django.urls import reverse
+
+    return reverse(f"portal:{pattern.name}", kwargs={k: v for k, v in kwargs.items() if k in names})
+
+
+def _status(client: Any, method: str, url: str) -> int:
+    response = getattr(client, method)(url)
+    response.close()  # file downloads are streamed
+    return int(response.status_code)
+
+
+def test_a_base_gets_404_on_every_url_of_another_bases_objects(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    intruder = two_bases["client"]
+    # those entitled: base B itself, and the office (which alone writes 十)
+    entitled = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
+    checked = []
+
+    for pattern in _patterns():
+        url = _url(pattern, two_bases)
+        if url is None:
+            continue
+        statuses = {m: _status(intruder, m, url) for m in ("get", "post")}
+        # the method the view takes: the owner is served there, the intruder gets 403/404
+        used = [m for m, s in statuses.items() if s != 405]
+        assert used, url
+        for method in used:
+            assert statuses[method] in (403, 404), (method, url, statuses)
+            served = [_status(c, method, url) for c in entitled]
+            assert any(s not in (403, 404, 405) for s in served), (method, url, served)
+        checked.append(url)
+    two_bases["app"].refresh_from_db()
+
+    assert len(checked) == len([p for p in _patterns() if _url(p, two_bases)]) >= 14
+    assert not two_bases["app"].audit.filter(user=two_bases["user_a"]).exists()
+
+
+def test_a_base_cannot_reach_office_pages(two_bases: Any) -> None:
+    client = two_bases["client"]
+
+    assert client.get("/summary.xlsx").status_code == 404
+    assert client.post("/invite/", {"role": "reviewer", "district": "全市"}).status_code == 404
+
+
+def test_a_district_reviewer_sees_only_its_district(
+    make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from jidi_docs.web.models import Version
+
+    user, app = make_base(district="滨江区", draft=example)
+    version = Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+    west, city = client_for(make_reviewer("西湖区")), client_for(make_reviewer("全市"))
+
+    assert west.get(f"/version/{version.pk}/").status_code == 404
+    assert (
+        west.post(
+            f"/version/{version.pk}/", {"office_opinion": "x", "opinion_version": "1"}
+        ).status_code
+        == 404
+    )
+    assert city.get(f"/version/{version.pk}/").status_code == 200
+
+
+def test_a_reviewer_cannot_edit_a_draft(
+    make_base: Any, make_reviewer: Any, client_for: Any
+) -> None:
+    _user, app = make_base()
+    client = client_for(make_reviewer("全市"))
+
+    response = client.post(
+        f"/app/{app.pk}/save/",
+        json.dumps({"section": "申报单位审核意见", "version": 1, "value": "x"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 404
+
+
+def test_state_changes_without_csrf_token_are_refused(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    app = two_bases["app_a"]
+    client = client_for(two_bases["user_a"], csrf=True)
+    office = client_for(make_reviewer("全市"), csrf=True)
+    body = json.dumps({"section": "申报单位审核意见", "version": app.draft_version, "value": "x"})
+
+    refused = [
+        client.post(f"/app/{app.pk}/save/", body, content_type="application/json"),
+        client.post(f"/app/{app.pk}/submit/"),
+        client.post(f"/app/{app.pk}/upload/"),
+        client.post(f"/app/{app.pk}/import/"),
+        client.post("/logout/"),
+        office.post("/invite/", {"role": "base", "base_name": "x", "district": "西湖区"}),
+        office.post(f"/version/{two_bases['version'].pk}/bundle/"),
+    ]
+
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert "页面已过期或请求来源不明" in refused[0].content.decode()
+    app.refresh_from_db()
+    assert app.versions.count() == 0
+    assert app.draft.get("申报单位审核意见") != "x"
+
+
+def _text_fields() -> list[tuple[int, str, tuple[str, ...]]]:
+    """Every text input of the editor: (page, section key, path of keys under it)."""
+    from jidi_docs.web._library import sections
+
+    out = []
+    for index, section in enumerate(sections()):
+        spec = section.spec
+        if spec.kind in ("text", "textarea"):
+            out.append((index, section.key, ()))
+        for column in spec.columns:
+            if column.kind in ("text", "textarea", "date", "enum", "number", "integer", "list"):
+                out.append((index, section.key, (column.key,)))
+    return out
+
+
+def test_an_xss_payload_in_every_text_field_comes_back_escaped(
+    make_base: Any, client_for: Any
+) -> None:
+    from jidi_docs.web._library import sections
+
+    user, app = make_base()
+    client = client_for(user)
+    kinds = {s.key: s.spec.kind for s in sections()}
+    version = app.draft_version
+    pages = set()
+    for index, key, path in _text_fields():
+        if not path:
+            value: Any = XSS
+        elif kinds[key] == "table":
+            value = [{path[0]: XSS}]
+        else:
+            value = {path[0]: XSS}
+        response = client.post(
+            f"/app/{app.pk}/save/",
+            json.dumps({"section": key, "version": version, "value": value}),
+            content_type="application/json",
+        )
+        version = response.json()["version"]
+        pages.add(index)
+
+    for index in sorted(pages):
+        page = client.get(f"/app/{app.pk}/edit/{index}/").content.decode()
+        assert "<script>alert" not in page, index
+        assert "<img src=x" not in page, index
+        assert "&lt;script&gt;alert(" in page, index
+    overview = client.get(f"/app/{app.pk}/").content.decode()
+    assert "<script>alert" not in overview
+    assert len(pages) == len(sections())
+
+
+def test_xss_in_the_office_pages_is_escaped(
+    make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from jidi_docs.web.models import Version
+
+    example["基本情况"]["单位名称"] = XSS
+    user, app = make_base(draft=example)
+    version = Version.objects.create(
+        application=app, number=1, data=example, submitted_by=user, office_opinion=XSS
+    )
+    office = client_for(make_reviewer("全市"))
+
+    pages = [
+        office.get("/").content.decode(),
+        office.get(f"/version/{version.pk}/").content.decode(),
+    ]
+
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;" in page
+
+
+def _upload(client: Any, app: Any, name: str, content: bytes) -> Any:
+    f = io.BytesIO(content)
+    f.name = name
+    return client.post(f"/app/{app.pk}/upload/", {"file": f})
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_uploads_are_typed_by_content_and_stored_under_generated_names(
+    make_base: Any, client_for: Any, portal: Any
+) -> None:
+    user, app = make_base()
+    client = client_for(user)
+
+    ok = _upload(client, app, "../../etc/passwd.png", PNG)
+    disguised = _upload(client, app, "照片.jpg", b"MZ\x90\x00" + b"\x00" * 200)
+    script = _upload(client, app, "说明.pdf", b"#!/bin/sh\nrm -rf /\n")
+
+    (stored,) = ok.json()["files"]
+    assert stored["name"] == "passwd.png"
+    assert re.fullmatch(r"佐证材料/[0-9a-f]{32}\.png", stored["path"])
+    assert disguised.status_code == 400
+    assert "不是 PDF、JPG 或 PNG" in disguised.json()["refused"][0]
+    assert script.status_code == 400
+    files = [p.name for p in (portal / "files" / str(app.pk)).rglob("*") if p.is_file()]
+    assert files == [stored["path"].split("/")[1]]
+    assert not (portal.parent / "etc").exists()
+
+
+def test_an_oversized_upload_is_refused(make_base: Any, client_for: Any) -> None:
+    from django.conf import settings as django_settings
+
+    user, app = make_base()
+    limit = django_settings.PORTAL_MAX_UPLOAD_BYTES
+
+    response = _upload(client_for(user), app, "大.pdf", b"%PDF-1.4\n" + b"0" * limit)
+
+    assert response.status_code == 400
+    assert "超过 20 MB" in response.json()["refused"][0]
+    assert app.files.count() == 0
+
+
+def test_repeated_wrong_passwords_are_throttled(portal: Any) -> None:
+    from django.test import Client
+
+    from jidi_docs.web.models import Role, User
+
+    User.objects.create_user("throttled", password="right-password-1", role=Role.BASE)
+    client = Client()
+
+    wrong = [
+        client.post("/login/", {"username": "throttled", "password": f"wrong{n}"}) for n in range(5)
+    ]
+    right = client.post("/login/", {"username": "throttled", "password": "right-password-1"})
+
+    assert [r.status_code for r in wrong[:4]] == [200] * 4
+    assert right.status_code == 429
+    assert "密码错误次数过多" in right.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_responses_carry_the_security_headers_and_cookies_are_httponly(
+    make_base: Any, portal: Any
+) -> None:
+    from django.test import Client
+
+    user, _app = make_base()
+    user.set_password("a-good-password-9")
+    user.save()
+    client = Client()
+
+    response = client.post("/login/", {"username": user.username, "password": "a-good-password-9"})
+    page = client.get("/")
+
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert "<script>" not in page.content.decode().replace(
+        '<script src="/static/portal/portal.js" defer></script>', ""
+    )
+
+
+def test_passwords_are_hashed_with_argon2(make_base: Any) -> None:
+    user, _app = make_base()
+
+    assert user.password.startswith("argon2$")
+
+
+def test_cookies_are_secure_off_loopback(tmp_path: Any) -> None:
+    from jidi_docs.web._settings import Options, build_settings
+
+    lan = build_settings(Options(data_dir=tmp_path, host="0.0.0.0"))
+    local = build_settings(Options(data_dir=tmp_path, host="127.0.0.1"))
+
+    assert lan["SESSION_COOKIE_SECURE"]
+    assert lan["CSRF_COOKIE_SECURE"]
+    assert not local["SESSION_COOKIE_SECURE"]
+    assert (tmp_path / "secret_key.txt").stat().st_mode & 0o077 == 0
+    assert lan["SECRET_KEY"] == local["SECRET_KEY"]
+
+
+def test_an_invitation_link_works_once(make_reviewer: Any, client_for: Any) -> None:
+    from django.test import Client
+
+    office = client_for(make_reviewer("西湖区"))
+    page = office.post(
+        "/invite/", {"role": "base", "base_name": "新基地", "district": "西湖区"}, follow=True
+    ).content.decode()
+    link = re.search(r'value="http://testserver(/join/[^"]+)"', page).group(1)
+    form = {"username": "新基地用户", "password": "Zq9-long-pass", "password2": "Zq9-long-pass"}
+
+    first = Client().post(link, form)
+    again = Client().post(link, {**form, "username": "第二个"})
+    other_district = office.post(
+        "/invite/", {"role": "base", "base_name": "x", "district": "滨江区"}, follow=True
+    )
+
+    assert first.status_code == 302
+    assert again.status_code == 404
+    assert "已经用过" in again.content.decode()
+    assert "请选择您审核范围内的区县" in other_district.content.decode()
