@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import Annotated, Any
 
 import typer
 
 from ._common import app, err_console, out_console
 
 
-def _options(
-    data: Path, host: str, port: int, database: str | None, jobs: int, plain_http: bool
-) -> object:
+def _portal() -> ModuleType:
+    """Return `jidi_docs.web`, or exit with the install hint when the web extra is missing.
+
+    Why by name: the portal is the top layer (it builds on everything, the CLI included) and an
+    optional extra; the command line only hands the options over and never depends on it.
+    """
     try:
-        from ..web import Options
+        return importlib.import_module("jidi_docs.web")
     except ImportError:  # pragma: no cover - depends on the installation
         err_console.print(
             "错误：网页版需要额外的组件，请先安装：pip install 'jidi-docs[web]'", markup=False
         )
         raise typer.Exit(1) from None
-    return Options(
-        data_dir=data,
-        host=host,
-        port=port,
-        database_url=database,
-        max_conversions=jobs,
-        plain_http=plain_http,
-    )
 
 
 @app.command("serve")
@@ -67,19 +64,26 @@ def serve_cmd(
     ] = None,
 ) -> None:
     """启动网页版：培训基地在浏览器里填写申报，综试办审核、填写审核意见、下载汇总表。"""
-    options = _options(data, host, port, database, jobs, plain_http)
-    from .. import web
+    web = _portal()
+    options: Any = web.Options(
+        data_dir=data,
+        host=host,
+        port=port,
+        database_url=database,
+        max_conversions=jobs,
+        plain_http=plain_http,
+    )
 
     if create_admin:
         password = os.environ.get("JIDI_ADMIN_PASSWORD") or getpass.getpass("管理员密码：")
         if len(password) < 10:
             err_console.print("错误：密码至少 10 位。", markup=False)
             raise typer.Exit(1)
-        web.create_admin(options, create_admin, password)  # type: ignore[arg-type]
+        web.create_admin(options, create_admin, password)
         out_console.print(f"已创建管理员“{create_admin}”（审核范围：全市）。", markup=False)
         return
     out_console.print(f"网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", markup=False)
     try:
-        web.serve(options)  # type: ignore[arg-type]
+        web.serve(options)
     except KeyboardInterrupt:
         out_console.print("已停止。", markup=False)

@@ -7,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.static import serve
 
+from . import _views_editor as editor
+from . import _views_office as office
 from . import views
 
 app_name = "portal"
@@ -17,21 +19,21 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invite/", views.invite, name="invite"),
     path("join/<str:token>/", views.accept, name="accept"),
-    path("app/<int:pk>/", views.application, name="application"),
-    path("app/<int:pk>/edit/<int:index>/", views.edit, name="edit"),
-    path("app/<int:pk>/save/", views.save, name="save"),
-    path("app/<int:pk>/upload/", views.upload, name="upload"),
-    path("app/<int:pk>/file/<uuid:file_id>/", views.download_file, name="file"),
-    path("app/<int:pk>/docx/<str:form>/", views.draft_docx, name="draft_docx"),
-    path("app/<int:pk>/export/", views.export, name="export"),
-    path("app/<int:pk>/import/", views.import_, name="import"),
-    path("app/<int:pk>/submit/", views.submit, name="submit"),
-    path("version/<int:pk>/", views.version, name="version"),
-    path("version/<int:pk>/docx/<str:form>/", views.version_docx, name="version_docx"),
-    path("version/<int:pk>/bundle/", views.request_bundle, name="bundle"),
-    path("job/<int:pk>/", views.job_status, name="job"),
-    path("job/<int:pk>/pdf/", views.job_pdf, name="job_pdf"),
-    path("summary.xlsx", views.summary, name="summary"),
+    path("app/<int:pk>/", editor.application, name="application"),
+    path("app/<int:pk>/edit/<int:index>/", editor.edit, name="edit"),
+    path("app/<int:pk>/save/", editor.save, name="save"),
+    path("app/<int:pk>/upload/", editor.upload, name="upload"),
+    path("app/<int:pk>/file/<uuid:file_id>/", editor.download_file, name="file"),
+    path("app/<int:pk>/docx/<str:form>/", editor.draft_docx, name="draft_docx"),
+    path("app/<int:pk>/export/", editor.export, name="export"),
+    path("app/<int:pk>/import/", editor.import_, name="import"),
+    path("app/<int:pk>/submit/", editor.submit, name="submit"),
+    path("version/<int:pk>/", office.version, name="version"),
+    path("version/<int:pk>/docx/<str:form>/", office.version_docx, name="version_docx"),
+    path("version/<int:pk>/bundle/", office.request_bundle, name="bundle"),
+    path("job/<int:pk>/", office.job_status, name="job"),
+    path("job/<int:pk>/pdf/", office.job_pdf, name="job_pdf"),
+    path("summary.xlsx", office.summary, name="summary"),
     # the portal's own two static files (no user content is ever served from a folder)
     re_path(
         r"^static/(?P<path>portal/[a-z]+\.(?:js|css))$",
