@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from dask.distributed import Client, LocalCluster
 from pypdf import PdfReader
+from test_batch import EVIDENCE, make_application
 
 from jidi_docs import BatchResult, batch
-from test_batch import EVIDENCE, make_application
 
 pytestmark = [pytest.mark.slow, pytest.mark.soffice]
 
