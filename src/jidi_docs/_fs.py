@@ -93,6 +93,6 @@ def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         if isinstance(e, OSError):
-            raise OutputError.from_os_error(temps[-1][1] if temps else Path("."), e) from e
+            raise OutputError.from_os_error(temps[-1][1] if temps else Path(), e) from e
         raise
     return list(files)

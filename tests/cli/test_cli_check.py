@@ -217,3 +217,20 @@ def test_profile_option_checks_against_another_batch(tmp_path: Path) -> None:
     assert statuses["fulltime_lecturers"] == "不符合"
     assert statuses["evidence_coverage"] == "不符合"  # this application files no evidence
     assert [r["max_points"] for r in data["score_rows"]] == [20, 10, 30, 10, 30]
+
+
+def test_a_folder_argument_means_its_application_file(tmp_path: Path) -> None:
+    write_application(tmp_path)
+
+    result = runner.invoke(app, ["check", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    assert "预审结果" in result.output
+    assert "文件夹" not in result.output
+
+
+def test_a_folder_without_an_application_file_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "这是一个文件夹，里面没有 申报.yaml" in result.output

@@ -219,15 +219,17 @@ _BASIC_ORDER = [
 ]
 
 _CREDIT = re.compile(
-    r"^(.*?)\s*[（(]\s*统一社会信用代码\s*[:：]\s*([0-9A-Za-z]+)\s*[）)]\s*$", re.S
+    r"^(.*?)\s*[（(]\s*统一社会信用代码\s*[:：]\s*([0-9A-Za-z]+)\s*[）)]\s*$", re.DOTALL
 )
-_OFFICE = re.compile(r"^(.*?)\s*[（(]\s*独立办公面积\s*(\d+(?:\.\d+)?)\s*平方米\s*[）)]\s*$", re.S)
+_OFFICE = re.compile(
+    r"^(.*?)\s*[（(]\s*独立办公面积\s*(\d+(?:\.\d+)?)\s*平方米\s*[）)]\s*$", re.DOTALL
+)
 _VENUE = re.compile(r"^(.*?)(?:，面积 (\d+(?:\.\d+)?) 平方米)?，可容纳 (\d+) 人$")
 _VENUE_LOOSE = re.compile(
     r"^(.*?)[，,；;\s]*(?:面积[:：]?\s*(\d+(?:\.\d+)?)\s*(?:平方米|平米|㎡|m²)[，,；;\s]*)?"
     r"(?:可容纳|容纳)?[:：]?\s*(\d+)\s*人$"
 )
-_PLATFORMS = re.compile(r"^(\d+)\s*个?\s*(?:[（(](.*)[）)])?$", re.S)
+_PLATFORMS = re.compile(r"^(\d+)\s*个?\s*(?:[（(](.*)[）)])?$", re.DOTALL)
 _TRAINEES = re.compile(r"^历年(?:组织)?(?:人才)?培训总人次\s*[:：]\s*(\d+)\s*(?:人次)?$")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from functools import lru_cache
+from os import PathLike
 from pathlib import Path
 
 import docx
@@ -12,6 +13,7 @@ import docx
 from .._fs import atomic_write_many, safe_filename
 from .._resources import template_path
 from ..errors import InternalError
+from ..input._coerce import as_application
 from ..schema._model import Application
 from ._context import form1_context, form2_context
 from ._template import FormTemplate
@@ -65,7 +67,10 @@ def render_forms_bytes(
 
 
 def render(
-    app: Application, out_dir: str | Path, *, templates: dict[str, Path] | None = None
+    app: Application | str | PathLike[str],
+    out_dir: str | Path,
+    *,
+    templates: dict[str, Path] | None = None,
 ) -> list[Path]:
     """Write 附件1《评价表》 and 附件2《申报表》 filled from `app` into `out_dir`.
 
@@ -80,6 +85,7 @@ def render(
     Returns:
         The paths written: [附件1, 附件2].
     """
+    app = as_application(app)
     forms, warnings = render_forms_bytes(app, templates=templates)
     for warning in warnings:
         logger.warning(warning)

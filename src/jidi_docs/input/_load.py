@@ -13,17 +13,27 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Issue, ValidationFailed
+from ..errors import InputError, Issue, ValidationFailed
 from ..schema._model import Application, model_for
 from ..schema._profile import Profile, builtin_profile
 from . import _messages
 from ._tables import expand_tables
 from ._yaml import YamlDoc, label, parse_yaml, read_text
 
-__all__ = ["get_profile", "load", "load_profile_file", "loads", "validate"]
+__all__ = [
+    "APPLICATION_FILE",
+    "application_file",
+    "get_profile",
+    "load",
+    "load_profile_file",
+    "loads",
+    "validate",
+]
 
 M = TypeVar("M", bound=BaseModel)
 _DEFAULT_BATCH = "杭州-2021"
+#: The application file of a folder made by ``jidi-docs init``.
+APPLICATION_FILE = "申报.yaml"
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
@@ -35,9 +45,9 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     out: list[str | int] = []
     current = data
     for n, part in enumerate(loc):
-        if isinstance(current, Mapping) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, Mapping) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             current = current[part]
         elif not (isinstance(current, Mapping) and n == len(loc) - 1):
             continue
@@ -172,9 +182,35 @@ def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Ap
         InputError: the file is missing, not UTF-8, empty, not YAML, or not a mapping.
         ValidationFailed: the content is wrong; every problem is listed with its line.
     """
-    path = Path(path)
+    path = application_file(Path(path))
     doc = parse_yaml(read_text(path), str(path))
     return validate(doc.data, profile=profile, doc=doc, source=path)
+
+
+def application_file(path: Path) -> Path:
+    """Return `path`, or the 申报.yaml inside it when `path` is an application folder.
+
+    Why: ``jidi-docs init 我的申报`` makes a folder, and people then name that folder, not the
+    file in it, to every later command.
+
+    Raises:
+        InputError: a folder without 申报.yaml.
+    """
+    if not path.is_dir():
+        return path
+    inside = path / APPLICATION_FILE
+    if inside.is_file():
+        return inside
+    raise InputError(
+        Issue(
+            str(path),
+            None,
+            None,
+            "",
+            f"这是一个文件夹，里面没有 {APPLICATION_FILE}。请给出申报 YAML 文件，"
+            "或先用 jidi-docs init 新建申报文件夹。",
+        )
+    )
 
 
 def load_profile_file(path: Path) -> Profile:

@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from ._scaffold import init
 
 __all__ = [
-    "batch",
     "BatchResult",
+    "ItemResult",
+    "batch",
     "bundle",
     "init",
-    "ItemResult",
 ]
 
 __getattr__, __dir__ = attach(

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError, Issue
+from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
 from ._discover import discover
 from ._manifest import MANIFEST_NAME, up_to_date
@@ -210,6 +211,7 @@ def batch(
         InputError: a path does not exist, or no application file was found.
         ConversionError: `pdf` is set but LibreOffice is not installed.
     """
+    jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
     found, out_root = _inputs(paths, Path(out_dir))
     if pdf:
         SofficeConverter().close()  # raises the Chinese install hint when LibreOffice is missing

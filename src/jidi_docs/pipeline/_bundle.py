@@ -15,6 +15,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 
 from .._fs import atomic_write_many
@@ -22,6 +23,7 @@ from ..errors import BundleError, EvidenceError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
+from ..input._coerce import as_application, as_date
 from ..pdf._assemble import AssembleResult, Part, PdfFile, assemble, contents_lines
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
@@ -208,13 +210,13 @@ def prepare(
 
 
 def bundle(
-    app: Application,
+    app: Application | str | PathLike[str],
     out_dir: str | Path,
     *,
     converter: Converter | None = None,
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
-    date: dt.date | None = None,
+    date: dt.date | str | None = None,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/申报材料.pdf, and return its path.
 
@@ -229,6 +231,8 @@ def bundle(
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
         date: the date printed on the cover (default: today).
     """
+    app = as_application(app)
+    date = as_date(date)
     out_dir = Path(out_dir)
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))

@@ -21,7 +21,7 @@ from .._fs import atomic_write
 from ..errors import InputError, Issue, ValidationFailed
 from ..forms._format import fmt_number
 from ..input._jsonschema import json_schema
-from ..input._load import get_profile
+from ..input._load import APPLICATION_FILE, get_profile
 from ..input._tables import FILE_KEY, table_columns
 from ..input._yaml import iter_paths, label, parse_yaml, read_text
 from ..schema._profile import Profile
@@ -38,7 +38,7 @@ __all__ = [
     "write_table_template",
 ]
 
-YAML_FILE = "申报.yaml"
+YAML_FILE = APPLICATION_FILE
 SCHEMA_FILE = "申报.schema.json"
 EVIDENCE_DIR = "佐证材料"
 

@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from ._check import CheckReport, ConditionResult, check
 
 __all__ = [
-    "check",
     "CheckReport",
     "ConditionResult",
+    "check",
 ]
 
 __getattr__, __dir__ = attach(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from os import PathLike
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, computed_field
 
 from ..errors import EvidenceError
 from ..forms._format import fmt_date, fmt_number
+from ..input._coerce import as_application
 from ..pdf._evidence import resolve_evidence_path
 from ..schema._model import Application
 from ..schema._profile import Profile
@@ -652,7 +654,7 @@ def _figures(app: Application) -> dict[str, Decimal | None]:
     }
 
 
-def check(app: Application, *, base_dir: Path | None = None) -> CheckReport:
+def check(app: Application | str | PathLike[str], *, base_dir: Path | None = None) -> CheckReport:
     """Return the 预审 report of `app` against its own 认定批次 (`app.profile`).
 
     Args:
@@ -665,6 +667,7 @@ def check(app: Application, *, base_dir: Path | None = None) -> CheckReport:
         One `ConditionResult` per condition (see `CONDITION_KEYS`), the 评价表 rows with their
         自评分, the subtotals and the 总分.
     """
+    app = as_application(app)
     p = app.profile
     conditions = [f(app, p) for f in _CONDITIONS]
     conditions.append(_evidence_files(app, Path(base_dir) if base_dir else app.base_dir))
