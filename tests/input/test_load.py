@@ -461,10 +461,19 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
     )
 
 
-def test_directory_is_refused(tmp_path: Path) -> None:
+def test_directory_without_application_file_is_refused(tmp_path: Path) -> None:
     issue = load_error(tmp_path)
 
-    assert (issue.line, issue.message) == (None, "这是一个文件夹，不是 YAML 文件。")
+    assert (issue.line, issue.message) == (
+        None,
+        "这是一个文件夹，里面没有 申报.yaml。请给出申报 YAML 文件，或先用 jidi-docs init 新建申报文件夹。",
+    )
+
+
+def test_directory_with_application_file_loads_it(tmp_path: Path) -> None:
+    (tmp_path / "申报.yaml").write_text(EXAMPLE.read_text("utf-8"), encoding="utf-8")
+
+    assert jidi_docs.load(tmp_path).source == tmp_path / "申报.yaml"
 
 
 def test_validate_of_plain_data_reports_field_without_position() -> None:
