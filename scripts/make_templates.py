@@ -1,21 +1,29 @@
-"""Generate templates/附件1.docx and templates/附件2.docx: the official forms with template tags.
+"""Generate templates/附件1.docx, 附件2.docx and 封面.docx: the official forms and the bundle's
+cover and contents pages, with template tags.
 
 Run from the repository root::
 
-    python scripts/make_templates.py            # writes templates/附件1.docx, templates/附件2.docx
-    python scripts/make_templates.py OUT_DIR    # writes the two files into OUT_DIR instead
+    python scripts/make_templates.py            # writes the three files into templates/
+    python scripts/make_templates.py OUT_DIR    # writes them into OUT_DIR instead
 
 Why a script: the forms are rebuilt from code so that every label, note and merge is reviewable in
 a diff, and the output is byte-for-byte deterministic (fixed core properties and zip timestamps).
 Labels and template tags always sit in separate table cells, so a user may reword a label in Word
 or LibreOffice without breaking a tag. Table bodies are single looped rows
 (``{%tr for x in list %}`` … ``{%tr endfor %}``), filled by ``jidi_docs.render``.
+
+Every part is written as Word expects it: table and cell properties in the order of the
+ISO/IEC 29500 schema (Word repairs, or opens read-only, files whose ``w:tblPr``/``w:tcPr``
+children are out of order), a theme whose East Asian fonts are 黑体/宋体 with
+``themeFontLang`` zh-CN, and none of the leftovers of python-docx's default template
+(``stylesWithEffects.xml``, whose defaults contradict ``styles.xml``; a thumbnail; customXml).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -25,11 +33,12 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell, _Row
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +47,8 @@ LATIN = "Times New Roman"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "宋体"
+#: The cover's details, as official cover pages set them.
+COVER_FONT = "仿宋_GB2312"
 
 #: Font-table entries: name → (altName, charset, family). Why: Word and LibreOffice fall back to
 #: altName when the official 方正 font is not installed, instead of a random Latin face.
@@ -45,7 +56,32 @@ FONT_TABLE = {
     TITLE_FONT: ("黑体", "86", "script"),
     HEADING_FONT: ("SimHei", "86", "modern"),
     BODY_FONT: ("SimSun", "86", "auto"),
+    COVER_FONT: ("仿宋", "86", "modern"),
 }
+
+#: Theme fonts (major = headings, minor = body): Latin and East Asian (script Hans) faces.
+THEME_FONTS = {"majorFont": (LATIN, HEADING_FONT), "minorFont": (LATIN, BODY_FONT)}
+
+#: Child order of w:tblPr and w:tcPr in the schema (ISO/IEC 29500-1, CT_TblPr and CT_TcPr).
+TBLPR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange",
+)
+TCPR_ORDER = (
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel",
+    "cellMerge", "tcPrChange",
+)
+
+#: Parts of python-docx's default template that the forms must not carry, and why:
+#: stylesWithEffects.xml repeats styles.xml for Word 2010 with other defaults (Calibri 11 pt);
+#: the thumbnail shows python-docx's sample page; customXml holds an empty bibliography.
+DROPPED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 #: Fixed timestamp for core properties and zip entries, so that output never depends on "now".
 FIXED_TIME = dt.datetime(2021, 7, 1, 0, 0, 0)
@@ -57,6 +93,16 @@ Align = WD_ALIGN_PARAGRAPH
 # ---------------------------------------------------------------------------------------------
 # low-level helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _insert_ordered(parent: object, child: object, order: Sequence[str]) -> None:
+    """Insert `child` into `parent` before the first sibling that the schema puts after it."""
+    rank = order.index(etree.QName(child).localname)  # type: ignore[arg-type]
+    for i, sibling in enumerate(parent):  # type: ignore[attr-defined]
+        if order.index(etree.QName(sibling).localname) > rank:
+            parent.insert(i, child)  # type: ignore[attr-defined]
+            return
+    parent.append(child)  # type: ignore[attr-defined]
 
 
 def _rfonts(rpr: object, east_asia: str) -> None:
@@ -124,8 +170,6 @@ def _setup_styles(doc: Document) -> None:
 def _add_fonts_to_font_table(doc: Document) -> None:
     """Declare the Chinese fonts (with fallbacks) in word/fontTable.xml."""
     part = next(p for p in doc.part.package.parts if p.partname == "/word/fontTable.xml")
-    from lxml import etree
-
     root = etree.fromstring(part.blob)
     for name, (alt, charset, family) in FONT_TABLE.items():
         font = etree.SubElement(root, qn("w:font"))
@@ -181,7 +225,7 @@ def _borders(table: Table, val: str) -> None:
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), "000000")
         borders.append(el)
-    tblpr.append(borders)
+    _insert_ordered(tblpr, borders, TBLPR_ORDER)
 
 
 def _cell_border(cell: _Cell, edge: str, val: str) -> None:
@@ -190,7 +234,7 @@ def _cell_border(cell: _Cell, edge: str, val: str) -> None:
     borders = tcpr.find(qn("w:tcBorders"))
     if borders is None:
         borders = OxmlElement("w:tcBorders")
-        tcpr.append(borders)
+        _insert_ordered(tcpr, borders, TCPR_ORDER)
     el = OxmlElement(f"w:{edge}")
     el.set(qn("w:val"), val)
     borders.append(el)
@@ -290,17 +334,80 @@ def _new_document(title: str) -> Document:
     return doc
 
 
-def _deterministic_bytes(doc: Document) -> bytes:
-    """Save `doc` and rewrite the zip with fixed entry timestamps."""
+def _dropped(name: str) -> bool:
+    return any(name == d or (d.endswith("/") and name.startswith(d)) for d in DROPPED_PARTS)
+
+
+def _without_dropped_rels(rels_name: str, data: bytes) -> bytes:
+    """Return a .rels part without the relationships that point at dropped parts."""
+    root = etree.fromstring(data)
+    source_dir = posixpath.dirname(posixpath.dirname(rels_name))  # word/_rels/x.rels → word
+    for rel in list(root):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = posixpath.normpath(posixpath.join(source_dir, rel.get("Target", "")))
+        if _dropped(target.lstrip("/")):
+            root.remove(rel)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _without_dropped_types(data: bytes) -> bytes:
+    """Return [Content_Types].xml without overrides for dropped parts (and the unused jpeg)."""
+    root = etree.fromstring(data)
+    for entry in list(root):
+        part = entry.get("PartName", "").lstrip("/")
+        if (part and _dropped(part)) or entry.get("Extension") == "jpeg":
+            root.remove(entry)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _zh_cn_theme(data: bytes) -> bytes:
+    """Return theme1.xml with Chinese theme fonts: 黑体 for headings, 宋体 for body text."""
+    root = etree.fromstring(data)
+    scheme = root.find(f".//{{{_A}}}fontScheme")
+    scheme.set("name", "jidi_docs 宋体-黑体")
+    for tag, (latin, east_asia) in THEME_FONTS.items():
+        fonts = scheme.find(f"{{{_A}}}{tag}")
+        fonts.find(f"{{{_A}}}latin").set("typeface", latin)
+        fonts.find(f"{{{_A}}}ea").set("typeface", east_asia)
+        fonts.find(f"{{{_A}}}font[@script='Hans']").set("typeface", east_asia)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _zh_cn_settings(data: bytes) -> bytes:
+    """Return settings.xml with themeFontLang zh-CN and without the thumbnail request."""
+    root = etree.fromstring(data)
+    root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    preview = root.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        root.remove(preview)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _package_bytes(doc: Document) -> bytes:
+    """Save `doc` without python-docx's leftovers, zh-CN theme, fixed zip entry timestamps."""
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()
+    fixes = {
+        "[Content_Types].xml": _without_dropped_types,
+        "word/theme/theme1.xml": _zh_cn_theme,
+        "word/settings.xml": _zh_cn_settings,
+    }
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            name = info.filename
+            if _dropped(name):
+                continue
+            data = src.read(name)
+            if name in fixes:
+                data = fixes[name](data)
+            elif name.endswith(".rels"):
+                data = _without_dropped_rels(name, data)
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            dst.writestr(entry, data)
     return out.getvalue()
 
 
@@ -490,16 +597,122 @@ def build_form2() -> Document:
     return doc
 
 
+# ---------------------------------------------------------------------------------------------
+# 封面与目录: the bundle's cover (page 1) and contents (from page 2)
+# ---------------------------------------------------------------------------------------------
+
+#: Body width of the cover's A4 page: 210 mm minus margins of 28 mm (left) and 26 mm (right).
+COVER_BODY_MM = 210 - 28 - 26
+
+#: One contents paragraph per level: (style, title font, size in points).
+CONTENTS_LEVELS = [
+    ("Contents 1", HEADING_FONT, 14),
+    ("Contents 2", BODY_FONT, 12),
+    ("Contents 3", BODY_FONT, 12),
+]
+
+
+def _cover_styles(doc: Document) -> None:
+    """Add the cover's paragraph styles, so staff can restyle the cover in Word."""
+    normal = doc.styles["Normal"]
+
+    def add(name: str, font: str, size: float, align: WD_ALIGN_PARAGRAPH | None = None) -> object:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        style.font.size = Pt(size)
+        _rfonts(style.element.get_or_add_rPr(), font)
+        if align is not None:
+            style.paragraph_format.alignment = align
+        return style
+
+    add("Cover Text", COVER_FONT, 16)
+    title = add("Cover Title", TITLE_FONT, 26, Align.CENTER)
+    title.paragraph_format.line_spacing = Pt(40)  # type: ignore[attr-defined]
+    add("Cover Label", HEADING_FONT, 16, Align.DISTRIBUTE)
+    heading = add("Contents Heading", HEADING_FONT, 22, Align.CENTER)
+    heading.paragraph_format.page_break_before = True  # type: ignore[attr-defined]
+    heading.paragraph_format.space_after = Pt(18)  # type: ignore[attr-defined]
+    for level, (name, font, size) in enumerate(CONTENTS_LEVELS):
+        style = add(name, font, size)
+        fmt = style.paragraph_format  # type: ignore[attr-defined]
+        fmt.left_indent = Mm(8 * level)
+        fmt.line_spacing = Pt(28)
+        fmt.tab_stops.add_tab_stop(Mm(COVER_BODY_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def build_cover() -> Document:
+    """Return the cover and contents template.
+
+    Page 1: the title (``{{ title }}``, two lines), the applicant's details in a borderless
+    table (label, colon and tag in separate cells), the date. Page 2 on: 目录, one line per
+    ``contents`` item — a paragraph per level (``line.level`` 0, 1, 2), each the title, a tab
+    with dot leaders, and the printed page range.
+    """
+    doc = _new_document("申报材料封面与目录")
+    _cover_styles(doc)
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+
+    for _ in range(3):
+        _para(doc, "", "Cover Text")
+    _para(doc, "{{ title }}", "Cover Title", font=TITLE_FONT)
+    for _ in range(6):
+        _para(doc, "", "Cover Text")
+
+    # Label 30 mm (four characters spread out), a colon, then the rest of the text width: a
+    # 20-character 单位名称 at 16 pt (the usual length of a 有限公司 name) stays on one line.
+    colon_mm = 6
+    widths = [3.0, colon_mm / 10, (COVER_BODY_MM - 30 - colon_mm) / 10]
+    table = _table(doc, widths, borders=False)
+    for label, tag in (
+        ("申报单位", "{{ unit_name }}"),
+        ("所属区县", "{{ district }}"),
+        ("联系人", "{{ contact }}"),
+        ("联系电话", "{{ phone }}"),
+    ):
+        row = _row(table)
+        for cell, text, style, font in (
+            (row.cells[0], label, "Cover Label", HEADING_FONT),
+            (row.cells[1], "：", "Cover Text", COVER_FONT),
+            (row.cells[2], tag, "Cover Text", COVER_FONT),
+        ):
+            p = _para(cell, text, style, font=font, first=True)
+            p.paragraph_format.space_after = Pt(12)  # type: ignore[attr-defined]
+    for _ in range(4):
+        _para(doc, "", "Cover Text")
+    _para(doc, "{{ date }}", "Cover Text", font=COVER_FONT, align=Align.CENTER)
+
+    _para(doc, "目　　录", "Contents Heading", font=HEADING_FONT)
+    _para(doc, "{%p for line in contents %}", "Normal")
+    for level, (style, font, _size) in enumerate(CONTENTS_LEVELS):
+        test = "if" if level == 0 else "elif" if level == 1 else "else"
+        cond = f" line.level == {level}" if level < 2 else ""
+        _para(doc, f"{{%p {test}{cond} %}}", "Normal")
+        p = _para(doc, "{{ line.title }}", style, font=font)
+        run = p.add_run()  # type: ignore[attr-defined]
+        run.add_tab()
+        run.add_text("{{ line.pages }}")
+        _rfonts(run._r.get_or_add_rPr(), BODY_FONT)
+    _para(doc, "{%p endif %}", "Normal")
+    _para(doc, "{%p endfor %}", "Normal")
+    return doc
+
+
 def build_all() -> dict[str, bytes]:
-    """Return {"附件1.docx": bytes, "附件2.docx": bytes}, deterministic."""
+    """Return {"附件1.docx": bytes, "附件2.docx": bytes, "封面.docx": bytes}, deterministic."""
     return {
-        "附件1.docx": _deterministic_bytes(build_form1()),
-        "附件2.docx": _deterministic_bytes(build_form2()),
+        "附件1.docx": _package_bytes(build_form1()),
+        "附件2.docx": _package_bytes(build_form2()),
+        "封面.docx": _package_bytes(build_cover()),
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write both templates into the directory given on the command line (default templates/)."""
+    """Write the templates into the directory given on the command line (default templates/)."""
     args = list(sys.argv[1:] if argv is None else argv)
     out_dir = Path(args[0]) if args else ROOT / "templates"
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,7 @@ def test_wheel_carries_both_templates_and_the_profile(venv: tuple[Path, Path]) -
 
     assert "jidi_docs/templates/附件1.docx" in names
     assert "jidi_docs/templates/附件2.docx" in names
+    assert "jidi_docs/templates/封面.docx" in names
     assert "jidi_docs/schema/profiles/杭州-2021.yaml" in names
     assert "jidi_docs/py.typed" in names
 

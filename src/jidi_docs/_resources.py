@@ -9,15 +9,16 @@ from .errors import TemplateError
 
 __all__ = ["TEMPLATE_NAMES", "template_path"]
 
-#: The templates jidi_docs ships, by the name the official notice gives them.
-TEMPLATE_NAMES = ("附件1", "附件2")
+#: The templates jidi_docs ships: the two forms, by the name the official notice gives them, and
+#: the bundle's cover and contents pages.
+TEMPLATE_NAMES = ("附件1", "附件2", "封面")
 
 #: Top-level templates/ of a source checkout (src/jidi_docs/_resources.py → repo root).
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 def template_path(name: str) -> Path:
-    """Return the path of the bundled template `name` ("附件1" or "附件2").
+    """Return the path of the bundled template `name` ("附件1", "附件2" or "封面").
 
     Why two places: a built wheel carries the top-level ``templates/`` as package data
     ``jidi_docs/templates`` (pyproject force-include), while an editable install or a plain

@@ -1,4 +1,5 @@
-"""Test jidi_docs.cover: the cover and contents pages, as .docx and as LibreOffice renders them."""
+"""Test the cover and contents pages (templates/封面.docx filled), as .docx and as LibreOffice
+renders them."""
 
 from __future__ import annotations
 
@@ -54,10 +55,14 @@ def test_every_run_is_tagged_simplified_chinese_with_its_east_asian_font(tmp_pat
         for r in p.runs
     ]
     fonts = {r._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in runs}
-    langs = {r._element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) for r in runs}
+    # Language comes from the document defaults; no run may override it.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    overrides = [r for r in runs if r._element.rPr.find(qn("w:lang")) is not None]
 
     assert fonts == {"方正小标宋简体", "黑体", "仿宋_GB2312", "宋体"}
-    assert langs == {"zh-CN"}
+    assert default_lang.get(qn("w:eastAsia")) == "zh-CN"
+    assert overrides == []
 
 
 def test_contents_lines_end_in_a_tab_to_their_pages_and_indent_by_level(tmp_path):
@@ -67,10 +72,23 @@ def test_contents_lines_end_in_a_tab_to_their_pages_and_indent_by_level(tmp_path
 
     assert [p.text for p in lines] == [f"{c.title}\t{c.pages}" for c in CONTENTS]
     indents = [
-        round(p.paragraph_format.left_indent.mm) if p.paragraph_format.left_indent else 0
+        round(p.style.paragraph_format.left_indent.mm)
+        if p.style.paragraph_format.left_indent
+        else 0
         for p in lines
     ]
     assert indents == [0, 0, 0, 8, 16, 16, 8, 16]
+    assert [p.style.name for p in lines] == [f"Contents {c.level + 1}" for c in CONTENTS]
+
+
+def test_values_are_escaped_and_the_title_breaks_into_two_lines(tmp_path):
+    document = docx.Document(
+        build(tmp_path / "cover.docx", unit_name="A & B <公司> \"'", title="第一行\n第二行")
+    )
+
+    title = next(p for p in document.paragraphs if p.style.name == "Cover Title")
+    assert title.text == "第一行\n第二行"  # python-docx reads <w:br/> as a line break
+    assert "A & B <公司> \"'" in [c.text for c in document.tables[0].rows[0].cells]
 
 
 @pytest.fixture(scope="module")

@@ -202,7 +202,7 @@ def test_template_path_finds_each_bundled_template(name: str) -> None:
 
 def test_template_path_rejects_an_unknown_name_in_chinese() -> None:
     with pytest.raises(
-        TemplateError, match=r"^没有名为「附件3」的模板（可用的模板：附件1、附件2）。$"
+        TemplateError, match=r"^没有名为「附件3」的模板（可用的模板：附件1、附件2、封面）。$"
     ):
         template_path("附件3")
 

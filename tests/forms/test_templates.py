@@ -1,4 +1,4 @@
-"""Tests for templates/附件1.docx, templates/附件2.docx and scripts/make_templates.py."""
+"""Tests for templates/附件1.docx, 附件2.docx, 封面.docx and scripts/make_templates.py."""
 
 from __future__ import annotations
 
@@ -117,13 +117,20 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["附件1.docx", "附件2.docx"])
-@pytest.mark.parametrize("xml", ["word/document.xml", "word/styles.xml"])
-def test_committed_templates_match_the_generator(regenerated: Path, name: str, xml: str) -> None:
-    assert part(regenerated / name, xml) == part(TEMPLATES / name, xml)
+ALL = ["附件1.docx", "附件2.docx", "封面.docx"]
 
 
-@pytest.mark.parametrize("name", ["附件1.docx", "附件2.docx"])
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_committed_templates_match_the_generator(regenerated: Path, name: str) -> None:
+    assert parts(regenerated / name) == parts(TEMPLATES / name)
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_generator_output_is_byte_identical_across_runs(
     regenerated: Path, tmp_path: Path, name: str
 ) -> None:
@@ -174,7 +181,7 @@ def test_styles_declare_chinese_fonts_and_zh_cn(name: str) -> None:
         assert f'w:eastAsia="{font}"' in block.group(0), style
 
 
-@pytest.mark.parametrize("name", ["附件1.docx", "附件2.docx"])
+@pytest.mark.parametrize("name", ALL)
 def test_every_run_names_its_east_asian_font(name: str) -> None:
     body = docx.Document(str(TEMPLATES / name)).element.body
 
@@ -191,7 +198,7 @@ def test_font_table_declares_the_title_font_with_a_fallback() -> None:
     assert re.search(r'<w:font w:name="方正小标宋简体"><w:altName w:val="黑体"/>', fonts)
 
 
-@pytest.mark.parametrize("name", ["附件1.docx", "附件2.docx"])
+@pytest.mark.parametrize("name", ALL)
 def test_labels_and_tags_never_share_a_cell(name: str) -> None:
     doc = docx.Document(str(TEMPLATES / name))
 
@@ -263,3 +270,56 @@ def test_form2_full_width_values_span_the_row() -> None:
         assert distinct_cells(t.rows[row])[0] == label
         assert len(tcs) == 2
         assert tcs[1].find(f"{W}tcPr/{W}gridSpan").get(f"{W}val") == "5"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_theme_is_simplified_chinese_with_song_and_hei(name: str) -> None:
+    theme = part(TEMPLATES / name, "word/theme/theme1.xml")
+    settings = part(TEMPLATES / name, "word/settings.xml")
+
+    major = re.search(r"<a:majorFont>.*</a:majorFont>", theme, re.DOTALL).group(0)  # type: ignore[union-attr]
+    minor = re.search(r"<a:minorFont>.*</a:minorFont>", theme, re.DOTALL).group(0)  # type: ignore[union-attr]
+    assert '<a:ea typeface="黑体"/>' in major
+    assert '<a:font script="Hans" typeface="黑体"/>' in major
+    assert '<a:ea typeface="宋体"/>' in minor
+    assert '<a:font script="Hans" typeface="宋体"/>' in minor
+    assert re.search(r'<w:themeFontLang [^>]*w:eastAsia="zh-CN"', settings)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_part_of_the_python_docx_default_template_is_left_over(name: str) -> None:
+    names = set(parts(TEMPLATES / name))
+    rels = part(TEMPLATES / name, "word/_rels/document.xml.rels") + part(
+        TEMPLATES / name, "_rels/.rels"
+    )
+    types = part(TEMPLATES / name, "[Content_Types].xml")
+
+    leftovers = {n for n in names if "stylesWithEffects" in n or "thumbnail" in n}
+    leftovers |= {n for n in names if n.startswith("customXml/")}
+    assert leftovers == set()
+    for gone in ("stylesWithEffects", "thumbnail", "customXml"):
+        assert gone not in rels
+        assert gone not in types
+
+
+def test_cover_template_has_the_cover_fields_and_one_contents_line_per_level() -> None:
+    document = docx.Document(str(TEMPLATES / "封面.docx"))
+    texts = [p.text for p in document.paragraphs]
+    cells = [distinct_cells(r) for r in document.tables[0].rows]
+
+    assert "{{ title }}" in texts
+    assert "{{ date }}" in texts
+    assert "目　　录" in texts
+    assert cells == [
+        ["申报单位", "：", "{{ unit_name }}"],
+        ["所属区县", "：", "{{ district }}"],
+        ["联系人", "：", "{{ contact }}"],
+        ["联系电话", "：", "{{ phone }}"],
+    ]
+    lines = [p for p in document.paragraphs if p.style.name.startswith("Contents ")]
+    assert [(p.style.name, p.text) for p in lines] == [
+        ("Contents Heading", "目　　录"),
+        ("Contents 1", "{{ line.title }}\t{{ line.pages }}"),
+        ("Contents 2", "{{ line.title }}\t{{ line.pages }}"),
+        ("Contents 3", "{{ line.title }}\t{{ line.pages }}"),
+    ]
