@@ -73,7 +73,7 @@ def test_valid_application_exits_0_showing_figures_conditions_and_scores(tmp_pat
     assert "需注意" in out
     assert "评价表自评分" in out
     assert "人才培育及输送情况反馈" in out
-    assert "预审结果：16 项符合，1 项需注意，0 项不符合。" in out
+    assert "预审结果：17 项符合，1 项需注意，0 项不符合。" in out
 
 
 def test_condition_not_met_exits_3_with_the_reason(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_condition_not_met_exits_3_with_the_reason(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "✘ 不符合" in result.stdout
     assert "18 平方米" in result.stdout
-    assert "预审结果：15 项符合，1 项需注意，1 项不符合。" in result.stdout
+    assert "预审结果：16 项符合，1 项需注意，1 项不符合。" in result.stdout
 
 
 def test_invalid_input_exits_1_with_a_chinese_message_and_no_traceback(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_report_file_holds_the_conditions_and_the_scores(tmp_path: Path, suffix:
     assert "企业资质在申报截止日期仍有效" in text
     assert "“民办学校办学许可证”有效期至 2021 年 6 月 30 日" in text
     assert "人才培育及输送情况反馈" in text
-    assert "预审结果：15 项符合，1 项需注意，1 项不符合。" in text
+    assert "预审结果：16 项符合，1 项需注意，1 项不符合。" in text
     if suffix == ".md":
         assert "| 企业资质在申报截止日期仍有效 | ✘ 不符合 |" in text
         assert "| 单位业绩 | 小计 | 5 | 4 |" in text

@@ -89,7 +89,7 @@ def test_check_lists_every_error_with_line_in_chinese_and_exits_1(
     ("make", "message"),
     [
         (lambda d: d / "没有.yaml", "文件不存在，请检查路径和文件名。"),
-        (lambda d: d, "这是一个文件夹，不是 YAML 文件。"),
+        (lambda d: d, "这是一个文件夹，里面没有 申报.yaml"),
         (lambda d: write(d, ""), "文件是空的：没有任何内容。"),
         (
             lambda d: write(d, "a:\n\tb: 1\n"),

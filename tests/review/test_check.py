@@ -14,7 +14,7 @@ import pytest
 
 from jidi_docs.errors import ValidationFailed
 from jidi_docs.forms._render import render
-from jidi_docs.input._load import get_profile, validate
+from jidi_docs.input._load import get_profile, loads, validate
 from jidi_docs.input._yaml import parse_yaml
 from jidi_docs.review._check import CONDITION_KEYS, FAIL, OK, WARN, CheckReport, check
 from jidi_docs.schema._model import Application
@@ -79,7 +79,7 @@ def test_contract_example_meets_every_condition_with_one_note_on_education(tmp_p
     assert [c.key for c in report.conditions] == list(CONDITION_KEYS)
     assert {k: s for k, s in statuses(report).items() if s != OK} == {"lecturer_education": WARN}
     assert "吴十（大专）" in report.condition("lecturer_education").reason
-    assert report.counts == {OK: 16, WARN: 1, FAIL: 0}
+    assert report.counts == {OK: 17, WARN: 1, FAIL: 0}
 
 
 def test_contract_example_report_has_the_derived_figures_and_the_score_table(
@@ -126,8 +126,8 @@ def test_report_serialises_to_json_with_numbers_and_statuses(tmp_path: Path) -> 
     assert data["total_score"] == 90
     assert data["deadline"] == "2021-08-17"
     assert data["figures"]["占比（%）"] == 75
-    assert data["counts"] == {"符合": 16, "需注意": 1, "不符合": 0}
-    assert data["conditions"][0] == {
+    assert data["counts"] == {"符合": 17, "需注意": 1, "不符合": 0}
+    assert data["conditions"][1] == {
         "key": "district",
         "title": "所属区县在认定范围内",
         "status": "符合",
@@ -519,3 +519,26 @@ def test_second_profile_renders_its_own_rows_in_form_1(tmp_path: Path) -> None:
     assert [row[5] for row in body] == ["18", "9", "25", "8", "26"]
     assert table.rows[-1].cells[5].text == "86"
     assert "日常管理" not in "".join(row[2] for row in body)
+
+
+def test_a_half_filled_application_names_every_empty_section() -> None:
+    text = EXAMPLE.read_text("utf-8").split("\n管理运营团队:")[0]
+    app = loads(text, source="申报.yaml")
+
+    report = check(app)
+
+    filled = report.condition("filled")
+    assert filled.status == WARN
+    for section in (
+        "管理运营团队",
+        "培训活动",
+        "企业资质",
+        "申报单位审核意见",
+        "自评分",
+        "佐证材料",
+    ):
+        assert section in filled.reason
+    assert report.condition("qualifications").status == WARN
+    assert "未填写企业资质" in report.condition("qualifications").reason
+    assert report.condition("training_lecturers").status == WARN
+    assert report.condition("activity_dates").status == WARN
