@@ -31,9 +31,9 @@ if TYPE_CHECKING:
         UserError,
         ValidationFailed,
     )
-    from .forms import extract, render
+    from .forms import render
     from .input import get_profile, json_schema, load, loads, validate
-    from .pipeline import BatchResult, ItemResult, batch, bundle, init
+    from .pipeline import BatchResult, ItemResult, batch, bundle, extract, init
     from .review import CheckReport, ConditionResult, check
     from .schema import (
         Application,
@@ -114,9 +114,9 @@ _getattr, __dir__ = attach(
             "UserError",
             "ValidationFailed",
         ),
-        ".forms": ("extract", "render"),
+        ".forms": ("render",),
         ".input": ("get_profile", "json_schema", "load", "loads", "validate"),
-        ".pipeline": ("batch", "BatchResult", "bundle", "init", "ItemResult"),
+        ".pipeline": ("batch", "BatchResult", "bundle", "extract", "init", "ItemResult"),
         ".review": ("check", "CheckReport", "ConditionResult"),
         ".schema": (
             "Application",

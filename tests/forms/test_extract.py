@@ -358,7 +358,7 @@ def test_a_document_that_is_not_a_form2_is_refused(tmp_path: Path) -> None:
     d.add_table(rows=2, cols=2).cell(0, 0).text = "时间"
     d.save(str(other))
 
-    with pytest.raises(InputError, match="找不到“单位名称”所在的基本情况表"):
+    with pytest.raises(InputError, match="看起来不是申报表"):
         extract(other)
 
 

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..forms._extract import extract_to_file
+from ..forms._extract import summary_lines
 from ..input._yaml import label
+from ..pipeline._extract import extract_to_file
 from ..pipeline._scaffold import YAML_FILE, created_lines, init
 from ._common import app, err_console, handle_errors, out_console
 from .forms import ProfileOption
@@ -36,16 +37,23 @@ def init_cmd(
 @handle_errors
 def extract_cmd(
     file: Annotated[
-        Path, typer.Argument(help="已填写的附件2《申报表》（.docx）", show_default=False)
+        Path,
+        typer.Argument(help="已填写的附件2《申报表》（.docx、.doc 或 .wps）", show_default=False),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="写出的申报 YAML 文件")] = Path(
         YAML_FILE
     ),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
 ) -> None:
-    """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。"""
+    """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。
+
+    退出码：0 读完；3 申报表的某一栏没有找到（其余内容照样写出，请看提示）。
+    """
     path, extracted = extract_to_file(file, out, overwrite=force)
     out_console.print(f"已写入 {path}", markup=False)
+    out_console.print("读取结果：", markup=False)
+    for line in summary_lines(extracted):
+        out_console.print(f"  {line}", markup=False)
     if extracted.notes:
         err_console.print(
             f"[yellow]提示：[/yellow]有 {len(extracted.notes)} 处内容未能读取，"
@@ -58,3 +66,10 @@ def extract_cmd(
         "申报表里没有自评分和佐证材料清单，请在 YAML 中补充；然后运行 jidi-docs check 检查。",
         markup=False,
     )
+    if extracted.not_found:
+        names = "、".join(s.title for s in extracted.not_found)
+        err_console.print(
+            f"[bold red]注意：[/bold red]没有找到 {names}；请对照申报表核对，在 YAML 中补上。",
+            markup=True,
+        )
+        raise typer.Exit(code=3)

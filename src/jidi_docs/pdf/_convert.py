@@ -31,6 +31,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -55,6 +56,9 @@ _SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 
 #: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
 #: JSON options; older versions ignore them, and merged documents then fall back to one by one).
+#: Word 2007+ output, for reading a .doc or .wps (`SofficeConverter.to_docx`).
+_DOCX = "docx:MS Word 2007 XML"
+
 _PDF_WITH_DESTINATIONS = (
     'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 )
@@ -258,6 +262,38 @@ class SofficeConverter:
             result.append(target)
         shutil.rmtree(stage, ignore_errors=True)
         return result
+
+    def to_docx(self, doc: Path, out_dir: Path) -> Path:
+        """Return `doc` (Word 97–2003 .doc, WPS .wps …) converted to .docx, written into `out_dir`.
+
+        Raises:
+            ConversionError: the document is missing, LibreOffice timed out, or no readable
+                .docx came out (soffice exits 0 even then).
+        """
+        doc = Path(doc)
+        if not doc.is_file():
+            raise ConversionError(f"要转换的文档不存在：{doc}")
+        self._runs += 1
+        stage = self._tmp / f"run{self._runs}"
+        stage.mkdir(parents=True)
+        staged = stage / f"d0000{doc.suffix.lower()}"
+        shutil.copyfile(doc, staged)
+        proc = self._run([staged], stage, self._profile, pdf_filter=_DOCX)
+        made = stage / "d0000.docx"
+        if not zipfile.is_zipfile(made):
+            tail = (proc.stderr or proc.stdout or "").strip()[-1500:]
+            raise ConversionError(
+                f"LibreOffice 没能把 {doc} 转换成 .docx。请用 Word 或 WPS 打开它，"
+                "确认文件没有损坏，然后另存为 .docx 再试。"
+                + (f"\nLibreOffice 输出：{tail}" if tail else ""),
+                stderr=proc.stderr or "",
+                returncode=proc.returncode,
+            )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{doc.stem}.docx"
+        made.replace(target)
+        shutil.rmtree(stage, ignore_errors=True)
+        return target
 
     # -- internals ----------------------------------------------------------------------------
 

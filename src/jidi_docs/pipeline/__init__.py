@@ -9,6 +9,7 @@ from .._lazy import attach
 if TYPE_CHECKING:
     from ._batch import BatchResult, ItemResult, batch
     from ._bundle import bundle
+    from ._extract import extract
     from ._scaffold import init
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ItemResult",
     "batch",
     "bundle",
+    "extract",
     "init",
 ]
 
@@ -24,6 +26,7 @@ __getattr__, __dir__ = attach(
     {
         "._batch": ("batch", "BatchResult", "ItemResult"),
         "._bundle": ("bundle",),
+        "._extract": ("extract",),
         "._scaffold": ("init",),
     },
 )

@@ -32,6 +32,7 @@ from pydantic import (
 from ..errors import Issue
 from ._base import StrictModel
 from ._dates import parse_date, parse_period
+from ._phone import check_phone
 from ._profile import BASIC_GROUP, Profile, builtin_profile
 
 __all__ = [
@@ -112,25 +113,9 @@ PeriodText = Annotated[
     ),
 ]
 
-_MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}$")
-_LANDLINE = re.compile(
-    r"^(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[- ]?)?[2-9]\d{6,7}(?:(?:-|转)\d{1,6})?$"
-)
-_SERVICE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
-
-
-def _check_phone(value: str) -> str:
-    if _MOBILE.match(value) or _LANDLINE.match(value) or _SERVICE.match(value):
-        return value
-    raise ValueError(
-        f"电话号码“{value}”格式不对：手机号写 11 位（如 13800001111），"
-        "座机写区号-号码（如 0571-87654321，分机可写 -123）"
-    )
-
-
 Phone = Annotated[
     str,
-    AfterValidator(_check_phone),
+    AfterValidator(check_phone),
     WithJsonSchema(
         {"type": "string", "description": "手机号或座机号，如 13800001111、0571-87654321"}
     ),

@@ -1,0 +1,109 @@
+"""Open the file to read: a .docx directly, a .doc or .wps after converting it to .docx.
+
+Converting needs LibreOffice, which lives in a later stage (`jidi_docs.pdf`); the caller passes
+a converter (anything with ``to_docx(path, out_dir) -> Path``), so this module never imports it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+import docx
+
+from ..._fs import atomic_write
+from ...errors import InputError, Issue
+from ._read import extract_document
+from ._result import Extracted
+from ._yaml import to_yaml
+
+__all__ = ["CONVERTIBLE", "ToDocx", "extract", "extract_to_file"]
+
+#: Word formats read after LibreOffice converts them to .docx.
+CONVERTIBLE = {".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".dotx", ".wpt"}
+_NOT_WORD = {
+    ".pdf": "PDF",
+    ".jpg": "图片",
+    ".jpeg": "图片",
+    ".png": "图片",
+    ".tif": "图片",
+    ".tiff": "图片",
+    ".bmp": "图片",
+    ".heic": "图片",
+    ".ofd": "OFD 文件",
+}
+
+
+class ToDocx(Protocol):
+    """Something that converts a Word 97–2003 / WPS document to .docx (LibreOffice)."""
+
+    def to_docx(self, doc: Path, out_dir: Path) -> Path:
+        """Return the .docx converted from `doc`, written into `out_dir`."""
+        ...
+
+
+def _issue(path: Path, message: str) -> InputError:
+    return InputError(Issue(str(path), None, None, "", message))
+
+
+def extract(path: str | Path, *, converter: ToDocx | None = None) -> Extracted:
+    """Return the data of the filled 申报表 at `path` (.docx; .doc/.wps with a `converter`).
+
+    Raises:
+        InputError: the file is missing, not a Word document, cannot be converted or opened, or
+            is not a 申报表.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise _issue(path, "文件不存在，请检查路径和文件名。")
+    suffix = path.suffix.lower()
+    if suffix in _NOT_WORD:
+        raise _issue(
+            path,
+            f"这是{_NOT_WORD[suffix]}，读不出表格内容。请找到填写申报表时用的 Word 文件"
+            "（.docx、.doc 或 .wps）再试；没有的话，可以用 jidi-docs init 新建申报文件夹重新填写。",
+        )
+    if suffix in CONVERTIBLE:
+        if converter is None:
+            raise _issue(
+                path,
+                f"这是 {suffix} 文件，需要先用 LibreOffice 转换成 .docx；"
+                "请用 jidi-docs extract 命令读取，或在 Word、WPS 中另存为 .docx 后再试。",
+            )
+        with tempfile.TemporaryDirectory(prefix="jidi-extract-") as tmp:
+            converted = converter.to_docx(path, Path(tmp))
+            return _read(converted, source=str(path))
+    return _read(path, source=str(path))
+
+
+def _read(path: Path, *, source: str) -> Extracted:
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for non-.docx input
+        raise _issue(Path(source), f"无法作为 Word（.docx）文档打开：{exc}。") from exc
+    return extract_document(document, source=source)
+
+
+def extract_to_file(
+    docx_path: str | Path,
+    out_path: str | Path,
+    *,
+    overwrite: bool = False,
+    converter: ToDocx | None = None,
+) -> tuple[Path, Extracted]:
+    """Read the 申报表 at `docx_path` and write its YAML to `out_path`; return the path and data.
+
+    Raises:
+        InputError: the document cannot be read, or `out_path` exists and `overwrite` is False.
+    """
+    out = Path(out_path)
+    if out.exists() and not overwrite:
+        raise _issue(
+            out, "文件已经存在，为避免覆盖已有内容没有写入。换一个文件名，或加 --force 覆盖。"
+        )
+    extracted = extract(docx_path, converter=converter)
+    text = to_yaml(extracted)
+    with atomic_write(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return out, extracted

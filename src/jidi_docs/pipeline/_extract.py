@@ -1,0 +1,44 @@
+"""`extract` for a file of any Word format: .doc and .wps go through LibreOffice first.
+
+The reading itself is `jidi_docs.forms._extract`; converting needs `jidi_docs.pdf`, a later
+stage, so the two meet here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..forms._extract import CONVERTIBLE, Extracted
+from ..forms._extract import extract as _extract
+from ..forms._extract import extract_to_file as _extract_to_file
+from ..pdf._convert import SofficeConverter
+
+__all__ = ["extract", "extract_to_file"]
+
+
+def extract(path: str | Path) -> Extracted:
+    """Return the data of the filled 申报表 at `path` (.docx, or .doc/.wps via LibreOffice).
+
+    Raises:
+        InputError: the file is missing, not a Word document, or not a 申报表.
+        ConversionError: a .doc/.wps could not be converted (LibreOffice missing or failed).
+    """
+    if Path(path).suffix.lower() not in CONVERTIBLE:
+        return _extract(path)
+    with SofficeConverter() as converter:
+        return _extract(path, converter=converter)
+
+
+def extract_to_file(
+    path: str | Path, out_path: str | Path, *, overwrite: bool = False
+) -> tuple[Path, Extracted]:
+    """Read the 申报表 at `path` (any Word format) and write its YAML to `out_path`.
+
+    Raises:
+        InputError: the document cannot be read, or `out_path` exists and `overwrite` is False.
+        ConversionError: a .doc/.wps could not be converted.
+    """
+    if Path(path).suffix.lower() not in CONVERTIBLE:
+        return _extract_to_file(path, out_path, overwrite=overwrite)
+    with SofficeConverter() as converter:
+        return _extract_to_file(path, out_path, overwrite=overwrite, converter=converter)
