@@ -1,18 +1,21 @@
-"""The installed version of jidi_docs, read once from the package metadata."""
+"""The version of jidi_docs: written here once; the build reads it (``[tool.hatch.version]``).
+
+Why a constant and not ``importlib.metadata``: importing that module costs more than all the
+rest of ``jidi-docs --version`` (it parses e-mail headers), see ``benchmarks/startup.py``.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+__all__ = ["__version__", "package_version", "version_line"]
 
-__all__ = ["package_version"]
+__version__ = "0.1.0"
 
 
-@cache
 def package_version() -> str:
-    """Return the installed distribution's version, or ``0.0.0+source`` in a bare checkout."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Return the version of jidi_docs."""
+    return __version__
 
-    try:
-        return version("jidi-docs")
-    except PackageNotFoundError:  # running from a source checkout without installation
-        return "0.0.0+source"
+
+def version_line() -> str:
+    """What ``jidi-docs --version`` prints."""
+    return f"jidi-docs {__version__}"

@@ -22,10 +22,13 @@ the built-ins still catch what they expect.
 from __future__ import annotations
 
 import errno
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 __all__ = [
     "BundleError",

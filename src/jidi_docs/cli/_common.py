@@ -7,15 +7,25 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, cast
 
 import typer
-from rich.console import Console
 
 from ..errors import UserError, ValidationFailed
-from ..schema._model import Application
 
-__all__ = ["app", "err_console", "handle_errors", "out_console", "print_app_warnings"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..schema._model import Application
+
+__all__ = [
+    "ProfileOption",
+    "app",
+    "err_console",
+    "handle_errors",
+    "out_console",
+    "print_app_warnings",
+]
 
 app = typer.Typer(
     name="jidi-docs",
@@ -26,8 +36,49 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .._version import version_line
+
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="显示版本号并退出", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """杭州跨境电商人才社会培训基地认定：从一个 YAML 文件生成评价表、申报表和整套申报材料。"""
+
+
+class _LazyConsole:
+    """A rich `Console` made on first use: importing rich costs ~40 ms that ``--version`` skips."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out_console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+
+ProfileOption = Annotated[
+    Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+    typer.Option(
+        "--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"
+    ),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

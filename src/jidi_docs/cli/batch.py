@@ -17,8 +17,15 @@ from rich.progress import (
 )
 
 from ..pipeline._batch import BatchResult, ProgressEvent, batch
-from ._common import app, err_console, exit_with, handle_errors, out_console, stdout_is_terminal
-from .forms import ProfileOption
+from ._common import (
+    ProfileOption,
+    app,
+    err_console,
+    exit_with,
+    handle_errors,
+    out_console,
+    stdout_is_terminal,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -9,8 +9,7 @@ import typer
 
 from ..input._load import load
 from ..pipeline._bundle import bundle
-from ._common import app, handle_errors, out_console, print_app_warnings
-from .forms import ProfileOption
+from ._common import ProfileOption, app, handle_errors, out_console, print_app_warnings
 
 
 @app.command("bundle")

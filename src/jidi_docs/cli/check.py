@@ -15,11 +15,17 @@ import typer
 from ..errors import InputError, UserError, ValidationFailed
 from ..forms._format import fmt_number
 from ..input._load import load
-from ..pipeline._scaffold import summarize_unfilled
 from ..review._check import check
 from ..review._report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
-from ._common import app, err_console, exit_with, handle_errors, out_console, print_app_warnings
-from .forms import ProfileOption
+from ._common import (
+    ProfileOption,
+    app,
+    err_console,
+    exit_with,
+    handle_errors,
+    out_console,
+    print_app_warnings,
+)
 
 #: Exit code when the input is valid but some condition is 不符合.
 EXIT_NOT_MET = 3
@@ -85,6 +91,8 @@ def check_cmd(
         if as_json:
             typer.echo(_error_json(error))
         elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
+            from ..pipeline._scaffold import summarize_unfilled
+
             raise summarize_unfilled(error, file) from None
         raise
     print_app_warnings(application)

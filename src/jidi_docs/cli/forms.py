@@ -8,17 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..forms._render import render
-from ..input._jsonschema import json_schema
-from ..input._load import load
-from ._common import app, handle_errors, out_console, print_app_warnings
+from ._common import ProfileOption, app, handle_errors, out_console, print_app_warnings
 
-ProfileOption = Annotated[
-    Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
-    typer.Option(
-        "--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"
-    ),
-]
+__all__ = ["ProfileOption"]  # kept importable from here for scripts written against it
 
 
 @app.command("render")
@@ -29,6 +21,9 @@ def render_cmd(
     profile: ProfileOption = None,
 ) -> None:
     """填写附件1《评价表》和附件2《申报表》（Word 文档）。"""
+    from ..forms._render import render
+    from ..input._load import load
+
     application = load(file, profile=profile)
     print_app_warnings(application)
     for path in render(application, out):
@@ -45,6 +40,8 @@ def schema_cmd(
     profile: ProfileOption = None,
 ) -> None:
     """输出申报 YAML 的 JSON Schema，供 VS Code 等编辑器自动补全和检查。"""
+    from ..input._jsonschema import json_schema
+
     text = json.dumps(json_schema(profile), ensure_ascii=False, indent=2)
     if out is None:
         typer.echo(text)

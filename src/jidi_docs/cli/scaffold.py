@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..forms._extract import summary_lines
 from ..input._yaml import label
-from ..pipeline._extract import extract_to_file
 from ..pipeline._scaffold import YAML_FILE, created_lines, init
-from ._common import app, err_console, handle_errors, out_console
-from .forms import ProfileOption
+from ._common import ProfileOption, app, err_console, handle_errors, out_console
 
 
 @app.command("init")
@@ -49,6 +46,10 @@ def extract_cmd(
 
     退出码：0 读完；3 申报表的某一栏没有找到（其余内容照样写出，请看提示）。
     """
+    # Imported here: reading a .docx (python-docx, lxml) is only needed by this command.
+    from ..forms._extract import summary_lines
+    from ..pipeline._extract import extract_to_file
+
     path, extracted = extract_to_file(file, out, overwrite=force)
     out_console.print(f"已写入 {path}", markup=False)
     out_console.print("读取结果：", markup=False)

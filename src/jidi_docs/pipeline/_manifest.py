@@ -7,7 +7,6 @@ date and skipped by the next batch.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -15,22 +14,13 @@ from typing import TYPE_CHECKING
 
 from .._fs import atomic_write_many
 from .._resources import TEMPLATE_NAMES, template_path
+from .._version import __version__
 
 if TYPE_CHECKING:
     from ..schema._model import Application
 
 __all__ = ["MANIFEST_NAME", "input_digest", "up_to_date", "write_manifest"]
 
-
-def _package_version() -> str:
-    # Read here rather than from the package's __init__, which may import this module.
-    try:
-        return importlib.metadata.version("jidi-docs")
-    except importlib.metadata.PackageNotFoundError:  # a source checkout without installation
-        return "0.0.0+source"
-
-
-__version__ = _package_version()
 
 #: The manifest in each application's output folder: input hash and output names.
 MANIFEST_NAME = ".jidi-docs.json"

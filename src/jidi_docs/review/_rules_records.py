@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import EvidenceError
 from ..forms._format import fmt_date, fmt_number
-from ..pdf._evidence import resolve_evidence_path
+from ..pdf._paths import resolve_evidence_path
 from ..schema._model import Application
 from ..schema._profile import Profile
 from ._results import FAIL, OK, WARN, ConditionResult

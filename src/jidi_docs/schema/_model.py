@@ -189,6 +189,8 @@ class Venue(StrictModel):
 class BasicInfo(StrictModel):
     """一、基本情况."""
 
+    model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
+
     name: Text = Field(alias="单位名称")
     credit_code: CreditCode | None = Field(None, alias="统一社会信用代码")
     reg_address: Text = Field(alias="注册地")
@@ -303,6 +305,8 @@ class Qualification(StrictModel):
 class Evidence(StrictModel):
     """A 佐证材料 entry: a name, the 评价表 indicator it supports, one or more files."""
 
+    model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
+
     name: Text = Field(alias="名称")
     indicator: Text = Field(alias="指标", description="“基本情况”或《评价表》的评价指标名称")
     files: Annotated[list[Text], BeforeValidator(_to_list)] = Field(
@@ -341,6 +345,8 @@ class Application(StrictModel):
     Build one with `jidi_docs.load` (from a file) or `jidi_docs.validate` (from a dict); both apply
     the 认定批次 profile. The private attributes record where it came from.
     """
+
+    model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
     batch: Text = Field("杭州-2021", alias="认定批次")
     basic: BasicInfo = Field(alias="基本情况")
