@@ -505,16 +505,22 @@ def _basic_info(doc: Document) -> None:
 
 
 def _opinion_box(
-    doc: Document, tag: str, sign_lines: Sequence[str], *, keep_with_next: bool = False
+    doc: Document,
+    tag: str,
+    sign_lines: Sequence[str],
+    *,
+    keep_with_next: bool = False,
+    short: bool = False,
 ) -> None:
     """Add a big one-column box: a tall row for the opinion, a row for the signature lines.
 
     The opinion row may split across pages only when it carries a (possibly long) tag; an
     empty box is kept whole and on the page of its signature lines. With `keep_with_next`, the
     box also stays on the page of what follows it (the closing 注, which must not stand alone).
+    A `short` box (a few lines from the office) is kept whole even with its tag.
     """
     t = _table(doc, [15.8])
-    top = _row(t, min_height_cm=4.5, cant_split=not tag)
+    top = _row(t, min_height_cm=4.5, cant_split=short or not tag)
     _cell(top.cells[0], tag, align=Align.LEFT)
     for p in top.cells[0].paragraphs:
         p.paragraph_format.keep_with_next = True
@@ -585,7 +591,11 @@ def build_form2() -> Document:
     )
     _para(doc, "十、综试办审核意见", "Section Heading", font=HEADING_FONT)
     _opinion_box(
-        doc, "", ["市综试办（公章）：", "日期：　　　　　年　　月　　日"], keep_with_next=True
+        doc,
+        "{{ office_opinion }}",
+        ["市综试办（公章）：", "日期：　　　　　年　　月　　日"],
+        keep_with_next=True,
+        short=True,
     )
     blank = _para(doc, "", "Form Note")
     blank.paragraph_format.keep_with_next = True

@@ -70,7 +70,11 @@ def items(name: str, n: int) -> list[dict[str, str]]:
 
 
 def form2_context(n: int = 2, **overrides: Any) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"b": basic(), "opinion": "经审核，本单位所报材料真实、准确、完整。"}
+    ctx: dict[str, Any] = {
+        "b": basic(),
+        "opinion": "经审核，本单位所报材料真实、准确、完整。",
+        "office_opinion": "",
+    }
     for name in LIST_FIELDS:
         ctx[name] = items(name, n)
     ctx.update(overrides)

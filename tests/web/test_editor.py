@@ -34,7 +34,9 @@ def test_editor_pages_are_the_schema_sections_in_form_order(portal: Any) -> None
 
     keys = [s.key for s in sections()]
 
-    assert keys == [k for k in json_schema()["properties"] if k != "认定批次"]
+    assert keys == [
+        k for k in json_schema()["properties"] if k not in ("认定批次", "综试办审核意见")
+    ]
     assert [s.heading for s in sections()][:3] == ["一、基本情况", "二、管理运营团队", "三、讲师"]
 
 
@@ -191,3 +193,35 @@ def test_forms_of_an_invalid_draft_are_refused_with_a_message(
     response = client_for(user).get(f"/app/{app.pk}/docx/{form}/", follow=True)
 
     assert "改正后才能生成表格" in response.content.decode()
+
+
+def test_the_office_opinion_is_rendered_into_form2s_box_ten(
+    make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from jidi_docs.web.models import Version
+
+    user, app = make_base(draft=example)
+    version = Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+    office = client_for(make_reviewer("全市"))
+
+    office.post(
+        f"/version/{version.pk}/",
+        {"office_opinion": "同意认定。\n请补充场地照片。", "opinion_version": "1"},
+    )
+    response = office.get(f"/version/{version.pk}/docx/附件2/")
+
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    box = next(i for i, t in enumerate(texts) if "同意认定。" in t)
+    assert "请补充场地照片。" in texts[box]
+    assert any("市综试办" in t for t in texts[box : box + 3])
+    version.refresh_from_db()
+    assert version.data.get("综试办审核意见") is None  # the base's submitted data stays as sent
+
+
+def test_the_base_editor_has_no_page_for_box_ten(portal: Any) -> None:
+    from jidi_docs import json_schema
+    from jidi_docs.web._library import sections
+
+    assert "综试办审核意见" in json_schema()["properties"]
+    assert "综试办审核意见" not in [s.key for s in sections()]

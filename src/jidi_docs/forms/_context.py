@@ -73,7 +73,7 @@ def _intro(app: Application) -> str:
 
 
 def form2_context(app: Application) -> dict[str, Any]:
-    """Return the context of 附件2《申报表》: sections 一 to 九 (十 is for the office)."""
+    """Return the context of 附件2《申报表》: sections 一 to 十 (十 is written by the office)."""
     b = app.basic
     ratio = app.bachelor_ratio
     basic = {
@@ -168,6 +168,7 @@ def form2_context(app: Application) -> dict[str, Any]:
         "honours": _rows(honours, ["name", "issuer", "time", "note"]),
         "qualifications": _rows(qualifications, ["name", "reg", "issuer", "valid"]),
         "opinion": _s(app.opinion).rstrip("\n"),
+        "office_opinion": _s(app.office_opinion).rstrip("\n"),
     }
 
 

@@ -358,6 +358,11 @@ class Application(StrictModel):
     honours: list[Honour] = Field(default_factory=list, alias="企业荣誉")
     qualifications: list[Qualification] = Field(default_factory=list, alias="企业资质")
     opinion: str | None = Field(None, alias="申报单位审核意见")
+    office_opinion: str | None = Field(
+        None,
+        alias="综试办审核意见",
+        description="十、综试办审核意见：由市综试办填写，申报单位不填",
+    )
     scores: Scores = Field(default_factory=Scores, alias="自评分")
     evidence: list[Evidence] = Field(default_factory=list, alias="佐证材料")
 

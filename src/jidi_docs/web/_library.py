@@ -35,6 +35,7 @@ from ..schema._model import Application, Evidence
 __all__ = [
     "FIELD_EVIDENCE",
     "FIELD_FILES",
+    "FIELD_OFFICE",
     "YAML_NAME",
     "Draft",
     "FieldSpec",
@@ -56,6 +57,8 @@ __all__ = [
 YAML_NAME = "申报.yaml"
 #: The key of an evidence entry's file list, as the model names it.
 FIELD_FILES = Evidence.model_fields["files"].alias or "文件"
+#: The key of 十 综试办审核意见: written by the office on a submitted version, never by the base.
+FIELD_OFFICE = Application.model_fields["office_opinion"].alias or "综试办审核意见"
 #: The application's key of its evidence list.
 FIELD_EVIDENCE = Application.model_fields["evidence"].alias or "佐证材料"
 _NUMERALS = "一二三四五六七八九十"
@@ -159,13 +162,14 @@ def sections(profile: str | None = None) -> tuple[Section, ...]:
     """Return the editor's pages: the application's top-level keys in the forms' order.
 
     The first nine are the 申报表's sections 一–九; then the 评价表's 自评分 and the 佐证材料.
+    十 is the office's (`with_office_opinion`), so it is no page of the base's editor.
     """
     schema = json_schema(profile)
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
     out: list[Section] = []
     for n, (key, node) in enumerate(
-        (k, v) for k, v in schema["properties"].items() if k != "认定批次"
+        (k, v) for k, v in schema["properties"].items() if k not in ("认定批次", FIELD_OFFICE)
     ):
         spec = _spec(key, node, defs, key in required)
         heading = f"{_NUMERALS[n]}、{key}" if n < 9 else key
@@ -347,8 +351,8 @@ __all__ += ["InputError", "UserError", "to_yaml"]
 
 
 def with_office_opinion(data: dict[str, Any], opinion: str) -> dict[str, Any]:
-    """Return a version's data with the office's 十 综试办审核意见 filled in (when the model has it)."""
-    field_info = Application.model_fields.get("office_opinion")
-    if field_info is None or not opinion.strip():
-        return data
-    return {**data, field_info.alias or "office_opinion": opinion}
+    """Return a version's data with the office's 十 综试办审核意见 (rendered into 附件2's 十 box)."""
+    out = {k: v for k, v in data.items() if k != FIELD_OFFICE}
+    if opinion.strip():
+        out[FIELD_OFFICE] = opinion
+    return out

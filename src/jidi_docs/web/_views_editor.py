@@ -248,6 +248,7 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("portal:application", pk=app.pk)
     data.pop(lib.FIELD_EVIDENCE, None)  # files are uploaded in the portal, not by path
+    data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
         app.draft = {k: v for k, v in data.items() if k != "认定批次"}
