@@ -39,10 +39,10 @@ def serve(options: Options, *, threads: int = 8) -> None:
     """Run the portal with waitress until interrupted, with the bundle queue alongside."""
     import waitress
 
-    from ._jobs import JobRunner
-
     prepare(options)
     from django.core.wsgi import get_wsgi_application
+
+    from ._jobs import JobRunner
 
     runner = JobRunner(max(1, options.max_conversions))
     runner.start()

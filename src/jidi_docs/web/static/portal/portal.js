@@ -24,9 +24,8 @@
       if (e.target.closest(".files")) e.preventDefault();
     });
     root.addEventListener("drop", onDrop);
-    window.addEventListener("beforeunload", function (e) {
-      if (timer || saving) { flush(); e.preventDefault(); }
-    });
+    // Leaving the page (or closing the tab) saves what is pending; keepalive lets it finish.
+    window.addEventListener("pagehide", function () { if (timer) flush(); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && timer) flush();
     });
@@ -99,7 +98,7 @@
         if (res.status !== 200) { status.textContent = "保存失败：" + (res.data.error || res.status); return; }
         version = res.data.version;
         root.dataset.version = String(version);
-        status.textContent = "已保存（第 " + version + " 版）";
+        status.textContent = timer || again ? "正在编辑…" : "已保存（第 " + version + " 版）";
         showIssues(res.data.issues);
         showReport(res.data.report, res.data.issues);
       }).catch(function () {

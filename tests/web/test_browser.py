@@ -1,0 +1,319 @@
+"""The portal in a real browser (Debian's chromium through Playwright) against a live server.
+
+One journey, as the issue describes it: the office invites a base; the base enters the example's
+data page by page (table rows, an uploaded phone photo), sees a Chinese error on a wrong field,
+fixes it, submits and downloads the bundle; the office finds it with its 预审, writes 十,
+downloads the 汇总表.xlsx and the regenerated 附件2 shows 十.
+
+Set ``JIDI_SCREENSHOTS=1`` to refresh the README's pictures (docs/images/portal-*.png).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+import yaml
+from pypdf import PdfReader
+
+pytestmark = [pytest.mark.soffice, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "data" / "示例"
+IMAGES = ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "office-password-42"
+
+
+def _require_browser() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(
+            "CI 环境必须安装 chromium（scripts/install_system_deps.sh），浏览器测试不得跳过"
+        )
+    pytest.skip("chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
+    """`jidi-docs serve` on a fresh data folder, on loopback; yields its base URL."""
+    _require_browser()
+    data = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jidi_docs",
+        "serve",
+        "--data",
+        str(data),
+        "--port",
+        str(port),
+        "--jobs",
+        "1",
+    ]
+    env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
+    subprocess.run(
+        [*command, "--create-admin", "office"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    log = data / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:  # pragma: no cover - start-up failure
+        process.kill()
+        pytest.fail(log.read_text(encoding="utf-8", errors="replace"))
+    yield f"http://127.0.0.1:{port}"
+    os.killpg(process.pid, signal.SIGTERM)  # the server and any LibreOffice it started
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    if os.environ.get("JIDI_SCREENSHOTS"):
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(IMAGES / f"portal-{name}.png"), full_page=False)
+
+
+def _saved(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    # a locator assertion: the page's CSP forbids the eval a wait_for_function would need
+    expect(page.locator("#status")).to_have_text(re.compile("^已保存"), timeout=30000)
+
+
+def _fill(page: Any, path: str, value: Any) -> None:
+    field = page.locator(f'[data-path="{path}"]')
+    if field.evaluate("e => e.tagName") == "SELECT":
+        field.select_option(str(value))
+    elif isinstance(value, list):
+        field.fill("\n".join(map(str, value)))
+    else:
+        field.fill(str(value))
+
+
+def _fill_table(page: Any, key: str, rows: list[dict[str, Any]]) -> None:
+    table = page.locator(f'[data-table-path="{key}"]')
+    for n, row in enumerate(rows):
+        table.locator(":scope > .add-row").click()
+        for column, value in row.items():
+            _fill(page, f"{key}.{n}.{column}", value)
+
+
+def _section(page: Any, server: str, app_url: str, heading: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("link", name=heading, exact=True).first.click()
+    page.wait_for_selector("#editor")
+
+
+def _login(page: Any, server: str, user: str, password: str) -> None:
+    page.goto(f"{server}/login/")
+    page.fill('input[name="username"]', user)
+    page.fill('input[name="password"]', password)
+    page.click('button[type="submit"]')
+
+
+def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    example = yaml.safe_load((EXAMPLE / "申报.yaml").read_text(encoding="utf-8"))
+    basic = example["基本情况"]
+    office_ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    office = office_ctx.new_page()
+    _login(office, server, "office", PASSWORD)
+    office.fill('input[name="base_name"]', basic["单位名称"])
+    office.select_option('select[name="district"]', basic["所属区县"])
+    office.click("text=创建邀请链接")
+    link = office.locator("input.link").input_value()
+
+    # -- the base joins with the one-time link ------------------------------------------------
+    base_ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = base_ctx.new_page()
+    page.goto(link)
+    page.fill('input[name="username"]', "示例基地")
+    page.fill('input[name="password"]', "base-password-42")
+    page.fill('input[name="password2"]', "base-password-42")
+    page.click('button[type="submit"]')
+    page.get_by_role("link", name=basic["单位名称"]).click()
+    app_url = page.url
+
+    # -- 一、基本情况, with the 培训场地 table and the platform list ----------------------------
+    _section(page, server, app_url, "一、基本情况")
+    for key, value in basic.items():
+        if key == "培训场地":
+            _fill_table(page, "基本情况.培训场地", value)
+        else:
+            _fill(page, f"基本情况.{key}", value)
+    _saved(page)
+    _shot(page, "基本情况")
+
+    # -- the list sections; one wrong value first ----------------------------------------------
+    for heading, key in [
+        ("二、管理运营团队", "管理运营团队"),
+        ("三、讲师", "讲师"),
+        ("四、培训活动", "培训活动"),
+        ("五、对接调研活动", "对接调研活动"),
+        ("六、品牌创新活动", "品牌创新活动"),
+        ("七、企业荣誉", "企业荣誉"),
+        ("八、企业资质", "企业资质"),
+    ]:
+        _section(page, server, app_url, heading)
+        rows = [{k: v for k, v in row.items()} for row in example[key]]
+        if key == "培训活动":
+            rows[0] = {**rows[0], "培训人次": "五十六"}
+        _fill_table(page, key, rows)
+        _saved(page)
+        if key == "培训活动":
+            error = page.locator('.err[data-err="培训活动.0.培训人次"]')
+            assert "应是整数" in error.inner_text()
+            assert "五十六" in error.inner_text()
+            _shot(page, "错误提示")
+            _fill(page, "培训活动.0.培训人次", example[key][0]["培训人次"])
+            _saved(page)
+            assert error.inner_text() == ""
+
+    _section(page, server, app_url, "九、申报单位审核意见")
+    _fill(page, "申报单位审核意见", example["申报单位审核意见"])
+    _saved(page)
+    _section(page, server, app_url, "自评分")
+    for key, value in example["自评分"].items():
+        _fill(page, f"自评分.{key}", value)
+    _saved(page)
+
+    # -- 佐证材料: every entry with its files uploaded, the JPG as a phone photo ---------------
+    _section(page, server, app_url, "佐证材料")
+    table = page.locator('[data-table-path="佐证材料"]')
+    for n, entry in enumerate(example["佐证材料"]):
+        table.locator(":scope > .add-row").click()
+        _fill(page, f"佐证材料.{n}.名称", entry["名称"])
+        _fill(page, f"佐证材料.{n}.指标", entry["指标"])
+        files = entry["文件"] if isinstance(entry["文件"], list) else [entry["文件"]]
+        box = page.locator(f'[data-files-path="佐证材料.{n}.文件"]')
+        box.locator("input.upload").set_input_files([str(EXAMPLE / f) for f in files])
+        box.locator("li.file").nth(len(files) - 1).wait_for()
+        _saved(page)
+    page.wait_for_selector("#report .report")
+    assert "st-不符合" not in page.inner_html("#report")
+    _shot(page, "佐证材料")
+
+    # -- submit, then the bundle as a queued job with progress -------------------------------
+    page.goto(app_url)
+    page.click("#submit")
+    page.get_by_role("link", name="第 1 版").click()
+    page.click("#make-bundle")
+    link_pdf = page.locator(".job-link:not([hidden])")
+    link_pdf.wait_for(timeout=240000)
+    _shot(page, "申报材料")
+    with page.expect_download() as download:
+        link_pdf.click()
+    pdf_path = tmp_path / "申报材料.pdf"
+    download.value.save_as(pdf_path)
+    reader = PdfReader(pdf_path)
+    titles = _outline_titles(reader.outline)
+    text = "".join(p.extract_text() for p in reader.pages[:8])
+    evidence_pages = (
+        sum(len(PdfReader(EXAMPLE / f).pages) for f in _files(example) if f.endswith(".pdf")) + 1
+    )  # + the photo
+    assert len(reader.pages) >= evidence_pages + 6  # cover, contents, 申报表, 评价表
+    assert all(e["名称"] in titles for e in example["佐证材料"])
+    assert any("申报表" in t for t in titles)
+    assert any("评价表" in t for t in titles)
+    assert basic["单位名称"] in text
+    assert "钱七" in text
+
+    # -- the office: 预审 in the list, 十, 汇总表, the regenerated 附件2 ------------------------
+    office.goto(server)
+    row = office.locator("tr", has_text=basic["单位名称"])
+    assert "全部符合" in row.inner_text() or "有不符合项" in row.inner_text()
+    _shot(office, "审核一览")
+    row.get_by_role("link", name="查看与审核").click()
+    office.fill("#office-opinion", "经审核，同意认定为跨境电商人才社会培训基地。")
+    office.click("text=保存审核意见")
+    assert "审核意见已保存" in office.inner_text("main")
+    _shot(office, "审核意见")
+    with office.expect_download() as download:
+        office.click("#docx2")
+    form2 = docx.Document(download.value.path())
+    cells = [c.text for t in form2.tables for r in t.rows for c in r.cells]
+    assert any("同意认定为跨境电商人才社会培训基地" in c for c in cells)
+    office.goto(server)
+    with office.expect_download() as download:
+        office.click("text=下载汇总表.xlsx")
+    xlsx = tmp_path / "汇总表.xlsx"
+    download.value.save_as(xlsx)
+    sheet = openpyxl.load_workbook(xlsx).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert any(basic["单位名称"] in str(r[1]) for r in values[1:])
+    office_ctx.close()
+    base_ctx.close()
+
+
+def _files(example: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for entry in example["佐证材料"]:
+        files = entry["文件"]
+        out.extend(files if isinstance(files, list) else [files])
+    return out
+
+
+def _outline_titles(outline: Any) -> list[str]:
+    titles: list[str] = []
+    for item in outline:
+        if isinstance(item, list):
+            titles.extend(_outline_titles(item))
+        else:
+            titles.append(str(item.title))
+    return titles
