@@ -19,10 +19,11 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+import jidi_docs
 from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
-from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table
+from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table, write_summary
 from jidi_docs.pipeline._worker import _convert_together
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,23 +77,37 @@ def docx_files(out: Path) -> dict[Path, bytes]:
 # -- the 汇总表 -----------------------------------------------------------------------------
 
 
-def test_summary_table_sorts_by_district_then_unit_and_puts_unreadable_last() -> None:
+def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unreadable_last() -> None:
     rows = [
-        SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}),
+        SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}, district_rank=0),
         SummaryRow("bad.yaml", ok=False, error="YAML 格式错误"),
-        SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}),
-        SummaryRow("b.yaml", "丙公司", "上城区", total_score=Decimal("90.5")),
+        SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}, district_rank=0),
+        SummaryRow("b.yaml", "丙公司", "上城区", total_score=Decimal("90.5"), district_rank=5),
     ]
 
     headers, body = summary_table(rows)
 
-    assert headers == [*FIXED_HEADERS, "场地", "结果", "错误信息"]
-    # code-point order, as Excel's default sort of Chinese text in WPS/Excel is not portable
-    assert [r[0] for r in body] == ["b.yaml", "c.yaml", "a.yaml", "bad.yaml"]
-    assert body[0][2] == "上城区"
+    assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "错误信息"]
+    # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
+    assert [r[0] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
+    assert [r[-3] for r in body] == ["不符合", "符合", None, None]
     assert body[-1][-2:] == ["失败", "YAML 格式错误"]
-    assert body[0][7] == Decimal("90.5")
-    assert body[0][8] is None  # no condition reported for b.yaml
+    assert body[2][7] == Decimal("90.5")
+    assert body[2][8] is None  # no condition reported for b.yaml
+
+
+def test_an_error_in_the_table_is_one_line_without_the_batch_folder() -> None:
+    rows = [
+        SummaryRow(
+            "甲/申报.yaml",
+            ok=False,
+            error="/data/各单位/甲/申报.yaml 第 3 行：日期无法识别\n  • 第二个问题",
+        )
+    ]
+
+    _, body = summary_table(rows, roots=[Path("/data/各单位")])
+
+    assert body[0][-1] == "甲/申报.yaml 第 3 行：日期无法识别"
 
 
 def test_summary_table_orders_units_within_a_district_by_name() -> None:
@@ -138,10 +153,11 @@ def test_batch_of_30_with_3_bad_writes_27_outputs_reports_3_and_exits_3(tmp_path
     headers = rows[0]
     assert headers[:3] == ("文件", "单位名称", "所属区县")
     assert ws.freeze_panes == "A2"
-    result_col, district_col = headers.index("结果"), headers.index("所属区县")
+    result_col, district_col = headers.index("生成结果"), headers.index("所属区县")
     assert sum(r[result_col] == "失败" for r in rows[1:]) == 3
-    districts = [r[district_col] for r in rows[1:] if r[district_col]]
-    assert districts == sorted(districts)  # 上城区 before 西湖区 in code-point order
+    order = jidi_docs.get_profile("杭州-2021").districts
+    ranks = [order.index(r[district_col]) for r in rows[1:] if r[district_col] in order]
+    assert ranks == sorted(ranks)  # the 认定批次's own order of districts
     failed = {r[0]: r[headers.index("错误信息")] for r in rows[1:] if r[result_col] == "失败"}
     assert "火星区" in failed["bad-district/申报.yaml"]
     assert "YAML" in failed["bad-syntax.yaml"]
@@ -345,3 +361,48 @@ def test_sigint_mid_batch_leaves_no_partial_file_and_no_soffice(
     assert list(scratch.iterdir()) == [] or all(
         not p.name.startswith("jidi-soffice-") for p in scratch.iterdir()
     )
+
+
+def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every_page(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "需注意"}, district_rank=0),
+        SummaryRow(
+            "b.yaml", "乙公司", ok=False, error="第一行：\n  • 第 3 行 日期无法识别\n  • 另一处"
+        ),
+    ]
+
+    xlsx, _ = write_summary(rows, tmp_path)
+
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["汇总"]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_title_rows == "$1:$1"
+    assert "汇总表" in ws.oddHeader.center.text
+    assert "生成日期" in ws.oddHeader.right.text
+    headers = [c.value for c in ws[1]]
+    assert headers[-3:] == ["预审结果", "生成结果", "错误信息"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert values[0][-3:] == ["需注意", "成功", None]
+    assert values[1][1] == "乙公司"
+    assert values[1][-1] == "第一行：第 3 行 日期无法识别（另有 1 处）"
+    details = [[c.value for c in row] for row in wb["错误详情"].iter_rows()]
+    assert details[1] == ["b.yaml", "第一行：\n  • 第 3 行 日期无法识别\n  • 另一处"]
+
+
+def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = EXAMPLE.replace("注册时间: 2015-06-18", "注册时间: 明年")
+    (folder / "申报.yaml").write_text(text, encoding="utf-8")
+
+    result = batch([folder], tmp_path / "out", jobs=1, pdf=False)
+
+    row = result.items[0].row
+    assert result.items[0].status == "failed"
+    assert row is not None
+    assert (row.unit, row.district) == (EXAMPLE_UNIT, "西湖区")

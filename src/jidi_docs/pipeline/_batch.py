@@ -212,7 +212,7 @@ def batch(
         ConversionError: `pdf` is set but LibreOffice is not installed.
     """
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
-    found, out_root = _inputs(paths, Path(out_dir))
+    found, out_root, roots = _inputs(paths, Path(out_dir))
     if pdf:
         SofficeConverter().close()  # raises the Chinese install hint when LibreOffice is missing
     options = Options(
@@ -252,20 +252,23 @@ def batch(
             shutil.rmtree(staging, ignore_errors=True)
     items = [run.results[source] for source, _ in found]
     rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
-    return BatchResult(items, write_summary(rows, out_root))
+    return BatchResult(items, write_summary(rows, out_root, roots))
 
 
 def _inputs(
     paths: Iterable[str | Path] | str | Path, out_root: Path
-) -> tuple[list[tuple[Path, str]], Path]:
-    """Return the application files under `paths` (never under `out_root`) and `out_root`."""
+) -> tuple[list[tuple[Path, str]], Path, list[Path]]:
+    """Return the application files under `paths` (never under `out_root`), `out_root`, and
+    the input folders (error texts in the 汇总表 show paths relative to them)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    paths = [Path(p) for p in paths]
     found = discover(paths, exclude=out_root)
     if not found:
         where = "、".join(str(p) for p in paths)
         raise InputError(Issue(where, None, None, "", "没有找到申报文件（*.yaml 或 *.yml）。"))
-    return found, out_root
+    roots = [(p if p.is_dir() else p.parent).resolve() for p in paths]
+    return found, out_root, roots
 
 
 def _build_chunk_size(todo: int, workers: int, *, pdf: bool) -> int:

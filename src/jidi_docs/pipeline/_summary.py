@@ -5,29 +5,32 @@ The CSV is written as UTF-8 with a byte-order mark, because Excel (and WPS) read
 as the local ANSI code page and show Chinese as mojibake.
 
 The table itself (`summary_table`) is pure data, so its content and order are tested apart
-from the file formats.
+from the file formats. Rows follow the 认定批次's own order of districts, then 单位名称 in pinyin
+order, as a district office files them. The workbook prints on A4 landscape, one page wide,
+with the header row on every page; each error is one short line (paths relative to the batch's
+folders) and its full text is on a second sheet.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
 from .._fs import atomic_write, atomic_write_many
 from ..forms._format import fmt_number
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
 
 __all__ = [
     "CSV_NAME",
     "FIXED_HEADERS",
     "XLSX_NAME",
     "SummaryRow",
+    "short_error",
+    "sort_rows",
     "summary_table",
     "write_summary",
 ]
@@ -48,7 +51,11 @@ FIXED_HEADERS = (
     "自评总分",
 )
 #: Columns after the per-condition statuses.
-TAIL_HEADERS = ("结果", "错误信息")
+TAIL_HEADERS = ("预审结果", "生成结果", "错误信息")
+#: Statuses from best to worst; an application's 预审结果 is its worst condition.
+_STATUS_ORDER = ("符合", "需注意", "不符合")
+#: The workbook's printed title.
+TITLE = "跨境电商人才社会培训基地认定申报汇总表"
 
 Cell = str | int | Decimal | None
 
@@ -69,6 +76,7 @@ class SummaryRow:
         conditions: each 认定条件's title → status (符合 / 不符合 / 需注意), in report order.
         ok: whether the application's outputs were written (or were already up to date).
         error: the Chinese error text when `ok` is False.
+        district_rank: the position of `district` in its 认定批次's list (None: not in it).
     """
 
     file: str
@@ -82,25 +90,60 @@ class SummaryRow:
     conditions: dict[str, str] = field(default_factory=dict)
     ok: bool = True
     error: str = ""
+    district_rank: int | None = None
+
+    @property
+    def review(self) -> str | None:
+        """预审结果: the worst status of the conditions (None when it was not checked)."""
+        if not self.conditions:
+            return None
+        return max(self.conditions.values(), key=_STATUS_ORDER.index)
 
 
-def _sort_key(row: SummaryRow) -> tuple[int, str, str, str]:
-    # Unreadable applications (no 区县) go last, so the district's own list reads first.
-    return (row.district is None, row.district or "", row.unit or "", row.file)
+def _pinyin(text: str) -> list[str]:
+    # Imported here: only the end of a batch needs it.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
 
 
-def summary_table(rows: Sequence[SummaryRow]) -> tuple[list[str], list[list[Cell]]]:
+def _sort_key(row: SummaryRow) -> tuple[int, int, str, list[str], str]:
+    # The 认定批次's order of districts, then any other 区县 by name, unreadable rows last.
+    rank = row.district_rank if row.district_rank is not None else 10_000
+    return (row.district is None, rank, row.district or "", _pinyin(row.unit or ""), row.file)
+
+
+def short_error(error: str, roots: Sequence[Path] = ()) -> str:
+    """Return `error` as one line, with the batch's folders left out of every path.
+
+    A message that introduces a list (``…有 3 处错误：``) keeps its first item and says how
+    many more there are.
+    """
+    lines = [ln.strip().lstrip("•").strip() for ln in error.strip().splitlines() if ln.strip()]
+    line = lines[0] if lines else ""
+    if line.endswith("：") and len(lines) > 1:
+        line += lines[1] + (f"（另有 {len(lines) - 2} 处）" if len(lines) > 2 else "")
+    for root in sorted({str(r) for r in roots}, key=len, reverse=True):
+        for sep in ("/", "\\"):
+            line = line.replace(root.rstrip("/\\") + sep, "")
+    return line
+
+
+def summary_table(
+    rows: Sequence[SummaryRow], roots: Sequence[Path] = ()
+) -> tuple[list[str], list[list[Cell]]]:
     """Return the headers and the body of the 汇总表, sorted by 所属区县 then 单位名称.
 
     The condition columns are the union of every row's condition titles, in the order they
-    first appear (every application of one 认定批次 reports the same conditions).
+    first appear (every application of one 认定批次 reports the same conditions). Errors are
+    shortened to one line (`short_error`); `write_summary` keeps their full text apart.
     """
     titles: list[str] = []
     for row in rows:
         titles.extend(t for t in row.conditions if t not in titles)
     headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS]
     body: list[list[Cell]] = []
-    for row in sorted(rows, key=_sort_key):
+    for row in sort_rows(rows):
         body.append(
             [
                 row.file,
@@ -112,11 +155,17 @@ def summary_table(rows: Sequence[SummaryRow]) -> tuple[list[str], list[list[Cell
                 row.total_trainees,
                 row.total_score,
                 *(row.conditions.get(t) for t in titles),
+                row.review,
                 "成功" if row.ok else "失败",
-                row.error or None,
+                short_error(row.error, roots) or None,
             ]
         )
     return headers, body
+
+
+def sort_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
+    """Return `rows` in the 汇总表's order: district as the 认定批次 lists them, then pinyin."""
+    return sorted(rows, key=_sort_key)
 
 
 def _csv_cell(value: Cell) -> str:
@@ -150,7 +199,9 @@ def _xlsx_cell(value: Cell) -> str | int | float | None:
     return value
 
 
-def _write_xlsx(path: Path, headers: list[str], body: list[list[Cell]]) -> None:
+def _write_xlsx(
+    path: Path, headers: list[str], body: list[list[Cell]], errors: list[tuple[str, str]]
+) -> None:
     # Imported here: openpyxl (and the numpy it loads) costs ~0.1 s at start-up, and only the
     # end of a batch needs it.
     from openpyxl import Workbook
@@ -190,19 +241,56 @@ def _write_xlsx(path: Path, headers: list[str], body: list[list[Cell]]) -> None:
         ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), cap)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    _print_setup(ws)
+    if errors:
+        details = wb.create_sheet("错误详情")
+        details.append(["文件", "错误信息（全文）"])
+        for file, text in errors:
+            details.append([file, text])
+        for cell in details[1]:
+            cell.font = bold
+        details.column_dimensions["A"].width = 40
+        details.column_dimensions["B"].width = 100
+        for row in details.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
     wb.save(path)
 
 
-def write_summary(rows: Sequence[SummaryRow], out_dir: Path) -> tuple[Path, Path]:
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, one page wide, header row on every page, title and date in the header."""
+    import datetime as dt
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.oddHeader.center.text = TITLE
+    ws.oddHeader.right.text = f"生成日期：{dt.date.today().isoformat()}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def write_summary(
+    rows: Sequence[SummaryRow], out_dir: Path, roots: Sequence[Path] = ()
+) -> tuple[Path, Path]:
     """Write 汇总表.xlsx and 汇总.csv into `out_dir`; return their paths (xlsx, csv).
 
     Both are written to temporary files and renamed into place, so an interrupted batch never
     leaves a half-written summary.
+
+    Args:
+        rows: one per application.
+        out_dir: the batch's output folder.
+        roots: the batch's input folders; paths in error texts are shown relative to them.
     """
-    headers, body = summary_table(rows)
+    headers, body = summary_table(rows, roots)
+    errors = [(r.file, r.error) for r in sort_rows(rows) if r.error]
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = out_dir / XLSX_NAME, out_dir / CSV_NAME
     with atomic_write(xlsx) as tmp:
-        _write_xlsx(tmp, headers, body)
+        _write_xlsx(tmp, headers, body, errors)
     atomic_write_many({csv_path: _csv_bytes(headers, body)})
     return xlsx, csv_path

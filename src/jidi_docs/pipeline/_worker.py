@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConversionError, UserError
 from ..forms._render import render
-from ..input._load import load
+from ..input._load import application_file, load
+from ..input._yaml import parse_yaml, read_text
 from ..pdf._convert import SofficeConverter
 from ..review._check import check
+from ..schema._profile import DEFAULT_PROFILE, builtin_profile
 from ._bundle import BundleJob, prepare
 from ._manifest import input_digest
 from ._plan import Job, Survey
@@ -138,9 +140,8 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
             report = check(app)
             digest = input_digest(app, yaml_bytes, options.key())
         except Exception as exc:  # one bad file must not stop the batch
-            return Survey(
-                source, display, None, None, SummaryRow(display), list(notes), error_text(exc)
-            )
+            row = partial_row(source, display)
+            return Survey(source, display, None, None, row, list(notes), error_text(exc))
     row = SummaryRow(
         file=display,
         unit=app.basic.name,
@@ -151,9 +152,31 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
         total_trainees=app.basic.total_trainees,
         total_score=app.total_score,
         conditions={c.title: c.status for c in report.conditions},
+        district_rank=_rank(app.profile.districts, app.basic.district),
     )
     warnings = [str(w) for w in app.warnings] + notes
     return Survey(source, display, app.basic.name, digest, row, warnings)
+
+
+def _rank(districts: list[str], district: str | None) -> int | None:
+    return districts.index(district) if district in districts else None
+
+
+def partial_row(source: Path, display: str) -> SummaryRow:
+    """Return the 汇总表 row of an application that failed: its 单位名称 and 所属区县 when the
+    file can be read as YAML at all, so the office sees whose application it is."""
+    try:
+        data = parse_yaml(read_text(application_file(source)), str(source)).data
+        basic = data.get("基本情况") if isinstance(data, dict) else None
+    except UserError:  # unreadable as YAML: the row shows the file alone
+        basic = None
+    if not isinstance(basic, dict):
+        return SummaryRow(display)
+    unit, district = basic.get("单位名称"), basic.get("所属区县")
+    unit = unit.strip() if isinstance(unit, str) and unit.strip() else None
+    district = district.strip() if isinstance(district, str) and district.strip() else None
+    rank = _rank(builtin_profile(DEFAULT_PROFILE).districts, district)
+    return SummaryRow(display, unit=unit, district=district, district_rank=rank)
 
 
 def survey_chunk(items: list[tuple[Path, str]], options: Options) -> list[Survey]:

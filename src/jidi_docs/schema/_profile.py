@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 from ..errors import ProfileError
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "Category",
     "Conditions",
     "Indicator",
@@ -39,6 +40,9 @@ BASIC_GROUP = "基本情况"
 SAME_AS_ABOVE = "同上"
 
 Points = Annotated[Decimal, Field(gt=0, le=100)]
+
+#: The 认定批次 an application belongs to when its YAML names none.
+DEFAULT_PROFILE = "杭州-2021"
 
 
 class Indicator(StrictModel):
