@@ -271,12 +271,29 @@ def app_dir(tmp_path):
     return copy_example(tmp_path / "申报")
 
 
-def test_forms_then_cover_are_converted_in_two_calls(app_dir, tmp_path):
+@pytest.fixture(autouse=True)
+def _no_remembered_pages():
+    """Each test predicts page counts afresh: no memory of earlier tests' conversions."""
+    pages_module = importlib.import_module("jidi_docs.pipeline._pages")
+    pages_module._by_content.clear()
+    pages_module._last.clear()
+    yield
+    pages_module._by_content.clear()
+    pages_module._last.clear()
+
+
+def contents_of(conv: FakeConverter) -> list[str]:
+    """The contents lines (title, tab, pages) of the last cover `conv` converted."""
+    cover = docx.Document(io.BytesIO(conv.docs["封面与目录.docx"]))
+    return [p.text for p in cover.paragraphs if "\t" in p.text]
+
+
+def test_forms_and_cover_are_converted_in_one_call(app_dir, tmp_path):
     conv = FakeConverter()
 
     path = bundle(load(app_dir), tmp_path / "out", converter=conv)
 
-    assert conv.calls == [["附件2.docx", "附件1.docx"], ["封面与目录.docx"]]
+    assert conv.calls == [["附件2.docx", "附件1.docx", "封面与目录.docx"]]
     assert page_count(path) == 2 + 4 + 2 + example_evidence_pages(app_dir)
     pages = [squeeze(t) for t in pdf_text(path)]
     assert [p[:6] for p in pages[:8]] == [
@@ -289,6 +306,34 @@ def test_forms_then_cover_are_converted_in_two_calls(app_dir, tmp_path):
         "FORM11",
         "FORM12",
     ]
+
+
+def test_a_wrong_page_prediction_converts_the_cover_again_with_the_real_counts(app_dir, tmp_path):
+    conv = FakeConverter(pages={"附件2": 7})
+
+    path = bundle(load(app_dir), tmp_path / "out", converter=conv)
+
+    assert conv.calls == [["附件2.docx", "附件1.docx", "封面与目录.docx"], ["封面与目录.docx"]]
+    assert contents_of(conv)[:3] == [
+        "附件2 跨境电商人才社会培训基地认定申报表\t1–7",
+        "附件1 跨境电商人才社会培训基地认定评价表\t8–9",
+        "佐证材料\t10–23",
+    ]
+    assert page_count(path) == 2 + 7 + 2 + example_evidence_pages(app_dir)
+    assert [squeeze(t)[:6] for t in pdf_text(path)[:3]] == ["FRONT1", "FRONT2", "FORM21"]
+
+
+def test_the_previous_bundle_in_the_folder_predicts_the_page_counts(app_dir, tmp_path):
+    bundle(load(app_dir), tmp_path / "out", converter=FakeConverter(pages={"附件2": 7}))
+    pages_module = importlib.import_module("jidi_docs.pipeline._pages")
+    pages_module._by_content.clear()  # as in a new process: only the bundle on disk is known
+    pages_module._last.clear()
+    conv = FakeConverter(pages={"附件2": 7})
+
+    bundle(load(app_dir), tmp_path / "out", converter=conv)
+
+    assert conv.calls == [["附件2.docx", "附件1.docx", "封面与目录.docx"]]
+    assert contents_of(conv)[0] == "附件2 跨境电商人才社会培训基地认定申报表\t1–7"
 
 
 def test_evidence_is_ordered_by_score_form_indicator_then_yaml_order(app_dir, tmp_path):
@@ -326,8 +371,7 @@ def test_contents_lines_carry_the_planned_page_ranges(app_dir, tmp_path):
 
     bundle(load(app_dir), tmp_path / "out", converter=conv)
 
-    cover = docx.Document(io.BytesIO(conv.docs["封面与目录.docx"]))
-    lines = [p.text for p in cover.paragraphs if "\t" in p.text]
+    lines = contents_of(conv)
     # Forms: 4 + 2 pages numbered 1–6, so the evidence (14 pages) runs 7–20.
     assert lines[:4] == [
         "附件2 跨境电商人才社会培训基地认定申报表\t1–4",

@@ -1,11 +1,12 @@
 """The submission bundle 申报材料.pdf: cover, contents, both forms, and every 佐证材料 in order.
 
 Order is the notice's: 附件2《申报表》, 附件1《评价表》, then the evidence grouped by the 评价表's
-indicators (基本情况 first), each group in YAML order. Building takes two LibreOffice calls: the
-forms first (their page counts fix the contents' page ranges), then the cover and contents. The
-steps are exposed separately (`prepare` → `BundleJob.form_docs` → `BundleJob.cover_docx` →
-`BundleJob.finish`) so that batch runs can convert the documents of many applications in one
-LibreOffice start per step.
+indicators (基本情况 first), each group in YAML order. Building takes one LibreOffice call: the
+forms and the cover + contents together, the contents laid out with the forms' predicted page
+counts (`jidi_docs.pipeline._pages`); only when LibreOffice gives other counts is the cover
+converted once more. The steps are exposed separately (`prepare` → `BundleJob.first_round` →
+`BundleJob.accept` → [`BundleJob.cover_docx`] → `BundleJob.finish`) so that batch runs convert
+the documents of many applications in one LibreOffice start.
 """
 
 from __future__ import annotations
@@ -17,17 +18,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._fs import atomic_write_many
-from ..errors import BundleError, EvidenceError
+from ..errors import BundleError, EvidenceError, InternalError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
 from ..input._coerce import as_application, as_date
-from ..pdf._assemble import AssembleResult, Part, PdfFile, assemble, contents_lines
+from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, contents_lines
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
 from ..schema._model import Application
+from . import _pages
+
+if TYPE_CHECKING:
+    import pikepdf
 
 __all__ = [
     "BUNDLE_NAME",
@@ -71,6 +77,16 @@ def evidence_files(app: Application, *, allow_outside_paths: bool = False) -> li
     return out
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A PDF not made yet, known only by its predicted page count (for laying out the contents)."""
+
+    page_count: int
+
+    def open(self) -> pikepdf.Pdf:  # pragma: no cover - planning never opens a source
+        raise InternalError("a predicted PDF was opened before it was converted")
+
+
 @dataclass
 class BundleJob:
     """One application's bundle in the making; its files live in `work_dir` until `finish`."""
@@ -80,15 +96,15 @@ class BundleJob:
     forms: dict[str, Path]
     evidence: dict[int, list[EvidencePdf]]
     missing: list[EvidenceFile] = field(default_factory=list)
-    _form_pdfs: dict[str, PdfFile] = field(default_factory=dict)
-    _parts: list[Part] = field(default_factory=list)
+    _form_pdfs: dict[str, PdfSource] = field(default_factory=dict)
+    _predicted: _pages.FormPages | None = None
 
     @property
     def form_docs(self) -> list[Path]:
         """The two filled forms (.docx) to convert, 附件2 first."""
         return [self.forms["附件2"], self.forms["附件1"]]
 
-    def _tree(self, cover: Sequence[PdfFile], contents: Sequence[PdfFile]) -> list[Part]:
+    def _tree(self, cover: Sequence[PdfSource], contents: Sequence[PdfSource]) -> list[Part]:
         profile = self.app.profile
         groups: dict[str, list[Part]] = {g: [] for g in profile.evidence_groups}
         for i, entry in enumerate(self.app.evidence):
@@ -97,13 +113,44 @@ class BundleJob:
         return [
             Part("封面", sources=cover, in_contents=False),
             Part("目录", sources=contents, in_contents=False),
-            Part(f"附件2 {profile.form_title}", sources=[f2]),
-            Part(f"附件1 {profile.score_title}", sources=[f1]),
+            Part(self.form_titles[0], sources=[f2]),
+            Part(self.form_titles[1], sources=[f1]),
             Part(
                 "佐证材料",
                 children=[Part(g, children=items) for g, items in groups.items()],
             ),
         ]
+
+    @property
+    def form_titles(self) -> tuple[str, str]:
+        """The bookmark and contents titles of 附件2 and 附件1."""
+        profile = self.app.profile
+        return f"附件2 {profile.form_title}", f"附件1 {profile.score_title}"
+
+    def predict_pages(self, out_dir: Path | None) -> _pages.FormPages:
+        """The forms' page counts as predicted; `out_dir` may hold the previous bundle."""
+        previous = Path(out_dir) / BUNDLE_NAME if out_dir is not None else None
+        return _pages.predict(self._form_bytes(), previous, self.form_titles)
+
+    def _form_bytes(self) -> tuple[bytes, bytes]:
+        return self.forms["附件2"].read_bytes(), self.forms["附件1"].read_bytes()
+
+    def first_round(self, pages: _pages.FormPages, *, date: dt.date | None = None) -> list[Path]:
+        """The documents of the one LibreOffice call: both forms, then the cover laid out for
+        `pages` (附件2's and 附件1's page counts, as `predict_pages` gives them)."""
+        self._predicted = pages
+        self._form_pdfs = {"附件2": _Planned(pages[0]), "附件1": _Planned(pages[1])}
+        return [*self.form_docs, self._write_cover(date)]
+
+    def accept(self, pdfs: Sequence[Path]) -> Path | None:
+        """Take the PDFs of `first_round`'s documents; return the cover's PDF if its page
+        numbers hold, None when the forms came out with other page counts (then convert
+        `cover_docx` once more)."""
+        f2, f1 = (PdfFile.of(Path(p)) for p in pdfs[:2])
+        self._form_pdfs = {"附件2": f2, "附件1": f1}
+        actual = (f2.page_count, f1.page_count)
+        _pages.remember(self._form_bytes(), actual)
+        return Path(pdfs[2]) if actual == self._predicted else None
 
     def cover_docx(self, form_pdfs: Sequence[Path], *, date: dt.date | None = None) -> Path:
         """Write the cover + contents .docx, now that the forms' PDFs give their page counts.
@@ -114,6 +161,9 @@ class BundleJob:
         """
         f2, f1 = (PdfFile.of(Path(p)) for p in form_pdfs)
         self._form_pdfs = {"附件2": f2, "附件1": f1}
+        return self._write_cover(date)
+
+    def _write_cover(self, date: dt.date | None) -> Path:
         # Numbering starts after cover + contents, so the ranges do not depend on the contents'
         # own length: plan with empty placeholders and an explicit count of unnumbered pages.
         lines = contents_lines(self._tree([], []), unnumbered_pages=0)
@@ -241,10 +291,9 @@ def bundle(
             app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
         )
         conv = converter if converter is not None else stack.enter_context(SofficeConverter())
-        pdf_dir = work / "pdf"
-        pdf_dir.mkdir()
-        form_pdfs = conv.convert(job.form_docs, pdf_dir)
-        cover = job.cover_docx(form_pdfs, date=date)
-        (cover_pdf,) = conv.convert([cover], pdf_dir)
+        pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
+        cover_pdf = job.accept(pdfs)
+        if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
+            (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
         out_dir.mkdir(parents=True, exist_ok=True)
         return job.finish(cover_pdf, out_dir).path

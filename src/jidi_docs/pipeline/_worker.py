@@ -242,10 +242,51 @@ def _convert_together(
     return result
 
 
+def _convert_rounds(
+    converter: Converter,
+    jobs: list[Job],
+    prepared: dict[int, BundleJob],
+    errors: dict[int, str],
+    options: Options,
+    round_dir: Path,
+) -> tuple[dict[int, Path], list[str]]:
+    """Convert every prepared bundle's forms and cover in one LibreOffice call; return the covers'
+    PDFs and the warnings logged meanwhile. Covers laid out with page counts that LibreOffice
+    did not confirm are converted again, together, in a second call; failures go to `errors`."""
+    first: dict[int, list[Path]] = {}
+    for i, b in prepared.items():
+        try:
+            first[i] = b.first_round(b.predict_pages(jobs[i].out_dir), date=options.date)
+        except Exception as exc:
+            errors[i] = error_text(exc)
+    covers: dict[int, Path] = {}
+    again: dict[int, list[Path]] = {}
+    with _capture_warnings() as notes:
+        converted = _convert_together(converter, first, round_dir / "first")
+        for i, pdfs in converted.items():
+            try:
+                if isinstance(pdfs, Exception):
+                    raise pdfs
+                cover = prepared[i].accept(pdfs)
+                if cover is None:
+                    again[i] = [prepared[i].cover_docx(pdfs[:2], date=options.date)]
+                else:
+                    covers[i] = cover
+            except Exception as exc:
+                errors[i] = error_text(exc)
+        for i, redone in _convert_together(converter, again, round_dir / "again").items():
+            if isinstance(redone, Exception):
+                errors[i] = error_text(redone)
+            else:
+                covers[i] = redone[0]
+    return covers, notes
+
+
 def _build_pdf_chunk(
     jobs: list[Job], options: Options, staging: Path, converter: Converter
 ) -> list[Built]:
-    """Build the bundles of `jobs` with two LibreOffice calls in all (forms, then covers)."""
+    """Build the bundles of `jobs` with one LibreOffice call in all (two when a prediction of the
+    forms' page counts failed)."""
     errors: dict[int, str] = {}
     notes: dict[int, list[str]] = {i: [] for i in range(len(jobs))}
     works: dict[int, Path] = {}
@@ -267,34 +308,17 @@ def _build_pdf_chunk(
             notes[i].extend(n)
 
         round_dir = Path(tempfile.mkdtemp(prefix="convert-", dir=staging))
-        with _capture_warnings() as n:
-            form_pdfs = _convert_together(
-                converter, {i: b.form_docs for i, b in prepared.items()}, round_dir / "forms"
-            )
-        covers: dict[int, list[Path]] = {}
-        for i, pdfs in form_pdfs.items():
-            try:
-                if isinstance(pdfs, Exception):
-                    raise pdfs
-                covers[i] = [prepared[i].cover_docx(pdfs, date=options.date)]
-            except Exception as exc:
-                errors[i] = error_text(exc)
-        with _capture_warnings() as n2:
-            cover_pdfs = _convert_together(converter, covers, round_dir / "covers")
-        for extra in (n, n2):
-            for i in prepared:
-                notes[i].extend(extra)
+        covers, extra = _convert_rounds(converter, jobs, prepared, errors, options, round_dir)
+        for i in prepared:
+            notes[i].extend(extra)
 
         out = []
         for i, job in enumerate(jobs):
             outputs: list[Path] = []
             if i not in errors:
                 try:
-                    cover = cover_pdfs[i]
-                    if isinstance(cover, Exception):
-                        raise cover
                     publish_dir = works[i] / "out"
-                    prepared[i].finish(cover[0], publish_dir)
+                    prepared[i].finish(covers[i], publish_dir)
                     outputs = publish(job, sorted(publish_dir.iterdir()))
                 except Exception as exc:
                     errors[i] = error_text(exc)
