@@ -65,7 +65,7 @@ def _errors_by_path(issues: list[dict[str, str]]) -> dict[str, list[str]]:
 @require_GET
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     """Overview: sections, 预审, versions, downloads, audit log."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     app = application_for(user, pk)
     draft = lib.validate_draft(app.draft, app_dir(app)) if user.role == Role.BASE else None
     return render(
@@ -86,7 +86,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def edit(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     """One page of the editor: one section of the forms."""
-    app = application_for(request.user, pk, edit=True)  # type: ignore[arg-type]
+    app = application_for(request.user, pk, edit=True)
     all_sections = lib.sections()
     if not 0 <= index < len(all_sections):
         raise Http404
@@ -127,7 +127,7 @@ def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
 @require_POST
 def save(request: HttpRequest, pk: int) -> JsonResponse:
     """Save one section of the draft if nobody saved since `version`; else 409 with a message."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     application_for(user, pk, edit=True)
     body = _json(request)
     keys = {s.key for s in lib.sections()}
@@ -160,7 +160,7 @@ def save(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def upload(request: HttpRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     app = application_for(user, pk, edit=True)
     stored, refused = [], []
     for upload_ in request.FILES.getlist("file"):
@@ -178,8 +178,8 @@ def upload(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def download_file(request: HttpRequest, pk: int, file_id: Any) -> FileResponse:
     """Send one evidence file of an application the user may read."""
-    app = application_for(request.user, pk)  # type: ignore[arg-type]
-    f = file_for(request.user, app, file_id)  # type: ignore[arg-type]
+    app = application_for(request.user, pk)
+    f = file_for(request.user, app, file_id)
     path = app_dir(app) / f.data_path
     return FileResponse(path.open("rb"), as_attachment=True, filename=f.original_name)
 
@@ -188,7 +188,7 @@ def download_file(request: HttpRequest, pk: int, file_id: Any) -> FileResponse:
 @require_GET
 def draft_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """The draft's 附件1 or 附件2 as .docx (only when the draft is valid)."""
-    app = application_for(request.user, pk, edit=True)  # type: ignore[arg-type]
+    app = application_for(request.user, pk, edit=True)
     return _docx_response(request, app, app.draft, form, f"申报-{app.pk}")
 
 
@@ -217,7 +217,7 @@ def _attachment(name: str) -> str:
 @require_GET
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as a zip in the command line's folder format (申报.yaml + 佐证材料/)."""
-    app = application_for(request.user, pk, edit=True)  # type: ignore[arg-type]
+    app = application_for(request.user, pk, edit=True)
     content = lib.export_zip(app.draft, file_map(app, app.draft))
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = _attachment(f"申报-{app.pk}.zip")
@@ -228,7 +228,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace the draft by an imported 申报.yaml or a filled 附件2 申报表 (.docx)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     app = application_for(user, pk, edit=True)
     upload_ = request.FILES.get("file")
     if upload_ is None or upload_.size is None or upload_.size > 5 * 1024 * 1024:
@@ -263,7 +263,7 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Freeze the (valid) draft as a new version for the office."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     with transaction.atomic():
         app = application_for(user, pk, edit=True)
         app = Application.objects.select_for_update().get(pk=app.pk)

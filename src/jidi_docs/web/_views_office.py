@@ -46,7 +46,7 @@ from ._views_editor import _attachment, _docx_response
 @login_required
 def version(request: HttpRequest, pk: int) -> HttpResponse:
     """A submitted version: its data, 预审, the office's 十, downloads and bundle jobs."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     ver = version_for(user, pk)
     app = ver.application
     if request.method == "POST":
@@ -84,7 +84,7 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def version_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """A submitted version's 附件1/附件2 (.docx), with the office's 十."""
-    ver = version_for(request.user, pk)  # type: ignore[arg-type]
+    ver = version_for(request.user, pk)
     return _docx_response(
         request,
         ver.application,
@@ -98,7 +98,7 @@ def version_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
 @require_POST
 def request_bundle(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a bundle (申报材料.pdf) of a submitted version."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     ver = version_for(user, pk)
     job = Job.objects.create(version=ver, requested_by=user)
     AuditEntry.record(user, "生成申报材料", ver.application, f"第 {ver.number} 版")
@@ -109,7 +109,7 @@ def request_bundle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Progress of a bundle job, for the page to poll."""
-    job = job_for(request.user, pk)  # type: ignore[arg-type]
+    job = job_for(request.user, pk)
     ahead = Job.objects.filter(state=JobState.QUEUED, pk__lt=job.pk).count()
     return JsonResponse(
         {
@@ -128,7 +128,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def job_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The finished 申报材料.pdf of a job."""
-    job = job_for(request.user, pk)  # type: ignore[arg-type]
+    job = job_for(request.user, pk)
     if job.state != JobState.DONE:
         raise Http404
     path = settings.PORTAL_JOBS_DIR / str(job.pk) / job.result_name
@@ -144,7 +144,7 @@ def job_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def summary(request: HttpRequest) -> HttpResponse:
     """汇总表.xlsx of the latest submitted version of every application in scope."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if not user.is_reviewer:
         raise Http404
     rows = []

@@ -77,7 +77,7 @@ def locked_out(
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """A base sees its applications; a reviewer the applications in scope with their 预审."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     apps = applications_in_scope(user).order_by("base__district", "base__name", "pk")
     if user.role == Role.BASE:
         return render(request, "portal/home_base.html", {"apps": apps})
@@ -114,7 +114,7 @@ def _districts(user: User) -> list[str]:
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
     """Create a one-time invitation link (office only); the link is shown once."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if not user.is_reviewer:
         raise Http404
     role = request.POST.get("role", Role.BASE)

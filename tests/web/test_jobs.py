@@ -1,0 +1,81 @@
+"""The bundle queue: jobs are database rows that survive a restart and fail with a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _version(make_base: Any, example: dict[str, Any], **data: Any) -> Any:
+    from jidi_docs.web.models import Version
+
+    user, app = make_base(draft=example)
+    return Version.objects.create(
+        application=app, number=1, data={**example, **data}, submitted_by=user
+    )
+
+
+def test_jobs_cut_off_by_a_stop_go_back_to_the_queue(make_base: Any, example: Any) -> None:
+    from jidi_docs.web._jobs import requeue_interrupted
+    from jidi_docs.web.models import Job, JobState
+
+    version = _version(make_base, example)
+    running = Job.objects.create(
+        version=version, requested_by=version.submitted_by, state=JobState.RUNNING, progress=60
+    )
+    done = Job.objects.create(
+        version=version, requested_by=version.submitted_by, state=JobState.DONE, progress=100
+    )
+
+    requeue_interrupted()
+
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert (running.state, running.progress) == (JobState.QUEUED, 0)
+    assert done.state == JobState.DONE
+
+
+def test_a_job_with_a_missing_evidence_file_fails_with_the_librarys_message(
+    make_base: Any, example: Any
+) -> None:
+    from jidi_docs.web._jobs import run_next
+    from jidi_docs.web.models import Job, JobState
+
+    Job.objects.filter(state=JobState.QUEUED).update(state=JobState.DONE)
+    version = _version(
+        make_base,
+        example,
+        佐证材料=[{"名称": "营业执照", "指标": "基本情况", "文件": ["佐证材料/没有这个文件.pdf"]}],
+    )
+    job = Job.objects.create(version=version, requested_by=version.submitted_by)
+
+    assert run_next() is True
+    assert run_next() is False
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert "文件不存在" in job.error
+
+
+def test_the_job_page_reports_progress_and_place_in_the_queue(
+    make_base: Any, example: Any, client_for: Any
+) -> None:
+    from jidi_docs.web.models import Job, JobState
+
+    Job.objects.filter(state=JobState.QUEUED).update(state=JobState.DONE)
+    version = _version(make_base, example)
+    first = Job.objects.create(version=version, requested_by=version.submitted_by)
+    second = Job.objects.create(version=version, requested_by=version.submitted_by)
+    client = client_for(version.submitted_by)
+
+    status = client.get(f"/job/{second.pk}/").json()
+
+    assert status["state"] == "queued"
+    assert status["ahead"] == 1
+    assert status["label"] == "排队中"
+    assert client.get(f"/job/{first.pk}/pdf/").status_code == 404
+
+
+def test_the_committed_migrations_match_the_models(portal: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "portal", "--check", "--dry-run", verbosity=0)
