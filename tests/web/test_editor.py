@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import docx
+
+EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "示例"
+
 import pytest
 
 
@@ -225,3 +230,33 @@ def test_the_base_editor_has_no_page_for_box_ten(portal: Any) -> None:
 
     assert "综试办审核意见" in json_schema()["properties"]
     assert "综试办审核意见" not in [s.key for s in sections()]
+
+
+def test_an_exported_folder_with_its_evidence_imports_into_another_application(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    user, app = make_base(draft=example)
+    client = client_for(user)
+    pdf = (EXAMPLE_DIR / "佐证材料" / "营业执照.pdf").read_bytes()
+    upload = io.BytesIO(pdf)
+    upload.name = "营业执照.pdf"
+    stored = client.post(f"/app/{app.pk}/upload/", {"file": upload}).json()["files"][0]
+    entry = {"名称": "营业执照", "指标": "基本情况", "文件": [stored["path"], "../../secret.pdf"]}
+    client.post(
+        f"/app/{app.pk}/save/",
+        json.dumps({"section": "佐证材料", "version": app.draft_version, "value": [entry]}),
+        content_type="application/json",
+    )
+    exported = io.BytesIO(client.get(f"/app/{app.pk}/export/").content)
+    exported.name = "申报.zip"
+    other_user, other = make_base()
+
+    client_for(other_user).post(f"/app/{other.pk}/import/", {"file": exported})
+
+    other.refresh_from_db()
+    (imported,) = other.draft["佐证材料"]
+    (path,) = imported["文件"]
+    assert path != stored["path"]
+    (kept,) = other.files.all()
+    assert kept.original_name == stored["path"].split("/")[1]
+    assert kept.digest == hashlib.sha256(pdf).hexdigest()

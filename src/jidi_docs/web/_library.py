@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError, UserError, ValidationFailed
+from ..errors import InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
 from ..input._jsonschema import json_schema
@@ -46,6 +46,7 @@ __all__ = [
     "export_zip",
     "import_docx",
     "import_yaml",
+    "import_zip",
     "render_docx",
     "sections",
     "sniff_kind",
@@ -311,6 +312,61 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, list):
         return [_as_text(v) for v in value]
     return "" if value is None else str(value)
+
+
+_ZIP_LIMIT = 300 * 1024 * 1024  # uncompressed bytes of an imported folder
+
+
+def import_zip(content: bytes, name: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Return the data of a zipped application folder and the evidence files it refers to.
+
+    The folder is the command line's (and `export_zip`'s): ``申报.yaml`` at the top or in one
+    folder, evidence paths relative to it. Paths leaving the folder are never read.
+
+    Raises:
+        UserError: not a zip of such a folder, too large, or the YAML is wrong.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise InputError(
+            Issue(name, None, None, "", "不是 zip 压缩包，也不是 Word（.docx）文件。")
+        ) from None
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > _ZIP_LIMIT:
+            raise InputError(
+                Issue(name, None, None, "", "压缩包解压后超过 300 MB，请分开上传佐证材料。")
+            )
+        tops = sorted(
+            (i for i in infos if PurePosixPath(i.filename).name == YAML_NAME),
+            key=lambda i: len(PurePosixPath(i.filename).parts),
+        )
+        if not tops or len(PurePosixPath(tops[0].filename).parts) > 2:
+            raise InputError(
+                Issue(
+                    name, None, None, "", f"压缩包里没有 {YAML_NAME}（应在最上层或一个文件夹里）。"
+                )
+            )
+        folder = PurePosixPath(tops[0].filename).parent
+        data = import_yaml(zf.read(tops[0]).decode("utf-8"), f"{name}/{tops[0].filename}")
+        members = {PurePosixPath(i.filename): i for i in infos}
+        files: dict[str, bytes] = {}
+        for entry in data.get(FIELD_EVIDENCE) or []:
+            for rel in _as_list(entry.get(FIELD_FILES) if isinstance(entry, dict) else None):
+                path = PurePosixPath(rel.replace("\\", "/"))
+                if path.is_absolute() or ".." in path.parts:
+                    continue
+                info = members.get(folder / path)
+                if info is not None:
+                    files[rel] = zf.read(info)
+    return data, files
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def import_docx(content: bytes, name: str) -> dict[str, Any]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -227,36 +229,70 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_(request: HttpRequest, pk: int) -> HttpResponse:
-    """Replace the draft by an imported 申报.yaml or a filled 附件2 申报表 (.docx)."""
+    """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx)."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
     upload_ = request.FILES.get("file")
-    if upload_ is None or upload_.size is None or upload_.size > 5 * 1024 * 1024:
-        messages.error(request, "请选择不超过 5 MB 的 申报.yaml 或已填写的申报表 .docx。")
+    limit = 100 * 1024 * 1024
+    if upload_ is None or upload_.size is None or upload_.size > limit:
+        messages.error(
+            request, "请选择不超过 100 MB 的 申报.yaml、导出的 zip 或已填写的申报表 .docx。"
+        )
         return redirect("portal:application", pk=app.pk)
     content = upload_.read()
-    name = str(upload_.name or "")
+    name = PurePosixPath(str(upload_.name or "").replace("\\", "/")).name
+    files: dict[str, bytes] = {}
     try:
-        if content.startswith(b"PK"):
+        if content.startswith(b"PK") and name.lower().endswith(".docx"):
             data = lib.import_docx(content, name)
+        elif content.startswith(b"PK"):
+            data, files = lib.import_zip(content, name)
         else:
             data = lib.import_yaml(content.decode("utf-8"), name or lib.YAML_NAME)
     except UnicodeDecodeError:
-        messages.error(request, "文件不是 UTF-8 编码的 YAML，也不是 Word（.docx）文件。")
+        messages.error(request, "文件不是 UTF-8 编码的 YAML，也不是 zip 或 Word（.docx）文件。")
         return redirect("portal:application", pk=app.pk)
     except lib.UserError as e:
         messages.error(request, str(e))
         return redirect("portal:application", pk=app.pk)
-    data.pop(lib.FIELD_EVIDENCE, None)  # files are uploaded in the portal, not by path
     data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
+    data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
-        app.draft = {k: v for k, v in data.items() if k != "认定批次"}
+        app.draft = {k: v for k, v in data.items() if k != "认定批次" and v != []}
         app.draft_version += 1
         app.save()
     AuditEntry.record(user, "导入", app, name)
-    messages.success(request, f"已导入“{name}”。请逐页核对，并上传佐证材料。")
+    for text in refused:
+        messages.error(request, text)
+    messages.success(
+        request, f"已导入“{name}”。请逐页核对；没有随附的佐证材料请在“佐证材料”页上传。"
+    )
     return redirect("portal:application", pk=app.pk)
+
+
+def _store_imported(
+    app: Application, user: User, data: dict[str, Any], files: dict[str, bytes]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Store the imported evidence files; return the entries pointing at them and refusals."""
+    entries, refused = [], []
+    for entry in data.get(lib.FIELD_EVIDENCE) or []:
+        if not isinstance(entry, dict):
+            continue
+        raw = entry.get(lib.FIELD_FILES)
+        paths = raw if isinstance(raw, list) else ([raw] if raw else [])
+        kept = []
+        for rel in paths:
+            if rel not in files:
+                continue
+            try:
+                stored = save_upload(app, SimpleUploadedFile(str(rel), files[rel]), user)
+            except UploadRefused as e:
+                refused.append(str(e))
+                continue
+            kept.append(stored.data_path)
+        entries.append({**entry, lib.FIELD_FILES: kept})
+    return entries, refused
 
 
 @login_required
