@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, cast
 import typer
 
 from ..errors import UserError, ValidationFailed
+from ._zh import ZhGroup, ZhTyper
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,8 +28,10 @@ __all__ = [
     "print_app_warnings",
 ]
 
-app = typer.Typer(
+app = ZhTyper(
     name="jidi-docs",
+    cls=ZhGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="杭州跨境电商人才社会培训基地认定：从一个 YAML 文件生成评价表、申报表和整套申报材料。",
     no_args_is_help=True,
     add_completion=False,
@@ -76,7 +79,10 @@ err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wr
 ProfileOption = Annotated[
     Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
     typer.Option(
-        "--profile", "-p", help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”"
+        "--profile",
+        "-p",
+        metavar="批次",
+        help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”",
     ),
 ]
 

@@ -93,13 +93,17 @@ def batch_cmd(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            help="申报文件夹（递归查找 *.yaml、*.yml）或申报 YAML 文件", show_default=False
+            metavar="文件夹",
+            help="申报文件夹（递归查找 *.yaml、*.yml）或申报 YAML 文件",
+            show_default=False,
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="文件夹", help="输出文件夹")] = Path(
+        "输出"
+    ),
     jobs: Annotated[
         Optional[int],  # noqa: UP045  (Typer needs Optional on Python 3.10)
-        typer.Option("--jobs", "-j", min=1, help="并行进程数，默认为 CPU 核数"),
+        typer.Option("--jobs", "-j", min=1, metavar="数量", help="并行进程数，默认为 CPU 核数"),
     ] = None,
     no_pdf: Annotated[
         bool, typer.Option("--no-pdf", help="只生成评价表和申报表，不生成申报材料 PDF")
@@ -116,6 +120,8 @@ def batch_cmd(
     """批量生成：一个文件夹中的全部申报，每个单位一个输出文件夹，另附汇总表。
 
     退出码：0 全部成功；3 部分失败（已列出）；1 全部失败或无法开始。
+
+    例子：jidi-docs batch 各单位申报 -o 输出 -j 2
     """
     with _reporter(stdout_is_terminal()) as progress:
         result = batch(

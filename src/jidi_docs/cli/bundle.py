@@ -15,8 +15,12 @@ from ._common import ProfileOption, app, handle_errors, out_console, print_app_w
 @app.command("bundle")
 @handle_errors
 def bundle_cmd(
-    file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    file: Annotated[
+        Path, typer.Argument(metavar="文件", help="申报 YAML 文件或申报文件夹", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="文件夹", help="输出文件夹")] = Path(
+        "输出"
+    ),
     profile: ProfileOption = None,
     allow_missing: Annotated[
         bool, typer.Option("--allow-missing", help="佐证材料文件缺失时仍然生成，目录中标“缺”")
@@ -26,7 +30,10 @@ def bundle_cmd(
         typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
     ] = False,
 ) -> None:
-    """生成申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。"""
+    """生成申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
+
+    例子：jidi-docs bundle 我的申报 -o 输出
+    """
     application = load(file, profile=profile)
     print_app_warnings(application)
     path = bundle(

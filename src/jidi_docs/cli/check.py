@@ -65,13 +65,16 @@ def _error_json(error: UserError) -> str:
 @app.command("check")
 @handle_errors
 def check_cmd(
-    file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(metavar="文件", help="申报 YAML 文件或申报文件夹", show_default=False)
+    ],
     profile: ProfileOption = None,
     report: Annotated[
         Optional[Path],  # noqa: UP045  (Typer needs Optional on Python 3.10)
         typer.Option(
             "--report",
             "-r",
+            metavar="文件",
             help="把预审报告写入文件：.md（Markdown）或 .html（网页）",
             callback=_report_path,
         ),
@@ -84,6 +87,8 @@ def check_cmd(
 
     退出码：0 填写正确且没有不符合的条件（只有“需注意”也算通过）；1 填写有误；
     3 填写正确但有条件不符合。
+
+    例子：jidi-docs check 我的申报
     """
     try:
         application = load(file, profile=profile)

@@ -16,11 +16,18 @@ __all__ = ["ProfileOption"]  # kept importable from here for scripts written aga
 @app.command("render")
 @handle_errors
 def render_cmd(
-    file: Annotated[Path, typer.Argument(help="申报 YAML 文件", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("输出"),
+    file: Annotated[
+        Path, typer.Argument(metavar="文件", help="申报 YAML 文件或申报文件夹", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="文件夹", help="输出文件夹")] = Path(
+        "输出"
+    ),
     profile: ProfileOption = None,
 ) -> None:
-    """填写附件1《评价表》和附件2《申报表》（Word 文档）。"""
+    """填写附件1《评价表》和附件2《申报表》（Word 文档）。
+
+    例子：jidi-docs render 我的申报 -o 输出
+    """
     from ..forms._render import render
     from ..input._load import load
 
@@ -35,11 +42,14 @@ def render_cmd(
 def schema_cmd(
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--out", "-o", help="写入文件；不写则输出到屏幕"),
+        typer.Option("--out", "-o", metavar="文件", help="写入文件；不写则输出到屏幕"),
     ] = None,
     profile: ProfileOption = None,
 ) -> None:
-    """输出申报 YAML 的 JSON Schema，供 VS Code 等编辑器自动补全和检查。"""
+    """输出申报 YAML 的 JSON Schema，供 VS Code 等编辑器自动补全和检查。
+
+    例子：jidi-docs schema -o 申报.schema.json
+    """
     from ..input._jsonschema import json_schema
 
     text = json.dumps(json_schema(profile), ensure_ascii=False, indent=2)

@@ -15,10 +15,15 @@ from ._common import ProfileOption, app, err_console, handle_errors, out_console
 @app.command("init")
 @handle_errors
 def init_cmd(
-    folder: Annotated[Path, typer.Argument(help="新建的申报文件夹", show_default=False)],
+    folder: Annotated[
+        Path, typer.Argument(metavar="文件夹", help="新建的申报文件夹", show_default=False)
+    ],
     profile: ProfileOption = None,
 ) -> None:
-    """新建申报文件夹：申报.yaml（每一栏都有说明）、名单 Excel 表格和佐证材料文件夹。已有的文件不会被覆盖。"""
+    """新建申报文件夹：申报.yaml（每一栏都有说明）、名单 Excel 表格和佐证材料文件夹。已有的文件不会被覆盖。
+
+    例子：jidi-docs init 我的申报
+    """
     result = init(folder, profile=profile)
     for line in created_lines(result):
         out_console.print(line, markup=False)
@@ -35,16 +40,22 @@ def init_cmd(
 def extract_cmd(
     file: Annotated[
         Path,
-        typer.Argument(help="已填写的附件2《申报表》（.docx、.doc 或 .wps）", show_default=False),
+        typer.Argument(
+            metavar="文件",
+            help="已填写的附件2《申报表》（.docx、.doc 或 .wps）",
+            show_default=False,
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="写出的申报 YAML 文件")] = Path(
-        YAML_FILE
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="文件", help="写出的申报 YAML 文件")
+    ] = Path(YAML_FILE),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
 ) -> None:
     """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。
 
     退出码：0 读完；3 申报表的某一栏没有找到（其余内容照样写出，请看提示）。
+
+    例子：jidi-docs extract 去年的申报表.docx -o 我的申报/申报.yaml
     """
     # Imported here: reading a .docx (python-docx, lxml) is only needed by this command.
     from ..forms._extract import summary_lines

@@ -32,21 +32,26 @@ def _portal() -> ModuleType:
 @app.command("serve")
 def serve_cmd(
     data: Annotated[
-        Path, typer.Option("--data", help="数据文件夹：数据库、上传的佐证材料、生成的申报材料")
+        Path,
+        typer.Option(
+            "--data", metavar="文件夹", help="数据文件夹：数据库、上传的佐证材料、生成的申报材料"
+        ),
     ] = Path("门户数据"),
     host: Annotated[
-        str, typer.Option("--host", help="监听地址；127.0.0.1 只允许本机访问")
+        str, typer.Option("--host", metavar="地址", help="监听地址；127.0.0.1 只允许本机访问")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="端口", help="端口")] = 8000,
     database: Annotated[
         str | None,
         typer.Option(
             "--database",
+            metavar="地址",
             help="数据库地址，如 postgresql://用户:密码@主机/库名；默认使用数据文件夹里的 SQLite",
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="同时运行的 LibreOffice 转换数量上限")
+        int,
+        typer.Option("--jobs", "-j", metavar="数量", help="同时运行的 LibreOffice 转换数量上限"),
     ] = 2,
     plain_http: Annotated[
         bool,
@@ -59,11 +64,15 @@ def serve_cmd(
         str | None,
         typer.Option(
             "--create-admin",
+            metavar="用户名",
             help="创建（或重设密码）全市范围的管理员账号后退出；密码从环境变量 JIDI_ADMIN_PASSWORD 读取，未设置时询问",
         ),
     ] = None,
 ) -> None:
-    """启动网页版：培训基地在浏览器里填写申报，综试办审核、填写审核意见、下载汇总表。"""
+    """启动网页版：培训基地在浏览器里填写申报，综试办审核、填写审核意见、下载汇总表。
+
+    例子：jidi-docs serve --data 门户数据
+    """
     web = _portal()
     options: Any = web.Options(
         data_dir=data,
