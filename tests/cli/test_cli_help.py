@@ -116,7 +116,7 @@ def test_the_top_help_lists_commands_in_workflow_order_each_with_an_example() ->
 
     assert result.exit_code == 0
     assert_chinese(result.output)
-    listed = re.findall(r"^  (\w+)\s", result.output.split("命令（按使用顺序）：")[1], re.M)
+    listed = re.findall(r"^  (\w+)\s", result.output.split("命令（按使用顺序）：")[1], re.MULTILINE)
     assert listed == list(COMMAND_ORDER)
     assert result.output.count("例子：jidi-docs ") == len(COMMAND_ORDER)
 
