@@ -45,6 +45,9 @@ __all__ = [
     "ValidationFailed",
 ]
 
+#: How a message names input that came from no file (data or text passed in by a script).
+NO_SOURCE = "<输入>"
+
 
 class JidiDocsError(Exception):
     """Base class for every error jidi_docs raises on purpose."""
@@ -77,7 +80,7 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        where = self.file or "<文本>"
+        where = self.file or NO_SOURCE
         if self.line is not None:
             where += f" 第 {self.line} 行"
             if self.column is not None:
@@ -100,7 +103,7 @@ class ValidationFailed(UserError):
     def __init__(self, issues: Sequence[Issue], *, source: str | None = None) -> None:
         self.issues = list(issues)
         self.source = source
-        head = f"{source or '输入'} 有 {len(self.issues)} 处错误："
+        head = f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
 

@@ -337,7 +337,7 @@ def test_extracted_yaml_with_notes_still_parses_and_names_what_to_fill(tmp_path:
         ("讲师", 1, "学历"),
     ]
     assert [i.field for i in err.value.issues] == ["讲师 → 第 2 项 → 学历"]
-    assert err.value.issues[0].message == "缺少必填栏目“学历”。"
+    assert err.value.issues[0].message == "是必填栏目，不能缺少。"
 
 
 def test_extract_refuses_to_overwrite_an_existing_yaml(tmp_path: Path) -> None:

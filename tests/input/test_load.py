@@ -191,7 +191,7 @@ CATALOGUE: dict[str, Bad] = {
         edit("  法定代表人: 张三\n", ""),
         "基本情况:",
         "基本情况 → 法定代表人",
-        "缺少必填栏目“法定代表人”。",
+        "是必填栏目，不能缺少。",
     ),
     # -- enums ----------------------------------------------------------------------------------
     "所属区县 not of 2021": Bad(
@@ -485,7 +485,7 @@ def test_validate_of_plain_data_reports_field_without_position() -> None:
     first = info.value.issues[0]
     assert (first.file, first.line, first.column) == (None, None, None)
     assert first.field == "基本情况 → 注册地"
-    assert first.message == "缺少必填栏目“注册地”。"
+    assert first.message == "是必填栏目，不能缺少。"
 
 
 # --------------------------------------------------------------------------------------------
@@ -557,3 +557,19 @@ def test_evidence_paths_are_relative_to_the_yaml_folder() -> None:
 def test_user_errors_are_value_errors_for_callers_that_know_only_builtins() -> None:
     with pytest.raises(ValueError, match="自评分不能超过"):
         jidi_docs.loads(edit("  财务情况: 4", "  财务情况: 6"))
+
+
+def test_a_missing_top_level_key_is_named_once() -> None:
+    with pytest.raises(jidi_docs.ValidationFailed) as exc:
+        jidi_docs.loads("认定批次: 杭州-2021\n")
+
+    assert str(exc.value) == (
+        "<文本> 有 1 处错误：\n  • <文本> 第 1 行第 1 列：「基本情况」是必填栏目，不能缺少。"
+    )
+
+
+def test_validate_names_data_without_a_file_one_way() -> None:
+    with pytest.raises(jidi_docs.ValidationFailed) as exc:
+        jidi_docs.validate({})
+
+    assert str(exc.value) == "<输入> 有 1 处错误：\n  • <输入>：「基本情况」是必填栏目，不能缺少。"

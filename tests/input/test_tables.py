@@ -319,7 +319,7 @@ def test_an_empty_required_cell_is_reported_at_its_row(folder: Path) -> None:
     rows = [TRAININGS, GOOD, ["2020-07-06", None, "课", "钱七", 56, 30]]
 
     assert errors_for(folder, rows) == [
-        "培训活动.xlsx（工作表 Sheet1） 第 3 行：「培训活动 → 第 2 项 → 地点」缺少必填栏目“地点”。"
+        "培训活动.xlsx（工作表 Sheet1） 第 3 行：「培训活动 → 第 2 项 → 地点」是必填栏目，不能缺少。"
     ]
 
 

@@ -123,7 +123,7 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
     field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
 
     if kind == "missing":
-        return f"缺少必填栏目“{field}”。"
+        return "是必填栏目，不能缺少。"
     if kind == "extra_forbidden":
         if field in DERIVED_FIELDS:
             return f"“{field}”由程序根据{DERIVED_FIELDS[field]}自动计算，不用填写，请删除这一行。"

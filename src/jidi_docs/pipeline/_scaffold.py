@@ -327,7 +327,7 @@ def summarize_unfilled(error: ValidationFailed, path: str | Path | None = None) 
     rest: list[Issue] = []
     for issue in error.issues:
         own = issue.file == source
-        if own and (issue.field in blank or issue.message.startswith("缺少必填栏目")):
+        if own and (issue.field in blank or issue.message.startswith("是必填栏目")):
             unfilled.append(issue)
         else:
             rest.append(issue)
