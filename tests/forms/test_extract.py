@@ -244,6 +244,7 @@ def generated_application(seed: int) -> dict[str, Any]:
             for _ in range(n(3))
         ],
         **({"申报单位审核意见": text(rng) + "\n" + text(rng)} if rng.random() < 0.7 else {}),
+        **({"综试办审核意见": text(rng) + "\n" + text(rng)} if rng.random() < 0.3 else {}),
     }
 
 
@@ -261,6 +262,7 @@ def test_generated_applications_cover_empty_lists_and_tricky_text() -> None:
     flat = repr(apps)
 
     assert any(a["讲师"] == [] for a in apps)
+    assert any("综试办审核意见" in a for a in apps)
     assert any(len(a["培训活动"]) >= 5 for a in apps)
     assert sum(t in flat for t in TRICKY) >= 12
 

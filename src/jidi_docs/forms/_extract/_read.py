@@ -25,7 +25,7 @@ from ._cells import (
     parse_valid_until,
 )
 from ._result import Extracted, Note, SectionReport
-from ._sections import BASIC, IGNORED, LISTS, OPINION, Column, ListSection, heading_of, is_note
+from ._sections import BASIC, LISTS, OFFICE, OPINION, Column, ListSection, heading_of, is_note
 from ._stream import Block, Cell, blocks
 
 __all__ = ["extract_document"]
@@ -39,6 +39,7 @@ _PARSERS = {
     "联系电话": parse_phone,
 }
 _SIGNATURE = re.compile(
+    r"^(?:市综试办|综试办)\s*[（(]\s*(?:公章|盖章)\s*[）)]|"
     r"^(?:法定代表人|负责人)\s*[（(]\s*签[章字名]\s*[）)]|^申请单位\s*[（(]\s*(?:公章|盖章)\s*[）)]"
     r"|^日\s*期\s*[:：]|^[\s　]*年[\s　]*月[\s　]*日$"
 )
@@ -98,7 +99,7 @@ class _Reader:
         self.reports[OPINION] = SectionReport(OPINION, "九、申报单位审核意见")
         self.basic = BasicReader(self.notes, self.reports[BASIC])
         self.lists: dict[str, list[dict[str, str]]] = {s.key: [] for s in LISTS}
-        self.opinion: list[str] = []
+        self.opinions: dict[str, list[str]] = {OPINION: [], OFFICE: []}
         self.section: str | None = None
         self.header: _Header | None = None
 
@@ -121,13 +122,13 @@ class _Reader:
             self._open(BASIC)
         if self.section == BASIC:
             self.basic.row(block)
-        elif self.section == OPINION:
+        elif self.section in (OPINION, OFFICE):
             self._opinion(
                 [line for c in block.filled if not c.merged_above for line in c.text.split("\n")]
             )
         elif self.section in self.lists:
             self._list_row(block)
-        elif self.section != IGNORED:
+        else:
             for c in block.filled:
                 self.notes.append(
                     Note(("表格",), c.text, f"{block.where}不在申报表的任何一栏里，没有读取")
@@ -136,7 +137,7 @@ class _Reader:
     def _paragraph(self, text: str) -> None:
         if not text or self._heading(text) or is_note(text):
             return
-        if self.section == OPINION:
+        if self.section in (OPINION, OFFICE):
             self._opinion(text.split("\n"))
 
     def _heading(self, text: str) -> bool:
@@ -172,7 +173,7 @@ class _Reader:
 
     def _opinion(self, lines: list[str]) -> None:
         kept = [ln for ln in lines if not _SIGNATURE.match(ln.strip())]
-        self.opinion.extend(kept)
+        self.opinions[self.section or OPINION].extend(kept)
 
     def _list_row(self, block: Block) -> None:
         assert self.section is not None
@@ -253,10 +254,12 @@ class _Reader:
             self.reports[key].rows = len(rows)
         data: dict[str, Any] = {BASIC: self.basic.finish(self.lists)}
         data.update(self.lists)
-        opinion = "\n".join(self.opinion).strip()
-        self.reports[OPINION].rows = 1 if opinion else 0
-        if opinion:
-            data[OPINION] = opinion
+        for key, lines in self.opinions.items():
+            opinion = "\n".join(lines).strip()
+            if key in self.reports:
+                self.reports[key].rows = 1 if opinion else 0
+            if opinion:
+                data[key] = opinion
         order = {key: i for i, key in enumerate(self.reports)}
         notes = sorted(self.notes, key=lambda n: order.get(str(n.path[0]), -1))
         return Extracted(data, notes, source, list(self.reports.values()))

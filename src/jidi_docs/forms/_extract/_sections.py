@@ -17,8 +17,8 @@ __all__ = [
     "BASIC_LABELS",
     "BASIC_ORDER",
     "BASIC_REQUIRED",
-    "IGNORED",
     "LISTS",
+    "OFFICE",
     "OPINION",
     "Column",
     "ListSection",
@@ -29,8 +29,8 @@ __all__ = [
 
 BASIC = "基本情况"
 OPINION = "申报单位审核意见"
-#: 十、综试办审核意见 is filled by the office, not by the base: read past, never reported.
-IGNORED = "综试办审核意见"
+#: 十、综试办审核意见 is the office's: read when filled in, never reported as missing.
+OFFICE = "综试办审核意见"
 
 
 @dataclass(frozen=True)
@@ -243,8 +243,8 @@ _HEADINGS: dict[str, str] = {
     "单位基本情况": BASIC,
     "申报单位审核意见": OPINION,
     "审核意见": OPINION,
-    "综试办审核意见": IGNORED,
-    "市综试办审核意见": IGNORED,
+    "综试办审核意见": OFFICE,
+    "市综试办审核意见": OFFICE,
     **{h: s.key for s in LISTS for h in s.headings},
 }
 

@@ -16,7 +16,7 @@ from ...input._load import get_profile
 from ...schema._profile import Profile
 from .._format import fmt_number
 from ._result import Extracted, Note, summary_lines
-from ._sections import BASIC, LISTS, OPINION
+from ._sections import BASIC, LISTS, OFFICE, OPINION
 
 __all__ = ["to_yaml", "yaml_scalar"]
 
@@ -110,7 +110,7 @@ def to_yaml(extracted: Extracted, *, profile: Profile | str | None = None) -> st
         "# 读取结果：",
         *(f"#   {line}" for line in summary_lines(extracted)),
     ]
-    known = {BASIC, OPINION, *(s.key for s in LISTS)}
+    known = {BASIC, OPINION, OFFICE, *(s.key for s in LISTS)}
     out.extend(ln for n in notes if n.path[0] not in known for ln in _note_lines(n, 0))
     out += ["", f"认定批次: {yaml_scalar(chosen.name)}", "", "基本情况:"]
     basic = data.get("基本情况", {})
@@ -142,6 +142,9 @@ def to_yaml(extracted: Extracted, *, profile: Profile | str | None = None) -> st
     out.append("")
     opinion = data.get(OPINION)
     out.append(f"申报单位审核意见: {_value(opinion, 2)}" if opinion else "申报单位审核意见:")
+    office = data.get(OFFICE)
+    if office:
+        out.append(f"{OFFICE}: {_value(office, 2)}")
     out.append("")
     out.append("自评分:   # 申报表中没有自评分：请对照《评价表》填写，不得超过各项分值")
     for ind in chosen.indicators:
