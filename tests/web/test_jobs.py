@@ -79,3 +79,25 @@ def test_the_committed_migrations_match_the_models(portal: Any) -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "portal", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_summary_workbook_lists_the_submitted_applications_in_scope(
+    make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    import io
+
+    import openpyxl
+
+    from jidi_docs.web.models import Version
+
+    user, app = make_base(district="淳安县", draft=example)
+    Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+    office = client_for(make_reviewer("淳安县"))
+
+    response = office.get("/summary.xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("文件", "单位名称", "所属区县")
+    assert [r[1] for r in rows[1:]] == [example["基本情况"]["单位名称"]]
+    assert rows[1][2] == "西湖区"  # as the application says, whichever district invited it

@@ -7,11 +7,10 @@ stored data (the plain data of a ``申报.yaml``) to the library's functions.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -27,7 +26,7 @@ from ..input._load import loads, validate
 from ..input._yaml import label
 from ..pdf._convert import SofficeConverter
 from ..pdf._evidence import sniff_kind
-from ..pipeline._bundle import prepare
+from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
 from ..schema._model import Application, Evidence
@@ -262,21 +261,27 @@ def render_docx(app: Application) -> dict[str, bytes]:
     return forms
 
 
+class _ReportingConverter:
+    """The library's converter, telling the page when LibreOffice starts and finishes."""
+
+    def __init__(self, inner: SofficeConverter, progress: Callable[[int, str], None]) -> None:
+        self.inner = inner
+        self.progress = progress
+        self.calls = 0
+
+    def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
+        self.calls += 1
+        self.progress(30 if self.calls == 1 else 60, "转换申报表、评价表和封面（LibreOffice）")
+        pdfs = self.inner.convert(docs, out_dir)
+        self.progress(80, "合并佐证材料、添加书签和页码")
+        return pdfs
+
+
 def bundle_pdf(app: Application, out_dir: Path, progress: Callable[[int, str], None]) -> Path:
-    """Build the application's 申报材料.pdf into `out_dir`, reporting progress (percent, step)."""
-    with contextlib.ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-portal-")))
-        progress(10, "检查佐证材料、填写表格")
-        job = prepare(app, work)
-        progress(30, "转换申报表和评价表")
-        converter = stack.enter_context(SofficeConverter())
-        pdf_dir = work / "pdf"
-        pdf_dir.mkdir()
-        form_pdfs = converter.convert(job.form_docs, pdf_dir)
-        progress(60, "生成封面和目录")
-        (cover_pdf,) = converter.convert([job.cover_docx(form_pdfs)], pdf_dir)
-        progress(85, "合并佐证材料、添加书签和页码")
-        return job.finish(cover_pdf, out_dir).path
+    """Build the application's 申报材料.pdf into `out_dir` with the library's `bundle`."""
+    progress(10, "检查佐证材料、填写表格")
+    with SofficeConverter() as soffice:
+        return bundle(app, out_dir, converter=_ReportingConverter(soffice, progress))
 
 
 def export_zip(data: dict[str, Any], files: dict[str, Path]) -> bytes:
