@@ -197,6 +197,21 @@ def test_extra_blank_rows_are_skipped_and_a_lost_row_is_caught_by_the_counts(
     ]
 
 
+def test_text_typed_between_the_tables_is_reported(data: dict[str, Any], tmp_path: Path) -> None:
+    form = typed_form(data)
+    section(form, "企业荣誉").note = "另有：2021年度优秀培训机构（杭州市商务局）"
+    path = write_separate(form, tmp_path / "段落.docx")
+
+    extracted = extract(path)
+
+    assert [(n.path, n.text) for n in extracted.notes] == [
+        (("企业荣誉",), "另有：2021年度优秀培训机构（杭州市商务局）")
+    ]
+    assert "  # 另有：2021年度优秀培训机构（杭州市商务局）    ← 未能读取：这段文字不在表格里" in (
+        to_yaml(extracted)
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Sections not found, found empty; files that are not a .docx
 # ---------------------------------------------------------------------------------------------

@@ -139,6 +139,8 @@ class _Reader:
             return
         if self.section in (OPINION, OFFICE):
             self._opinion(text.split("\n"))
+        elif self.section == BASIC or self.section in self.lists:
+            self.notes.append(Note((self.section,), text, "这段文字不在表格里，没有读取"))
 
     def _heading(self, text: str) -> bool:
         section = heading_of(text)
