@@ -65,7 +65,7 @@ def atomic_write(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         tmp.chmod(0o644)
-        os.replace(tmp, target)
+        tmp.replace(target)
     except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -87,7 +87,7 @@ def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
             tmp.write_bytes(data)
             tmp.chmod(0o644)
         for tmp, target in temps:
-            os.replace(tmp, target)
+            tmp.replace(target)
     except BaseException as e:
         for tmp, _ in temps:
             with contextlib.suppress(FileNotFoundError):

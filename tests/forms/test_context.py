@@ -37,7 +37,7 @@ def test_table_dates_use_one_short_form() -> None:
         (None, ""),
         (0, "0"),
         (Decimal("0.00"), "0"),
-        (Decimal("260"), "260"),
+        (Decimal(260), "260"),
         (Decimal("260.50"), "260.5"),
         (Decimal("1E+3"), "1000"),
         (Decimal("75.0"), "75"),

@@ -175,7 +175,7 @@ def test_merged_conversion_gives_each_document_the_pdf_it_gets_alone(
         alone = conv.convert(docs, tmp_path / "alone")
 
     assert calls == [["m000.docx"]]  # one LibreOffice call, all eight forms merged into one
-    for a, b in zip(merged, alone):
+    for a, b in zip(merged, alone, strict=True):
         assert len(pikepdf.open(a).pages) == len(pikepdf.open(b).pages)
         assert _text(a) == _text(b)
     assert "丙份之癸39期" in _text(merged[2]).replace(" ", "")

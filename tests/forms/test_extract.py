@@ -86,7 +86,7 @@ DISTRICTS = ["上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "�
 
 def credit_code(rng: random.Random) -> str:
     body = "9133" + "".join(rng.choice(_CODE_CHARS) for _ in range(13))
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS))
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS, strict=True))
     return body + _CODE_CHARS[(31 - total % 31) % 31]
 
 
@@ -129,7 +129,7 @@ def clean(item: dict[str, Any]) -> dict[str, Any]:
 def generated_application(seed: int) -> dict[str, Any]:
     """A valid application with tricky text, optional fields left out and lists of 0–6 rows."""
     rng = random.Random(seed)
-    n = lambda hi=6: rng.randint(0, hi)  # noqa: E731
+    n = lambda hi=6: rng.randint(0, hi)
     lecturers = [
         clean(
             {

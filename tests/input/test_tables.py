@@ -185,8 +185,10 @@ def test_a_phone_number_excel_shortened_is_an_error_naming_file_row_and_column(
         loads(HEAD + "讲师: {文件: 讲师.csv}\n", base_dir=folder, source="申报.yaml")
 
     assert [str(i) for i in err.value.issues] == [
-        "讲师.csv 第 2 行：「讲师 → 联系电话」“1.38E+10”是 Excel 用科学计数法显示的数字，后面几位已经丢失，"
-        "无法还原。请把这一列的单元格格式设为“文本”，重新输入完整的号码后再保存。"
+        (
+            "讲师.csv 第 2 行：「讲师 → 联系电话」“1.38E+10”是 Excel 用科学计数法显示的数字，后面几位已经丢失，"
+            "无法还原。请把这一列的单元格格式设为“文本”，重新输入完整的号码后再保存。"
+        )
     ]
 
 
@@ -327,8 +329,10 @@ def test_an_unknown_column_names_the_nearest_valid_header(folder: Path) -> None:
     rows = [[*TRAININGS[:5], "学时"], GOOD]
 
     assert errors_for(folder, rows) == [
-        "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“学时”不是可用的列名。是不是“学时数”？"
-        "可用的列名有：时间、地点、授课主题、讲师、培训人次、学时数。",
+        (
+            "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“学时”不是可用的列名。是不是“学时数”？"
+            "可用的列名有：时间、地点、授课主题、讲师、培训人次、学时数。"
+        ),
         "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」缺少必填的列“学时数”。请在表头加上这一列。",
     ]
 
@@ -365,8 +369,10 @@ def test_an_old_xls_file_is_refused_with_what_to_do(folder: Path) -> None:
     (folder / "培训活动.xls").write_bytes(b"\xd0\xcf\x11\xe0")
 
     assert errors_for(folder, [TRAININGS], entry="{文件: 培训活动.xls}") == [
-        "培训活动.xls：「培训活动」不支持 .xls 格式的表格 培训活动.xls：请用 .xlsx 或 .csv"
-        "（.xls 旧格式请在 Excel 中另存为 .xlsx）。"
+        (
+            "培训活动.xls：「培训活动」不支持 .xls 格式的表格 培训活动.xls：请用 .xlsx 或 .csv"
+            "（.xls 旧格式请在 Excel 中另存为 .xlsx）。"
+        )
     ]
 
 

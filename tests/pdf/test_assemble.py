@@ -21,7 +21,7 @@ def bundle_parts(tmp_path):
     front = make_pdf(tmp_path / "front.pdf", 2, label="FRONT")
     scan = make_jpeg(tmp_path / "scan.jpg", (800, 600))
     return [
-        Part("封面", [PdfFile.of(front, pages=range(0, 1))], in_contents=False),
+        Part("封面", [PdfFile.of(front, pages=range(1))], in_contents=False),
         Part("目录", [PdfFile.of(front, pages=range(1, 2))], in_contents=False),
         Part("申报表", [PdfFile.of(make_pdf(tmp_path / "form.pdf", 3, label="FORM"))]),
         Part(
@@ -159,13 +159,15 @@ def test_output_passes_qpdf_check_and_carries_metadata(bundle_parts, tmp_path):
     out = tmp_path / "b.pdf"
     assemble(bundle_parts, out, title="跨境电商培训基地申报材料", author="杭州示例培训学校")
 
-    check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    check = subprocess.run(
+        ["qpdf", "--check", str(out)], capture_output=True, text=True, check=False
+    )
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
 
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No syntax or stream encoding errors" in check.stdout
-    assert re.search(r"^Title:\s+跨境电商培训基地申报材料$", info, re.M)
-    assert re.search(r"^Author:\s+杭州示例培训学校$", info, re.M)
+    assert re.search(r"^Title:\s+跨境电商培训基地申报材料$", info, re.MULTILINE)
+    assert re.search(r"^Author:\s+杭州示例培训学校$", info, re.MULTILINE)
 
 
 def test_identical_images_are_stored_once(bundle_parts, tmp_path):

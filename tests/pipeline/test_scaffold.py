@@ -69,7 +69,11 @@ def fill_scaffold(folder: Path) -> None:
     text = yaml_path.read_text(encoding="utf-8")
     for key, value in BASIC.items():
         text, n = re.subn(
-            rf"^(\s*(?:- )?{key}:)\s*(#.*)?$", rf"\1 {value}   \2", text, count=1, flags=re.M
+            rf"^(\s*(?:- )?{key}:)\s*(#.*)?$",
+            rf"\1 {value}   \2",
+            text,
+            count=1,
+            flags=re.MULTILINE,
         )
         assert n == 1, key
     text = text.replace("  培训场地及环境:", "  培训场地及环境: 8")
@@ -175,9 +179,11 @@ def test_a_fresh_folder_loads_every_list_as_empty_and_reports_only_what_is_unfil
     summary = summarize_unfilled(err.value)
 
     assert [str(i) for i in summary.issues] == [
-        f"{tmp_path / YAML_FILE}：以下栏目还没有填写："
-        "基本情况：单位名称、注册地、所属区县、法定代表人、注册时间、联系人、电话、办公地址、总面积；"
-        "基本情况 → 培训场地 → 第 1 项：地址、可容纳人数。"
+        (
+            f"{tmp_path / YAML_FILE}：以下栏目还没有填写："
+            "基本情况：单位名称、注册地、所属区县、法定代表人、注册时间、联系人、电话、办公地址、总面积；"
+            "基本情况 → 培训场地 → 第 1 项：地址、可容纳人数。"
+        )
     ]
 
 

@@ -29,7 +29,7 @@ _CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def credit_code(first17: str) -> str:
     """Return a 统一社会信用代码 with its GB 32100-2015 check character appended."""
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(first17, _CODE_WEIGHTS))
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(first17, _CODE_WEIGHTS, strict=True))
     return first17 + _CODE_CHARS[(31 - total % 31) % 31]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -138,7 +139,7 @@ def merge(paths: Sequence[Path], out: Path) -> None:
 
 def _destination_pages(pdf: pikepdf.Pdf) -> dict[str, int]:
     """Return ``{destination name: 0-based page index}`` for every named destination."""
-    index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     found: dict[str, int] = {}
     entries: list[tuple[str, pikepdf.Object]] = []
     if "/Dests" in pdf.Root:
@@ -162,13 +163,13 @@ def split(pdf_path: Path, outs: Sequence[Path]) -> None:
     """
     with pikepdf.open(pdf_path) as pdf:
         pages = _destination_pages(pdf)
-        starts = [pages.get(f"{MARK}{k}") for k in range(len(outs))]
-        if None in starts or starts[0] != 0:
+        starts = [p for k in range(len(outs)) if (p := pages.get(f"{MARK}{k}")) is not None]
+        if len(starts) < len(outs) or starts[0] != 0:
             raise NotMergeable("part marks missing from the PDF")
         bounds = [*starts, len(pdf.pages)]
-        if any(a >= b for a, b in zip(bounds, bounds[1:])):  # type: ignore[operator]
+        if any(a >= b for a, b in pairwise(bounds)):
             raise NotMergeable("part marks out of order")
         for k, out in enumerate(outs):
             part = pikepdf.new()
-            part.pages.extend(pdf.pages[bounds[k] : bounds[k + 1]])  # type: ignore[misc]
+            part.pages.extend(pdf.pages[bounds[k] : bounds[k + 1]])
             part.save(out)

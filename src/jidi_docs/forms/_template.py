@@ -343,7 +343,7 @@ class FormTemplate:
                     f"由模板 {self.name} 生成的 {out_path.name} 无法重新打开：{exc}"
                 ) from exc
             tmp.chmod(0o644)
-            os.replace(tmp, out_path)
+            tmp.replace(out_path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

@@ -49,7 +49,7 @@ FILE_KEY = "文件"
 SHEET_KEY = "工作表"
 
 #: Every list of the application that may come from a spreadsheet.
-TABLE_PATHS: tuple[Path_, ...] = (
+TABLE_PATHS: tuple[tuple[str, ...], ...] = (
     ("基本情况", "培训场地"),
     ("管理运营团队",),
     ("讲师",),
@@ -219,9 +219,9 @@ def _xlsx_grid(path: Path, sheet: str | None, display: str) -> tuple[_Grid, str]
             )
         values: dict[tuple[int, int], Any] = {}
         for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    values[(c.row, c.column)] = c.value
+            for cell in row:
+                if cell.value is not None:
+                    values[(cell.row, cell.column)] = cell.value
         merges = []
         for rng in ws.merged_cells.ranges:
             top = values.get((rng.min_row, rng.min_col))
@@ -566,10 +566,12 @@ def _expand_one(
         rows.append(item)
         if doc is not None:
             mark = Mark(row_no, None, table.name)
-            doc.values[(*path, i)] = mark
+            row_path = (*path, i)
+            doc.values[row_path] = mark
             for key in item:
-                doc.values[(*path, i, key)] = mark
-                doc.keys[(*path, i, key)] = mark
+                cell_path = (*row_path, key)
+                doc.values[cell_path] = mark
+                doc.keys[cell_path] = mark
     return rows
 
 

@@ -313,21 +313,23 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc) -> Any:
                     Issue(doc.source, *_lc(key_node), label(path), "栏目名必须是文字。")
                 )
             key = key_node.value
+            here = (*path, key)
             if key in result:
-                first = doc.keys[(*path, key)]
+                first = doc.keys[here]
                 raise InputError(
                     Issue(
                         doc.source,
                         *_lc(key_node),
-                        label((*path, key)),
+                        label(here),
                         f"栏目重复：第 {first.line} 行已经写过“{key}”，请只保留一个。",
                     )
                 )
-            doc.keys[(*path, key)] = _mark(key_node)
-            result[key] = _build(value_node, (*path, key), doc)
+            doc.keys[here] = _mark(key_node)
+            result[key] = _build(value_node, here, doc)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), doc) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
     value: str = node.value
     if node.style in (None, "") and value in _NULL_WORDS:
         return None

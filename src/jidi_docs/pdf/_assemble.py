@@ -346,7 +346,7 @@ def _iter_resource_streams(
         if res is None:
             continue
         xobjects = res.get("/XObject")
-        if xobjects is not None and _first_visit(xobjects, seen_dicts):
+        if isinstance(xobjects, pikepdf.Dictionary) and _first_visit(xobjects, seen_dicts):
             for key in list(xobjects.keys()):
                 obj = xobjects[key]
                 if isinstance(obj, pikepdf.Stream):
@@ -368,13 +368,10 @@ def _font_descriptors(font: pikepdf.Object) -> list[pikepdf.Dictionary]:
     if not isinstance(font, pikepdf.Dictionary):
         return []
     found = []
-    if isinstance(font.get("/FontDescriptor"), pikepdf.Dictionary):
-        found.append(font.FontDescriptor)
-    for desc in font.get("/DescendantFonts", []):
-        if isinstance(desc, pikepdf.Dictionary) and isinstance(
-            desc.get("/FontDescriptor"), pikepdf.Dictionary
-        ):
-            found.append(desc.FontDescriptor)
+    for holder in [font, *font.get("/DescendantFonts", [])]:
+        desc = holder.get("/FontDescriptor") if isinstance(holder, pikepdf.Dictionary) else None
+        if isinstance(desc, pikepdf.Dictionary):
+            found.append(desc)
     return found
 
 

@@ -308,7 +308,7 @@ class _Run:
             try:
                 for s in fut.result():
                     surveys[s.source] = s
-            except Exception as exc:  # a worker died: its files count as failed
+            except Exception as exc:  # noqa: BLE001 - a worker died: its files count as failed
                 for source, display in submitted[fut]:
                     row = SummaryRow(display)
                     surveys[source] = Survey(source, display, None, None, row, [], error_text(exc))
@@ -361,9 +361,9 @@ class _Run:
             chunk = submitted[fut]
             try:
                 built = fut.result()
-            except Exception as exc:  # e.g. BrokenProcessPool: the worker was killed
+            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: the worker was killed
                 built = [Built(j.source, [], [], error_text(exc)) for j in chunk]
-            for job, b in zip(chunk, built):
+            for job, b in zip(chunk, built, strict=True):
                 s = surveys[job.source]
                 warnings = s.warnings + b.warnings
                 if b.error:

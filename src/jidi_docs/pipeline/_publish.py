@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +17,7 @@ def publish(job: Job, files: Sequence[Path]) -> list[Path]:
     outputs = []
     for f in files:
         target = job.out_dir / f.name
-        os.replace(f, target)
+        f.replace(target)
         outputs.append(target)
     write_manifest(job.out_dir, job.source, job.digest, outputs)
     return outputs

@@ -197,6 +197,7 @@ def write_table_template(path: Path, key: str, profile: Profile | str | None = N
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     chosen = profile if isinstance(profile, Profile) else get_profile(profile or "杭州-2021")
     columns, required = table_columns((key,))
@@ -207,6 +208,7 @@ def write_table_template(path: Path, key: str, profile: Profile | str | None = N
     }
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet
     ws.title = key
     ws.freeze_panes = "A2"
     for c, name in enumerate(columns, start=1):

@@ -188,8 +188,10 @@ def to_html(report: CheckReport) -> str:
     out += [
         "</tbody></table>",
         "<h2>评价表自评分</h2>",
-        "<table><thead><tr><th>内容</th><th>评价指标</th><th>分值</th><th>自评分</th></tr>"
-        "</thead><tbody>",
+        (
+            "<table><thead><tr><th>内容</th><th>评价指标</th><th>分值</th><th>自评分</th></tr>"
+            "</thead><tbody>"
+        ),
     ]
     for category, indicator, points, score in _score_lines(report):
         cls = {"小计": ' class="subtotal"', "": ' class="total"'}.get(indicator, "")

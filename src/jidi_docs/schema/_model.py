@@ -458,7 +458,7 @@ class Application(StrictModel):
 
 
 def _literal(values: list[str]) -> Any:
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]
 
 
 @lru_cache(maxsize=32)
@@ -491,7 +491,7 @@ def _model_for_json(profile_json: str) -> type[Application]:
         batch=(Text, Field(profile.name, alias="认定批次")),
         basic=(basic, Field(alias="基本情况")),
         scores=(scores, Field(default_factory=scores, alias="自评分")),
-        evidence=(list[evidence], Field(default_factory=list, alias="佐证材料")),  # type: ignore[valid-type]
+        evidence=(list[evidence], Field(default_factory=list, alias="佐证材料")),
     )
 
 

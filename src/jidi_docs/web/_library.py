@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -306,14 +306,17 @@ def import_yaml(text: str, source: str) -> dict[str, Any]:
         UserError: the text is not YAML or its content is wrong (Chinese messages with lines).
     """
     loads(text, source=source)  # every rule, with line numbers; the data itself is read below
-    data = yaml.safe_load(text)
-    return _as_text(data)
+    return _as_text_dict(yaml.safe_load(text))  # a mapping: loads refuses anything else
+
+
+def _as_text_dict(data: Mapping[Any, Any]) -> dict[str, Any]:
+    return {str(k): _as_text(v) for k, v in data.items()}
 
 
 def _as_text(value: Any) -> Any:
     """Return plain YAML data with every scalar as the text an input would show."""
     if isinstance(value, dict):
-        return {str(k): _as_text(v) for k, v in value.items()}
+        return _as_text_dict(value)
     if isinstance(value, list):
         return [_as_text(v) for v in value]
     return "" if value is None else str(value)
@@ -379,7 +382,7 @@ def import_docx(content: bytes, name: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="jidi-import-") as tmp:
         path = Path(tmp) / (PurePosixPath(name).name or "申报表.docx")
         path.write_bytes(content)
-        return _as_text(extract(path).data)
+        return _as_text_dict(extract(path).data)
 
 
 def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:

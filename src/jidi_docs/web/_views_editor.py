@@ -307,7 +307,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         if draft.app is None:
             messages.error(request, f"还有 {len(draft.issues)} 处填写错误，改正后才能提交。")
             return redirect("portal:application", pk=app.pk)
-        number = (app.latest_version().number if app.latest_version() else 0) + 1
+        latest = app.latest_version()
+        number = (latest.number if latest else 0) + 1
         version = Version.objects.create(
             application=app, number=number, data=app.draft, submitted_by=user
         )
