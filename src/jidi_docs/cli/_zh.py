@@ -16,12 +16,13 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
 from typer._click import exceptions as _errors
 from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 __all__ = ["ZhCommand", "ZhGroup", "ZhTyper", "example_of"]
 
@@ -198,9 +199,11 @@ class ZhGroup(TyperGroup):
 class ZhTyper(typer.Typer):
     """A Typer app whose commands are `ZhCommand` unless told otherwise."""
 
-    def command(self, *args: Any, cls: Any = ZhCommand, **kwargs: Any) -> Any:
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = ZhCommand, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
         """Register a command (as `typer.Typer.command`), with the Chinese help page."""
-        return super().command(*args, cls=cls, **kwargs)
+        return super().command(name, cls=cls, **kwargs)
 
 
 # -- usage errors ---------------------------------------------------------------------------

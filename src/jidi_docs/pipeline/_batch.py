@@ -260,14 +260,12 @@ def _inputs(
 ) -> tuple[list[tuple[Path, str]], Path, list[Path]]:
     """Return the application files under `paths` (never under `out_root`), `out_root`, and
     the input folders (error texts in the 汇总表 show paths relative to them)."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    found = discover(paths, exclude=out_root)
+    given = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    found = discover(given, exclude=out_root)
     if not found:
-        where = "、".join(str(p) for p in paths)
+        where = "、".join(str(p) for p in given)
         raise InputError(Issue(where, None, None, "", "没有找到申报文件（*.yaml 或 *.yml）。"))
-    roots = [(p if p.is_dir() else p.parent).resolve() for p in paths]
+    roots = [(p if p.is_dir() else p.parent).resolve() for p in given]
     return found, out_root, roots
 
 

@@ -139,7 +139,7 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
             app = load(source, profile=options.profile)
             report = check(app)
             digest = input_digest(app, yaml_bytes, options.key())
-        except Exception as exc:  # one bad file must not stop the batch
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
             row = partial_row(source, display)
             return Survey(source, display, None, None, row, list(notes), error_text(exc))
     row = SummaryRow(
@@ -201,7 +201,7 @@ def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list
             try:
                 app = load(job.source, profile=options.profile)
                 out.append(Built(job.source, publish(job, render(app, work)), notes))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - fails this application only
                 out.append(Built(job.source, [], notes, error_text(exc)))
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -257,7 +257,7 @@ def _convert_rounds(
     for i, b in prepared.items():
         try:
             first[i] = b.first_round(b.predict_pages(jobs[i].out_dir), date=options.date)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - fails this application only
             errors[i] = error_text(exc)
     covers: dict[int, Path] = {}
     again: dict[int, list[Path]] = {}
@@ -272,7 +272,7 @@ def _convert_rounds(
                     again[i] = [prepared[i].cover_docx(pdfs[:2], date=options.date)]
                 else:
                     covers[i] = cover
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - fails this application only
                 errors[i] = error_text(exc)
         for i, redone in _convert_together(converter, again, round_dir / "again").items():
             if isinstance(redone, Exception):
@@ -303,7 +303,7 @@ def _build_pdf_chunk(
                         allow_missing=options.allow_missing,
                         allow_outside_paths=options.allow_outside_paths,
                     )
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - fails this application only
                     errors[i] = error_text(exc)
             notes[i].extend(n)
 
@@ -320,7 +320,7 @@ def _build_pdf_chunk(
                     publish_dir = works[i] / "out"
                     prepared[i].finish(covers[i], publish_dir)
                     outputs = publish(job, sorted(publish_dir.iterdir()))
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - fails this application only
                     errors[i] = error_text(exc)
             out.append(Built(job.source, outputs, notes[i], errors.get(i, "")))
         return out

@@ -8,11 +8,24 @@ is answered 404, so ids of other bases' objects cannot even be probed.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .models import CITY, Application, Job, Role, StoredFile, User, Version
 
-__all__ = ["application_for", "applications_in_scope", "file_for", "job_for", "version_for"]
+__all__ = [
+    "AuthedRequest",
+    "application_for",
+    "applications_in_scope",
+    "file_for",
+    "job_for",
+    "version_for",
+]
+
+
+class AuthedRequest(HttpRequest):
+    """The request a ``login_required`` view receives: its user is a signed-in portal `User`."""
+
+    user: User
 
 
 def applications_in_scope(user: User) -> QuerySet[Application]:

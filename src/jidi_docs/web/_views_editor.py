@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
 from ._access import (
+    AuthedRequest,
     application_for,
     file_for,
 )
@@ -65,7 +66,7 @@ def _errors_by_path(issues: list[dict[str, str]]) -> dict[str, list[str]]:
 
 @login_required
 @require_GET
-def application(request: HttpRequest, pk: int) -> HttpResponse:
+def application(request: AuthedRequest, pk: int) -> HttpResponse:
     """Overview: sections, 预审, versions, downloads, audit log."""
     user: User = request.user
     app = application_for(user, pk)
@@ -86,7 +87,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def edit(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
     """One page of the editor: one section of the forms."""
     app = application_for(request.user, pk, edit=True)
     all_sections = lib.sections()
@@ -127,7 +128,7 @@ def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def save(request: HttpRequest, pk: int) -> JsonResponse:
+def save(request: AuthedRequest, pk: int) -> JsonResponse:
     """Save one section of the draft if nobody saved since `version`; else 409 with a message."""
     user: User = request.user
     application_for(user, pk, edit=True)
@@ -160,7 +161,7 @@ def save(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, pk: int) -> JsonResponse:
+def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
@@ -178,7 +179,7 @@ def upload(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def download_file(request: HttpRequest, pk: int, file_id: Any) -> FileResponse:
+def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse:
     """Send one evidence file of an application the user may read."""
     app = application_for(request.user, pk)
     f = file_for(request.user, app, file_id)
@@ -188,7 +189,7 @@ def download_file(request: HttpRequest, pk: int, file_id: Any) -> FileResponse:
 
 @login_required
 @require_GET
-def draft_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+def draft_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
     """The draft's 附件1 or 附件2 as .docx (only when the draft is valid)."""
     app = application_for(request.user, pk, edit=True)
     return _docx_response(request, app, app.draft, form, f"申报-{app.pk}")
@@ -217,7 +218,7 @@ def _attachment(name: str) -> str:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The draft as a zip in the command line's folder format (申报.yaml + 佐证材料/)."""
     app = application_for(request.user, pk, edit=True)
     content = lib.export_zip(app.draft, file_map(app, app.draft))
@@ -228,7 +229,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_(request: HttpRequest, pk: int) -> HttpResponse:
+def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx)."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
@@ -297,7 +298,7 @@ def _store_imported(
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Freeze the (valid) draft as a new version for the office."""
     user: User = request.user
     with transaction.atomic():

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     JsonResponse,
 )
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
 from ._access import (
+    AuthedRequest,
     applications_in_scope,
     job_for,
     version_for,
@@ -44,7 +44,7 @@ from ._views_editor import _attachment, _docx_response
 
 
 @login_required
-def version(request: HttpRequest, pk: int) -> HttpResponse:
+def version(request: AuthedRequest, pk: int) -> HttpResponse:
     """A submitted version: its data, 预审, the office's 十, downloads and bundle jobs."""
     user: User = request.user
     ver = version_for(user, pk)
@@ -82,7 +82,7 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def version_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+def version_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
     """A submitted version's 附件1/附件2 (.docx), with the office's 十."""
     ver = version_for(request.user, pk)
     return _docx_response(
@@ -96,7 +96,7 @@ def version_docx(request: HttpRequest, pk: int, form: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_bundle(request: HttpRequest, pk: int) -> HttpResponse:
+def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue a bundle (申报材料.pdf) of a submitted version."""
     user: User = request.user
     ver = version_for(user, pk)
@@ -107,7 +107,7 @@ def request_bundle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a bundle job, for the page to poll."""
     job = job_for(request.user, pk)
     ahead = Job.objects.filter(state=JobState.QUEUED, pk__lt=job.pk).count()
@@ -126,7 +126,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def job_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def job_pdf(request: AuthedRequest, pk: int) -> FileResponse:
     """The finished 申报材料.pdf of a job."""
     job = job_for(request.user, pk)
     if job.state != JobState.DONE:
@@ -142,7 +142,7 @@ def job_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: AuthedRequest) -> HttpResponse:
     """汇总表.xlsx of the latest submitted version of every application in scope."""
     user: User = request.user
     if not user.is_reviewer:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
 from ._access import (
+    AuthedRequest,
     applications_in_scope,
 )
 from ._store import app_dir
@@ -75,7 +76,7 @@ def locked_out(
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """A base sees its applications; a reviewer the applications in scope with their 预审."""
     user: User = request.user
     apps = applications_in_scope(user).order_by("base__district", "base__name", "pk")
@@ -112,7 +113,7 @@ def _districts(user: User) -> list[str]:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AuthedRequest) -> HttpResponse:
     """Create a one-time invitation link (office only); the link is shown once."""
     user: User = request.user
     if not user.is_reviewer:
