@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install, when missing and apt-get can be used, what PDF conversion needs (LibreOffice Writer,
-# Simplified-Chinese fonts, poppler, qpdf) and what the tests drive besides Python: Node.js/npm
+# Simplified-Chinese fonts, poppler, qpdf, python3-uno for the warm converter) and what the tests drive besides Python: Node.js/npm
 # with the pinned yaml-language-server (scripts/node/, installed into .cache/node) and Chromium.
 # Rendering Word forms needs none of it.
 set -u
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
+# The warm converter (LibreOffice kept running) drives it from Debian's Python over UNO.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v node >/dev/null 2>&1 || need+=(nodejs)

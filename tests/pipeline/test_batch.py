@@ -408,3 +408,38 @@ def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_pat
     assert result.items[0].status == "failed"
     assert row is not None
     assert (row.unit, row.district) == (EXAMPLE_UNIT, "西湖区")
+
+
+@pytest.mark.soffice
+def test_a_long_batch_keeps_libreoffice_running_and_leaves_none_behind(
+    tmp_path: Path, soffice: str
+) -> None:
+    for i in range(3):
+        make_application(tmp_path / "in" / f"w{i}", f"杭州常驻测试{i}公司")
+    scratch = tmp_path / "scratch"  # every LibreOffice profile of the run lives here
+    scratch.mkdir()
+    code = (
+        "import sys; from jidi_docs.pipeline._batch import batch; "
+        "r = batch([sys.argv[1]], sys.argv[2], jobs=1, chunk_size=1); "
+        "print(len(r.built), r.exit_code)"
+    )
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+
+    assert done.stdout.split() == ["3", "0"], done.stderr
+    assert _soffice_pids(str(scratch)) == []
+    for i in range(3):
+        text = subprocess.run(
+            ["pdftotext", str(tmp_path / "out" / f"杭州常驻测试{i}公司" / "申报材料.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert f"杭州常驻测试{i}公司" in text.replace(" ", "")

@@ -8,15 +8,18 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from ._convert import Converter, SofficeConverter
+    from ._warm import WarmConverter
 
 __all__ = [
     "Converter",
     "SofficeConverter",
+    "WarmConverter",
 ]
 
 __getattr__, __dir__ = attach(
     __name__,
     {
         "._convert": ("Converter", "SofficeConverter"),
+        "._warm": ("WarmConverter",),
     },
 )

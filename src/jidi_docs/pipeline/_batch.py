@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -234,14 +235,10 @@ def batch(
         surveys = run.survey(pool, found, options, workers)
         todo = run.plan([surveys[source] for source, _ in found], out_root, force)
         if todo:
-            run.build(
-                pool,
-                todo,
-                options,
-                staging,
-                surveys,
-                chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf),
-            )
+            size = chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf)
+            # Several chunks per worker of our own pool: keep LibreOffice running in each.
+            warm = own and pdf and len(todo) > size * workers
+            run.build(pool, todo, dataclasses.replace(options, warm=warm), staging, surveys, size)
     except KeyboardInterrupt:
         run.cancel(pool if own else None)
         raise

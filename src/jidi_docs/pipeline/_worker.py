@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import multiprocessing.util
 import shutil
 import signal
 import tempfile
@@ -24,6 +25,7 @@ from ..forms._render import render
 from ..input._load import application_file, load
 from ..input._yaml import parse_yaml, read_text
 from ..pdf._convert import SofficeConverter
+from ..pdf._warm import WarmConverter
 from ..review._check import check
 from ..schema._profile import DEFAULT_PROFILE, builtin_profile
 from ._bundle import BundleJob, prepare
@@ -51,6 +53,9 @@ class Options:
     allow_missing: bool
     allow_outside_paths: bool
     date: dt.date
+    #: Keep one LibreOffice running in each worker across its chunks (our own pool only, when
+    #: a worker gets several chunks); see `jidi_docs.pdf.WarmConverter`.
+    warm: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
@@ -329,14 +334,41 @@ def _build_pdf_chunk(
             shutil.rmtree(work, ignore_errors=True)
 
 
+#: This worker process's running LibreOffice, kept across chunks when `Options.warm`.
+_warm: WarmConverter | None = None
+
+
+def _warm_converter() -> WarmConverter:
+    """Return this worker's warm converter, started on first use and closed at the worker's exit."""
+    global _warm
+    if _warm is None:
+        _warm = WarmConverter()
+        # Runs when the pool shuts the worker down (multiprocessing's exit hooks, not atexit).
+        multiprocessing.util.Finalize(None, _close_warm, exitpriority=10)
+    return _warm
+
+
+def _close_warm() -> None:
+    global _warm
+    if _warm is not None:
+        _warm.close()
+        _warm = None
+
+
 def build_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]:
     """Worker task: build every application of the chunk; failures stay per application."""
     with _task():
         if not options.pdf:
             return _build_forms_chunk(jobs, options, staging)
         try:
-            converter = SofficeConverter()
+            converter = _warm_converter() if options.warm else SofficeConverter()
         except ConversionError as exc:
             return [Built(j.source, [], [], str(exc)) for j in jobs]
+        if options.warm:
+            try:
+                return _build_pdf_chunk(jobs, options, staging, converter)
+            except BaseException:  # interrupted: leave no LibreOffice behind
+                _close_warm()
+                raise
         with converter:
             return _build_pdf_chunk(jobs, options, staging, converter)

@@ -1,0 +1,254 @@
+"""A LibreOffice kept running across conversions, for long-running work (the portal, long batches).
+
+Why: starting LibreOffice costs about a second of every conversion call; a bundle's own documents
+then take a fraction of that. `WarmConverter` starts LibreOffice once, listening on a private
+pipe, and hands it documents over UNO through a small driver (`_uno_driver`) run by a Python
+that has LibreOffice's ``uno`` module (Debian's python3-uno for /usr/bin/python3; LibreOffice's
+own Python on Windows and macOS). Measured in ``benchmarks/bundle.py`` (section warm).
+
+Everything else is `SofficeConverter`'s: staged copies, documents of one template merged, every
+output checked, one retry. Only the step that ran ``soffice --convert-to`` goes to the running
+office instead. Safety:
+
+- one job at a time (a lock), each document opened, exported and closed before the next, so two
+  jobs never share a document;
+- a job that takes longer than the timeout, or a LibreOffice that crashed, ends both processes;
+  the next job (the retry included) starts them again, with a fresh profile after a failure;
+- no Python with ``uno``, or an office that does not come up: the one-shot conversion is used
+  instead (with a warning), so a warm converter never converts less than a cold one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import selectors
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from functools import cache
+from pathlib import Path
+
+from ..errors import ConversionError
+from ._convert import SofficeConverter, _kill_group, _kill_strays
+
+__all__ = ["WarmConverter", "uno_python"]
+
+logger = logging.getLogger(__name__)
+
+_DRIVER = Path(__file__).with_name("_uno_driver.py")
+
+
+def _has_uno(python: str) -> bool:
+    try:
+        probe = subprocess.run(
+            [python, "-I", "-c", "import uno"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+@cache
+def uno_python(soffice: str | None = None) -> str | None:
+    """Return a Python that can ``import uno``, or None.
+
+    Tried in order: ``JIDI_DOCS_UNO_PYTHON``, this Python, the ``python`` beside the LibreOffice
+    program (Windows and macOS installs bring one), ``/usr/bin/python3`` (Debian's python3-uno).
+    """
+    candidates = [os.environ.get("JIDI_DOCS_UNO_PYTHON"), sys.executable]
+    if soffice:
+        program = Path(soffice).resolve().parent
+        candidates += [str(program / "python"), str(program / "python.exe")]
+        candidates.append(str(program.parent / "Resources" / "python"))  # LibreOffice.app
+    candidates.append("/usr/bin/python3")
+    for python in dict.fromkeys(c for c in candidates if c):
+        if Path(python).is_file() and _has_uno(python):
+            return python
+    return None
+
+
+class WarmConverter(SofficeConverter):
+    """Convert documents with one LibreOffice kept running until `close`.
+
+    Use it like `SofficeConverter`, for as long as the work lasts::
+
+        with WarmConverter() as conv:
+            for job in jobs:
+                pdfs = conv.convert(job.docs, job.out_dir)
+
+    Safe to share between threads: jobs run one after the other.
+
+    Args:
+        python: a Python with LibreOffice's ``uno`` module (default: found by `uno_python`).
+        start_timeout: seconds allowed for LibreOffice to start and accept the driver.
+        Others: as for `SofficeConverter`; `timeout` and `timeout_per_document` bound each job.
+
+    Raises:
+        ConversionError: LibreOffice is not installed.
+    """
+
+    def __init__(
+        self,
+        *,
+        python: str | None = None,
+        start_timeout: float = 120.0,
+        timeout: float = 120.0,
+        timeout_per_document: float = 30.0,
+        soffice: str | None = None,
+        merge: bool = True,
+    ) -> None:
+        super().__init__(
+            timeout=timeout, timeout_per_document=timeout_per_document, soffice=soffice, merge=merge
+        )
+        self.python = python or uno_python(self.soffice)
+        if self.python is None:
+            logger.warning(
+                "未找到带 uno 模块的 Python（Debian/Ubuntu 请安装 python3-uno），"
+                "每次转换将单独启动 LibreOffice。"
+            )
+        self.start_timeout = start_timeout
+        self._lock = threading.Lock()
+        self._office: subprocess.Popen[bytes] | None = None
+        self._driver: subprocess.Popen[str] | None = None
+        self._office_profile: Path | None = None
+        self.starts = 0  # how many times LibreOffice was started (for tests and benchmarks)
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop LibreOffice and the driver, then remove the profile and scratch files."""
+        with self._lock:
+            self._stop()
+        super().close()
+
+    @property
+    def running(self) -> bool:
+        """True while the office and its driver are up."""
+        return (
+            self._office is not None
+            and self._office.poll() is None
+            and self._driver is not None
+            and self._driver.poll() is None
+        )
+
+    def _start(self, profile: Path) -> None:
+        """Start LibreOffice with `profile`, listening on a private pipe, and the driver."""
+        assert self.python is not None
+        profile.mkdir(parents=True, exist_ok=True)
+        pipe = f"jidi-{uuid.uuid4().hex}"
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(self._fontconfig)
+        self._office = subprocess.Popen(
+            [
+                self.soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # its own process group, so a kill reaches soffice.bin too
+        )
+        self._office_profile = profile
+        self.starts += 1
+        self._driver = subprocess.Popen(
+            [self.python, "-I", str(_DRIVER), pipe, str(self.start_timeout)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
+        )
+        self._read_reply(self.start_timeout)  # {"ready": true}
+
+    def _stop(self) -> None:
+        """End the driver and the office (whatever state they are in)."""
+        for proc in (self._driver, self._office):
+            if proc is not None and proc.poll() is None:
+                _kill_group(proc)  # type: ignore[arg-type]
+            if proc is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=10)
+                for stream in (proc.stdin, proc.stdout, proc.stderr):
+                    if stream is not None:
+                        with contextlib.suppress(OSError):
+                            stream.close()
+        if self._office_profile is not None:
+            _kill_strays(str(self._office_profile))  # soffice.bin that left the group
+        self._office = self._driver = None
+        self._office_profile = None
+
+    # -- one job --------------------------------------------------------------------------------
+
+    def _read_reply(self, timeout: float) -> dict[str, list[str]]:
+        """Return the driver's next answer; raise TimeoutError or ConnectionError."""
+        driver = self._driver
+        assert driver is not None
+        assert driver.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(driver.stdout, selectors.EVENT_READ)
+            deadline = time.monotonic() + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                if sel.select(left):
+                    line = driver.stdout.readline()
+                    if not line:
+                        err = driver.stderr.read() if driver.stderr else ""
+                        raise ConnectionError(err.strip()[-1500:])
+                    reply: dict[str, list[str]] = json.loads(line)
+                    return reply
+
+    def _run(
+        self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
+    ) -> subprocess.CompletedProcess[str]:
+        """Convert `docs` into `out_dir` in the running office (started first if need be)."""
+        if self.python is None:
+            return super()._run(docs, out_dir, profile, pdf_filter=pdf_filter)
+        timeout = self.timeout + self.timeout_per_document * len(docs)
+        with self._lock:
+            if not self.running or self._office_profile != profile:
+                self._stop()
+                try:
+                    self._start(profile)
+                except (TimeoutError, ConnectionError) as exc:
+                    self._stop()
+                    logger.warning("LibreOffice 常驻进程未能启动（%s），改为单次转换。", exc)
+                    return super()._run(docs, out_dir, profile, pdf_filter=pdf_filter)
+            job = {"docs": [str(d) for d in docs], "out_dir": str(out_dir), "filter": pdf_filter}
+            assert self._driver is not None
+            assert self._driver.stdin is not None
+            try:
+                self._driver.stdin.write(json.dumps(job) + "\n")
+                self._driver.stdin.flush()
+                reply = self._read_reply(timeout)
+            except TimeoutError:
+                self._stop()
+                raise ConversionError(
+                    f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
+                    "请检查文档是否过大或损坏，或关闭占用资源的程序后重试。"
+                ) from None
+            except (ConnectionError, BrokenPipeError, ValueError) as exc:
+                self._stop()  # crashed: the retry starts a new office
+                return subprocess.CompletedProcess(["uno"], 1, "", f"LibreOffice 异常退出：{exc}")
+            except BaseException:
+                self._stop()
+                raise
+            if not self.running:
+                self._stop()
+            errors = reply.get("errors", [])
+            return subprocess.CompletedProcess(["uno"], 1 if errors else 0, "", "\n".join(errors))

@@ -1,0 +1,136 @@
+"""Test jidi_docs.pdf.WarmConverter: one LibreOffice across jobs, restarts, fallback (real runs)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import docx
+import pytest
+
+from jidi_docs.errors import ConversionError
+from jidi_docs.pdf import WarmConverter
+from jidi_docs.pdf._warm import uno_python
+from pdfhelpers import pdf_text
+
+pytestmark = pytest.mark.soffice
+
+
+@pytest.fixture(scope="module")
+def with_uno(soffice: str) -> str:
+    """A Python with LibreOffice's uno module; CI installs python3-uno, so it never skips there."""
+    python = uno_python(soffice)
+    if python is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 环境必须安装 python3-uno（见 scripts/install_system_deps.sh）")
+        pytest.skip("no Python with the uno module (apt-get install python3-uno)")
+    return python
+
+
+@pytest.fixture
+def warm(with_uno):
+    with WarmConverter() as conv:
+        yield conv
+
+
+def make_docs(folder: Path, texts: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, text in enumerate(texts):
+        document = docx.Document()
+        document.add_paragraph(text)
+        path = folder / f"doc{i}.docx"
+        document.save(path)
+        paths.append(path)
+    return paths
+
+
+def office_pids(conv: WarmConverter) -> list[int]:
+    """Processes whose command line names the converter's scratch folder (its LibreOffice)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(conv._tmp).encode() in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def test_jobs_share_one_libreoffice_and_each_gets_its_own_pdfs(warm, tmp_path):
+    first = warm.convert(make_docs(tmp_path / "a", ["甲一", "甲二"]), tmp_path / "out-a")
+    second = warm.convert(make_docs(tmp_path / "b", ["乙一"]), tmp_path / "out-b")
+
+    assert warm.starts == 1
+    assert [p.name for p in first] == ["doc0.pdf", "doc1.pdf"]
+    assert [pdf_text(p)[0].strip() for p in [*first, *second]] == ["甲一", "甲二", "乙一"]
+
+
+def test_a_crashed_libreoffice_is_started_again(warm, tmp_path):
+    warm.convert(make_docs(tmp_path / "a", ["第一次"]), tmp_path / "out-a")
+    assert warm._office is not None
+    os.killpg(warm._office.pid, signal.SIGKILL)
+
+    (pdf,) = warm.convert(make_docs(tmp_path / "b", ["崩溃之后"]), tmp_path / "out-b")
+
+    assert pdf_text(pdf)[0].strip() == "崩溃之后"
+    assert warm.starts == 2
+
+
+def test_a_job_over_its_time_is_stopped_and_the_next_one_runs(warm, tmp_path):
+    warm.convert(make_docs(tmp_path / "a", ["预热"]), tmp_path / "out-a")
+    warm.timeout, warm.timeout_per_document = 0.001, 0.0
+
+    with pytest.raises(ConversionError, match="超时"):
+        warm.convert(make_docs(tmp_path / "b", ["太慢"]), tmp_path / "out-b")
+    assert not warm.running
+
+    warm.timeout, warm.timeout_per_document = 120.0, 30.0
+    (pdf,) = warm.convert(make_docs(tmp_path / "c", ["又可以了"]), tmp_path / "out-c")
+    assert pdf_text(pdf)[0].strip() == "又可以了"
+    assert warm.starts == 2
+
+
+def test_jobs_from_two_threads_run_one_after_the_other(warm, tmp_path):
+    results: dict[int, list[Path]] = {}
+
+    def job(n: int) -> None:
+        docs = make_docs(tmp_path / f"in{n}", [f"线程{n}-{k}" for k in range(3)])
+        results[n] = warm.convert(docs, tmp_path / f"out{n}")
+
+    threads = [threading.Thread(target=job, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    for n in (1, 2):
+        texts = [pdf_text(p)[0].replace(" ", "").strip() for p in results[n]]
+        assert texts == [f"线程{n}-{k}" for k in range(3)]
+    assert warm.starts == 1
+
+
+def test_close_stops_libreoffice(with_uno, tmp_path):
+    conv = WarmConverter()
+    conv.convert(make_docs(tmp_path, ["关闭"]), tmp_path / "out")
+    assert office_pids(conv)
+
+    conv.close()
+
+    assert office_pids(conv) == []
+    assert not conv._tmp.exists()
+
+
+def test_without_a_uno_python_it_converts_one_shot_with_a_warning(soffice, tmp_path, caplog):
+    # This interpreter (the test venv) has no uno module: the driver cannot start.
+    with caplog.at_level(logging.WARNING), WarmConverter(python=sys.executable) as conv:
+        (pdf,) = conv.convert(make_docs(tmp_path, ["单次转换"]), tmp_path / "out")
+
+    assert pdf_text(pdf)[0].strip() == "单次转换"
+    assert "改为单次转换" in caplog.text
