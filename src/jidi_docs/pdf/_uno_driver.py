@@ -8,11 +8,13 @@ Usage: ``python _uno_driver.py PIPE_NAME CONNECT_TIMEOUT``. Prints ``{"ready": t
 connected, then reads JSON lines ``{"docs": [...], "out_dir": "...", "filter": "..."}`` and
 answers each with ``{"converted": [...], "errors": [...]}``: the documents that gave a file, and
 one line of text per document that failed. A lost connection (LibreOffice crashed) ends the
-driver with exit code 3 after answering, so the caller starts both again.
+driver with exit code 3 after answering, so the caller starts both again. When standard input
+closes (the caller ended, however it ended) the driver tells LibreOffice to terminate.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -105,6 +107,9 @@ def main() -> int:
         print(json.dumps({"converted": converted, "errors": errors}), flush=True)
         if lost:
             return 3
+    # Standard input closed: our caller is gone (even if it was killed), so the office goes too.
+    with contextlib.suppress(Exception):
+        desktop.terminate()  # type: ignore[attr-defined]
     return 0
 
 

@@ -2,11 +2,14 @@
 
 Why rows: a queued bundle survives a restart (jobs found ``running`` at start-up were cut off
 and go back to the queue), and every server process sharing the database sees the same queue.
-Each worker converts with its own LibreOffice, so N workers mean at most N LibreOffice processes.
+Each worker converts with its own LibreOffice, kept running between jobs (`WarmConverter`: a
+bundle's conversion then skips LibreOffice's start), so N workers mean at most N LibreOffice
+processes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import threading
@@ -16,6 +19,9 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from ..errors import ConversionError
+from ..pdf._convert import SofficeConverter
+from ..pdf._warm import WarmConverter
 from . import _library as lib
 from ._store import app_dir
 from .models import Job, JobState
@@ -44,8 +50,11 @@ def _claim() -> Job | None:
     return Job.objects.select_related("version__application").get(pk=job.pk) if taken else None
 
 
-def run_next() -> bool:
-    """Run one queued job to its end; return False when the queue was empty."""
+def run_next(converter: SofficeConverter | None = None) -> bool:
+    """Run one queued job to its end; return False when the queue was empty.
+
+    `converter` is the calling worker's running LibreOffice, if it has one.
+    """
     job = _claim()
     if job is None:
         return False
@@ -63,7 +72,7 @@ def run_next() -> bool:
             raise lib.UserError("；".join(i["message"] for i in draft.issues))
         if out_dir.exists():
             shutil.rmtree(out_dir)
-        pdf = lib.bundle_pdf(draft.app, out_dir, progress)
+        pdf = lib.bundle_pdf(draft.app, out_dir, progress, converter=converter)
         Job.objects.filter(pk=job.pk).update(
             state=JobState.DONE,
             progress=100,
@@ -103,15 +112,20 @@ class JobRunner:
             self._threads.append(thread)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            close_old_connections()
+        with contextlib.ExitStack() as stack:
             try:
-                busy = run_next()
-            except Exception:  # the database was busy or gone: try again later
-                log.exception("job queue")
-                busy = False
-            if not busy:
-                self._stop.wait(self.poll_seconds)
+                converter: SofficeConverter | None = stack.enter_context(WarmConverter())
+            except ConversionError:  # no LibreOffice: each job then fails with the install hint
+                converter = None
+            while not self._stop.is_set():
+                close_old_connections()
+                try:
+                    busy = run_next(converter)
+                except Exception:  # the database was busy or gone: try again later
+                    log.exception("job queue")
+                    busy = False
+                if not busy:
+                    self._stop.wait(self.poll_seconds)
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()

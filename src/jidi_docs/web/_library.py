@@ -277,9 +277,21 @@ class _ReportingConverter:
         return pdfs
 
 
-def bundle_pdf(app: Application, out_dir: Path, progress: Callable[[int, str], None]) -> Path:
-    """Build the application's 申报材料.pdf into `out_dir` with the library's `bundle`."""
+def bundle_pdf(
+    app: Application,
+    out_dir: Path,
+    progress: Callable[[int, str], None],
+    *,
+    converter: SofficeConverter | None = None,
+) -> Path:
+    """Build the application's 申报材料.pdf into `out_dir` with the library's `bundle`.
+
+    `converter` is the worker's running LibreOffice (`jidi_docs.pdf.WarmConverter`); without
+    one, LibreOffice is started for this bundle alone.
+    """
     progress(10, "检查佐证材料、填写表格")
+    if converter is not None:
+        return bundle(app, out_dir, converter=_ReportingConverter(converter, progress))
     with SofficeConverter() as soffice:
         return bundle(app, out_dir, converter=_ReportingConverter(soffice, progress))
 
