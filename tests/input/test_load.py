@@ -81,8 +81,8 @@ CATALOGUE: dict[str, Bad] = {
     "undefined alias": Bad(
         edit("法定代表人: 张三", "法定代表人: *x"),
         "*x",
-        "",
-        "YAML 格式错误：引用了未定义的锚点（*名称）。",
+        "基本情况 → 法定代表人",
+        "YAML 格式错误：引用了未定义的锚点（*x）。",
     ),
     "value starting with an asterisk": Bad(
         edit("法定代表人: 张三", "法定代表人: *张三"),

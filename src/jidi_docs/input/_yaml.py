@@ -10,6 +10,7 @@ point at the line the user has to change.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,27 +62,48 @@ class Mark:
 
 @dataclass
 class YamlDoc:
-    """Plain data read from YAML, with the position of every value and every mapping key."""
+    """Plain data read from YAML, with the position of every value and every mapping key.
+
+    Positions are found when first asked for, by reading `text` again: a valid application never
+    needs them, and keeping one per value would cost more memory than the data itself.
+    """
 
     data: Any
     source: str
-    values: dict[Path_, Mark] = field(default_factory=dict)
-    keys: dict[Path_, Mark] = field(default_factory=dict)
+    text: str = ""
     warnings: list[Issue] = field(default_factory=list)
+    _values: dict[Path_, Mark] | None = field(default=None, repr=False)
+    _keys: dict[Path_, Mark] = field(default_factory=dict, repr=False)
+
+    @property
+    def values(self) -> dict[Path_, Mark]:
+        """The position of every value, by path (filled on first use)."""
+        if self._values is None:
+            self._values = {}
+            if self.text:
+                _Builder(self.text, self.source, positions=(self._values, self._keys)).document()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, Mark]:
+        """The position of every mapping key, by path (filled on first use)."""
+        _ = self.values
+        return self._keys
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark | None:
         """Return the position of `path`, or of its nearest written ancestor.
 
         With ``key=True`` the position of the mapping key is preferred (for unknown keys).
         """
+        values, keys = self.values, self._keys
         p = tuple(path)
-        if key and p in self.keys:
-            return self.keys[p]
+        if key and p in keys:
+            return keys[p]
         while p:
-            if p in self.values:
-                return self.values[p]
+            if p in values:
+                return values[p]
             p = p[:-1]
-        return self.values.get((), None)
+        return values.get((), None)
 
 
 def _char_name(ch: str) -> str:
@@ -129,6 +151,15 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+#: No application nests deeper than a few levels; deeper input is refused before it is built.
+_MAX_DEPTH = 40
+#: Values that aliases (``*名称``) may add in total. An application needs none; a few shared
+#: lists are fine, while nested aliases multiply (9 anchors of 9 aliases: 9**9 values).
+_MAX_ALIAS_VALUES = 10_000
+#: Values up to this length (专职, 本科, 亚马逊 …) are kept once however often they are written.
+_SHARED_LEN = 8
+_TOO_DEEP = f"嵌套层数超过 {_MAX_DEPTH} 层：申报文件的栏目最多只有几层，请检查括号和缩进。"
+
 _SYNTAX_HINTS = [
     (
         "mapping values are not allowed",
@@ -142,12 +173,12 @@ _SYNTAX_HINTS = [
     ("did not find expected ',' or ']'", "方括号列表 [...] 没有闭合，或者缺少逗号。"),
     ("did not find expected ',' or '}'", "花括号 {...} 没有闭合，或者缺少逗号。"),
     ("found unexpected end of stream", "引号没有闭合。"),
-    ("found undefined alias", "引用了未定义的锚点（*名称）。"),
     ("found unknown escape character", "双引号里的反斜杠转义无效；写路径或反斜杠时请改用单引号。"),
     ("special characters are not allowed", "文件中含有不可见的控制字符，请删除。"),
     ("found unexpected ':'", "这里不能出现“:”，请给值加引号。"),
     ("expected <block end>, but found '-'", "列表项“- ”的缩进不对。"),
     ("found duplicate anchor", "锚点名称重复。"),
+    ("exceeded maximum nesting depth", _TOO_DEEP),
     (
         "did not find expected alphabetic or numeric character",
         "以“*”或“&”开头的值会被当作锚点，请用引号把整个值括起来。",
@@ -229,42 +260,15 @@ def parse_yaml(text: str, source: str = "<文本>") -> YamlDoc:
 
     Plain (unquoted) empty values and ``~``/``null`` become None; every other scalar is the
     string exactly as written. Only one document is read; YAML tags other than the standard
-    string/list/mapping ones are refused, so no tag can construct an object.
+    string/list/mapping ones are refused, so no tag can construct an object. Aliases may add at
+    most `_MAX_ALIAS_VALUES` values and nesting is limited, so no small file expands to a huge one.
 
     Raises:
-        InputError: syntax errors, an empty document, duplicate keys, or tags.
+        InputError: syntax errors, an empty document, duplicate keys, tags, or alias bombs.
     """
     doc = YamlDoc(data=None, source=source)
-    text = _strip_forbidden(text, doc)
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.YAMLError as e:
-        raise InputError(_syntax_issue(source, e, text)) from None
-    if not nodes or nodes[0] is None:
-        raise InputError(Issue(source, None, None, "", "文件是空的：没有任何内容。"))
-    if len(nodes) > 1:
-        # Point at the ``---`` that starts the second document, not at its first value.
-        first_end = nodes[0].end_mark.line
-        starts = [
-            i for i, row in enumerate(text.split("\n")) if i >= first_end and row.startswith("---")
-        ]
-        line = starts[0] + 1 if starts else None
-        raise InputError(
-            Issue(source, line, None, "", "文件里有多个 YAML 文档（用 --- 分隔），只能有一个。")
-        )
-    root = nodes[0]
-    if not isinstance(root, yaml.MappingNode):
-        kind = "列表" if isinstance(root, yaml.SequenceNode) else "一段文字"
-        raise InputError(
-            Issue(
-                source,
-                root.start_mark.line + 1,
-                root.start_mark.column + 1,
-                "",
-                f"文件的最外层应是“栏目: 值”的映射，现在是{kind}。",
-            )
-        )
-    doc.data = _build(root, (), doc)
+    doc.text = _strip_forbidden(text, doc)
+    doc.data = _Builder(doc.text, source, warnings=doc.warnings).document()
     return doc
 
 
@@ -289,71 +293,195 @@ def _strip_forbidden(text: str, doc: YamlDoc) -> str:
     return "\n".join(out)
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+def _lc(event: yaml.Event) -> tuple[int, int]:
+    start = event.start_mark
+    return (start.line + 1, start.column + 1) if start is not None else (0, 0)
 
 
-def _build(node: yaml.Node, path: Path_, doc: YamlDoc) -> Any:
-    doc.values[path] = _mark(node)
-    if node.tag not in _ALLOWED_TAGS:
-        raise InputError(
-            Issue(
-                doc.source,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                label(path),
-                f"不支持 YAML 标签 {_written_tag(node.tag)}：请去掉以“!”开头的标签，直接写值。",
+def _mark(event: yaml.Event) -> Mark:
+    return Mark(*_lc(event))
+
+
+class _Builder:
+    """Build plain data straight from the parser's events (no node graph is kept).
+
+    Why events: composing nodes first keeps a node and two marks per value, several times the
+    file's size, and copies nothing for aliases, so an alias bomb only explodes when the nodes
+    are turned into data. Here each alias adds the size of its anchor to a budget, checked
+    before anything is copied; with `positions` given, the builder records where every value
+    and key was written instead of collecting warnings (the second, on-demand reading).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        *,
+        warnings: list[Issue] | None = None,
+        positions: tuple[dict[Path_, Mark], dict[Path_, Mark]] | None = None,
+    ) -> None:
+        self.text = text
+        self.source = source
+        self.warnings = warnings
+        self.values: dict[Path_, Mark] | None = None
+        self.keys: dict[Path_, Mark] | None = None
+        if positions is not None:
+            self.values, self.keys = positions
+        self.events = yaml.parse(text, Loader=_Loader)
+        self.anchors: dict[str, tuple[Any, int, Mark]] = {}
+        self.open_anchors: dict[str, Mark] = {}
+        self.added = 0
+        # Keys and short values repeat on every row of a long list; one copy of each is kept.
+        self.shared: dict[str, str] = {}
+
+    def refuse(self, at: tuple[int | None, int | None], path: Path_, message: str) -> InputError:
+        return InputError(Issue(self.source, at[0], at[1], label(path), message))
+
+    def document(self) -> Any:
+        """Return the data of the only document; raise InputError for anything else."""
+        try:
+            return self._document()
+        except yaml.YAMLError as e:
+            raise InputError(_syntax_issue(self.source, e, self.text)) from None
+
+    def _document(self) -> Any:
+        next(self.events)  # stream start
+        event = next(self.events)
+        if isinstance(event, yaml.StreamEndEvent):
+            raise InputError(Issue(self.source, None, None, "", "文件是空的：没有任何内容。"))
+        root = next(self.events)
+        if not isinstance(root, yaml.MappingStartEvent):
+            kind = "列表" if isinstance(root, yaml.SequenceStartEvent) else "一段文字"
+            raise self.refuse(_lc(root), (), f"文件的最外层应是“栏目: 值”的映射，现在是{kind}。")
+        data, _ = self.node(root, ())
+        next(self.events)  # document end
+        event = next(self.events)
+        if isinstance(event, yaml.DocumentStartEvent):
+            raise self.refuse(
+                (_lc(event)[0], None),
+                (),
+                "文件里有多个 YAML 文档（用 --- 分隔），只能有一个。",
             )
-        )
-    if isinstance(node, yaml.MappingNode):
+        return data
+
+    def node(self, event: yaml.Event, path: Path_) -> tuple[Any, int]:
+        """Return the value starting with `event` and how many values it holds."""
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, path)
+        if self.values is not None:
+            self.values[path] = _mark(event)
+        if len(path) > _MAX_DEPTH:
+            raise self.refuse(_lc(event), path[:3], _TOO_DEEP)
+        if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            raise self.refuse(_lc(event), path, "YAML 格式错误：这里缺少值。")
+        tag = event.tag
+        if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
+            raise self.refuse(
+                _lc(event),
+                path,
+                f"不支持 YAML 标签 {_written_tag(tag)}：请去掉以“!”开头的标签，直接写值。",
+            )
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors or anchor in self.open_anchors:
+                raise self.refuse(_lc(event), path, "YAML 格式错误：锚点名称重复。")
+            self.open_anchors[anchor] = _mark(event)
+        value: Any
+        if isinstance(event, yaml.MappingStartEvent):
+            value, size = self.mapping(path)
+        elif isinstance(event, yaml.ScalarEvent):
+            value, size = self.scalar(event, path), 1
+        else:
+            value, size = self.sequence(path)
+        if anchor is not None:
+            self.anchors[anchor] = (value, size, self.open_anchors.pop(anchor))
+        return value, size
+
+    def mapping(self, path: Path_) -> tuple[dict[str, Any], int]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(
-                    Issue(doc.source, *_lc(key_node), label(path), "栏目名必须是文字。")
-                )
-            key = key_node.value
-            here = (*path, key)
+        lines: dict[str, int] = {}
+        size = 1
+        while not isinstance(event := next(self.events), yaml.MappingEndEvent):
+            key = self.key(event, path)
             if key in result:
-                first = doc.keys[here]
-                raise InputError(
-                    Issue(
-                        doc.source,
-                        *_lc(key_node),
-                        label(here),
-                        f"栏目重复：第 {first.line} 行已经写过“{key}”，请只保留一个。",
-                    )
+                raise self.refuse(
+                    _lc(event),
+                    (*path, key),
+                    f"栏目重复：第 {lines[key]} 行已经写过“{key}”，请只保留一个。",
                 )
-            doc.keys[here] = _mark(key_node)
-            result[key] = _build(value_node, here, doc)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), doc) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
-    value: str = node.value
-    if node.style in (None, "") and value in _NULL_WORDS:
-        return None
-    cleaned, removed = clean_text(value)
-    if removed:
-        doc.warnings.append(
-            Issue(
-                doc.source,
-                *_lc(node),
-                label(path),
-                f"删除了 Word 文档不能容纳的控制字符 {'、'.join(sorted(set(removed)))}。",
+            lines[key] = _lc(event)[0]
+            sub = (*path, key)
+            if self.keys is not None:
+                self.keys[sub] = _mark(event)
+            result[key], n = self.node(next(self.events), sub)
+            size += n + 1
+        return result, size
+
+    def key(self, event: yaml.Event, path: Path_) -> str:
+        if isinstance(event, yaml.ScalarEvent):
+            return self.shared.setdefault(event.value, event.value)
+        if isinstance(event, yaml.AliasEvent):
+            value, _ = self.alias(event, path)
+            if isinstance(value, str):
+                return value
+        raise self.refuse(_lc(event), path, "栏目名必须是文字。")
+
+    def sequence(self, path: Path_) -> tuple[list[Any], int]:
+        items: list[Any] = []
+        size = 1
+        while not isinstance(event := next(self.events), yaml.SequenceEndEvent):
+            value, n = self.node(event, (*path, len(items)))
+            items.append(value)
+            size += n
+        return items, size
+
+    def scalar(self, event: yaml.ScalarEvent, path: Path_) -> str | None:
+        value: str = event.value
+        if event.style in (None, "") and value in _NULL_WORDS:
+            return None
+        cleaned, removed = clean_text(value)
+        if removed and self.warnings is not None:
+            self.warnings.append(
+                Issue(
+                    self.source,
+                    *_lc(event),
+                    label(path),
+                    f"删除了 Word 文档不能容纳的控制字符 {'、'.join(sorted(set(removed)))}。",
+                )
             )
-        )
-    return cleaned
+        return self.shared.setdefault(cleaned, cleaned) if len(cleaned) <= _SHARED_LEN else cleaned
+
+    def alias(self, event: yaml.AliasEvent, path: Path_) -> tuple[Any, int]:
+        """Return a copy of the anchored value, refusing once aliases add too many values."""
+        name = event.anchor
+        if self.values is not None:
+            self.values[path] = _mark(event)
+        if name in self.open_anchors:
+            at = self.open_anchors[name]
+            raise self.refuse(
+                (at.line, at.column),
+                (),
+                f"锚点“&{name}”的内容里引用了它自己（*{name}），无法展开，请直接写出内容。",
+            )
+        if name not in self.anchors:
+            raise self.refuse(_lc(event), path, f"YAML 格式错误：引用了未定义的锚点（*{name}）。")
+        value, size, at = self.anchors[name]
+        self.added += size
+        if self.added > _MAX_ALIAS_VALUES:
+            raise self.refuse(
+                (at.line, at.column),
+                (),
+                f"锚点“&{name}”被引用（*{name}，第 {_lc(event)[0]} 行）后，"
+                f"所有别名展开的值超过 {_MAX_ALIAS_VALUES:,} 个。"
+                "申报文件用不到锚点和别名：请删除它们，直接写出内容。",
+            )
+        return (copy.deepcopy(value) if isinstance(value, (dict, list)) else value), size
 
 
 def _written_tag(tag: str) -> str:
     """Return a tag the way it is written in YAML (``!!python/object``), not its resolved URI."""
     prefix = "tag:yaml.org,2002:"
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
-
-
-def _lc(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def label(path: Path_) -> str:
