@@ -1,10 +1,28 @@
-"""File-system helpers shared by every writer: safe file names and all-or-nothing writes."""
+"""File-system helpers shared by every writer: safe names, all-or-nothing writes, and ownership.
+
+Every file jidi_docs writes goes through `write_files` (or `atomic_write`, which uses it). It:
+
+* refuses to replace a file jidi_docs did not write (unless ``force``): the user's own
+  ``申报.yaml`` or an evidence scan that happens to carry an output's name is never touched;
+* keeps a copy of a file jidi_docs wrote that was edited since (a form changed by hand in Word)
+  under a ``（修改备份 …）`` name, and says so, before replacing it;
+* writes every file to a temporary name beside its target first and renames them only when all
+  are written, so a full disk or a read-only folder leaves the old set of files, never a mix;
+* turns every OSError into an `OutputError` with a Chinese reason.
+
+What jidi_docs wrote is recorded per folder in `LEDGER_NAME`: each file's name and SHA-256.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -12,7 +30,21 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_write", "atomic_write_many", "safe_filename", "temp_path_for"]
+__all__ = [
+    "LEDGER_NAME",
+    "atomic_write",
+    "atomic_write_many",
+    "check_targets",
+    "is_ours",
+    "safe_filename",
+    "write_bookkeeping",
+    "write_files",
+]
+
+logger = logging.getLogger("jidi_docs")
+
+#: The record, in each output folder, of the files jidi_docs wrote there and their hashes.
+LEDGER_NAME = ".jidi-docs-files.json"
 
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {
@@ -30,10 +62,11 @@ def safe_filename(name: str, *, max_bytes: int = 150) -> str:
 
     Why: 单位名称 may contain ``/`` or ``:`` (and batch output folders are named after it); the
     result is NFC-normalised (macOS stores NFD) and cut to `max_bytes` of UTF-8 so that the
-    folder plus a file name stays below common path limits.
+    folder plus a file name stays below common path limits. Separators never shape the path
+    and leading dots never make a hidden file (``../../x`` gives ``x``).
     """
     text = unicodedata.normalize("NFC", name)
-    text = _BAD_CHARS.sub("_", text).strip().rstrip(". ")
+    text = _BAD_CHARS.sub("_", text).strip().strip("._ ")
     if not text:
         text = "未命名"
     if text.split(".")[0].upper() in _WINDOWS_RESERVED:
@@ -43,56 +76,187 @@ def safe_filename(name: str, *, max_bytes: int = 150) -> str:
     return text.rstrip(". ") or "未命名"
 
 
-def temp_path_for(target: Path) -> Path:
-    """Return a fresh hidden temporary path beside `target` (same folder, so rename is atomic).
+# -- ownership ----------------------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _ledger(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / LEDGER_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def is_ours(path: Path) -> bool:
+    """True when jidi_docs wrote `path` (its folder's ledger lists it), edited since or not."""
+    return path.name in _ledger(path.parent)
+
+
+def _backup_name(target: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+    return target.with_name(f"{target.stem}（修改备份 {stamp}）{target.suffix}")
+
+
+def check_targets(targets: list[Path], *, force: bool = False) -> dict[Path, Path]:
+    """Check that every target may be written; return the backups edited ones will need.
+
+    Call it before long work (LibreOffice), so a refusal comes at once; `write_files` calls it
+    again just before replacing.
 
     Raises:
-        OutputError: the folder cannot be created or written to.
+        OutputError: a target is a folder, a folder on the way is a file, or a target exists
+            and jidi_docs did not write it (unless `force`).
     """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise OutputError.from_os_error(target, e) from e
-    os.close(fd)
-    return Path(name)
+    backups: dict[Path, Path] = {}
+    ledgers: dict[Path, dict[str, str]] = {}
+    for target in targets:
+        for parent in reversed(target.parents):
+            if parent.exists() and not parent.is_dir():
+                raise OutputError(
+                    f"无法写入 {target}：{parent} 是一个文件，不是文件夹。请换一个输出文件夹。"
+                )
+        if target.is_dir():
+            raise OutputError(f"无法写入 {target}：已有同名的文件夹。请换一个输出位置。")
+        if not target.exists():
+            continue
+        ledger = ledgers.setdefault(target.parent, _ledger(target.parent))
+        recorded = ledger.get(target.name)
+        if recorded is None:
+            if not force:
+                raise OutputError(
+                    f"{target} 已经存在，而且不是 jidi-docs 生成的文件，为免覆盖你的文件，"
+                    "没有写入。请换一个输出文件夹；确认可以覆盖时加 --force。"
+                )
+            continue
+        if _digest(target) != recorded:
+            backups[target] = _backup_name(target)
+    return backups
 
 
-@contextlib.contextmanager
-def atomic_write(target: Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces `target`, on failure it vanishes."""
-    tmp = temp_path_for(target)
-    try:
-        yield tmp
-        tmp.chmod(0o644)
-        tmp.replace(target)
-    except BaseException as e:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        if isinstance(e, OSError):
-            raise OutputError.from_os_error(target, e) from e
-        raise
+def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> list[Path]:
+    """Write several files so that either all of them are replaced or none is.
 
+    Values are the bytes to write, or a finished file to move (or copy) into place. Files
+    jidi_docs wrote and someone edited since are kept under a backup name first.
 
-def atomic_write_many(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write several files so that either all of them are updated or none is.
-
-    Every temporary file is written first; only then are they renamed into place.
+    Raises:
+        OutputError: see `check_targets`; or the system refused (Chinese reason).
     """
+    targets = list(files)
+    backups = check_targets(targets, force=force)
     temps: list[tuple[Path, Path]] = []
+    current = targets[0] if targets else Path()
     try:
-        for target, data in files.items():
-            tmp = temp_path_for(target)
-            temps.append((tmp, target))
-            tmp.write_bytes(data)
-            tmp.chmod(0o644)
+        for target, content in files.items():
+            current = target
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            temps.append((Path(name), target))
+            if isinstance(content, Path):
+                shutil.copyfile(content, name)
+            else:
+                Path(name).write_bytes(content)
+            Path(name).chmod(0o666 & ~_umask())
+        for target, backup in backups.items():
+            current = backup
+            shutil.copy2(target, backup)
+            logger.warning(
+                "%s 在生成之后被修改过，已把修改后的版本另存为 %s，再写入新生成的文件。",
+                target,
+                backup.name,
+            )
+        ledger_texts = _updated_ledgers(temps)
         for tmp, target in temps:
+            current = target
             tmp.replace(target)
+        for folder, text in ledger_texts.items():
+            current = folder / LEDGER_NAME
+            _replace_text(folder / LEDGER_NAME, text)
     except BaseException as e:
         for tmp, _ in temps:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         if isinstance(e, OSError):
-            raise OutputError.from_os_error(temps[-1][1] if temps else Path(), e) from e
+            raise OutputError.from_os_error(current, e) from e
         raise
-    return list(files)
+    return targets
+
+
+def _updated_ledgers(temps: list[tuple[Path, Path]]) -> dict[Path, str]:
+    by_folder: dict[Path, dict[str, str]] = {}
+    for tmp, target in temps:
+        ledger = by_folder.setdefault(target.parent, _ledger(target.parent))
+        ledger[target.name] = _digest(tmp)
+    return {
+        folder: json.dumps({"files": dict(sorted(ledger.items()))}, ensure_ascii=False, indent=1)
+        + "\n"
+        for folder, ledger in by_folder.items()
+    }
+
+
+def write_bookkeeping(path: Path, text: str) -> None:
+    """Replace a file of jidi_docs' own records (manifest) atomically; no ownership rules.
+
+    Raises:
+        OutputError: the system refused (Chinese reason).
+    """
+    try:
+        _replace_text(path, text)
+    except OSError as e:
+        raise OutputError.from_os_error(path, e) from e
+
+
+def _replace_text(path: Path, text: str) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        Path(name).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(name).unlink()
+        raise
+
+
+def _umask() -> int:
+    """Return the process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_write(target: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target` (see `write_files`).
+
+    Refusals (a file jidi_docs did not write) come before the block runs.
+    """
+    check_targets([target], force=force)
+    try:
+        work = Path(tempfile.mkdtemp(prefix="jidi-write-"))
+    except OSError as e:
+        raise OutputError.from_os_error(target, e) from e
+    try:
+        tmp = work / target.name
+        try:
+            yield tmp
+        except OSError as e:
+            raise OutputError.from_os_error(target, e) from e
+        write_files({target: tmp}, force=force)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def atomic_write_many(files: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
+    """Write several files all-or-nothing; see `write_files`."""
+    return write_files(dict(files), force=force)

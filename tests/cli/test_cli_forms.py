@@ -12,6 +12,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +168,7 @@ def test_render_writes_both_forms_and_names_them(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(app, ["render", str(EXAMPLE), "-o", str(out)])
 
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != LEDGER_NAME)
     assert names == [f"{UNIT}-附件1-评价表.docx", f"{UNIT}-附件2-申报表.docx"]
     assert result.stdout.splitlines() == [f"已生成 {out / n}" for n in names]
     form2 = docx.Document(str(out / names[1]))
@@ -208,7 +209,8 @@ def test_render_replaces_stale_forms_and_leaves_no_temporary_files(
     result = runner.invoke(app, ["render", str(changed), "-o", str(out)])
 
     assert result.exit_code == 0
-    assert len(list(out.iterdir())) == 2
+    assert min(p.name for p in out.iterdir()) == LEDGER_NAME  # no temporary file
+    assert len(list(out.iterdir())) == 3
     form2 = docx.Document(str(out / f"{UNIT}-附件2-申报表.docx"))
     assert form2.tables[0].rows[2].cells[1].text == "张三丰"
 

@@ -8,7 +8,8 @@ import subprocess
 import pikepdf
 import pytest
 
-from jidi_docs.errors import BundleError
+from jidi_docs._fs import LEDGER_NAME
+from jidi_docs.errors import BundleError, OutputError
 from jidi_docs.forms._cover import ContentsLine
 from jidi_docs.pdf._assemble import Part, PdfFile, assemble, contents_lines, plan
 from jidi_docs.pdf._evidence import load_evidence
@@ -238,13 +239,17 @@ def test_existing_bundle_is_replaced_whole(tmp_path):
     out = tmp_path / "b.pdf"
     out.write_bytes(b"old")
 
-    assemble(
-        [Part("甲", [PdfFile.of(make_pdf(tmp_path / "a.pdf", 2))])], out, title="t", author="a"
-    )
+    parts = [Part("甲", [PdfFile.of(make_pdf(tmp_path / "a.pdf", 2))])]
+    with pytest.raises(OutputError, match="不是 jidi-docs 生成的文件"):
+        assemble(parts, out, title="t", author="a")
+    assert out.read_bytes() == b"old"
+
+    assemble(parts, out, title="t", author="a", force=True)
+    assemble(parts, out, title="t", author="a")  # ours now: replaced without force
 
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LEDGER_NAME, "a.pdf", "b.pdf"]
 
 
 def test_page_slice_outside_the_file_is_refused(tmp_path):

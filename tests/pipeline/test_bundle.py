@@ -15,6 +15,7 @@ import docx
 import pikepdf
 import pytest
 
+from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.errors import ConversionError, EvidenceError
 from jidi_docs.forms._render import render
 from jidi_docs.input._load import load
@@ -250,7 +251,7 @@ def test_example_bundle_passes_qpdf_check_and_carries_title_and_author(example):
 
 @pytest.mark.soffice
 def test_forms_docx_are_written_beside_the_bundle(example):
-    names = sorted(p.name for p in example["out"].iterdir())
+    names = sorted(p.name for p in example["out"].iterdir() if p.name != LEDGER_NAME)
 
     assert names == sorted([BUNDLE_NAME, f"{UNIT}-附件1-评价表.docx", f"{UNIT}-附件2-申报表.docx"])
     table_text = "".join(
@@ -455,7 +456,9 @@ def test_paths_outside_the_folder_are_refused_unless_allowed(app_dir, tmp_path, 
     assert [p.name for p in out.iterdir()] == [BUNDLE_NAME]
     assert (out / BUNDLE_NAME).read_bytes() == b"previous"
 
-    path = bundle(load(app_dir), out, converter=FakeConverter(), allow_outside_paths=True)
+    path = bundle(
+        load(app_dir), out, converter=FakeConverter(), allow_outside_paths=True, force=True
+    )
 
     assert squeeze(pdf_text(path)[-1]).startswith("OUTSIDE1")
     assert outline(path)[-1][1] == BAD_ENTRY

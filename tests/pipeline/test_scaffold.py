@@ -293,11 +293,17 @@ def test_extract_command_writes_the_yaml_and_lists_what_it_could_not_read(tmp_pa
     d.save(str(form2))
     out = tmp_path / "读出.yaml"
 
+    mine = tmp_path / "我的.yaml"
+    mine.write_text("我的内容\n", encoding="utf-8")
+
     result = CliRunner().invoke(cli_app, ["extract", str(form2), "-o", str(out)])
     again = CliRunner().invoke(cli_app, ["extract", str(form2), "-o", str(out)])
+    refused = CliRunner().invoke(cli_app, ["extract", str(form2), "-o", str(mine)])
 
     assert result.exit_code == 0, result.output
     assert "讲师 → 第 1 项 → 学历：讲师/研究生" in result.output
     assert "# 学历: 讲师/研究生    ← 未能读取" in out.read_text(encoding="utf-8")
-    assert again.exit_code == 1
-    assert "文件已经存在" in again.output
+    assert again.exit_code == 0, again.output  # its own earlier output is replaced
+    assert refused.exit_code == 1
+    assert "文件已经存在" in refused.output
+    assert mine.read_text(encoding="utf-8") == "我的内容\n"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..schema._model import Application
 
 __all__ = [
+    "ForceOption",
     "ProfileOption",
     "app",
     "err_console",
@@ -84,6 +85,12 @@ ProfileOption = Annotated[
         metavar="批次",
         help="认定批次名称或批次文件（.yaml），默认取 YAML 中的“认定批次”",
     ),
+]
+
+#: Every command that writes: replace same-named files jidi-docs did not write.
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="覆盖输出位置上不是 jidi-docs 生成的同名文件（默认不覆盖）"),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])

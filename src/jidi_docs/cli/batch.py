@@ -72,6 +72,12 @@ def _report(result: BatchResult) -> None:
         f"失败 {failed} 份。",
         markup=False,
     )
+    if result.hidden:
+        err_console.print(
+            f"[yellow]提示：[/yellow]跳过了隐藏文件或文件夹（名称以“.”开头）里的 "
+            f"{len(result.hidden)} 个 YAML 文件：{'、'.join(result.hidden)}",
+            markup=True,
+        )
     for item in result.items:
         for note in item.warnings:
             err_console.print(f"[yellow]提示：[/yellow]{item.display}：{note}", markup=True)
@@ -108,7 +114,12 @@ def batch_cmd(
     no_pdf: Annotated[
         bool, typer.Option("--no-pdf", help="只生成评价表和申报表，不生成申报材料 PDF")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="全部重新生成，即使输入没有变化")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="全部重新生成，即使输入没有变化；也覆盖不是 jidi-docs 生成的同名文件"
+        ),
+    ] = False,
     allow_missing: Annotated[
         bool, typer.Option("--allow-missing", help="佐证材料文件缺失时仍生成，目录中标注“缺”")
     ] = False,

@@ -9,7 +9,7 @@ import typer
 
 from ..input._load import load
 from ..pipeline._bundle import bundle
-from ._common import ProfileOption, app, handle_errors, out_console, print_app_warnings
+from ._common import ForceOption, ProfileOption, app, handle_errors, out_console, print_app_warnings
 
 
 @app.command("bundle")
@@ -29,6 +29,7 @@ def bundle_cmd(
         bool,
         typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """生成申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
 
@@ -41,5 +42,6 @@ def bundle_cmd(
         out,
         allow_missing=allow_missing,
         allow_outside_paths=allow_outside_paths,
+        force=force,
     )
     out_console.print(f"已生成 {path}", markup=False)

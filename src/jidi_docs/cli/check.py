@@ -18,6 +18,7 @@ from ..input._load import load
 from ..review._check import check
 from ..review._report import REPORT_SUFFIXES, conditions_table, scores_table, write_report
 from ._common import (
+    ForceOption,
     ProfileOption,
     app,
     err_console,
@@ -82,6 +83,7 @@ def check_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="以 JSON 输出预审结果（供脚本使用）")
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """检查申报 YAML 是否填写正确，并对照认定条件和评价表预审。
 
@@ -123,7 +125,7 @@ def check_cmd(
         out_console.print(result.summary, style=style, markup=False)
 
     if report is not None:
-        written = write_report(result, report)
+        written = write_report(result, report, force=force)
         # stdout stays pure JSON for scripts; the note goes to stderr then.
         console = err_console if as_json else out_console
         console.print(f"已写入预审报告 {written}", markup=False)

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import ProfileOption, app, handle_errors, out_console, print_app_warnings
+from .._fs import atomic_write
+from ._common import ForceOption, ProfileOption, app, handle_errors, out_console, print_app_warnings
 
 __all__ = ["ProfileOption"]  # kept importable from here for scripts written against it
 
@@ -23,6 +24,7 @@ def render_cmd(
         "输出"
     ),
     profile: ProfileOption = None,
+    force: ForceOption = False,
 ) -> None:
     """填写附件1《评价表》和附件2《申报表》（Word 文档）。
 
@@ -33,7 +35,7 @@ def render_cmd(
 
     application = load(file, profile=profile)
     print_app_warnings(application)
-    for path in render(application, out):
+    for path in render(application, out, force=force):
         out_console.print(f"已生成 {path}", markup=False)
 
 
@@ -45,6 +47,7 @@ def schema_cmd(
         typer.Option("--out", "-o", metavar="文件", help="写入文件；不写则输出到屏幕"),
     ] = None,
     profile: ProfileOption = None,
+    force: ForceOption = False,
 ) -> None:
     """输出申报 YAML 的 JSON Schema，供 VS Code 等编辑器自动补全和检查。
 
@@ -56,5 +59,6 @@ def schema_cmd(
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        with atomic_write(out, force=force) as tmp:
+            tmp.write_text(text + "\n", encoding="utf-8")
         out_console.print(f"已写入 {out}", markup=False)

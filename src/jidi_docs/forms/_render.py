@@ -71,6 +71,7 @@ def render(
     out_dir: str | Path,
     *,
     templates: dict[str, Path] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write 附件1《评价表》 and 附件2《申报表》 filled from `app` into `out_dir`.
 
@@ -81,6 +82,7 @@ def render(
         app: a validated application (`jidi_docs.load`).
         out_dir: the folder to write to; created if missing.
         templates: other template files, keyed ``附件1``/``附件2`` (default: the bundled ones).
+        force: replace files of the same name that jidi_docs did not write (see `_fs`).
 
     Returns:
         The paths written: [附件1, 附件2].
@@ -90,4 +92,4 @@ def render(
     for warning in warnings:
         logger.warning(warning)
     paths = form_paths(app, Path(out_dir))
-    return atomic_write_many({paths[k]: forms[k] for k in FORM_TITLES})
+    return atomic_write_many({paths[k]: forms[k] for k in FORM_TITLES}, force=force)

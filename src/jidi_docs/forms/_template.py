@@ -15,11 +15,8 @@ continuation of the cell above (``w:vMerge``).
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +29,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup, escape
 
+from .._fs import write_files
 from ..errors import InternalError, TemplateError
 from ._format import MERGE_UP
 
@@ -316,38 +314,29 @@ class FormTemplate:
             xml = _apply_merges(xml).replace(MERGE_UP, "")
         return xml
 
-    def render(self, context: Mapping[str, Any], out_path: Path | str) -> list[str]:
+    def render(
+        self, context: Mapping[str, Any], out_path: Path | str, *, force: bool = False
+    ) -> list[str]:
         """Write the filled .docx to `out_path` atomically and return Chinese warnings.
 
-        The file appears only when complete and re-openable: it is written to a temporary file in
-        the same folder, reopened with python-docx, then renamed over `out_path`.
+        The file appears only when complete and re-openable: the bytes are reopened with
+        python-docx first, then written with `jidi_docs._fs.write_files` (which never replaces a
+        file jidi_docs did not write, unless `force`).
 
         Raises:
             TemplateError: the template uses a field the context does not have.
-            InternalError: the written file cannot be reopened (a bug in jidi_docs).
+            InternalError: the result cannot be reopened (a bug in jidi_docs).
+            OutputError: `out_path` cannot be written, or is not ours.
         """
         data, warnings = self.render_bytes(context)
         out_path = Path(out_path)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{out_path.stem}.", suffix=".docx.tmp", dir=out_path.parent
-        )
-        tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            try:
-                docx.Document(str(tmp))
-            except Exception as exc:
-                raise InternalError(
-                    f"由模板 {self.name} 生成的 {out_path.name} 无法重新打开：{exc}"
-                ) from exc
-            tmp.chmod(0o644)
-            tmp.replace(out_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+            docx.Document(io.BytesIO(data))
+        except Exception as exc:
+            raise InternalError(
+                f"由模板 {self.name} 生成的 {out_path.name} 无法重新打开：{exc}"
+            ) from exc
+        write_files({out_path: data}, force=force)
         return warnings
 
 

@@ -129,10 +129,24 @@ def read_text(path: Path) -> str:
         raise InputError(Issue(name, None, None, "", "这是一个文件夹，不是 YAML 文件。")) from None
     except OSError as e:
         raise InputError(Issue(name, None, None, "", f"无法读取文件：{e.strerror}。")) from e
-    # UTF-16 without a byte-order mark still shows itself by a NUL byte in every ASCII character.
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:256]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         raise InputError(
             Issue(name, None, None, "", "文件是 UTF-16 编码，请在编辑器中另存为 UTF-8 编码。")
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw[:nul].count(b"\n") + 1
+        column = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        raise InputError(
+            Issue(
+                name,
+                line,
+                None,
+                "",
+                f"文件第 {nul + 1} 个字节（这一行第 {column} 个字节）是空字符 NUL（0x00），"
+                "YAML 文件里不能有它，通常是文件损坏或被别的程序写坏了。"
+                "请在编辑器中删除这个看不见的字符，或从备份恢复文件。",
+            )
         )
     try:
         return raw.decode("utf-8-sig")
@@ -159,6 +173,19 @@ _MAX_ALIAS_VALUES = 10_000
 #: Values up to this length (专职, 本科, 亚马逊 …) are kept once however often they are written.
 _SHARED_LEN = 8
 _TOO_DEEP = f"嵌套层数超过 {_MAX_DEPTH} 层：申报文件的栏目最多只有几层，请检查括号和缩进。"
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: a NUL byte in every ASCII character, all on one side.
+
+    Why so strict: a single NUL in a UTF-8 file (a damaged file) is a different problem, and
+    telling its owner to re-save as UTF-8 cannot fix it.
+    """
+    head = raw[:256]
+    even, odd = head[0::2], head[1::2]
+    nul_even, nul_odd = even.count(0), odd.count(0)
+    return max(nul_even, nul_odd) >= max(2, min(4, len(head) // 4)) and min(nul_even, nul_odd) == 0
+
 
 _SYNTAX_HINTS = [
     (
@@ -375,7 +402,7 @@ class _Builder:
         if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
             raise self.refuse(_lc(event), path, "YAML 格式错误：这里缺少值。")
         tag = event.tag
-        if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
+        if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
             raise self.refuse(
                 _lc(event),
                 path,

@@ -34,8 +34,6 @@ a partial bundle behind.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +41,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pikepdf
 
+from .._fs import atomic_write, check_targets
 from ..errors import BundleError, InternalError
 from ..forms._cover import MISSING, ContentsLine
 
@@ -229,6 +228,7 @@ def assemble(
     title: str,
     author: str,
     unnumbered_pages: int = 1,
+    force: bool = False,
 ) -> AssembleResult:
     """Write one PDF made of `parts`, with bookmarks, page numbers and metadata; return what it holds.
 
@@ -239,10 +239,13 @@ def assemble(
         author: 单位名称 (metadata Author).
         unnumbered_pages: leading pages without a page number (the cover, and the contents when
             the contents list printed numbers); numbering starts at 1 on the next page.
+        force: replace `out_path` even if jidi_docs did not write it.
 
     Raises:
-        BundleError: a source cannot be read, or the file cannot be written.
+        BundleError: a source cannot be read.
+        OutputError: `out_path` is not ours (unless `force`) or cannot be written.
     """
+    check_targets([out_path], force=force)
     planned = plan(parts, unnumbered_pages=unnumbered_pages)
     version = "1.4"
     with pikepdf.new() as out:
@@ -267,7 +270,9 @@ def assemble(
         _number_pages(out, unnumbered_pages)
         deduplicated = _deduplicate_streams(out)
         _set_metadata(out, title=title, author=author)
-        _save_atomically(out, out_path, min_version=version)
+        with atomic_write(out_path, force=force) as tmp:
+            # Pages copied from newer PDFs may use newer features; keep the highest version.
+            out.save(tmp, compress_streams=True, min_version=version)
     return AssembleResult(out_path, total, planned, deduplicated)
 
 
@@ -429,31 +434,3 @@ def _set_metadata(pdf: pikepdf.Pdf, *, title: str, author: str) -> None:
     pdf.docinfo["/Title"] = title
     pdf.docinfo["/Author"] = author
     pdf.docinfo["/Creator"] = "jidi-docs"
-
-
-def _save_atomically(pdf: pikepdf.Pdf, out_path: Path, *, min_version: str) -> None:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        # Pages copied from newer PDFs may use newer features; keep the highest version seen.
-        pdf.save(tmp, compress_streams=True, min_version=min_version)
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        tmp.chmod(0o666 & ~_umask())
-        tmp.replace(out_path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise BundleError(f"无法写入申报材料 PDF {out_path}：{e.strerror or e}") from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """Return the process umask (reading it means setting it, so set it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

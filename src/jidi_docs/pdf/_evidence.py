@@ -27,6 +27,7 @@ import img2pdf
 import pikepdf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .._fs import is_ours
 from ..errors import EvidenceError
 from ._paths import resolve_evidence_path
 
@@ -126,6 +127,13 @@ def load_evidence(path: Path, *, entry: str) -> EvidencePdf:
         raise EvidenceError(f"文件无法读取（{e.strerror}）。", entry=entry, path=path) from e
     if not head:
         raise EvidenceError(f"文件是空的（0 字节）。{_ALLOWED}。", entry=entry, path=path)
+    if is_ours(path):
+        raise EvidenceError(
+            "这是 jidi-docs 生成的文件（申报材料或表格），不能再作为佐证材料。"
+            "请引用原始的扫描件或 PDF。",
+            entry=entry,
+            path=path,
+        )
     kind = sniff_kind(head)
     if kind is None:
         raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)

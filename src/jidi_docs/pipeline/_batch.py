@@ -38,10 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import InputError, Issue
+from .._fs import check_targets
+from ..errors import InputError, Issue, OutputError
 from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
-from ._discover import discover
+from ._discover import discover, hidden_yaml
 from ._manifest import MANIFEST_NAME, up_to_date
 from ._plan import Job, Survey, chunks, folder_names
 from ._summary import SummaryRow, write_summary
@@ -102,6 +103,8 @@ class BatchResult:
 
     items: list[ItemResult]
     summary: tuple[Path, Path] | None = None
+    #: YAML files found but not read, in hidden files or folders (relative to their input).
+    hidden: list[str] = field(default_factory=list)
 
     @property
     def built(self) -> list[ItemResult]:
@@ -176,6 +179,8 @@ def batch(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     chunk_size: int | None = None,
+    time_limit: float | None = 300.0,
+    memory_limit_mb: int | None = 2048,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -196,7 +201,8 @@ def batch(
             paths. With your own executor, Ctrl-C cancels the pending work, but work already
             running finishes on its own.
         pdf: also build 申报材料.pdf (needs LibreOffice); False writes the forms only.
-        force: rebuild every application, even those that are up to date.
+        force: rebuild every application, even those that are up to date, and replace
+            same-named files that jidi_docs did not write (never replaced otherwise).
         progress: called in this process after each application is done.
         profile: a 认定批次 name or profile file for every application (default: each YAML's
             own ``认定批次``).
@@ -204,6 +210,11 @@ def batch(
         allow_outside_paths: accept evidence paths outside each YAML file's folder.
         chunk_size: applications per worker task (default: chosen from the batch size). Bigger
             chunks share one LibreOffice start among more documents; smaller ones balance load.
+        time_limit: seconds one application's reading, checking and building may take in a
+            worker (LibreOffice calls have their own timeout); beyond it that application
+            fails alone. None: no limit.
+        memory_limit_mb: memory one application may add to its worker (POSIX systems but
+            macOS); beyond it that application fails alone. None: no limit.
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -213,24 +224,20 @@ def batch(
         ConversionError: `pdf` is set but LibreOffice is not installed.
     """
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
-    found, out_root, roots = _inputs(paths, Path(out_dir))
+    found, hidden, out_root, roots = _inputs(paths, Path(out_dir))
     if pdf:
         SofficeConverter().close()  # raises the Chinese install hint when LibreOffice is missing
-    options = Options(
-        pdf=pdf,
-        profile=str(profile) if profile is not None else None,
-        allow_missing=allow_missing,
-        allow_outside_paths=allow_outside_paths,
-        date=dt.date.today(),
-    )
+    memory = memory_limit_mb * 2**20 if memory_limit_mb is not None else None
+    named = str(profile) if profile is not None else None
+    options = Options(pdf, named, allow_missing, allow_outside_paths, dt.date.today())
+    options = dataclasses.replace(options, time_limit=time_limit, memory_limit=memory, force=force)
     workers = jobs or os.cpu_count() or 1
     run = _Run(len(found), progress)
     own = executor is None
     pool: cf.Executor = executor or cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=_default_context(), initializer=init_worker
     )
-    staging = out_root / STAGING_NAME
-    staging.mkdir(parents=True, exist_ok=True)
+    staging = _staging(out_root)
     try:
         surveys = run.survey(pool, found, options, workers)
         todo = run.plan([surveys[source] for source, _ in found], out_root, force)
@@ -249,21 +256,40 @@ def batch(
             shutil.rmtree(staging, ignore_errors=True)
     items = [run.results[source] for source, _ in found]
     rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
-    return BatchResult(items, write_summary(rows, out_root, roots))
+    return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
 
 
 def _inputs(
     paths: Iterable[str | Path] | str | Path, out_root: Path
-) -> tuple[list[tuple[Path, str]], Path, list[Path]]:
-    """Return the application files under `paths` (never under `out_root`), `out_root`, and
-    the input folders (error texts in the 汇总表 show paths relative to them)."""
+) -> tuple[list[tuple[Path, str]], list[str], Path, list[Path]]:
+    """Return the application files under `paths`, the hidden ones left out, `out_root`, and
+    the input folders (error texts in the 汇总表 show paths relative to them).
+
+    Why `out_root` is not excluded: it may be an input folder itself (``batch D -o D``) or hold
+    one; outputs are never YAML files, and the staging folder is hidden.
+    """
     given = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
-    found = discover(given, exclude=out_root)
+    found = discover(given, exclude=out_root / STAGING_NAME)
+    hidden = hidden_yaml(given)
     if not found:
         where = "、".join(str(p) for p in given)
-        raise InputError(Issue(where, None, None, "", "没有找到申报文件（*.yaml 或 *.yml）。"))
+        also = f"（隐藏的文件或文件夹里有 {len(hidden)} 个，未读取）" if hidden else ""
+        raise InputError(
+            Issue(where, None, None, "", f"没有找到申报文件（*.yaml 或 *.yml）{also}。")
+        )
     roots = [(p if p.is_dir() else p.parent).resolve() for p in given]
-    return found, out_root, roots
+    return found, hidden, out_root, roots
+
+
+def _staging(out_root: Path) -> Path:
+    """Create and return the hidden staging folder; a path that is no folder is a user error."""
+    staging = out_root / STAGING_NAME
+    check_targets([staging / "x"])  # every folder on the way must be a folder
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError.from_os_error(staging, e) from e
+    return staging
 
 
 def _build_chunk_size(todo: int, workers: int, *, pdf: bool) -> int:

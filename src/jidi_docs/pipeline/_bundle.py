@@ -12,6 +12,7 @@ the documents of many applications in one LibreOffice start.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
@@ -20,8 +21,8 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import atomic_write_many
-from ..errors import BundleError, EvidenceError, InternalError
+from .._fs import check_targets, write_files
+from ..errors import BundleError, EvidenceError, InternalError, OutputError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
@@ -181,8 +182,17 @@ class BundleJob:
         )
         return out
 
-    def finish(self, cover_pdf: Path, out_dir: Path) -> AssembleResult:
-        """Assemble the bundle into `out_dir`/申报材料.pdf and write the two .docx forms beside it."""
+    def output_paths(self, out_dir: Path) -> list[Path]:
+        """The files `finish` writes into `out_dir`: the bundle, then the two forms."""
+        targets = form_paths(self.app, Path(out_dir))
+        return [Path(out_dir) / BUNDLE_NAME, *(targets[k] for k in FORM_TITLES)]
+
+    def finish(self, cover_pdf: Path, out_dir: Path, *, force: bool = False) -> AssembleResult:
+        """Assemble the bundle and write it, `out_dir`/申报材料.pdf, with the two .docx forms.
+
+        The three files replace the old ones together or not at all, so a full disk never
+        leaves a new bundle beside old forms (or the reverse).
+        """
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
@@ -190,16 +200,19 @@ class BundleJob:
         contents = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES, whole.page_count))]
         parts = self._tree(cover, contents)
         out_dir = Path(out_dir)
+        check_targets(self.output_paths(out_dir), force=force)
+        built = self.work_dir / "bundle" / BUNDLE_NAME
         result = assemble(
             parts,
-            out_dir / BUNDLE_NAME,
+            built,
             title=f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料",
             author=self.app.basic.name,
             unnumbered_pages=whole.page_count,
         )
-        targets = form_paths(self.app, out_dir)
-        atomic_write_many({targets[k]: self.forms[k].read_bytes() for k in FORM_TITLES})
-        return result
+        bundle_path, *forms = self.output_paths(out_dir)
+        sources = [built, *(self.forms[k] for k in FORM_TITLES)]
+        write_files(dict(zip([bundle_path, *forms], sources, strict=True)), force=force)
+        return dataclasses.replace(result, path=bundle_path)
 
 
 def prepare(
@@ -267,6 +280,7 @@ def bundle(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     date: dt.date | str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/申报材料.pdf, and return its path.
 
@@ -280,20 +294,44 @@ def bundle(
         allow_missing: build even if evidence files are missing; the contents mark them 缺.
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
         date: the date printed on the cover (default: today).
+        force: replace files of the same names that jidi_docs did not write.
+
+    Raises:
+        OutputError: `out_dir` holds evidence of this application, or an output there is not
+            ours (unless `force`), or cannot be written; checked before any conversion.
     """
     app = as_application(app)
     date = as_date(date)
     out_dir = Path(out_dir)
+    keep_apart(out_dir, evidence_files(app, allow_outside_paths=True))
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
         # Evidence first: a bad file is reported at once, before LibreOffice is even looked for.
         job = prepare(
             app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
         )
+        check_targets(job.output_paths(out_dir), force=force)
         conv = converter if converter is not None else stack.enter_context(SofficeConverter())
         pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        return job.finish(cover_pdf, out_dir).path
+        return job.finish(cover_pdf, out_dir, force=force).path
+
+
+def keep_apart(out_dir: Path, evidence: Sequence[EvidenceFile]) -> None:
+    """Refuse an output folder that holds this application's evidence files.
+
+    Why: outputs written among the evidence could replace a scan of the same name, and would
+    be picked up as evidence by the next run.
+
+    Raises:
+        OutputError: naming the folder and one of the evidence files in it.
+    """
+    target = out_dir.resolve()
+    for item in evidence:
+        if item.path is not None and item.path.resolve().parent == target:
+            raise OutputError(
+                f"输出文件夹 {out_dir} 里放着佐证材料（如 {item.rel}），不能把生成的文件写在那里："
+                "它们可能覆盖同名的佐证材料，下次还会被当成佐证材料读入。请换一个输出文件夹。"
+            )

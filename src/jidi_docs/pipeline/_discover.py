@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError, Issue
 
-__all__ = ["discover"]
+__all__ = ["discover", "hidden_yaml"]
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -43,3 +43,20 @@ def discover(paths: Iterable[str | Path], *, exclude: Path | None = None) -> lis
         else:
             raise InputError(Issue(str(root), None, None, "", "文件或文件夹不存在。"))
     return sorted(((p, d) for p, d in found.items()), key=lambda pd: pd[1])
+
+
+def hidden_yaml(paths: Iterable[str | Path]) -> list[str]:
+    """Return the YAML files `discover` leaves out because they or a folder are hidden.
+
+    Why: a batch must say what it did not read, so no application is left out silently.
+    """
+    out: list[str] = []
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            out.extend(
+                p.relative_to(root).as_posix()
+                for p in sorted(root.rglob("*"))
+                if p.suffix.lower() in (".yaml", ".yml") and _hidden(p, root) and p.is_file()
+            )
+    return out

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import atomic_write_many
+from .._fs import write_bookkeeping
 from .._resources import TEMPLATE_NAMES, template_path
 from .._version import __version__
 
@@ -96,4 +96,4 @@ def write_manifest(out_dir: Path, source: Path, digest: str, outputs: list[Path]
         "outputs": [p.name for p in outputs],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    atomic_write_many({out_dir / MANIFEST_NAME: text.encode("utf-8")})
+    write_bookkeeping(out_dir / MANIFEST_NAME, text)

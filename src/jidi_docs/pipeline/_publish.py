@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._fs import write_files
 from ._manifest import write_manifest
 from ._plan import Job
 
 __all__ = ["publish"]
 
 
-def publish(job: Job, files: Sequence[Path]) -> list[Path]:
-    """Move the finished `files` into the job's folder, then write its manifest (last)."""
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = []
-    for f in files:
-        target = job.out_dir / f.name
-        f.replace(target)
-        outputs.append(target)
+def publish(job: Job, files: Sequence[Path], *, force: bool = False) -> list[Path]:
+    """Put the finished `files` into the job's folder together, then write its manifest (last).
+
+    Files there that jidi_docs did not write are never replaced (unless `force`).
+    """
+    outputs = write_files({job.out_dir / f.name: f for f in files}, force=force)
     write_manifest(job.out_dir, job.source, job.digest, outputs)
     return outputs

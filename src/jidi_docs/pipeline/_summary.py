@@ -274,7 +274,11 @@ def _print_setup(ws: Any) -> None:
 
 
 def write_summary(
-    rows: Sequence[SummaryRow], out_dir: Path, roots: Sequence[Path] = ()
+    rows: Sequence[SummaryRow],
+    out_dir: Path,
+    roots: Sequence[Path] = (),
+    *,
+    force: bool = False,
 ) -> tuple[Path, Path]:
     """Write 汇总表.xlsx and 汇总.csv into `out_dir`; return their paths (xlsx, csv).
 
@@ -285,12 +289,13 @@ def write_summary(
         rows: one per application.
         out_dir: the batch's output folder.
         roots: the batch's input folders; paths in error texts are shown relative to them.
+        force: replace same-named files jidi_docs did not write.
     """
     headers, body = summary_table(rows, roots)
     errors = [(r.file, r.error) for r in sort_rows(rows) if r.error]
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = out_dir / XLSX_NAME, out_dir / CSV_NAME
-    with atomic_write(xlsx) as tmp:
+    with atomic_write(xlsx, force=force) as tmp:
         _write_xlsx(tmp, headers, body, errors)
-    atomic_write_many({csv_path: _csv_bytes(headers, body)})
+    atomic_write_many({csv_path: _csv_bytes(headers, body)}, force=force)
     return xlsx, csv_path

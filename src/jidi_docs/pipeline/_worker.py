@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._platform import TimeLimitExceeded, work_limits
 from ..errors import ConversionError, UserError
 from ..forms._render import render
 from ..input._load import application_file, load
@@ -28,7 +29,7 @@ from ..pdf._convert import SofficeConverter
 from ..pdf._warm import WarmConverter
 from ..review._check import check
 from ..schema._profile import DEFAULT_PROFILE, builtin_profile
-from ._bundle import BundleJob, prepare
+from ._bundle import BundleJob, evidence_files, keep_apart, prepare
 from ._manifest import input_digest
 from ._plan import Job, Survey
 from ._publish import publish
@@ -56,49 +57,95 @@ class Options:
     #: Keep one LibreOffice running in each worker across its chunks (our own pool only, when
     #: a worker gets several chunks); see `jidi_docs.pdf.WarmConverter`.
     warm: bool = False
+    #: Per application: seconds and bytes of memory its reading, checking and building may take.
+    time_limit: float | None = None
+    memory_limit: int | None = None
+    #: Replace same-named files jidi_docs did not write.
+    force: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
         return json.dumps([self.pdf, self.profile, self.allow_missing, self.allow_outside_paths])
 
 
-#: Set in worker processes of our own pool once SIGINT arrived: finish nothing new.
+#: Set in worker processes of our own pool once SIGINT arrived: start no new application.
 _cancelled = False
-#: True while a worker runs a task, so SIGINT interrupts the task but not an idle worker.
-_busy = False
+#: True while a worker waits for LibreOffice, the only place where SIGINT interrupts at once.
+_interruptible = False
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    """Interrupt the running task once; later signals are ignored so clean-up can finish."""
+    """Remember the interrupt; abort a LibreOffice conversion now, anything else at its end.
+
+    Why not always raise: a KeyboardInterrupt raised at a random point lands inside clean-up
+    code too (``ZipFile.__del__``: "Exception ignored …" on the console). Python steps of one
+    application take well under a second; the task then stops before the next application.
+    """
     global _cancelled
-    if _cancelled:
-        return
+    first = not _cancelled
     _cancelled = True
-    if _busy:
+    if first and _interruptible:
         raise KeyboardInterrupt
 
 
 def init_worker() -> None:
-    """Worker initializer: SIGINT aborts the current task, and an idle worker stays quiet.
+    """Worker initializer: SIGINT stops the current task, and an idle worker stays quiet.
 
     Why: Ctrl-C reaches every process of the terminal's process group. Python's default would
     raise KeyboardInterrupt in idle workers too and print their tracebacks; this way a busy
-    worker aborts (killing its LibreOffice and removing its temporary files) and the pool is
-    then shut down cleanly by the parent.
+    worker stops between applications (or kills its LibreOffice at once) and the pool is then
+    shut down cleanly by the parent.
     """
     signal.signal(signal.SIGINT, _on_sigint)
 
 
-@contextlib.contextmanager
-def _task() -> Any:
-    global _busy
+def _stop_if_cancelled() -> None:
     if _cancelled:
         raise KeyboardInterrupt
-    _busy = True
+
+
+@contextlib.contextmanager
+def _task() -> Any:
+    _stop_if_cancelled()
+    yield
+    _stop_if_cancelled()
+
+
+@contextlib.contextmanager
+def _converting() -> Any:
+    """Let SIGINT interrupt the LibreOffice call in the block (the converter kills it)."""
+    global _interruptible
+    _stop_if_cancelled()
+    _interruptible = True
     try:
         yield
     finally:
-        _busy = False
+        _interruptible = False
+    _stop_if_cancelled()
+
+
+@contextlib.contextmanager
+def _one_application(options: Options) -> Any:
+    """One application's unit of work: stop here if cancelled, else run it within its limits.
+
+    Why: a file that is huge or hostile must fail alone, quickly, with its own message, and
+    never hold a worker (and the applications queued behind it) or exhaust its memory.
+    """
+    _stop_if_cancelled()
+    try:
+        with work_limits(seconds=options.time_limit, memory_bytes=options.memory_limit):
+            yield
+    except TimeLimitExceeded:
+        raise UserError(
+            f"处理该申报超过了 {options.time_limit:g} 秒的时间上限，已停止（其他申报照常处理）。"
+            "请检查文件是否异常庞大或损坏。"
+        ) from None
+    except MemoryError:
+        mb = (options.memory_limit or 0) // 2**20
+        raise UserError(
+            f"处理该申报需要的内存超过了 {mb} MB 的上限，已停止（其他申报照常处理）。"
+            "请检查文件是否异常庞大或损坏。"
+        ) from None
 
 
 class _Capture(logging.Handler):
@@ -140,10 +187,11 @@ def error_text(exc: BaseException) -> str:
 def _survey_one(source: Path, display: str, options: Options) -> Survey:
     with _capture_warnings() as notes:
         try:
-            yaml_bytes = source.read_bytes()
-            app = load(source, profile=options.profile)
-            report = check(app)
-            digest = input_digest(app, yaml_bytes, options.key())
+            with _one_application(options):
+                yaml_bytes = source.read_bytes()
+                app = load(source, profile=options.profile)
+                report = check(app)
+                digest = input_digest(app, yaml_bytes, options.key())
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
             row = partial_row(source, display)
             return Survey(source, display, None, None, row, list(notes), error_text(exc))
@@ -204,8 +252,11 @@ def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list
         with _capture_warnings() as notes:
             work = Path(tempfile.mkdtemp(prefix="app-", dir=staging))
             try:
-                app = load(job.source, profile=options.profile)
-                out.append(Built(job.source, publish(job, render(app, work)), notes))
+                with _one_application(options):
+                    app = load(job.source, profile=options.profile)
+                    keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
+                    written = render(app, work)
+                    out.append(Built(job.source, publish(job, written, force=options.force), notes))
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 out.append(Built(job.source, [], notes, error_text(exc)))
             finally:
@@ -261,25 +312,30 @@ def _convert_rounds(
     first: dict[int, list[Path]] = {}
     for i, b in prepared.items():
         try:
-            first[i] = b.first_round(b.predict_pages(jobs[i].out_dir), date=options.date)
+            with _one_application(options):
+                first[i] = b.first_round(b.predict_pages(jobs[i].out_dir), date=options.date)
         except Exception as exc:  # noqa: BLE001 - fails this application only
             errors[i] = error_text(exc)
     covers: dict[int, Path] = {}
     again: dict[int, list[Path]] = {}
     with _capture_warnings() as notes:
-        converted = _convert_together(converter, first, round_dir / "first")
+        with _converting():
+            converted = _convert_together(converter, first, round_dir / "first")
         for i, pdfs in converted.items():
             try:
                 if isinstance(pdfs, Exception):
                     raise pdfs
-                cover = prepared[i].accept(pdfs)
-                if cover is None:
-                    again[i] = [prepared[i].cover_docx(pdfs[:2], date=options.date)]
-                else:
-                    covers[i] = cover
+                with _one_application(options):
+                    cover = prepared[i].accept(pdfs)
+                    if cover is None:
+                        again[i] = [prepared[i].cover_docx(pdfs[:2], date=options.date)]
+                    else:
+                        covers[i] = cover
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 errors[i] = error_text(exc)
-        for i, redone in _convert_together(converter, again, round_dir / "again").items():
+        with _converting():
+            redone_all = _convert_together(converter, again, round_dir / "again")
+        for i, redone in redone_all.items():
             if isinstance(redone, Exception):
                 errors[i] = error_text(redone)
             else:
@@ -301,13 +357,15 @@ def _build_pdf_chunk(
             works[i] = Path(tempfile.mkdtemp(prefix="app-", dir=staging))
             with _capture_warnings() as n:
                 try:
-                    app = load(job.source, profile=options.profile)
-                    prepared[i] = prepare(
-                        app,
-                        works[i],
-                        allow_missing=options.allow_missing,
-                        allow_outside_paths=options.allow_outside_paths,
-                    )
+                    with _one_application(options):
+                        app = load(job.source, profile=options.profile)
+                        keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
+                        prepared[i] = prepare(
+                            app,
+                            works[i],
+                            allow_missing=options.allow_missing,
+                            allow_outside_paths=options.allow_outside_paths,
+                        )
                 except Exception as exc:  # noqa: BLE001 - fails this application only
                     errors[i] = error_text(exc)
             notes[i].extend(n)
@@ -323,8 +381,10 @@ def _build_pdf_chunk(
             if i not in errors:
                 try:
                     publish_dir = works[i] / "out"
-                    prepared[i].finish(covers[i], publish_dir)
-                    outputs = publish(job, sorted(publish_dir.iterdir()))
+                    with _one_application(options):
+                        prepared[i].finish(covers[i], publish_dir)
+                        finished = [p for p in sorted(publish_dir.iterdir()) if p.name[0] != "."]
+                        outputs = publish(job, finished, force=options.force)
                 except Exception as exc:  # noqa: BLE001 - fails this application only
                     errors[i] = error_text(exc)
             out.append(Built(job.source, outputs, notes[i], errors.get(i, "")))

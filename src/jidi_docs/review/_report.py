@@ -213,17 +213,19 @@ def to_html(report: CheckReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_report(report: CheckReport, path: str | Path) -> Path:
+def write_report(report: CheckReport, path: str | Path, *, force: bool = False) -> Path:
     """Write `report` to `path` as Markdown (.md) or HTML (.html), replacing it atomically.
 
     Raises:
         UserError: the suffix is neither .md nor .html.
+        OutputError: `path` exists and jidi_docs did not write it (unless `force`), or it
+            cannot be written.
     """
     path = Path(path)
     kind = REPORT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise UserError(f"报告文件 {path} 的扩展名不对：只支持 .md（Markdown）和 .html（网页）。")
     text = to_markdown(report) if kind == "markdown" else to_html(report)
-    with atomic_write(path) as tmp:
+    with atomic_write(path, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import docx
 
-from ..._fs import atomic_write
+from ..._fs import atomic_write, is_ours
 from ...errors import InputError, Issue
 from ._read import extract_document
 from ._result import Extracted
@@ -98,12 +98,12 @@ def extract_to_file(
         InputError: the document cannot be read, or `out_path` exists and `overwrite` is False.
     """
     out = Path(out_path)
-    if out.exists() and not overwrite:
+    if out.exists() and not overwrite and not is_ours(out):  # its own earlier output: replaced
         raise _issue(
             out, "文件已经存在，为避免覆盖已有内容没有写入。换一个文件名，或加 --force 覆盖。"
         )
     extracted = extract(docx_path, converter=converter)
     text = to_yaml(extracted)
-    with atomic_write(out) as tmp:
+    with atomic_write(out, force=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return out, extracted
