@@ -115,7 +115,7 @@ def test_docx_renamed_pdf_is_refused_naming_allowed_kinds(tmp_path):
 
     with pytest.raises(
         EvidenceError,
-        match=r"^佐证材料「合同」的文件 .*合同\.pdf：文件类型不符合要求：它实际上是 Word/Excel 文档或压缩包（按文件内容判断，与扩展名无关）。只接受 PDF 文件和 JPG/PNG 图片（扫描件）",
+        match=r"^佐证材料「合同」的文件 .*合同\.pdf：文件类型不符合要求：它实际上是 Word/Excel 文档或压缩包（按文件内容判断，与扩展名无关）。只接受 PDF 文件和 JPG、PNG、TIFF、WebP、HEIC 图片（扫描件、照片）",
     ):
         load_evidence(path, entry="合同")
 

@@ -34,6 +34,8 @@ a partial bundle behind.
 from __future__ import annotations
 
 import hashlib
+import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,8 @@ from ..forms._cover import MISSING, ContentsLine
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+logger = logging.getLogger("jidi_docs")
 
 __all__ = [
     "AssembleResult",
@@ -263,17 +267,45 @@ def assemble(
                         raise InternalError(
                             f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
                         )
-                    out.pages.extend(pdf.pages)
+                    _flatten_forms(pdf, p.part.title)
+                    with warnings.catch_warnings():  # what is left is said in _flatten_forms
+                        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                        out.pages.extend(pdf.pages)
                     version = max(version, pdf.pdf_version)
         total = len(out.pages)
         _add_bookmarks(out, planned)
         _number_pages(out, unnumbered_pages)
         deduplicated = _deduplicate_streams(out)
         _set_metadata(out, title=title, author=author)
-        with atomic_write(out_path, force=force) as tmp:
+        with atomic_write(out_path, force=force) as tmp, warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
             # Pages copied from newer PDFs may use newer features; keep the highest version.
             out.save(tmp, compress_streams=True, min_version=version)
+        if w:  # pikepdf's notes are English and name its own files: say it our way
+            logger.warning(
+                "合并申报材料时 PDF 库提示了 %d 处不规范的内容，请核对打印效果。", len(w)
+            )
     return AssembleResult(out_path, total, planned, deduplicated)
+
+
+def _flatten_forms(pdf: pikepdf.Pdf, title: str) -> None:
+    """Fix fillable form fields into the page as they are filled, so they print as seen.
+
+    Why: pages copied without their form lose the fields' link to it (pikepdf then warns in
+    English at save), and a field left fillable could be changed in the submitted bundle.
+    """
+    if "/AcroForm" not in pdf.Root:
+        return
+    pdf.Root.AcroForm.NeedAppearances = True  # qpdf draws the fields' looks only when asked
+    pdf.generate_appearance_streams()
+    pdf.flatten_annotations("print")
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+    left = sum(
+        1 for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Widget"
+    )
+    note = f"，其中 {left} 个栏目无法固定，可能打印不出，请核对" if left else ""
+    logger.warning("「%s」的 PDF 含有可填写的表单，已按当前填写的内容固定在页面上%s。", title, note)
 
 
 def _add_bookmarks(pdf: pikepdf.Pdf, planned: list[PlannedPart]) -> None:

@@ -1,7 +1,11 @@
 """Check one 佐证材料 file and turn it into PDF pages the assembler can append.
 
-Only PDFs and JPG/PNG scans are accepted, judged by their content (magic bytes), never by the
-extension: a Word file renamed ``.pdf`` is refused with a message saying what is allowed.
+Only PDFs and scans as phones and scanners make them (JPEG, PNG, TIFF including multi-page, WebP,
+HEIC/HEIF) are accepted, judged by their content (magic bytes), never by the extension: a Word
+file renamed ``.pdf`` is refused with a message saying what is allowed. Every image is decoded
+completely before it is embedded, so a truncated scan is refused instead of printing grey; 16-bit,
+palette and CMYK images are converted with their tones kept (a 16-bit grey scan is scaled to 8
+bits, not clipped to white).
 
 Following pypdf's rule for bad input: damaged but readable PDFs are repaired by qpdf and produce a
 logged Chinese warning; empty, unreadable, password-protected or zero-page files raise
@@ -21,7 +25,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import img2pdf
 import pikepdf
@@ -47,9 +51,12 @@ MAX_IMAGE_PIXELS = 100_000_000
 _MM = 72 / 25.4
 _A4 = (210 * _MM, 297 * _MM)
 _MARGIN = 15 * _MM
-_ALLOWED = "只接受 PDF 文件和 JPG/PNG 图片（扫描件）"
+_ALLOWED = "只接受 PDF 文件和 JPG、PNG、TIFF、WebP、HEIC 图片（扫描件、照片）"
 
-Kind = Literal["pdf", "jpeg", "png"]
+Kind = Literal["pdf", "jpeg", "png", "tiff", "webp", "heif"]
+
+#: ISO-BMFF brands of HEIC/HEIF images (iPhone photos and others).
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 #: How evidence PDFs are opened. Why not pikepdf's default (mmap): a mapped file counts in full
 #: towards the process's memory as soon as its pages are copied, 50 MiB for 50 MiB of evidence;
@@ -85,7 +92,8 @@ class EvidencePdf:
         if self.data is not None:
             return pikepdf.open(io.BytesIO(self.data))
         if self.kind != "pdf":
-            with Image.open(self.path) as img:
+            with warnings.catch_warnings(), _open_image(self.path, self.kind) as img:
+                warnings.simplefilter("ignore")  # checked when loaded; Pillow's notes are English
                 data, _ = _image_to_pdf(img, self.path, self.kind)
             return pikepdf.open(io.BytesIO(data))
         # Same call as in load_evidence: an empty user password opens "encrypted for printing" PDFs.
@@ -102,6 +110,12 @@ def sniff_kind(head: bytes) -> Kind | None:
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heif"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     return None
@@ -147,7 +161,7 @@ def _not_allowed_message(head: bytes) -> str:
         what = "它实际上是 Word/Excel 文档或压缩包"
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         what = "它实际上是旧版 Word/Excel 文档"
-    elif head.startswith((b"GIF8", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")):
+    elif head.startswith((b"GIF8", b"BM", b"RIFF")):
         what = "它是一种不受支持的图片格式"
     else:
         what = "它的内容不是 PDF 或图片"
@@ -185,20 +199,36 @@ def _load_pdf(path: Path, entry: str) -> EvidencePdf:
     return EvidencePdf(entry=entry, path=path, kind="pdf", page_count=pages, repaired=repaired)
 
 
+def _open_image(path: Path, kind: Kind) -> Image.Image:
+    if kind == "heif":
+        from pillow_heif import register_heif_opener  # only when a HEIC photo is met
+
+        register_heif_opener()
+    # Pillow warns above ~89 MP and refuses above ~179 MP; our own limit is checked after,
+    # from the header alone, so its bomb warning is not ours to pass on.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the bomb warning, corrupt EXIF …: English, not ours
+        return Image.open(path)
+
+
+def _damaged(entry: str, path: Path, e: BaseException) -> EvidenceError:
+    truncated = "truncated" in str(e) or isinstance(e, EOFError)
+    what = "图片不完整（文件被截断）" if truncated else "图片已损坏"
+    return EvidenceError(
+        f"{what}，无法完整读出，没有放进申报材料。请重新扫描或重新导出该文件。",
+        entry=entry,
+        path=path,
+    )
+
+
 def _load_image(path: Path, entry: str, kind: Kind) -> EvidencePdf:
     try:
-        # Pillow warns above ~89 MP and refuses above ~179 MP; our own limit is checked below,
-        # from the header alone, so its bomb warning is not ours to pass on.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(path)
+        img = _open_image(path, kind)
     except Image.DecompressionBombError as e:
         found = re.search(r"\((\d+) pixels\)", str(e))
         raise _too_big(entry, path, None, int(found.group(1)) if found else None) from e
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise EvidenceError(
-            f"图片已损坏，无法读取（{e}）。请重新扫描该文件。", entry=entry, path=path
-        ) from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+        raise _damaged(entry, path, e) from e
     with img:
         w, h = img.size
         if w * h > MAX_IMAGE_PIXELS:
@@ -206,13 +236,14 @@ def _load_image(path: Path, entry: str, kind: Kind) -> EvidencePdf:
         if w == 0 or h == 0:
             raise EvidenceError("图片的宽或高为 0。", entry=entry, path=path)
         try:
-            data, reencoded = _image_to_pdf(img, path, kind)
-        except (OSError, SyntaxError, ValueError, img2pdf.ImageOpenError) as e:
-            raise EvidenceError(
-                f"图片已损坏，无法读取（{e}）。请重新扫描该文件。", entry=entry, path=path
-            ) from e
+            with warnings.catch_warnings():  # Pillow's English notes; damage raises below
+                warnings.simplefilter("ignore")
+                data, reencoded = _image_to_pdf(img, path, kind, decode=True)
+            pages = getattr(img, "n_frames", 1)
+        except (OSError, SyntaxError, ValueError, EOFError, img2pdf.ImageOpenError) as e:
+            raise _damaged(entry, path, e) from e
     return EvidencePdf(
-        entry=entry, path=path, kind=kind, page_count=1, data=data if reencoded else None
+        entry=entry, path=path, kind=kind, page_count=pages, data=data if reencoded else None
     )
 
 
@@ -233,8 +264,63 @@ def _too_big(
     )
 
 
-def _image_to_pdf(img: Image.Image, path: Path, kind: Kind) -> tuple[bytes, bool]:
-    """Return a one-page A4 PDF showing `img`, and whether the image had to be re-encoded."""
+def _eight_bit(img: Image.Image) -> Image.Image:
+    """Return `img` in a mode a PDF holds as is, its tones kept.
+
+    Why: Pillow's ``convert("RGB")`` clips 16-bit and 32-bit grey at 255, which turns a 16-bit
+    grey scan into a white page; the values are scaled to 8 bits instead.
+    """
+    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+        extrema = cast("tuple[float, float]", img.getextrema())
+        # The full range of the format, so grey paper stays grey; other ranges are stretched.
+        full = (0.0, 1.0) if img.mode == "F" else (0.0, 65535.0)
+        inside = full[0] <= extrema[0] and extrema[1] <= full[1]
+        low, high = full if img.mode.startswith("I;16") or inside else extrema
+        scale = 255 / (high - low) if high > low else 0.0
+        source = img if img.mode == "F" else img.convert("I")
+        return source.point(lambda v: (v - low) * scale).convert("L")
+    if img.mode in ("RGB", "L", "CMYK"):
+        return img
+    return img.convert("RGB")
+
+
+def _frame_bytes(frame: Image.Image, kind: Kind) -> bytes:
+    """Encode one upright, flattened frame for img2pdf: JPEG for photos, lossless otherwise."""
+    has_alpha = frame.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        frame.mode == "P" and "transparency" in frame.info
+    )
+    if has_alpha:
+        rgba = frame.convert("RGBA")
+        work = Image.new("RGB", rgba.size, "white")
+        work.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        work = _eight_bit(frame)
+    buf = io.BytesIO()
+    if kind == "jpeg":
+        work.save(buf, "JPEG", quality=92)
+    elif kind == "heif":  # a photo: no chroma subsampling, so colours stay where they were
+        work.save(buf, "JPEG", quality=95, subsampling=0)
+    elif work.mode == "CMYK":
+        work.save(buf, "TIFF", compression="tiff_adobe_deflate")  # PNG cannot hold CMYK
+    else:
+        work.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _image_to_pdf(
+    img: Image.Image, path: Path, kind: Kind, *, decode: bool = False
+) -> tuple[bytes, bool]:
+    """Return A4 PDF pages showing `img` (every frame), and whether it had to be re-encoded.
+
+    With `decode`, every frame is decoded in full first: a truncated or damaged image raises
+    here (OSError) instead of being embedded with a grey lower half.
+    """
+    frames = getattr(img, "n_frames", 1)
+    if decode:
+        for n in range(frames):
+            img.seek(n)
+            img.load()
+        img.seek(0)
     orientation = img.getexif().get(0x0112, 1)
     rotate = orientation not in (1, None)
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
@@ -242,23 +328,15 @@ def _image_to_pdf(img: Image.Image, path: Path, kind: Kind) -> tuple[bytes, bool
     layout = img2pdf.get_layout_fun(
         pagesize=_A4, border=(_MARGIN, _MARGIN), fit=img2pdf.FitMode.into, auto_orient=False
     )
-    if not rotate and not has_alpha and plain_mode:
+    if kind in ("jpeg", "png") and frames == 1 and not rotate and not has_alpha and plain_mode:
         # Fast path: img2pdf copies the JPEG (or PNG) data into the PDF untouched.
         data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.none)
         return data, False
-    img.load()
-    work = ImageOps.exif_transpose(img) if rotate else img
-    if has_alpha:
-        rgba = work.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        work = flat
-    elif work.mode not in ("RGB", "L", "CMYK"):
-        work = work.convert("RGB")
-    buf = io.BytesIO()
-    if kind == "jpeg" and work.mode in ("RGB", "L", "CMYK"):
-        work.save(buf, "JPEG", quality=92)
-    else:
-        work.save(buf, "PNG")
-    data = img2pdf.convert(buf.getvalue(), layout_fun=layout, rotation=img2pdf.Rotation.none)
+    pages = []
+    for n in range(frames):
+        img.seek(n)
+        img.load()
+        frame = ImageOps.exif_transpose(img) if rotate else img
+        pages.append(_frame_bytes(frame, kind))
+    data = img2pdf.convert(pages, layout_fun=layout, rotation=img2pdf.Rotation.none)
     return data, True
