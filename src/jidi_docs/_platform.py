@@ -67,8 +67,12 @@ def _memory_ceiling(extra_bytes: int | None) -> Iterator[None]:
     runaway allocation fails with MemoryError in the work that made it, not in the whole worker
     later. Child processes started inside the block would inherit it: start none there.
     """
-    current = _address_space() if extra_bytes is not None and resource is not None else None
-    if current is None or sys.platform == "darwin":  # macOS does not enforce RLIMIT_AS
+    # The limit is the whole process's: a thread of a host program (an executor's worker
+    # thread) must not set it for everyone; and macOS does not enforce RLIMIT_AS.
+    in_main = threading.current_thread() is threading.main_thread()
+    usable = extra_bytes is not None and resource is not None and in_main
+    current = _address_space() if usable else None
+    if current is None or sys.platform == "darwin":
         yield
         return
     assert extra_bytes is not None
