@@ -87,13 +87,28 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _ledger(folder: Path) -> dict[str, str]:
+#: The batch manifest of earlier versions: the outputs it lists are ours too (hash unknown).
+_BATCH_MANIFEST = ".jidi-docs.json"
+
+
+def _recorded(record: Path, key: str) -> dict[str, str]:
+    """Return the names listed under `key` in the JSON file `record`, with their hashes if any."""
     try:
-        data = json.loads((folder / LEDGER_NAME).read_text("utf-8"))
+        data = json.loads(record.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    files = data.get(key) if isinstance(data, dict) else None
+    if isinstance(files, dict):
+        return {str(k): str(v) for k, v in files.items()}
+    return {str(k): "" for k in files} if isinstance(files, list) else {}
+
+
+def _ledger(folder: Path) -> dict[str, str]:
+    """Return the names jidi_docs wrote in `folder` with their SHA-256 ("" when not recorded)."""
+    return {
+        **_recorded(folder / _BATCH_MANIFEST, "outputs"),
+        **_recorded(folder / LEDGER_NAME, "files"),
+    }
 
 
 def is_ours(path: Path) -> bool:
@@ -137,7 +152,7 @@ def check_targets(targets: list[Path], *, force: bool = False) -> dict[Path, Pat
                     "没有写入。请换一个输出文件夹；确认可以覆盖时加 --force。"
                 )
             continue
-        if _digest(target) != recorded:
+        if recorded and _digest(target) != recorded:
             backups[target] = _backup_name(target)
     return backups
 
@@ -195,7 +210,9 @@ def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> l
 def _updated_ledgers(temps: list[tuple[Path, Path]]) -> dict[Path, str]:
     by_folder: dict[Path, dict[str, str]] = {}
     for tmp, target in temps:
-        ledger = by_folder.setdefault(target.parent, _ledger(target.parent))
+        ledger = by_folder.setdefault(
+            target.parent, _recorded(target.parent / LEDGER_NAME, "files")
+        )
         ledger[target.name] = _digest(tmp)
     return {
         folder: json.dumps({"files": dict(sorted(ledger.items()))}, ensure_ascii=False, indent=1)

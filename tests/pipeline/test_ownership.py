@@ -249,3 +249,19 @@ def test_batch_output_in_an_input_folder_reads_every_application(
     assert result.hidden == [".备份/申报.yaml"]
     again = batch(root, out, pdf=False, jobs=1)  # the outputs are not read as applications
     assert [i.status for i in again.items] == ["skipped"] * 3
+
+
+def test_outputs_listed_by_an_earlier_batch_manifest_are_ours(tmp_path: Path) -> None:
+    app = load(EXAMPLE)
+    folder = tmp_path / UNIT
+    folder.mkdir()
+    old = folder / f"{UNIT}-附件2-申报表.docx"
+    old.write_bytes(b"written by an earlier version")
+    (folder / ".jidi-docs.json").write_text(
+        '{"format": 1, "outputs": ["' + old.name + '"]}', encoding="utf-8"
+    )
+
+    render(app, folder)
+
+    assert old.read_bytes() != b"written by an earlier version"
+    assert list(folder.glob("*修改备份*")) == []
