@@ -28,13 +28,13 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ..errors import Issue
 from ._base import StrictModel
 from ._dates import parse_date, parse_period
 from ._phone import check_phone
 from ._profile import BASIC_GROUP, Profile, builtin_profile
+from ._text import Text
 
 __all__ = [
     "EDUCATION_LEVELS",
@@ -165,21 +165,6 @@ def _plain_number(pattern: re.Pattern[str], kind: str) -> Any:
     return BeforeValidator(check)
 
 
-#: What counts as blank: every Unicode space (str.isspace: U+3000, U+00A0 …) and the zero-width
-#: characters a copy from a web page or Word brings along.
-_BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
-
-
-def _not_blank(value: str) -> str:
-    if _BLANK.fullmatch(value):
-        raise PydanticCustomError("string_too_short", "不能为空", {"min_length": 1})
-    return value
-
-
-#: Required text: at least one character that is not a space.
-Text = Annotated[
-    str, Field(min_length=1, json_schema_extra={"pattern": r"\S"}), AfterValidator(_not_blank)
-]
 Count = Annotated[int, _plain_number(_INTEGER_TEXT, "整数"), Field(ge=0)]
 Amount = Annotated[Decimal, _plain_number(_DECIMAL_TEXT, "数字"), Field(ge=0, allow_inf_nan=False)]
 
