@@ -99,7 +99,7 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.server + path, timeout=60) as r:
+        with self.opener.open(self.server + path, timeout=600) as r:
             return r.read().decode("utf-8")
 
     def post(self, path: str, body: bytes, content_type: str, csrf: str) -> tuple[int, bytes]:
@@ -110,7 +110,7 @@ class Session:
             headers={"Content-Type": content_type, "X-CSRFToken": csrf},
         )
         try:
-            with self.opener.open(request, timeout=60) as r:
+            with self.opener.open(request, timeout=600) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
@@ -129,11 +129,15 @@ class Session:
 def _drafts(
     server: str, username: str, pk: int, start: threading.Barrier, seconds: float
 ) -> dict[str, Any]:
-    session = Session(server)
-    session.login(username)
-    page = session.get(f"/app/{pk}/edit/8/")
-    csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
-    version = int(re.search(r'data-version="(\d+)"', page).group(1))
+    try:
+        session = Session(server)
+        session.login(username)
+        page = session.get(f"/app/{pk}/edit/8/")
+        csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
+        version = int(re.search(r'data-version="(\d+)"', page).group(1))
+    except Exception:
+        start.abort()  # one user could not start: nobody waits for it
+        raise
     start.wait()  # every user logged in: the timed part starts together
     until = time.monotonic() + seconds
     latencies: list[float] = []
