@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import openpyxl
 import pytest
 
@@ -404,12 +405,15 @@ def test_a_sheet_with_only_headers_gives_an_empty_list(folder: Path) -> None:
     assert app.lecturers == []
 
 
-def test_the_schema_accepts_a_file_entry_for_every_list() -> None:
+@pytest.mark.parametrize("path", TABLE_PATHS, ids=lambda p: p[-1])
+def test_the_schema_accepts_a_file_entry_for_every_list(path: tuple[str, ...]) -> None:
     schema = json_schema()
+    node = schema
+    for part in path[:-1]:
+        node = schema["$defs"][node["properties"][part]["$ref"].split("/")[-1]]
+    validator = jsonschema.Draft202012Validator(node["properties"][path[-1]])
 
-    lecturers = schema["properties"]["讲师"]["anyOf"]
-    venues = schema["$defs"]["BasicInfo"]["properties"]["培训场地"]["anyOf"]
-
-    assert {"$ref": "#/$defs/表格文件"} in lecturers
-    assert {"$ref": "#/$defs/表格文件"} in venues
-    assert schema["$defs"]["表格文件"]["required"] == ["文件"]
+    assert validator.is_valid({"文件": "名单.xlsx", "工作表": "2021年"})
+    assert validator.is_valid([])
+    assert not validator.is_valid({"文件": "名单.xlsx", "表": "2021年"})
+    assert not validator.is_valid({"工作表": "2021年"})

@@ -32,6 +32,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup, escape
 
+from .._text import XML_FORBIDDEN
 from ..errors import InternalError, TemplateError
 from ._format import MERGE_UP
 
@@ -46,8 +47,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: XML parts that may carry template tags.
 _TAGGED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
-#: Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML 1.0 forbids (the loader removes them too, from what it reads).
+_FORBIDDEN = XML_FORBIDDEN
 
 #: Output of a line break / tab inside the ``<w:t>`` a tag sits in (same run, same formatting).
 _BR = '</w:t><w:br/><w:t xml:space="preserve">'

@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 
 from ._base import StrictModel
+from ._registry import registry
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -42,7 +43,7 @@ SAME_AS_ABOVE = "同上"
 Points = Annotated[Decimal, Field(gt=0, le=100)]
 
 #: The 认定批次 an application belongs to when its YAML names none.
-DEFAULT_PROFILE = "杭州-2021"
+DEFAULT_PROFILE = registry().default_batch
 
 
 class Indicator(StrictModel):
@@ -66,7 +67,7 @@ class Category(StrictModel):
         return sum((i.max_points for i in self.indicators), Decimal(0))
 
 
-_EDUCATION_ORDER = ["博士", "硕士", "本科", "大专", "中专", "高中及以下"]
+_EDUCATION_ORDER = registry().education_levels
 
 
 class Conditions(StrictModel):
