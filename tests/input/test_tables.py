@@ -326,12 +326,23 @@ def test_an_empty_required_cell_is_reported_at_its_row(folder: Path) -> None:
     ]
 
 
+def test_a_header_of_the_registry_aliases_is_read_as_its_column(folder: Path) -> None:
+    write_xlsx(
+        folder / "培训活动.xlsx",
+        [["日期", "培训地点", "课程主题", "授课讲师", "培训人次", "学时"], GOOD],
+    )
+
+    app = loads(HEAD + "培训活动: {文件: 培训活动.xlsx}\n", base_dir=folder, source="申报.yaml")
+
+    assert (app.trainings[0].place, app.trainings[0].hours) == ("教室", 30)
+
+
 def test_an_unknown_column_names_the_nearest_valid_header(folder: Path) -> None:
-    rows = [[*TRAININGS[:5], "学时"], GOOD]
+    rows = [[*TRAININGS[:5], "总学时"], GOOD]
 
     assert errors_for(folder, rows) == [
         (
-            "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“学时”不是可用的列名。是不是“学时数”？"
+            "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“总学时”不是可用的列名。是不是“学时数”？"
             "可用的列名有：时间、地点、授课主题、讲师、培训人次、学时数。"
         ),
         "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」缺少必填的列“学时数”。请在表头加上这一列。",

@@ -14,11 +14,11 @@ from typing import Any
 
 from ..schema._profile import Profile, builtin_profiles
 from ..schema._registry import Column, Registry, Section, registry
-from ..schema._types import describe, json_type, number_schema
+from ..schema._types import REGISTRY_TYPE, describe, json_type, number_schema
 from ._load import get_profile
 from ._tables import FILE_KEY, SHEET_KEY
 
-__all__ = ["json_schema"]
+__all__ = ["REGISTRY_TYPE", "json_schema"]
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Issue, ValidationFailed
 from ..schema._model import Application, model_for
 from ..schema._profile import Profile, builtin_profile
-from ..schema._registry import registry
+from ..schema._registry import Registry, registry
 from . import _messages
 from ._tables import expand_tables
 from ._yaml import YamlDoc, label, parse_yaml, read_text
@@ -128,6 +128,7 @@ def validate(
     profile: Profile | str | Path | None = None,
     doc: YamlDoc | None = None,
     source: Path | None = None,
+    reg: Registry | None = None,
 ) -> Application:
     """Return a validated Application built from plain data (keys are the Chinese labels).
 
@@ -136,6 +137,7 @@ def validate(
         profile: the 认定批次 to validate against; by default the one named by ``认定批次``.
         doc: positions of the data in its YAML text, so errors can name lines.
         source: the file the data came from; evidence paths are relative to its folder.
+        reg: the registry of sections the data follows (by default the built-in one).
 
     Raises:
         ValidationFailed: with every problem found, each naming file, line and field.
@@ -147,8 +149,9 @@ def validate(
         chosen = profile
     else:
         chosen = get_profile(profile)
-    data = expand_tables(data, doc=doc, base_dir=source.parent if source is not None else None)
-    app = _validate_model(model_for(chosen), data, doc, name)
+    base_dir = source.parent if source is not None else None
+    data = expand_tables(data, doc=doc, base_dir=base_dir, reg=reg)
+    app = _validate_model(model_for(chosen, reg), data, doc, name)
     app._profile = chosen
     app._source = source
     if doc is not None:

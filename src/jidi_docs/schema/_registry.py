@@ -119,6 +119,7 @@ class Section(_Frozen):
     description: str = Field("", alias="说明")
     workbook: str | None = Field(None, alias="工作簿")
     template_key: str | None = Field(None, alias="模板键")
+    form_headings: tuple[str, ...] = Field((), alias="表中标题")
     form_markers: tuple[str, ...] = Field((), alias="表中标志")
     columns: tuple[Column, ...] = Field(alias="列", min_length=1)
 
@@ -175,6 +176,11 @@ class Registry(_Frozen):
         for s in self.sections:
             if s.parent is not None and s.parent not in keys:
                 raise ValueError(f"{s.key}：上级栏目“{s.parent}”不存在")
+            unknown = set(s.form_markers) - set(s.labels)
+            if unknown:
+                raise ValueError(
+                    f"{s.key}：表中标志“{'、'.join(sorted(unknown))}”不是这一栏目的列名"
+                )
         if not set(self.bachelor_or_above) <= set(self.education_levels):
             raise ValueError("本科及以上的学历必须在学历列表中")
         return self

@@ -33,6 +33,7 @@ from ._registry import Column, registry
 
 __all__ = [
     "EDUCATION_LEVELS",
+    "REGISTRY_TYPE",
     "Amount",
     "Count",
     "CreditCode",
@@ -182,9 +183,11 @@ def _ecma(pattern: str) -> str:
 
 
 _DATE_RE = _ecma(_dates._FULL_DATE.pattern)
-_END_RE = "(?:" + "|".join(
-    _ecma(p.pattern) for p in (_dates._FULL_DATE, _dates._MONTH_DAY, _dates._DAY)
-) + ")"
+_END_RE = (
+    "(?:"
+    + "|".join(_ecma(p.pattern) for p in (_dates._FULL_DATE, _dates._MONTH_DAY, _dates._DAY))
+    + ")"
+)
 _PERIOD_RE = f"{_DATE_RE}(?:(?:{_ecma(_dates._JOINERS.pattern)}|\\s*-\\s*){_END_RE})?"
 #: A phone number's characters: digits, separators, brackets, + and an extension word, with at
 #: least 7 digits. (Which digits make a number is the loader's `check_phone`; a pattern would
@@ -283,9 +286,14 @@ def json_type(column: Column, choices: tuple[str, ...] = ()) -> dict[str, Any]:
     return describe(schema, column)
 
 
+#: The annotation naming a property's registry type (``日期``, ``电话`` …) for tools that build
+#: inputs from the schema; validators ignore keywords they do not know.
+REGISTRY_TYPE = "x-jidi-type"
+
+
 def describe(schema: dict[str, Any], column: Column) -> dict[str, Any]:
     """Return `schema` with the column's label as title, its description and its example."""
-    out: dict[str, Any] = {"title": column.label}
+    out: dict[str, Any] = {"title": column.label, REGISTRY_TYPE: column.type}
     if column.description:
         out["description"] = column.description + ("" if column.required else "（选填）")
     if column.example is not None:

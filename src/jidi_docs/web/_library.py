@@ -21,7 +21,7 @@ import yaml
 from ..errors import InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
-from ..input._jsonschema import json_schema
+from ..input._jsonschema import REGISTRY_TYPE, json_schema
 from ..input._load import loads, validate
 from ..input._yaml import label
 from ..pdf._convert import SofficeConverter
@@ -102,6 +102,11 @@ def _spec(
     key: str, node: dict[str, Any], defs: dict[str, Any], required: bool, *, cell: bool = False
 ) -> FieldSpec:
     node = _deref(node, defs)
+    if isinstance(node.get("type"), list):
+        # The JSON types a YAML 1.2 reader may make of the value (an integer phone, a quoted
+        # count, blank): the input is for the first one, or a list when one is allowed.
+        listed = [t for t in node["type"] if t != "null"]
+        node = {**node, "type": "array" if "array" in listed else listed[0]}
     description = str(node.get("description") or "")
     low, high = _numbers(node)
     if "anyOf" in node:
@@ -134,7 +139,7 @@ def _spec(
         return FieldSpec(key, "object", required, description, columns=_members(node, defs))
     if kind in ("integer", "number"):
         return FieldSpec(key, kind, required, description, minimum=low, maximum=high)
-    if node.get("format") == "date":
+    if node.get("format") == "date" or node.get(REGISTRY_TYPE) == "日期":
         return FieldSpec(key, "date", required, description)
     # Free optional text outside a table (单位简介, the opinions) may run to paragraphs.
     free = not cell and not required and not any(k in node for k in ("pattern", "minLength"))
