@@ -194,10 +194,12 @@ def _expand_one(
         rows.append(item)
         if doc is not None:
             mark = Mark(row_no, None, table.name)
-            doc.values[(*path, i)] = mark
+            row_path: Path_ = (*path, i)
+            doc.values[row_path] = mark
             for key in item:
-                doc.values[(*path, i, key)] = mark
-                doc.keys[(*path, i, key)] = mark
+                cell_path: Path_ = (*row_path, key)
+                doc.values[cell_path] = mark
+                doc.keys[cell_path] = mark
     return rows
 
 
