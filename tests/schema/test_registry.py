@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 import jidi_docs
 from jidi_docs.schema import Column, Section, load_registry, registry, sections
-from jidi_docs.schema._model import derived_models
+from jidi_docs.schema._derive import derived_models
 
 REGISTRY_FILE = Path(jidi_docs.schema.__file__).with_name("sections.yaml")
 

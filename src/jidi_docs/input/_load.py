@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Issue, ValidationFailed
-from ..schema._model import Application, model_for
+from ..schema._derive import model_for
+from ..schema._model import Application
 from ..schema._profile import Profile, builtin_profile
 from ..schema._registry import Registry, registry
 from . import _messages

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from ._derive import model_for
     from ._model import (
         Application,
         BasicInfo,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         Scores,
         Training,
         Venue,
-        model_for,
     )
     from ._profile import Profile, builtin_profile, builtin_profiles
     from ._registry import Column, Registry, Section, load_registry, registry, sections
@@ -69,16 +69,15 @@ __getattr__, __dir__ = attach(
             "Evidence",
             "Honour",
             "Lecturer",
-            "load_registry",
             "Manager",
             "Matchmaking",
-            "model_for",
             "Period",
             "Qualification",
             "Scores",
             "Training",
             "Venue",
         ),
+        "._derive": ("model_for",),
         "._profile": ("builtin_profile", "builtin_profiles", "Profile"),
         "._registry": ("Column", "load_registry", "Registry", "registry", "Section", "sections"),
     },

@@ -3,19 +3,21 @@
 Models hold data only; they never read files. Everything the forms show as a count or a total
 (讲师数量, 占比, 总分 …) is a property computed from the lists, so it can never be typed wrong.
 Rules that depend on the 认定批次 (valid 所属区县, indicator names, each 自评分's maximum) live in
-the profile; `model_for(profile)` derives a subclass of `Application` that enforces them, so errors
-point at the exact key that is wrong.
+the profile; `jidi_docs.schema._derive.model_for(profile)` derives a subclass of `Application` that
+enforces them, so errors point at the exact key that is wrong. The fields' keys, descriptions,
+examples and defaults come from the registry (``sections.yaml``); the classes here carry the
+static types and the computed properties, and a test proves them equal to what the registry
+derives.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import Issue
 from ._base import StrictModel
@@ -52,10 +54,7 @@ __all__ = [
     "Scores",
     "Training",
     "Venue",
-    "derived_models",
     "field_info",
-    "model_for",
-    "python_type",
 ]
 
 
@@ -345,146 +344,3 @@ class Application(StrictModel):
     def total_score(self) -> Decimal:
         """总分: the sum of every 自评分."""
         return sum(self.category_subtotals.values(), Decimal(0))
-
-
-# ---------------------------------------------------------------------------------------------
-# Models derived from the registry and a profile
-# ---------------------------------------------------------------------------------------------
-
-#: The classes that give each registry model its behaviour (properties) and its static types.
-_BASES: dict[str, type[BaseModel]] = {
-    m.__name__: m
-    for m in (
-        Venue,
-        BasicInfo,
-        Manager,
-        Lecturer,
-        Training,
-        Matchmaking,
-        BrandActivity,
-        Honour,
-        Qualification,
-        Evidence,
-        Application,
-    )
-}
-
-#: The Python type of each registry type, as (filled, blank allowed).
-_TYPES: dict[str, tuple[Any, Any]] = {
-    "文字": (Text, str | None),
-    "长文字": (str, str | None),
-    "整数": (Count, Count | None),
-    "数字": (Amount, Amount | None),
-    "日期": (DateText, DateText | None),
-    "时间段": (PeriodText, PeriodText | None),
-    "日期或长期": (ValidUntil, ValidUntil | None),
-    "电话": (Phone, Phone | None),
-    "信用代码": (CreditCode, CreditCode | None),
-    "学历": (Education, Education | None),
-    "文字列表": (list[Text], list[Text]),
-    "文件": (Files, Files),
-    "认定批次": (Text, Text),
-}
-
-
-def _literal(values: tuple[str, ...] | list[str]) -> Any:
-    return Literal[tuple(values)]
-
-
-def python_type(
-    column: Column,
-    models: dict[str, type[BaseModel]],
-    profile: Profile | None = None,
-    reg: Registry | None = None,
-) -> Any:
-    """Return the type a column's value is validated as.
-
-    Args:
-        column: the registry column.
-        models: the models already derived, by section key (for columns of type 栏目).
-        profile: narrows 区县 and 指标 to the profile's districts and indicators, and gives the
-            自评分 their keys and maxima; without it they take any text.
-        reg: the registry `column` belongs to (for which section is the mapping one).
-    """
-    kind = column.type
-    if kind == "选项":
-        choice = _literal(column.choices)
-        return choice if column.required else choice | None
-    if kind in ("区县", "指标"):
-        if profile is None:
-            return Text if column.required else str | None
-        values = profile.districts if kind == "区县" else profile.evidence_groups
-        return _literal(values) if column.required else _literal(values) | None
-    if kind == "栏目":
-        model = models[column.label]
-        mapping = (reg or registry()).mapping_section.key == column.label
-        return model if mapping else list[model]  # type: ignore[valid-type]
-    if kind == "自评分":
-        return _scores_model(profile) if profile is not None else Scores
-    filled, blank = _TYPES[kind]
-    return filled if column.required else blank
-
-
-def _scores_model(profile: Profile) -> type[Scores]:
-    fields: dict[str, Any] = {
-        f"i{n}": (
-            Decimal | None,
-            Field(None, alias=ind.name, ge=0, le=ind.max_points, allow_inf_nan=False),
-        )
-        for n, ind in enumerate(profile.indicators, start=1)
-    }
-    return create_model("Scores", __base__=_ProfileScores, **fields)
-
-
-def _derive(model: str, fields: dict[str, Any]) -> type[BaseModel]:
-    base = _BASES.get(model, StrictModel)
-    doc = base.__doc__ if base is not StrictModel else None
-    return create_model(model, __base__=base, __doc__=doc, __module__=__name__, **fields)
-
-
-def derived_models(
-    reg: Registry | None = None, profile: Profile | None = None
-) -> dict[str, type[BaseModel]]:
-    """Return every model built from the registry: each section's by its key, the application's
-    under ``""``. Without a profile, 区县 and 指标 take any text and 自评分 any keys.
-    """
-    reg = reg or registry()
-    models: dict[str, type[BaseModel]] = {}
-    # Inner sections first: 培训场地 before 基本情况.
-    for section in sorted(reg.sections, key=lambda s: -len(reg.path(s.key))):
-        fields = {
-            c.name: (python_type(c, models, profile, reg), field_info(c, reg))
-            for c in section.columns
-        }
-        models[section.key] = _derive(section.model, fields)
-    root: dict[str, Any] = {}
-    for c in reg.root.columns:
-        kind = python_type(c, models, profile, reg)
-        root[c.name] = (kind, field_info(c, reg, scores=kind if c.type == "自评分" else None))
-    if profile is not None:
-        batch = reg.root_column_of_type("认定批次")
-        root[batch.name] = (Text, Field(profile.name, alias=batch.label))
-    models[""] = _derive(reg.root.model, root)
-    return models
-
-
-@lru_cache(maxsize=32)
-def _model_for_json(profile_json: str, reg: Registry) -> type[Application]:
-    app = derived_models(reg, Profile.model_validate_json(profile_json))[""]
-    assert issubclass(app, Application)
-    return app
-
-
-def model_for(profile: Profile, reg: Registry | None = None) -> type[Application]:
-    """Return the Application model for `profile`, built from the registry's sections.
-
-    Every section model is derived from the registry (``schema/sections.yaml``) — its keys, types,
-    descriptions and defaults — with the class of the same name (`Lecturer` …) as its base for
-    the computed properties. The profile narrows 所属区县 and 指标 to its values and gives the
-    自评分 their keys and maxima, so errors point at the exact key that is wrong.
-
-    Args:
-        profile: the 认定批次.
-        reg: another registry (by default the built-in one).
-    """
-    return _model_for_json(profile.model_dump_json(by_alias=True), reg or registry())
