@@ -135,6 +135,18 @@ def test_labels_with_spaces_brackets_and_line_breaks_columns_reordered_no_serial
     assert rows_read(extracted) == EXAMPLE_ROWS
 
 
+def test_basic_information_typed_as_label_and_value_paragraphs(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = write_separate(typed_form(data), tmp_path / "段落.docx", basic_as_paragraphs=True)
+
+    extracted = extract(path)
+
+    assert len(docx.Document(str(path)).tables) == 7 + 2
+    assert unreported(data, extracted) == []
+    assert rows_read(extracted) == EXAMPLE_ROWS
+
+
 def test_separate_title_and_education_columns_and_a_label_merged_over_venue_rows(
     data: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -164,6 +164,8 @@ class _Reader:
             return
         if self.section in (OPINION, OFFICE):
             self._opinion(text.split("\n"))
+        elif self.section == BASIC and self.basic.paragraph(text):
+            return
         elif self.section == BASIC or self.section in self.lists:
             self.notes.append(Note((self.section,), text, "这段文字不在表格里，没有读取"))
 
