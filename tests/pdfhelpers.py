@@ -395,3 +395,17 @@ def bottom_text(pdf_path: Path, page: int) -> str:
         text=True,
     ).stdout
     return re.sub(r"\s", "", out)
+
+
+def font_rows(pdf_path: Path) -> list[dict[str, str]]:
+    """Return pdffonts' table for `pdf_path`, one dict per font (name, type, encoding, emb, sub, uni).
+
+    Columns are cut where pdffonts' dashed rule puts them, since a type may hold a space (Type 1).
+    """
+    out = subprocess.run(
+        ["pdffonts", str(pdf_path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    header, rule, rows = out[0], out[1], out[2:]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+    keys = [header[a:b].strip() for a, b in spans]
+    return [{k: row[a:b].strip() for k, (a, b) in zip(keys, spans, strict=True)} for row in rows]

@@ -32,6 +32,10 @@ OUTSIDE = outside_path_cases()
 LAST_INDICATOR = "人才培育及输送情况反馈"
 
 
+#: The bundle of the example's unit: <单位名称>-申报材料.pdf.
+BUNDLE_FILE = f"杭州示例跨境电商职业培训学校有限公司-{BUNDLE_NAME}"
+
+
 @pytest.fixture
 def app_dir(tmp_path):
     return copy_example(tmp_path / "申报")
@@ -72,7 +76,7 @@ def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
     out = tmp_path / "out"
     if existing:
         out.mkdir()
-        (out / BUNDLE_NAME).write_bytes(b"previous bundle")
+        (out / BUNDLE_FILE).write_bytes(b"previous bundle")
 
     result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
 
@@ -83,8 +87,8 @@ def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
     assert "Traceback" not in result.output
     assert fake == []  # refused before any conversion
     if existing:
-        assert [p.name for p in out.iterdir()] == [BUNDLE_NAME]
-        assert (out / BUNDLE_NAME).read_bytes() == b"previous bundle"
+        assert [p.name for p in out.iterdir()] == [BUNDLE_FILE]
+        assert (out / BUNDLE_FILE).read_bytes() == b"previous bundle"
     else:
         assert not out.exists()
 
@@ -101,8 +105,8 @@ def test_outside_paths_need_allow_outside_paths(app_dir, tmp_path, fake, case):
     assert refused.exit_code == 1
     assert re.search(message, refused.stderr), refused.stderr
     assert allowed.exit_code == 0, allowed.output
-    assert allowed.stdout == f"已生成 {out / BUNDLE_NAME}\n"
-    assert re.sub(r"\s", "", pdf_text(out / BUNDLE_NAME)[-1]).startswith("OUTSIDE1")
+    assert allowed.stdout == f"已生成 {out / BUNDLE_FILE}\n"
+    assert re.sub(r"\s", "", pdf_text(out / BUNDLE_FILE)[-1]).startswith("OUTSIDE1")
 
 
 def test_missing_file_error_lists_every_missing_file(app_dir, tmp_path, fake):
@@ -130,7 +134,7 @@ def test_truncated_pdf_builds_with_a_warning_on_stderr(app_dir, tmp_path, fake):
     assert result.exit_code == 0, result.output
     assert f"提示：佐证材料「{BAD_ENTRY}」的文件 " in result.stderr
     assert "PDF 有损坏，已尽量修复并读出 3 页，请核对页面是否完整。" in one_line(result.stderr)
-    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 3
+    assert pages(tmp_path / "out" / BUNDLE_FILE) == 2 + 6 + 14 + 3
 
 
 def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
@@ -141,7 +145,7 @@ def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
 
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 2
+    assert pages(tmp_path / "out" / BUNDLE_FILE) == 2 + 6 + 14 + 2
 
 
 @pytest.mark.soffice
@@ -157,7 +161,7 @@ def test_allow_missing_marks_the_entry_on_the_contents_page(app_dir, tmp_path):
     result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--allow-missing"])
 
     assert result.exit_code == 0, result.output
-    text = pdf_text(out / BUNDLE_NAME)
+    text = pdf_text(out / BUNDLE_FILE)
     contents = re.sub(r"\s", "", "".join(t for t in text[1:4] if "—1—" not in re.sub(r"\s", "", t)))
     assert re.search(r"缺失的证明\.{3,}缺", contents), contents
     assert re.search(r"荣誉证书与平台合作协议\.{3,}\d+", contents)

@@ -1,4 +1,4 @@
-"""The submission bundle 申报材料.pdf: cover, contents, both forms, and every 佐证材料 in order.
+"""The submission bundle <单位名称>-申报材料.pdf: cover, contents, both forms, every 佐证材料 in order.
 
 Order is the notice's: 附件2《申报表》, 附件1《评价表》, then the evidence grouped by the 评价表's
 indicators (基本情况 first), each group in YAML order. Building takes one LibreOffice call: the
@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import atomic_write_many
+from .._fs import atomic_write_many, safe_filename
 from ..errors import BundleError, EvidenceError, InternalError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
@@ -38,16 +38,22 @@ if TYPE_CHECKING:
 __all__ = [
     "BUNDLE_NAME",
     "BundleJob",
+    "bundle_path",
     "EvidenceFile",
     "bundle",
     "evidence_files",
     "prepare",
 ]
 
-#: File name of the bundle inside the output folder.
+#: File name of the bundle after the 单位名称 (so bundles of several units can share a folder).
 BUNDLE_NAME = "申报材料.pdf"
 #: Leading pages that carry no page number: the cover and the contents.
 _COVER_PAGES = 1
+
+
+def bundle_path(app: Application, out_dir: Path) -> Path:
+    """Return where the bundle of `app` goes in `out_dir`: ``<单位名称>-申报材料.pdf``."""
+    return Path(out_dir) / f"{safe_filename(app.basic.name, max_bytes=120)}-{BUNDLE_NAME}"
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ class BundleJob:
         return out
 
     def finish(self, cover_pdf: Path, out_dir: Path) -> AssembleResult:
-        """Assemble the bundle into `out_dir`/申报材料.pdf and write the two .docx forms beside it."""
+        """Assemble the bundle into `out_dir` (`bundle_path`), the two .docx forms beside it."""
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
@@ -192,7 +198,7 @@ class BundleJob:
         out_dir = Path(out_dir)
         result = assemble(
             parts,
-            out_dir / BUNDLE_NAME,
+            bundle_path(self.app, out_dir),
             title=f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料",
             author=self.app.basic.name,
             unnumbered_pages=whole.page_count,
@@ -268,7 +274,7 @@ def bundle(
     allow_outside_paths: bool = False,
     date: dt.date | str | None = None,
 ) -> Path:
-    """Write the whole submission as one PDF, `out_dir`/申报材料.pdf, and return its path.
+    """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
     The two filled forms (.docx, the 申报表电子稿 the notice asks for) are written beside it.
     Nothing is written when any evidence file is bad.
