@@ -274,7 +274,7 @@ def test_viewer_labels_equal_the_printed_numbers(bundle_parts, tmp_path):
     out = tmp_path / "b.pdf"
     front = make_pdf(tmp_path / "front3.pdf", 3, label="FRONT")
     parts = [
-        Part("封面", [PdfFile.of(front, pages=range(0, 1))], in_contents=False),
+        Part("封面", [PdfFile.of(front, pages=range(1))], in_contents=False),
         Part("目录", [PdfFile.of(front, pages=range(1, 3))], in_contents=False),
         *bundle_parts[2:],
     ]
@@ -303,7 +303,7 @@ def test_every_font_is_embedded_and_the_numbers_map_to_unicode(bundle_parts, tmp
     with pikepdf.open(out, allow_overwriting_input=True) as pdf:
         for page in pdf.pages:
             fonts = page.Resources.Font
-            for key in [k for k in fonts.keys() if not k.startswith("/JidiPN")]:
+            for key in [k for k in fonts if not k.startswith("/JidiPN")]:
                 del fonts[key]
         pdf.save(out)
 
@@ -367,7 +367,7 @@ def test_evidence_is_shrunk_so_the_band_holds_only_the_number(tmp_path, size, ro
         check=True,
     )
 
-    dark, grey, (w, h, band) = band_and_body(tmp_path / "page.png")
+    dark, grey, (w, _h, band) = band_and_body(tmp_path / "page.png")
 
     assert dark is not None, "no page number in the band"
     left, top, right, bottom = dark

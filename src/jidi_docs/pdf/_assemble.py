@@ -48,7 +48,7 @@ import pikepdf
 
 from ..errors import BundleError, InternalError
 from ..forms._cover import MISSING, ContentsLine
-from ._numberfont import number_font
+from ._pagenumbers import number_pages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,12 +63,6 @@ __all__ = [
     "contents_lines",
     "plan",
 ]
-
-_MM = 72 / 25.4
-_FONT_SIZE = 10.5
-_NUMBER_BASELINE = 8 * _MM
-#: Height of the bottom band that holds only the page number.
-BAND = 15 * _MM
 
 
 class PdfSource(Protocol):
@@ -102,9 +96,7 @@ class PdfFile:
     reaches_bottom: bool = False
 
     @classmethod
-    def of(
-        cls, path: Path, *, pages: range | None = None, reaches_bottom: bool = False
-    ) -> PdfFile:
+    def of(cls, path: Path, *, pages: range | None = None, reaches_bottom: bool = False) -> PdfFile:
         """Return the source for `path` (all pages, or the 0-based `pages` range with step 1).
 
         Raises:
@@ -280,7 +272,7 @@ def assemble(
         total = len(out.pages)
         _add_bookmarks(out, planned)
         _add_page_labels(out, planned, unnumbered_pages)
-        _number_pages(out, unnumbered_pages, shrink)
+        number_pages(out, unnumbered_pages, shrink)
         deduplicated = _deduplicate_streams(out)
         _set_metadata(out, title=title, author=author)
         _save_atomically(out, out_path, min_version=version)
@@ -306,7 +298,7 @@ def _add_page_labels(pdf: pikepdf.Pdf, planned: list[PlannedPart], unnumbered: i
 
     A front part longer than one page is labelled ``目录-1``, ``目录-2`` ….
     """
-    nums: list[pikepdf.Object] = []
+    nums: list[int | pikepdf.Dictionary] = []
     for p in planned:
         if p.level != 0 or p.first_index is None or p.first_index >= unnumbered:
             continue
@@ -319,76 +311,7 @@ def _add_page_labels(pdf: pikepdf.Pdf, planned: list[PlannedPart], unnumbered: i
     if nums and nums[0] != 0:
         nums = [0, pikepdf.Dictionary(S=pikepdf.Name.D), *nums]
     if nums:
-        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
-
-
-def _number_pages(pdf: pikepdf.Pdf, unnumbered: int, shrink: set[int]) -> None:
-    """Draw ``— n —`` at the bottom centre of every page after the first `unnumbered` ones.
-
-    The pages in `shrink` (0-based) are first scaled about their top centre to clear the band.
-    """
-    spec = number_font()
-    font = spec.pdf_object(pdf)
-    opening = pdf.make_stream(b"q\n")  # one shared stream: saves the old graphics state
-    for index, page in enumerate(pdf.pages):
-        if index < unnumbered:
-            continue
-        label = f"— {index - unnumbered + 1} —"
-        name = page.add_resource(font, pikepdf.Name.Font, prefix="JidiPN")
-        a, b, c, d, e, f, visual_width, visual_height = _visual_frame(page)
-        x = (visual_width - spec.width(label, _FONT_SIZE)) / 2
-        if index in shrink:
-            page.contents_add(
-                pdf.make_stream(_shrink_matrix(a, b, c, d, e, f, visual_width, visual_height)),
-                prepend=True,
-            )
-        stream = (
-            b"Q\nq\n"
-            + f"{a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm\n".encode()
-            + f"BT {name} {_FONT_SIZE:g} Tf 0 g {x:.3f} {_NUMBER_BASELINE:.3f} Td (".encode()
-            + spec.encode(label)
-            + b") Tj ET\nQ\n"
-        )
-        page.contents_add(opening, prepend=True)
-        page.contents_add(pdf.make_stream(stream), prepend=False)
-
-
-def _shrink_matrix(
-    a: float, b: float, c: float, d: float, e: float, f: float, width: float, height: float
-) -> bytes:
-    """Return the ``cm`` operator that scales a page, as displayed, to clear the bottom band.
-
-    The scale is about the top centre of the displayed page, so the content keeps its top edge and
-    stays centred. In user space the operator is F⁻¹·S·F, F being the visual frame (a…f).
-    """
-    s = (height - BAND) / height
-    frame = pikepdf.Matrix(a, b, c, d, e, f)
-    scale = pikepdf.Matrix(s, 0, 0, s, width * (1 - s) / 2, BAND)
-    m = frame.inverse() @ scale @ frame
-    return f"{m.a:.6f} {m.b:.6f} {m.c:.6f} {m.d:.6f} {m.e:.3f} {m.f:.3f} cm\n".encode()
-
-
-def _visual_frame(
-    page: pikepdf.Page,
-) -> tuple[float, float, float, float, float, float, float, float]:
-    """Return the cm matrix from upright (as displayed) page space to user space, width, height.
-
-    Why: a page with ``/Rotate`` is displayed turned; the number must sit at the bottom of the page
-    as the reader sees it, upright.
-    """
-    box = page.obj.get("/CropBox", page.mediabox)
-    x0, y0, x1, y1 = (float(v) for v in box)
-    x0, x1 = min(x0, x1), max(x0, x1)
-    y0, y1 = min(y0, y1), max(y0, y1)
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
-    w, h = x1 - x0, y1 - y0
-    if rotate == 90:
-        return 0, 1, -1, 0, x1, y0, h, w
-    if rotate == 180:
-        return -1, 0, 0, -1, x1, y1, w, h
-    if rotate == 270:
-        return 0, -1, 1, 0, x0, y1, h, w
-    return 1, 0, 0, 1, x0, y0, w, h
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
 def _iter_resource_streams(

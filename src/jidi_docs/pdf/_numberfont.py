@@ -24,7 +24,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from ..errors import BundleError
 
-__all__ = ["NumberFont", "number_font"]
+__all__ = ["NumberFont", "font_folders", "number_font"]
 
 #: Every character a page number ``— 12 —`` uses.
 TEXT = "0123456789 —"
@@ -121,19 +121,27 @@ def _fontconfig_files() -> list[Path]:
     return found
 
 
-def _folder_files() -> list[Path]:
-    """Return candidate files in LibreOffice's own font folder and the usual OS font folders."""
+def font_folders() -> list[Path]:
+    """Return LibreOffice's own font folders and the usual font folders of each OS."""
     folders = []
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
         program = Path(soffice).resolve().parent
         folders += [program.parent / "share" / "fonts" / "truetype", program / "fonts"]
-    folders += [
+    return [
+        *folders,
         Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
+        Path.home() / "Library" / "Fonts",
         Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
         Path("/System/Library/Fonts/Supplemental"),
+        Path("/usr/share/fonts"),
     ]
-    return [folder / name for folder in folders for name in _FILES]
+
+
+def _folder_files() -> list[Path]:
+    """Return candidate files in the font folders (`font_folders`)."""
+    return [folder / name for folder in font_folders() for name in _FILES]
 
 
 def _subset(path: Path) -> NumberFont | None:
@@ -142,6 +150,11 @@ def _subset(path: Path) -> NumberFont | None:
         font = TTFont(str(path), recalcTimestamp=False, fontNumber=0)
     except (OSError, TTLibError):
         return None
+    with font:
+        return _subset_of(font, path)
+
+
+def _subset_of(font: TTFont, path: Path) -> NumberFont | None:
     cmap = font.getBestCmap() or {}
     if "glyf" not in font or any(ord(c) not in cmap for c in TEXT):
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from ..input._coerce import as_application, as_date
 from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, contents_lines
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
+from ..pdf._glyphs import undrawable_warnings
 from ..schema._model import Application
 from . import _pages
 
@@ -38,12 +40,14 @@ if TYPE_CHECKING:
 __all__ = [
     "BUNDLE_NAME",
     "BundleJob",
-    "bundle_path",
     "EvidenceFile",
     "bundle",
+    "bundle_path",
     "evidence_files",
     "prepare",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: File name of the bundle after the 单位名称 (so bundles of several units can share a folder).
 BUNDLE_NAME = "申报材料.pdf"
@@ -88,6 +92,7 @@ class _Planned:
     """A PDF not made yet, known only by its predicted page count (for laying out the contents)."""
 
     page_count: int
+    reaches_bottom: bool = False
 
     def open(self) -> pikepdf.Pdf:  # pragma: no cover - planning never opens a source
         raise InternalError("a predicted PDF was opened before it was converted")
@@ -135,7 +140,7 @@ class BundleJob:
 
     def predict_pages(self, out_dir: Path | None) -> _pages.FormPages:
         """The forms' page counts as predicted; `out_dir` may hold the previous bundle."""
-        previous = Path(out_dir) / BUNDLE_NAME if out_dir is not None else None
+        previous = bundle_path(self.app, Path(out_dir)) if out_dir is not None else None
         return _pages.predict(self._form_bytes(), previous, self.form_titles)
 
     def _form_bytes(self) -> tuple[bytes, bytes]:
@@ -217,6 +222,8 @@ def prepare(
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
 
+    Characters that no installed font can draw are logged as warnings (field and character).
+
     Raises:
         EvidenceError: a file is missing (unless `allow_missing`), outside the YAML file's folder
             (unless `allow_outside_paths`), or not a readable PDF/JPG/PNG. All problems are
@@ -258,6 +265,8 @@ def prepare(
             + "\n".join(f"  • {p}" for p in problems)
         )
     forms_bytes, _warnings = render_forms_bytes(app)
+    for warning in undrawable_warnings(app):
+        logger.warning(warning)
     forms = {}
     for key, data in forms_bytes.items():
         forms[key] = work_dir / f"{key}.docx"
