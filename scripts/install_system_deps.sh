@@ -13,6 +13,7 @@ fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "Liberation Serif" || need+=(fonts-liberation2)  # page numbers
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # bundle --pdfa
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -29,6 +29,24 @@ def require_soffice() -> str:
     pytest.skip("LibreOffice (soffice) is not installed")
 
 
+def require_ghostscript() -> str:
+    """Return Ghostscript (PDF/A conversion); skip locally when it is missing, fail when CI is set."""
+    found = shutil.which("gs")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("CI 环境必须安装 Ghostscript（gs），测试不得跳过")
+    pytest.skip("Ghostscript (gs) is not installed")
+
+
+def pdfa_failures(path: Path) -> list[str]:
+    """Return the PDF/A-2b rules `path` breaks, as the `page` validator reports them."""
+    import page
+
+    report = page.validate_pdf(str(path), profile="2b")
+    return [f"{f.rule_id}: {f.message}" for f in report.failures]
+
+
 # -- PDFs ---------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from pdfhelpers import (
     make_pdf,
     outside_path_cases,
     pdf_text,
+    require_ghostscript,
     require_soffice,
 )
 
@@ -221,3 +222,16 @@ def test_a_character_no_font_has_is_a_warning_naming_field_and_character(app_dir
     assert "「基本情况 → 联系人」中的“🚀”（U+1F680）没有任何已安装的字体能显示" in one_line(
         result.stderr
     )
+
+
+def test_pdfa_option_writes_an_identified_pdfa_bundle(app_dir, tmp_path, fake):
+    require_ghostscript()
+    out = tmp_path / "out"
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--pdfa"])
+
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out / BUNDLE_FILE) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "B")
+        assert "/OutputIntents" in pdf.Root

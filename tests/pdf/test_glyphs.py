@@ -35,7 +35,9 @@ def test_each_undrawable_character_is_named_with_its_fields():
 
     warnings = [w for w in undrawable_warnings(app, fonts) if "U+1F" in w]
 
-    assert warnings[0].startswith("「基本情况 → 单位名称」中的“🚀”（U+1F680）没有任何已安装的字体能显示")
+    assert warnings[0].startswith(
+        "「基本情况 → 单位名称」中的“🚀”（U+1F680）没有任何已安装的字体能显示"
+    )
     assert warnings[1].startswith("「基本情况 → 联系人」中的“👩”（U+1F469）")
     assert warnings[2].startswith("「基本情况 → 联系人」中的“💻”（U+1F4BB）")
     assert len(warnings) == 3  # the zero-width joiner between them draws nothing by design

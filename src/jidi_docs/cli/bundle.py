@@ -47,10 +47,14 @@ def bundle_cmd(
         typer.Option(
             "--date",
             metavar="日期",
-            help="封面上的日期，写成 YYYY-MM-DD（默认：今天）",
+            help="封面上的日期，例如 2021-08-10（默认：今天）",
             callback=_cover_date,
         ),
     ] = None,
+    pdfa: Annotated[
+        bool,
+        typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
+    ] = False,
 ) -> None:
     """生成 <单位名称>-申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
 
@@ -64,5 +68,6 @@ def bundle_cmd(
         allow_missing=allow_missing,
         allow_outside_paths=allow_outside_paths,
         date=date,
+        pdfa=pdfa,
     )
     out_console.print(f"已生成 {path}", markup=False)

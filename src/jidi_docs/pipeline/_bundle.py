@@ -12,6 +12,7 @@ the documents of many applications in one LibreOffice start.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import tempfile
@@ -31,6 +32,7 @@ from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, 
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
 from ..pdf._glyphs import undrawable_warnings
+from ..pdf._pdfa import make_pdfa
 from ..schema._model import Application
 from . import _pages
 
@@ -192,8 +194,12 @@ class BundleJob:
         )
         return out
 
-    def finish(self, cover_pdf: Path, out_dir: Path) -> AssembleResult:
-        """Assemble the bundle into `out_dir` (`bundle_path`), the two .docx forms beside it."""
+    def finish(self, cover_pdf: Path, out_dir: Path, *, pdfa: bool = False) -> AssembleResult:
+        """Assemble the bundle into `out_dir` (`bundle_path`), the two .docx forms beside it.
+
+        With `pdfa`, the bundle is converted to PDF/A-2b (`jidi_docs.pdf._pdfa`) before it is
+        written; a bundle that cannot be made conforming is refused (BundleError).
+        """
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
@@ -201,15 +207,22 @@ class BundleJob:
         contents = [PdfFile.of(Path(cover_pdf), pages=range(_COVER_PAGES, whole.page_count))]
         parts = self._tree(cover, contents)
         out_dir = Path(out_dir)
-        result = assemble(
-            parts,
-            bundle_path(self.app, out_dir),
-            title=f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料",
-            author=self.app.basic.name,
-            unnumbered_pages=whole.page_count,
+        target = bundle_path(self.app, out_dir)
+        title = (
+            f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料"
         )
+        author = self.app.basic.name
+        raw = self.work_dir / "bundle.pdf" if pdfa else target
+        result = assemble(parts, raw, title=title, author=author, unnumbered_pages=whole.page_count)
+        files: dict[Path, bytes] = {}
+        if pdfa:
+            made = self.work_dir / "bundle-pdfa.pdf"
+            make_pdfa(raw, made, title=title, author=author)
+            files[target] = made.read_bytes()
+            result = dataclasses.replace(result, path=target)
         targets = form_paths(self.app, out_dir)
-        atomic_write_many({targets[k]: self.forms[k].read_bytes() for k in FORM_TITLES})
+        files.update({targets[k]: self.forms[k].read_bytes() for k in FORM_TITLES})
+        atomic_write_many(files)
         return result
 
 
@@ -282,6 +295,7 @@ def bundle(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     date: dt.date | str | None = None,
+    pdfa: bool = False,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
@@ -295,6 +309,8 @@ def bundle(
         allow_missing: build even if evidence files are missing; the contents mark them 缺.
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
         date: the date printed on the cover (default: today).
+        pdfa: write PDF/A-2b (archival; needs Ghostscript): fonts embedded, sRGB output
+            intent, XMP identification; evidence converted, or refused with the reason.
     """
     app = as_application(app)
     date = as_date(date)
@@ -305,10 +321,12 @@ def bundle(
         job = prepare(
             app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
         )
-        conv = converter if converter is not None else stack.enter_context(SofficeConverter())
+        conv = (
+            converter if converter is not None else stack.enter_context(SofficeConverter(pdfa=pdfa))
+        )
         pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
         out_dir.mkdir(parents=True, exist_ok=True)
-        return job.finish(cover_pdf, out_dir).path
+        return job.finish(cover_pdf, out_dir, pdfa=pdfa).path
