@@ -23,7 +23,7 @@ from ..errors import InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
 from ..input._jsonschema import REGISTRY_TYPE, json_schema
-from ..input._load import loads, validate
+from ..input._load import validate
 from ..input._tables import expand_tables
 from ..input._yaml import label, parse_yaml
 from ..pdf._convert import SofficeConverter
