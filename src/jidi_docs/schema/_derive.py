@@ -10,7 +10,6 @@ wrong.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -187,11 +186,8 @@ def derived_models(
     return models
 
 
-@lru_cache(maxsize=32)
-def _model_for_json(profile_json: str, reg: Registry) -> type[Application]:
-    app = derived_models(reg, Profile.model_validate_json(profile_json), reuse=True)[""]
-    assert issubclass(app, Application)
-    return app
+#: Application models already built, by (profile fingerprint, registry).
+_MODELS: dict[tuple[str, Registry], type[Application]] = {}
 
 
 def model_for(profile: Profile, reg: Registry | None = None) -> type[Application]:
@@ -206,4 +202,10 @@ def model_for(profile: Profile, reg: Registry | None = None) -> type[Application
         profile: the 认定批次.
         reg: another registry (by default the built-in one).
     """
-    return _model_for_json(profile.model_dump_json(by_alias=True), reg or registry())
+    key = (profile.fingerprint, reg or registry())
+    model = _MODELS.get(key)
+    if model is None:
+        built = derived_models(key[1], profile, reuse=True)[""]
+        assert issubclass(built, Application)
+        model = _MODELS[key] = built
+    return model
