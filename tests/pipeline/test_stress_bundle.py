@@ -7,6 +7,7 @@ import logging
 import pypdf
 import pytest
 
+from jidi_docs.pdf._convert import SofficeConverter
 from jidi_docs.pipeline._bundle import bundle
 from pdfhelpers import bottom_text, font_rows, require_soffice
 from stressapp import stress_application
@@ -25,8 +26,10 @@ def stress_bundle(tmp_path_factory):
     handler = Keep(logging.WARNING)
     logger = logging.getLogger("jidi_docs")
     logger.addHandler(handler)
+    # 1400 table rows take LibreOffice minutes to lay out on a loaded 2-core machine.
     try:
-        path = bundle(stress_application(), out, date="2021-08-10")
+        with SofficeConverter(timeout=900, timeout_per_document=300) as conv:
+            path = bundle(stress_application(), out, date="2021-08-10", converter=conv)
     finally:
         logger.removeHandler(handler)
     return path, [r.getMessage() for r in records]
