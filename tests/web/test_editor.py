@@ -42,7 +42,12 @@ def test_editor_pages_are_the_schema_sections_in_form_order(portal: Any) -> None
     assert keys == [
         k for k in json_schema()["properties"] if k not in ("认定批次", "综试办审核意见")
     ]
-    assert [s.heading for s in sections()][:3] == ["一、基本情况", "二、管理运营团队", "三、讲师"]
+    assert [s.heading for s in sections()][:3] == [
+        "一、基本情况",
+        "二、管理运营团队",
+        "三、专兼职讲师",
+    ]
+    assert sections()[8].heading == "九、申报单位审核意见"
 
 
 def test_every_section_page_shows_an_input_for_each_schema_field(

@@ -32,6 +32,8 @@ from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
 from ..schema._model import Application, Evidence
+from ..schema._registry import registry
+from ..schema._registry import sections as registry_sections
 
 __all__ = [
     "FIELD_EVIDENCE",
@@ -174,12 +176,15 @@ def sections(profile: str | None = None) -> tuple[Section, ...]:
     schema = json_schema(profile)
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
+    # headings as the 申报表 prints them, from the registry of the forms' sections
+    headings = {s.key: s.heading for s in registry_sections() if s.heading}
+    hidden = {c.label for c in registry().root.columns if c.office_only or c.type == "认定批次"}
     out: list[Section] = []
     for n, (key, node) in enumerate(
-        (k, v) for k, v in schema["properties"].items() if k not in ("认定批次", FIELD_OFFICE)
+        (k, v) for k, v in schema["properties"].items() if k not in hidden | {FIELD_OFFICE}
     ):
         spec = _spec(key, node, defs, key in required)
-        heading = f"{_NUMERALS[n]}、{key}" if n < 9 else key
+        heading = headings.get(key) or (f"{_NUMERALS[n]}、{key}" if n < 9 else key)
         out.append(Section(key, heading, spec))
     return tuple(out)
 
