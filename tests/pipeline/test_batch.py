@@ -436,8 +436,9 @@ def test_a_long_batch_keeps_libreoffice_running_and_leaves_none_behind(
     assert done.stdout.split() == ["3", "0"], done.stderr
     assert _soffice_pids(str(scratch)) == []
     for i in range(3):
+        folder = tmp_path / "out" / f"杭州常驻测试{i}公司"
         text = subprocess.run(
-            ["pdftotext", str(tmp_path / "out" / f"杭州常驻测试{i}公司" / "申报材料.pdf"), "-"],
+            ["pdftotext", str(folder / f"杭州常驻测试{i}公司-申报材料.pdf"), "-"],
             capture_output=True,
             text=True,
             check=True,
