@@ -10,8 +10,10 @@ command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || 
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 # The warm converter (LibreOffice kept running) drives it from Debian's Python over UNO.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
+fc-list 2>/dev/null | grep -q "Liberation Serif" || need+=(fonts-liberation2)  # page numbers
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # bundle --pdfa
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -29,6 +29,24 @@ def require_soffice() -> str:
     pytest.skip("LibreOffice (soffice) is not installed")
 
 
+def require_ghostscript() -> str:
+    """Return Ghostscript (PDF/A conversion); skip locally when it is missing, fail when CI is set."""
+    found = shutil.which("gs")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("CI 环境必须安装 Ghostscript（gs），测试不得跳过")
+    pytest.skip("Ghostscript (gs) is not installed")
+
+
+def pdfa_failures(path: Path) -> list[str]:
+    """Return the PDF/A-2b rules `path` breaks, as the `page` validator reports them."""
+    import page
+
+    report = page.validate_pdf(str(path), profile="2b")
+    return [f"{f.rule_id}: {f.message}" for f in report.failures]
+
+
 # -- PDFs ---------------------------------------------------------------------------------------
 
 
@@ -395,3 +413,17 @@ def bottom_text(pdf_path: Path, page: int) -> str:
         text=True,
     ).stdout
     return re.sub(r"\s", "", out)
+
+
+def font_rows(pdf_path: Path) -> list[dict[str, str]]:
+    """Return pdffonts' table for `pdf_path`, one dict per font (name, type, encoding, emb, sub, uni).
+
+    Columns are cut where pdffonts' dashed rule puts them, since a type may hold a space (Type 1).
+    """
+    out = subprocess.run(
+        ["pdffonts", str(pdf_path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    header, rule, rows = out[0], out[1], out[2:]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+    keys = [header[a:b].strip() for a, b in spans]
+    return [{k: row[a:b].strip() for k, (a, b) in zip(keys, spans, strict=True)} for row in rows]

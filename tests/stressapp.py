@@ -28,9 +28,14 @@ TABLES = {
 }
 
 
+def example_data() -> dict[str, Any]:
+    """Return the example's data, every scalar as text (as a YAML editor shows it)."""
+    return yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
 def stress_data(rows: int = 200) -> dict[str, Any]:
     """Return the example's data with `rows` rows per table, each text cell ending in HOSTILE."""
-    data = yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # all strings
+    data = example_data()
     for key, columns in TABLES.items():
         sample = data[key]
         data[key] = []

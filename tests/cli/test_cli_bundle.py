@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import io
 import re
 from pathlib import Path
 
+import docx
 import pikepdf
 import pytest
 from typer.testing import CliRunner
@@ -23,6 +25,7 @@ from pdfhelpers import (
     make_pdf,
     outside_path_cases,
     pdf_text,
+    require_ghostscript,
     require_soffice,
 )
 
@@ -30,6 +33,11 @@ runner = CliRunner()
 BAD = bad_evidence_cases()
 OUTSIDE = outside_path_cases()
 LAST_INDICATOR = "人才培育及输送情况反馈"
+
+
+#: The bundle of the example's unit: <单位名称>-申报材料.pdf.
+EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
+BUNDLE_FILE = f"{EXAMPLE_UNIT}-{BUNDLE_NAME}"
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
     out = tmp_path / "out"
     if existing:
         out.mkdir()
-        (out / BUNDLE_NAME).write_bytes(b"previous bundle")
+        (out / BUNDLE_FILE).write_bytes(b"previous bundle")
 
     result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
 
@@ -83,8 +91,8 @@ def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
     assert "Traceback" not in result.output
     assert fake == []  # refused before any conversion
     if existing:
-        assert [p.name for p in out.iterdir()] == [BUNDLE_NAME]
-        assert (out / BUNDLE_NAME).read_bytes() == b"previous bundle"
+        assert [p.name for p in out.iterdir()] == [BUNDLE_FILE]
+        assert (out / BUNDLE_FILE).read_bytes() == b"previous bundle"
     else:
         assert not out.exists()
 
@@ -101,8 +109,8 @@ def test_outside_paths_need_allow_outside_paths(app_dir, tmp_path, fake, case):
     assert refused.exit_code == 1
     assert re.search(message, refused.stderr), refused.stderr
     assert allowed.exit_code == 0, allowed.output
-    assert allowed.stdout == f"已生成 {out / BUNDLE_NAME}\n"
-    assert re.sub(r"\s", "", pdf_text(out / BUNDLE_NAME)[-1]).startswith("OUTSIDE1")
+    assert allowed.stdout == f"已生成 {out / BUNDLE_FILE}\n"
+    assert re.sub(r"\s", "", pdf_text(out / BUNDLE_FILE)[-1]).startswith("OUTSIDE1")
 
 
 def test_missing_file_error_lists_every_missing_file(app_dir, tmp_path, fake):
@@ -130,7 +138,7 @@ def test_truncated_pdf_builds_with_a_warning_on_stderr(app_dir, tmp_path, fake):
     assert result.exit_code == 0, result.output
     assert f"提示：佐证材料「{BAD_ENTRY}」的文件 " in result.stderr
     assert "PDF 有损坏，已尽量修复并读出 3 页，请核对页面是否完整。" in one_line(result.stderr)
-    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 3
+    assert pages(tmp_path / "out" / BUNDLE_FILE) == 2 + 6 + 14 + 3
 
 
 def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
@@ -141,7 +149,7 @@ def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
 
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert pages(tmp_path / "out" / BUNDLE_NAME) == 2 + 6 + 14 + 2
+    assert pages(tmp_path / "out" / BUNDLE_FILE) == 2 + 6 + 14 + 2
 
 
 @pytest.mark.soffice
@@ -157,7 +165,73 @@ def test_allow_missing_marks_the_entry_on_the_contents_page(app_dir, tmp_path):
     result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--allow-missing"])
 
     assert result.exit_code == 0, result.output
-    text = pdf_text(out / BUNDLE_NAME)
+    text = pdf_text(out / BUNDLE_FILE)
     contents = re.sub(r"\s", "", "".join(t for t in text[1:4] if "—1—" not in re.sub(r"\s", "", t)))
     assert re.search(r"缺失的证明\.{3,}缺", contents), contents
     assert re.search(r"荣誉证书与平台合作协议\.{3,}\d+", contents)
+
+
+def cover_text(fake) -> str:
+    """The text of the cover document the (fake) converter received."""
+    data = next(conv.docs["封面与目录.docx"] for conv in fake if "封面与目录.docx" in conv.docs)
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+
+def test_date_option_sets_the_cover_date(app_dir, tmp_path, fake):
+    result = runner.invoke(
+        app, ["bundle", str(app_dir), "-o", str(tmp_path / "out"), "--date", "2021-08-10"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "2021年8月10日" in cover_text(fake)
+
+
+def test_a_date_that_is_no_date_is_refused_before_any_work(app_dir, tmp_path, fake):
+    result = runner.invoke(
+        app, ["bundle", str(app_dir), "-o", str(tmp_path / "out"), "--date", "2021-02-30"]
+    )
+
+    assert result.exit_code == 2
+    assert "“2021-02-30”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。" in result.stderr
+    assert fake == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_bundles_of_two_units_in_one_folder_keep_both(app_dir, tmp_path, fake):
+    other = copy_example(tmp_path / "乙")
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace(EXAMPLE_UNIT, "杭州乙培训学校"), encoding="utf-8")
+    out = tmp_path / "out"
+
+    first = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out)])
+    second = runner.invoke(app, ["bundle", str(other), "-o", str(out)])
+
+    assert (first.exit_code, second.exit_code) == (0, 0), first.output + second.output
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert pdfs == sorted([BUNDLE_FILE, "杭州乙培训学校-申报材料.pdf"])
+    assert second.stdout == f"已生成 {out / '杭州乙培训学校-申报材料.pdf'}\n"
+
+
+def test_a_character_no_font_has_is_a_warning_naming_field_and_character(app_dir, tmp_path, fake):
+    text = app_dir.read_text(encoding="utf-8")
+    app_dir.write_text(text.replace("联系人: 李四", "联系人: 李四🚀"), encoding="utf-8")
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 0, result.output
+    assert "「基本情况 → 联系人」中的“🚀”（U+1F680）没有任何已安装的字体能显示" in one_line(
+        result.stderr
+    )
+
+
+def test_pdfa_option_writes_an_identified_pdfa_bundle(app_dir, tmp_path, fake):
+    require_ghostscript()
+    out = tmp_path / "out"
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(out), "--pdfa"])
+
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out / BUNDLE_FILE) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "B")
+        assert "/OutputIntents" in pdf.Root

@@ -27,6 +27,7 @@ ALLOWED = {
     "word",
     "excel",
     "libreoffice",
+    "ghostscript",
     "html",
     "markdown",
     "sqlite",

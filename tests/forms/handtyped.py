@@ -318,17 +318,24 @@ def write_separate(
     path: Path,
     *,
     continued: dict[str, bool] | None = None,
+    basic_as_paragraphs: bool = False,
 ) -> Path:
     """One table per section, headings and notes in paragraphs.
 
     `continued` maps a section to whether its header is repeated: that section's rows are split
-    over two tables with a page break between them.
+    over two tables with a page break between them. `basic_as_paragraphs` types 一、基本情况 as
+    ``单位名称：……`` paragraphs instead of a table.
     """
     d = docx.Document()
     d.add_paragraph("附件2：")
     d.add_paragraph(form.title)
     d.add_paragraph("一、基本情况")
-    _table(d, form.basic, 6)
+    if basic_as_paragraphs:
+        for row in form.basic:
+            for label, value in zip(row[::2], row[1::2], strict=True):
+                d.add_paragraph(f"{str(label).replace(chr(10), '')}：{value}")
+    else:
+        _table(d, form.basic, 6)
     d.add_paragraph("（请附营业执照原件扫描件、房产证或租房合同（盖红章）扫描件）")
     for s in form.sections:
         d.add_paragraph(s.heading)

@@ -135,6 +135,18 @@ def test_labels_with_spaces_brackets_and_line_breaks_columns_reordered_no_serial
     assert rows_read(extracted) == EXAMPLE_ROWS
 
 
+def test_basic_information_typed_as_label_and_value_paragraphs(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = write_separate(typed_form(data), tmp_path / "段落.docx", basic_as_paragraphs=True)
+
+    extracted = extract(path)
+
+    assert len(docx.Document(str(path)).tables) == 7 + 2
+    assert unreported(data, extracted) == []
+    assert rows_read(extracted) == EXAMPLE_ROWS
+
+
 def test_separate_title_and_education_columns_and_a_label_merged_over_venue_rows(
     data: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -300,3 +312,31 @@ def test_a_word_97_or_wps_file_is_converted_with_libreoffice_and_read(
     assert extracted.source == str(path)
     assert unreported(data, extracted) == []
     assert rows_read(extracted) == EXAMPLE_ROWS
+
+
+def test_a_doc_without_libreoffice_says_what_to_install_or_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "申报表.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    result = CliRunner().invoke(cli_app, ["extract", str(path), "-o", str(tmp_path / "a.yaml")])
+
+    assert result.exit_code == 1
+    assert "没有找到 LibreOffice" in result.output
+    assert "另存为 .docx" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.soffice
+def test_a_damaged_doc_is_refused_with_a_message(soffice: str, tmp_path: Path) -> None:
+    path = tmp_path / "申报表.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(range(256)) * 8)
+
+    result = CliRunner().invoke(cli_app, ["extract", str(path), "-o", str(tmp_path / "a.yaml")])
+
+    assert result.exit_code == 1
+    assert "申报表.doc" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "a.yaml").exists()

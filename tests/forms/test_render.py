@@ -12,9 +12,9 @@ import docx
 import pytest
 
 from jidi_docs._resources import template_path
-from jidi_docs.errors import OutputError, TemplateError
+from jidi_docs.errors import InternalError, OutputError, TemplateError
 from jidi_docs.forms._format import MERGE_UP
-from jidi_docs.forms._template import FormTemplate, render_docx
+from jidi_docs.forms._template import FormTemplate, check_package, render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -654,3 +654,48 @@ def test_rendered_form2_converts_to_a_pdf_with_embedded_cjk_fonts(
     # LibreOffice names the subset after the .ttc's shared CFF font ("NotoSansCJKjp-Regular-…")
     # whichever face (SC/JP/…) it used; the SC glyph forms are checked on a rendered page.
     assert all(re.search(r"\+NotoS(ans|erif)CJK", line) for line in cjk), fonts
+
+
+# -- the self-check of every rendered form ------------------------------------------------------
+
+
+def test_check_package_accepts_a_filled_form_holding_the_value(form2: FormTemplate) -> None:
+    data, _ = form2.render_bytes(form2_context())
+    check_package(data, "申报表", expect=[form2_context()["b"]["name"]])
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda data: data[: len(data) // 2], "无法重新打开"),
+        (lambda data: _replace_part(data, "word/document.xml", b"<w:document"), "无法重新打开"),
+        (lambda data: _replace_part(data, "[Content_Types].xml", None), "无法重新打开"),
+    ],
+    ids=["truncated", "body not XML", "no content types"],
+)
+def test_check_package_refuses_a_broken_package(
+    form2: FormTemplate, damage: Any, message: str
+) -> None:
+    data, _ = form2.render_bytes(form2_context())
+    with pytest.raises(InternalError, match=message):
+        check_package(damage(data), "申报表")
+
+
+def test_check_package_refuses_a_form_without_the_value(form2: FormTemplate) -> None:
+    data, _ = form2.render_bytes(form2_context())
+    with pytest.raises(InternalError, match="缺少已填写的内容：不在表里的单位"):
+        check_package(data, "申报表", expect=["不在表里的单位"])
+
+
+def _replace_part(data: bytes, name: str, content: bytes | None) -> bytes:
+    """`data` (a .docx) with part `name` replaced by `content`, or left out when None."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename != name:
+                dst.writestr(info, src.read(info))
+            elif content is not None:
+                dst.writestr(info, content)
+    return out.getvalue()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import openpyxl
 import pytest
 
@@ -325,12 +326,23 @@ def test_an_empty_required_cell_is_reported_at_its_row(folder: Path) -> None:
     ]
 
 
+def test_a_header_of_the_registry_aliases_is_read_as_its_column(folder: Path) -> None:
+    write_xlsx(
+        folder / "培训活动.xlsx",
+        [["日期", "培训地点", "课程主题", "授课讲师", "培训人次", "学时"], GOOD],
+    )
+
+    app = loads(HEAD + "培训活动: {文件: 培训活动.xlsx}\n", base_dir=folder, source="申报.yaml")
+
+    assert (app.trainings[0].place, app.trainings[0].hours) == ("教室", 30)
+
+
 def test_an_unknown_column_names_the_nearest_valid_header(folder: Path) -> None:
-    rows = [[*TRAININGS[:5], "学时"], GOOD]
+    rows = [[*TRAININGS[:5], "总学时"], GOOD]
 
     assert errors_for(folder, rows) == [
         (
-            "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“学时”不是可用的列名。是不是“学时数”？"
+            "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」第 F 列“总学时”不是可用的列名。是不是“学时数”？"
             "可用的列名有：时间、地点、授课主题、讲师、培训人次、学时数。"
         ),
         "培训活动.xlsx（工作表 Sheet1） 第 1 行：「培训活动」缺少必填的列“学时数”。请在表头加上这一列。",
@@ -404,12 +416,15 @@ def test_a_sheet_with_only_headers_gives_an_empty_list(folder: Path) -> None:
     assert app.lecturers == []
 
 
-def test_the_schema_accepts_a_file_entry_for_every_list() -> None:
+@pytest.mark.parametrize("path", TABLE_PATHS, ids=lambda p: p[-1])
+def test_the_schema_accepts_a_file_entry_for_every_list(path: tuple[str, ...]) -> None:
     schema = json_schema()
+    node = schema
+    for part in path[:-1]:
+        node = schema["$defs"][node["properties"][part]["$ref"].split("/")[-1]]
+    validator = jsonschema.Draft202012Validator(node["properties"][path[-1]])
 
-    lecturers = schema["properties"]["讲师"]["anyOf"]
-    venues = schema["$defs"]["BasicInfo"]["properties"]["培训场地"]["anyOf"]
-
-    assert {"$ref": "#/$defs/表格文件"} in lecturers
-    assert {"$ref": "#/$defs/表格文件"} in venues
-    assert schema["$defs"]["表格文件"]["required"] == ["文件"]
+    assert validator.is_valid({"文件": "名单.xlsx", "工作表": "2021年"})
+    assert validator.is_valid([])
+    assert not validator.is_valid({"文件": "名单.xlsx", "表": "2021年"})
+    assert not validator.is_valid({"工作表": "2021年"})

@@ -6,14 +6,16 @@ import re
 import subprocess
 
 import pikepdf
+import pypdf
 import pytest
+from PIL import Image
 
 from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.errors import BundleError, OutputError
 from jidi_docs.forms._cover import ContentsLine
 from jidi_docs.pdf._assemble import Part, PdfFile, assemble, contents_lines, plan
 from jidi_docs.pdf._evidence import load_evidence
-from pdfhelpers import make_jpeg, make_pdf, pdf_text
+from pdfhelpers import bottom_text, font_rows, make_jpeg, make_pdf, pdf_text
 
 
 @pytest.fixture
@@ -268,3 +270,130 @@ def test_plan_counts_numbers_from_one_after_the_unnumbered_pages(tmp_path):
         (0, None, "缺"),
         (1, 1, "1–4"),
     ]
+
+
+# -- page labels, the embedded number font, the clear number band ------------------------------
+
+
+def test_viewer_labels_equal_the_printed_numbers(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+    front = make_pdf(tmp_path / "front3.pdf", 3, label="FRONT")
+    parts = [
+        Part("封面", [PdfFile.of(front, pages=range(1))], in_contents=False),
+        Part("目录", [PdfFile.of(front, pages=range(1, 3))], in_contents=False),
+        *bundle_parts[2:],
+    ]
+
+    assemble(parts, out, title="t", author="a", unnumbered_pages=3)
+
+    labels = pypdf.PdfReader(out).page_labels
+    printed = [re.fullmatch(r".*—(\d+)—", re.sub(r"\s", "", t)) for t in pdf_text(out)]
+    assert labels[:3] == ["封面", "目录-1", "目录-2"]
+    assert labels[3:] == [m.group(1) for m in printed[3:] if m]
+    assert len(labels) == len(printed) == 10
+
+
+def test_a_one_page_contents_is_labelled_without_a_number(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+
+    assemble(bundle_parts, out, title="t", author="a", unnumbered_pages=2)
+
+    assert pypdf.PdfReader(out).page_labels[:4] == ["封面", "目录", "1", "2"]
+
+
+def test_every_font_is_embedded_and_the_numbers_map_to_unicode(bundle_parts, tmp_path):
+    out = tmp_path / "b.pdf"
+    assemble(bundle_parts[2:], out, title="t", author="a", unnumbered_pages=0)
+    # The test sources draw in unembedded Helvetica; keep only the pages' number font.
+    with pikepdf.open(out, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            fonts = page.Resources.Font
+            for key in [k for k in fonts if not k.startswith("/JidiPN")]:
+                del fonts[key]
+        pdf.save(out)
+
+    rows = font_rows(out)
+
+    assert len(rows) == 1, rows
+    font = rows[0]
+    assert re.fullmatch(r"[A-Z]{6}\+\w+", font["name"])
+    assert [font[k] for k in ("type", "encoding", "emb", "sub", "uni")] == [
+        "TrueType",
+        "WinAnsi",
+        "yes",
+        "yes",
+        "yes",
+    ]
+
+
+def full_bleed_pdf(path, *, size=(595, 842), rotate=0):
+    """A page filled edge to edge with mid grey, like a scan printed to the page edge."""
+    pdf = pikepdf.new()
+    w, h = size
+    page = pikepdf.Page(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, w, h],
+            Resources=pikepdf.Dictionary(),
+            Contents=pdf.make_stream(f"0.5 g 0 0 {w} {h} re f".encode()),
+        )
+    )
+    if rotate:
+        page.Rotate = rotate
+    pdf.pages.append(page)
+    pdf.save(path)
+    return path
+
+
+def band_and_body(png_path):
+    """Return (dark pixel boxes in the bottom 15 mm, grey fraction of the 5 mm just above it)."""
+    img = Image.open(png_path).convert("L")
+    w, h = img.size
+    band = round(15 / 25.4 * 72)  # rendered at 72 dpi: 1 px = 1 pt
+    low = img.crop((0, h - band, w, h))
+    above = img.crop((0, h - band - 14, w, h - band))
+    dark = low.point(lambda v: 255 if v < 200 else 0).getbbox()
+    grey = sum(above.histogram()[101:160]) / (above.width * above.height)
+    return dark, grey, (w, h, band)
+
+
+@pytest.mark.parametrize(
+    ("size", "rotate"),
+    [((595, 842), 0), ((842, 595), 0), ((595, 842), 90), ((595, 842), 270)],
+    ids=["portrait", "landscape", "rotate90", "rotate270"],
+)
+def test_evidence_is_shrunk_so_the_band_holds_only_the_number(tmp_path, size, rotate):
+    src = full_bleed_pdf(tmp_path / "bleed.pdf", size=size, rotate=rotate)
+    out = tmp_path / "b.pdf"
+    evidence = load_evidence(src, entry="满版扫描件")
+    assemble([Part("x", [evidence])], out, title="t", author="a", unnumbered_pages=0)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", "-singlefile", str(out), str(tmp_path / "page")],
+        check=True,
+    )
+
+    dark, grey, (w, _h, band) = band_and_body(tmp_path / "page.png")
+
+    assert dark is not None, "no page number in the band"
+    left, top, right, bottom = dark
+    # Only the number: a short centred run of glyphs, about 8 mm above the edge.
+    assert abs((left + right) / 2 - w / 2) < 3
+    assert right - left < 40
+    assert band - bottom >= 20  # baseline 8 mm = 22.7 pt above the edge
+    assert top >= band - 35
+    assert bottom_text(out, 1) == "—1—"
+    # The page's content is still there, scaled, right above the band.
+    assert grey > 0.8
+
+
+def test_image_pages_and_forms_are_not_shrunk(tmp_path):
+    scan = load_evidence(make_jpeg(tmp_path / "scan.jpg", (800, 600)), entry="照片")
+    form = PdfFile.of(make_pdf(tmp_path / "form.pdf", 1))
+    out = tmp_path / "b.pdf"
+
+    assemble([Part("x", [scan, form])], out, title="t", author="a", unnumbered_pages=0)
+
+    with pikepdf.open(out) as pdf:
+        for page in pdf.pages:
+            streams = [c.read_bytes() for c in page.obj.Contents]
+            assert not any(s.rstrip().endswith(b" cm") and len(s) < 80 for s in streams[:2])

@@ -286,11 +286,11 @@ def test_bundles_are_built_and_missing_evidence_fails_only_that_application(
     assert [i.display for i in result.failed] == ["c/申报.yaml"]
     assert EVIDENCE[0].split("/")[1] in result.failed[0].error
     for unit in ("杭州甲公司", "杭州乙公司"):
-        with pikepdf.open(tmp_path / "out" / unit / "申报材料.pdf") as pdf:
+        with pikepdf.open(tmp_path / "out" / unit / f"{unit}-申报材料.pdf") as pdf:
             # cover + contents + 申报表 + 评价表 + 12 one-page evidence files
             assert len(pdf.pages) >= 1 + 1 + 2 + 1 + 12
         text = subprocess.run(
-            ["pdftotext", str(tmp_path / "out" / unit / "申报材料.pdf"), "-"],
+            ["pdftotext", str(tmp_path / "out" / unit / f"{unit}-申报材料.pdf"), "-"],
             capture_output=True,
             text=True,
             check=True,
@@ -438,8 +438,9 @@ def test_a_long_batch_keeps_libreoffice_running_and_leaves_none_behind(
     assert done.stdout.split() == ["3", "0"], done.stderr
     assert _soffice_pids(str(scratch)) == []
     for i in range(3):
+        folder = tmp_path / "out" / f"杭州常驻测试{i}公司"
         text = subprocess.run(
-            ["pdftotext", str(tmp_path / "out" / f"杭州常驻测试{i}公司" / "申报材料.pdf"), "-"],
+            ["pdftotext", str(folder / f"杭州常驻测试{i}公司-申报材料.pdf"), "-"],
             capture_output=True,
             text=True,
             check=True,

@@ -141,7 +141,9 @@ def test_a_form_edited_since_it_was_written_is_kept_as_a_backup(
 def test_bundle_into_the_evidence_folder_is_refused_and_touches_nothing(tmp_path: Path) -> None:
     app_dir = copy_example(tmp_path / "in").parent
     evidence = app_dir / "佐证材料"
-    (evidence / BUNDLE_NAME).write_bytes(b"%PDF-1.4 a scan that happens to have this name")
+    (evidence / f"{UNIT}-{BUNDLE_NAME}").write_bytes(
+        b"%PDF-1.4 a scan that happens to have this name"
+    )
     before = digests(app_dir)
     conv = FakeConverter()
 
@@ -158,7 +160,7 @@ def test_a_file_jidi_docs_wrote_is_never_read_back_as_evidence(tmp_path: Path) -
     bundle(load(app_dir / "申报.yaml"), out, converter=FakeConverter())
     yaml_path = app_dir / "申报.yaml"
     yaml_path.write_text(
-        yaml_path.read_text("utf-8").replace("佐证材料/营业执照.pdf", f"输出/{BUNDLE_NAME}"),
+        yaml_path.read_text("utf-8").replace("佐证材料/营业执照.pdf", f"输出/{UNIT}-{BUNDLE_NAME}"),
         "utf-8",
     )
 

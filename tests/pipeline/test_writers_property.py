@@ -35,11 +35,11 @@ PLACES = ["D", "D/a", "D/a/佐证材料", "D/b", "D/新输出", "外面", "D/a/�
 NAMES = [
     "汇总表.xlsx",
     "汇总.csv",
-    "申报材料.pdf",
+    f"{UNIT}-申报材料.pdf",
     f"{UNIT}-附件1-评价表.docx",
     f"{UNIT}-附件2-申报表.docx",
     f"{UNIT}/{UNIT}-附件2-申报表.docx",
-    f"{UNIT}/申报材料.pdf",
+    f"{UNIT}/{UNIT}-申报材料.pdf",
     "申报.yaml",
     "笔记.txt",
 ]

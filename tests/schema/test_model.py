@@ -10,7 +10,9 @@ import pytest
 
 import jidi_docs
 from jidi_docs.input._load import get_profile
-from jidi_docs.schema._model import Period, model_for, parse_date
+from jidi_docs.schema._derive import model_for
+from jidi_docs.schema._model import Period
+from jidi_docs.schema._types import parse_date
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "示例" / "申报.yaml"
 

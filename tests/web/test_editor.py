@@ -42,7 +42,12 @@ def test_editor_pages_are_the_schema_sections_in_form_order(portal: Any) -> None
     assert keys == [
         k for k in json_schema()["properties"] if k not in ("认定批次", "综试办审核意见")
     ]
-    assert [s.heading for s in sections()][:3] == ["一、基本情况", "二、管理运营团队", "三、讲师"]
+    assert [s.heading for s in sections()][:3] == [
+        "一、基本情况",
+        "二、管理运营团队",
+        "三、专兼职讲师",
+    ]
+    assert sections()[8].heading == "九、申报单位审核意见"
 
 
 def test_every_section_page_shows_an_input_for_each_schema_field(
@@ -260,3 +265,48 @@ def test_an_exported_folder_with_its_evidence_imports_into_another_application(
     (kept,) = other.files.all()
     assert kept.original_name == stored["path"].split("/")[1]
     assert kept.digest == hashlib.sha256(pdf).hexdigest()
+
+
+def test_a_folder_with_a_spreadsheet_table_imports_its_rows(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    columns = [*list(example["讲师"][0]), "备注"]
+    lines = [",".join(columns)] + [
+        ",".join(row.get(c, "") for c in columns) for row in example["讲师"]
+    ]
+    text = (EXAMPLE_DIR / "申报.yaml").read_text(encoding="utf-8")
+    text = (
+        text[: text.index("讲师:")] + "讲师: {文件: 讲师.csv}\n" + text[text.index("培训活动:") :]
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("我的申报/申报.yaml", text)
+        zf.writestr("我的申报/讲师.csv", "\n".join(lines) + "\n")
+        zf.writestr("../逃出.yaml", "x: 1")
+    buffer.seek(0)
+    buffer.name = "我的申报.zip"
+    user, app = make_base()
+
+    client_for(user).post(f"/app/{app.pk}/import/", {"file": buffer})
+
+    app.refresh_from_db()
+    assert [t["姓名"] for t in app.draft["讲师"]] == [t["姓名"] for t in example["讲师"]]
+    assert app.draft["讲师"][0]["联系电话"] == example["讲师"][0]["联系电话"]
+
+
+def test_an_unfinished_yaml_is_imported_and_its_problems_shown_in_the_editor(
+    make_base: Any, client_for: Any
+) -> None:
+    upload = io.BytesIO(
+        "基本情况:\n  单位名称: 只填了名称\n讲师:\n  - {姓名: 钱七, 学历: 大学}\n".encode()
+    )
+    upload.name = "申报.yaml"
+    user, app = make_base()
+    client = client_for(user)
+
+    client.post(f"/app/{app.pk}/import/", {"file": upload})
+
+    app.refresh_from_db()
+    assert app.draft["基本情况"] == {"单位名称": "只填了名称"}
+    page = client.get(f"/app/{app.pk}/edit/2/").content.decode()
+    assert "“大学”不在可选范围内" in page

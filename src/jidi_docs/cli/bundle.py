@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,18 @@ import typer
 from ..input._load import load
 from ..pipeline._bundle import bundle
 from ._common import ForceOption, ProfileOption, app, handle_errors, out_console, print_app_warnings
+
+
+def _cover_date(value: str | None) -> str | None:
+    """Check ``--date`` at once, so a typo is reported before any work starts."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise typer.BadParameter(
+                f"“{value}”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。"
+            ) from None
+    return value
 
 
 @app.command("bundle")
@@ -29,9 +42,22 @@ def bundle_cmd(
         bool,
         typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
     ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="日期",
+            help="封面上的日期，例如 2021-08-10（默认：今天）",
+            callback=_cover_date,
+        ),
+    ] = None,
+    pdfa: Annotated[
+        bool,
+        typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
+    ] = False,
     force: ForceOption = False,
 ) -> None:
-    """生成申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
+    """生成 <单位名称>-申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
 
     例子：jidi-docs bundle 我的申报 -o 输出
     """
@@ -42,6 +68,8 @@ def bundle_cmd(
         out,
         allow_missing=allow_missing,
         allow_outside_paths=allow_outside_paths,
+        date=date,
+        pdfa=pdfa,
         force=force,
     )
     out_console.print(f"已生成 {path}", markup=False)

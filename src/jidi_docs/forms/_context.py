@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..schema._model import Application, Qualification
+from ..schema._model import Application
 from ..schema._profile import SAME_AS_ABOVE, Profile
+from ..schema._registry import Column, registry
 from ._format import MERGE_UP, fmt_date, fmt_number, fmt_period, fmt_short_date
 
 __all__ = ["form1_context", "form2_context"]
@@ -28,8 +29,39 @@ def _rows(items: list[dict[str, str]], keys: list[str]) -> list[dict[str, str]]:
     return [{"no": str(n), **item} for n, item in enumerate(items, start=1)]
 
 
-def _valid_until(q: Qualification) -> str:
-    return q.valid_until if isinstance(q.valid_until, str) else fmt_short_date(q.valid_until)
+def _cell(column: Column, value: Any) -> str:
+    """A value of a list row as the form shows it, by the column's registry type."""
+    if value is None:
+        return ""
+    if column.type == "时间段":
+        return fmt_period(value)
+    if column.type == "数字":
+        return fmt_number(value)
+    if column.type == "日期或长期" and not isinstance(value, str):
+        return fmt_short_date(value)
+    return str(value)
+
+
+def _list_rows(app: Application) -> dict[str, list[dict[str, str]]]:
+    """The rows of 附件2's tables 二 to 八, keyed and filled as the registry says.
+
+    Each column fills the template cell named by its 模板键; columns sharing a cell (职称 and 学历
+    in 职称／学历) are joined with ``／``, leaving out a blank one.
+    """
+    reg = registry()
+    out: dict[str, list[dict[str, str]]] = {}
+    for section in reg.form_sections:
+        name = next(c.name for c in reg.root.columns if c.label == section.key)
+        keys = list(dict.fromkeys(c.template_key for c in section.columns if c.template_key))
+        items = []
+        for item in getattr(app, name):
+            cells: dict[str, list[str]] = {key: [] for key in keys}
+            for column in section.columns:
+                if column.template_key:
+                    cells[column.template_key].append(_cell(column, getattr(item, column.name)))
+            items.append({key: "／".join(x for x in parts if x) for key, parts in cells.items()})
+        out[str(section.template_key)] = _rows(items, keys)
+    return out
 
 
 def _venues(app: Application) -> str:
@@ -94,79 +126,9 @@ def form2_context(app: Application) -> dict[str, Any]:
         "platform_count": _platform_count(app),
         "intro": _intro(app),
     }
-    managers = [
-        {
-            "name": m.name,
-            "title": _s(m.title),
-            "education": _s(m.education),
-            "dept": _s(m.department),
-            "post": _s(m.post),
-        }
-        for m in app.managers
-    ]
-    lecturers = [
-        {
-            "name": t.name,
-            "kind": t.kind,
-            "title_edu": "／".join(x for x in (t.title, t.education) if x),
-            "platform": _s(t.platform),
-            "phone": _s(t.phone),
-            "note": _s(t.note),
-        }
-        for t in app.lecturers
-    ]
-    trainings = [
-        {
-            "time": fmt_period(t.time),
-            "place": t.place,
-            "topic": t.topic,
-            "lecturer": t.lecturer,
-            "count": str(t.trainees),
-            "hours": fmt_number(t.hours),
-        }
-        for t in app.trainings
-    ]
-    matchings = [
-        {
-            "time": fmt_period(m.time),
-            "place": m.place,
-            "topic": m.topic,
-            "count": str(m.participants),
-            "note": _s(m.note),
-        }
-        for m in app.matchmakings
-    ]
-    brands = [
-        {
-            "time": fmt_period(a.time),
-            "content": a.content,
-            "impact": _s(a.impact),
-            "note": _s(a.note),
-        }
-        for a in app.brand_activities
-    ]
-    honours = [
-        {"name": h.name, "issuer": h.issuer, "time": fmt_period(h.time), "note": _s(h.note)}
-        for h in app.honours
-    ]
-    qualifications = [
-        {
-            "name": q.name,
-            "reg": _s(q.registration),
-            "issuer": q.issuer,
-            "valid": _valid_until(q),
-        }
-        for q in app.qualifications
-    ]
     return {
         "b": basic,
-        "managers": _rows(managers, ["name", "title", "education", "dept", "post"]),
-        "lecturers": _rows(lecturers, ["name", "kind", "title_edu", "platform", "phone", "note"]),
-        "trainings": _rows(trainings, ["time", "place", "topic", "lecturer", "count", "hours"]),
-        "matchings": _rows(matchings, ["time", "place", "topic", "count", "note"]),
-        "brands": _rows(brands, ["time", "content", "impact", "note"]),
-        "honours": _rows(honours, ["name", "issuer", "time", "note"]),
-        "qualifications": _rows(qualifications, ["name", "reg", "issuer", "valid"]),
+        **_list_rows(app),
         "opinion": _s(app.opinion).rstrip("\n"),
         "office_opinion": _s(app.office_opinion).rstrip("\n"),
     }

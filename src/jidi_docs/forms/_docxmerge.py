@@ -47,23 +47,28 @@ def _w(tag: str) -> str:
 def signature(path: Path) -> str | None:
     """Return a key shared by documents that can be merged, or None for one that cannot.
 
-    The key hashes every zip entry except the document body and docProps; a document with
-    headers or footers gets None.
+    The key hashes the name, size and CRC-32 of every zip entry except the document body and
+    docProps, as the zip's central directory records them; a document with headers or footers
+    gets None. Why not the entries' contents: reading them decompressed every part of every
+    document (styles, theme, fonts …) and cost more than rendering the form itself; the CRC of
+    each part is already in the directory, and two parts with the same name, size and CRC-32 are
+    in practice the same part.
     """
     try:
         with zipfile.ZipFile(path) as zf:
-            names = sorted(zf.namelist())
-            if _DOCUMENT not in names:
-                return None
-            h = hashlib.sha256()
-            for name in names:
-                if name == _DOCUMENT or name.startswith("docProps/"):
-                    continue
-                if name.startswith(("word/header", "word/footer")):
-                    return None
-                h.update(name.encode() + b"\0" + zf.read(name) + b"\0")
+            infos = sorted(zf.infolist(), key=lambda i: i.filename)
     except (OSError, zipfile.BadZipFile):
         return None
+    if not any(i.filename == _DOCUMENT for i in infos):
+        return None
+    h = hashlib.sha256()
+    for info in infos:
+        name = info.filename
+        if name == _DOCUMENT or name.startswith("docProps/"):
+            continue
+        if name.startswith(("word/header", "word/footer")):
+            return None
+        h.update(f"{name}\0{info.file_size}\0{info.CRC}\0".encode())
     return h.hexdigest()
 
 

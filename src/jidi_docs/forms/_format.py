@@ -10,14 +10,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .._text import MERGE_UP
+
 if TYPE_CHECKING:
     from ..schema._model import Period
 
 __all__ = ["MERGE_UP", "fmt_date", "fmt_number", "fmt_period", "fmt_short_date"]
-
-#: A context value equal to this marker means "merge this table cell into the cell above".
-#: `FormTemplate` turns such cells into vertical merges (w:vMerge); user text never contains it.
-MERGE_UP = "\ue000"
 
 
 def fmt_date(day: dt.date) -> str:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
-import docx
-
 from .._fs import atomic_write_many, safe_filename
 from .._resources import template_path
-from ..errors import InternalError
 from ..input._coerce import as_application
 from ..schema._model import Application
 from ._context import form1_context, form2_context
-from ._template import FormTemplate
+from ._template import FormTemplate, check_package
 
 __all__ = ["form_paths", "render", "render_forms_bytes"]
 
@@ -48,8 +44,9 @@ def render_forms_bytes(
 ) -> tuple[dict[str, bytes], list[str]]:
     """Return both filled forms as .docx bytes keyed by ``附件1``/``附件2``, and Chinese warnings.
 
-    Each result is reopened with python-docx before it is returned, so a corrupt document is
-    caught here as a bug instead of reaching the user.
+    Each result is checked before it is returned (`check_package`: it opens, parses, and the
+    bundled templates' results hold the 单位名称), so a corrupt document is caught here as a bug
+    instead of reaching the user.
     """
     contexts = {"附件1": form1_context(app), "附件2": form2_context(app)}
     out: dict[str, bytes] = {}
@@ -57,10 +54,8 @@ def render_forms_bytes(
     for key, context in contexts.items():
         path = (templates or {}).get(key) or template_path(key)
         data, warns = load_template(Path(path)).render_bytes(context)
-        try:
-            docx.Document(io.BytesIO(data))
-        except Exception as exc:  # pragma: no cover - a rendering bug
-            raise InternalError(f"生成的{key}无法重新打开：{exc}") from exc
+        own = key not in (templates or {})  # a user's own template may leave the name out
+        check_package(data, f"生成的{key}", expect=[app.basic.name] if own else [])
         out[key] = data
         warnings.extend(f"{key}：{w}" for w in warns)
     return out, warnings

@@ -18,22 +18,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docx
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup, escape
 
 from .._fs import write_files
+from .._text import XML_FORBIDDEN
 from ..errors import InternalError, TemplateError
 from ._format import MERGE_UP
 
-__all__ = ["FormTemplate", "render_docx"]
+__all__ = ["FormTemplate", "check_package", "render_docx"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -44,8 +43,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: XML parts that may carry template tags.
 _TAGGED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
-#: Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML 1.0 forbids (the loader removes them too, from what it reads).
+_FORBIDDEN = XML_FORBIDDEN
 
 #: Output of a line break / tab inside the ``<w:t>`` a tag sits in (same run, same formatting).
 _BR = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -239,6 +238,8 @@ class FormTemplate:
                 f"模板 {name} 不是有效的 Word（.docx）文件：缺少 word/document.xml。"
             )
 
+        from docxtpl import DocxTemplate  # its tag patching only; imported when compiling
+
         env = _make_env()
         patcher = DocxTemplate(path)
         parts = []
@@ -253,7 +254,7 @@ class FormTemplate:
 
     @staticmethod
     def _compile(
-        env: jinja2.Environment, patcher: DocxTemplate, name: str, part_name: str, xml: str
+        env: jinja2.Environment, patcher: Any, name: str, part_name: str, xml: str
     ) -> jinja2.Template:
         """Return the compiled Jinja template for one XML part.
 
@@ -319,8 +320,8 @@ class FormTemplate:
     ) -> list[str]:
         """Write the filled .docx to `out_path` atomically and return Chinese warnings.
 
-        The file appears only when complete and re-openable: the bytes are reopened with
-        python-docx first, then written with `jidi_docs._fs.write_files` (which never replaces a
+        The file appears only when complete and re-openable: the bytes are checked with
+        `check_package`, then written with `jidi_docs._fs.write_files` (which never replaces a
         file jidi_docs did not write, unless `force`).
 
         Raises:
@@ -330,14 +331,43 @@ class FormTemplate:
         """
         data, warnings = self.render_bytes(context)
         out_path = Path(out_path)
-        try:
-            docx.Document(io.BytesIO(data))
-        except Exception as exc:
-            raise InternalError(
-                f"由模板 {self.name} 生成的 {out_path.name} 无法重新打开：{exc}"
-            ) from exc
+        check_package(data, f"由模板 {self.name} 生成的 {out_path.name} ")
         write_files({out_path: data}, force=force)
         return warnings
+
+
+def _as_written(value: str) -> list[str]:
+    """The runs of text `value` leaves in the body: forbidden characters dropped, and line
+    breaks and tabs written as elements (so not part of any text node)."""
+    cleaned = _FORBIDDEN.sub("", value).replace(MERGE_UP, "")
+    return [piece for piece in re.split(r"[\r\n\t]", cleaned) if piece]
+
+
+def check_package(data: bytes, what: str, *, expect: Sequence[str] = ()) -> None:
+    """Raise `InternalError` unless `data` is a .docx package that opens and holds `expect`.
+
+    Why not reopen with python-docx: that costs a third of rendering a form (22 ms of 65 in a
+    batch), mostly building objects never used. This check reads what a Word processor needs
+    first: the zip directory, the content types and package relationships, and the document
+    body, each parsed as XML; `expect` (values filled in, such as the 单位名称) must be among the
+    body's text.
+
+    Args:
+        data: the .docx bytes.
+        what: the document, as named in the message.
+        expect: values the filled document must contain, as they were given to the template.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for part in ("[Content_Types].xml", "_rels/.rels"):
+                etree.fromstring(zf.read(part))
+            body = etree.fromstring(zf.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise InternalError(f"{what}无法重新打开：{exc}") from exc
+    text = "".join(str(t) for t in body.itertext())
+    missing = [v for v in expect if any(piece not in text for piece in _as_written(v))]
+    if missing:
+        raise InternalError(f"{what}中缺少已填写的内容：{'、'.join(missing)}")
 
 
 def render_docx(

@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Issue, ValidationFailed
-from ..schema._model import Application, model_for
+from ..schema._derive import model_for
+from ..schema._model import Application
 from ..schema._profile import Profile, builtin_profile
+from ..schema._registry import Registry, registry
 from . import _messages
 from ._tables import expand_tables
 from ._yaml import YamlDoc, label, parse_yaml, read_text
@@ -31,7 +33,6 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
-_DEFAULT_BATCH = "杭州-2021"
 #: The application file of a folder made by ``jidi-docs init``.
 APPLICATION_FILE = "申报.yaml"
 
@@ -104,9 +105,10 @@ def _pick_profile(data: Mapping[str, Any], doc: YamlDoc | None, source: str | No
     """Return the profile named by the 认定批次 key, reporting an unknown name at its line."""
     from ..errors import ProfileError
 
-    name = data.get("认定批次", _DEFAULT_BATCH) if isinstance(data, Mapping) else _DEFAULT_BATCH
+    default = registry().default_batch
+    name = data.get("认定批次", default) if isinstance(data, Mapping) else default
     if not isinstance(name, str) or not name:
-        name = _DEFAULT_BATCH
+        name = default
     try:
         return get_profile(name)
     except ProfileError as e:
@@ -127,6 +129,7 @@ def validate(
     profile: Profile | str | Path | None = None,
     doc: YamlDoc | None = None,
     source: Path | None = None,
+    reg: Registry | None = None,
 ) -> Application:
     """Return a validated Application built from plain data (keys are the Chinese labels).
 
@@ -135,6 +138,7 @@ def validate(
         profile: the 认定批次 to validate against; by default the one named by ``认定批次``.
         doc: positions of the data in its YAML text, so errors can name lines.
         source: the file the data came from; evidence paths are relative to its folder.
+        reg: the registry of sections the data follows (by default the built-in one).
 
     Raises:
         ValidationFailed: with every problem found, each naming file, line and field.
@@ -146,8 +150,9 @@ def validate(
         chosen = profile
     else:
         chosen = get_profile(profile)
-    data = expand_tables(data, doc=doc, base_dir=source.parent if source is not None else None)
-    app = _validate_model(model_for(chosen), data, doc, name)
+    base_dir = source.parent if source is not None else None
+    data = expand_tables(data, doc=doc, base_dir=base_dir, reg=reg)
+    app = _validate_model(model_for(chosen, reg), data, doc, name)
     app._profile = chosen
     app._source = source
     if doc is not None:
@@ -219,13 +224,17 @@ def load_profile_file(path: Path) -> Profile:
     return _validate_model(Profile, doc.data, doc, str(path))
 
 
-def get_profile(name_or_path: str | Path) -> Profile:
+def get_profile(name_or_path: str | Path | None = None) -> Profile:
     """Return a built-in profile by name (``杭州-2021``) or load one from a YAML file.
+
+    Without an argument, the registry's default 认定批次.
 
     Raises:
         ProfileError: unknown name.
         InputError / ValidationFailed: the profile file is unreadable or invalid.
     """
+    if not name_or_path:
+        return builtin_profile(registry().default_batch)
     if isinstance(name_or_path, Path) or str(name_or_path).endswith((".yaml", ".yml")):
         return load_profile_file(Path(name_or_path))
     return builtin_profile(str(name_or_path))

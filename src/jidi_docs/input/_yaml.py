@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .._text import MERGE_UP, XML_FORBIDDEN_CLASS
 from ..errors import InputError, Issue
 from ._yaml_syntax import MAX_DEPTH as _MAX_DEPTH
 from ._yaml_syntax import TOO_DEEP as _TOO_DEEP
@@ -47,11 +48,9 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
-# XML 1.0 forbids C0 controls but tab/LF/CR, lone surrogates and U+FFFE/U+FFFF; YAML also refuses
-# C1 controls except NEL. We drop them all (with a warning) rather than write a corrupt .docx.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\ue000]"
-)
+# What XML 1.0 forbids, the C1 controls (but NEL) and DEL that YAML refuses, and the forms'
+# internal merge marker: dropped with a warning rather than written into a corrupt .docx.
+_FORBIDDEN = re.compile(f"[{XML_FORBIDDEN_CLASS}\x7f-\x84\x86-\x9f{MERGE_UP}]")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ Page numbering: the first ``unnumbered_pages`` physical pages (the cover and the
 no number and are not counted; the page after them is ``— 1 —``. Why: the contents then never
 depend on their own length, so they are built once, and the numbers match the usual Chinese
 practice of numbering the body of an application. Numbers follow GB/T 9704 (``— 5 —``), in 10.5 pt
-Helvetica (digits and the em dash need no CJK font), centred 8 mm above the bottom edge: inside the
-15 mm margin that evidence scans keep, so they cover no content.
+of an embedded subset of the forms' Latin serif (`jidi_docs.pdf._numberfont`), centred 8 mm above
+the bottom edge, in a band 15 mm high that nothing else may occupy: image scans are placed with
+15 mm margins, and the pages of evidence PDFs (`PdfSource.reaches_bottom`) are shrunk about their
+top centre until they clear the band — scaled, never covered. ``/PageLabels`` make a viewer show
+what is printed: 封面, 目录, then 1, 2, 3 … from the first numbered page.
 
 Why pikepdf, by measurement (``benchmarks/bundle.py``: 1000 pages from 50 PDFs + 20 JPEG scans,
 38 MiB; qpdf merges the same content, the scans wrapped into PDFs beforehand; 2-core machine shared
@@ -46,6 +49,7 @@ import pikepdf
 from .._fs import atomic_write, check_targets
 from ..errors import BundleError, InternalError
 from ..forms._cover import MISSING, ContentsLine
+from ._pagenumbers import number_pages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,12 +67,6 @@ __all__ = [
     "plan",
 ]
 
-_MM = 72 / 25.4
-_FONT_SIZE = 10.5
-_NUMBER_BASELINE = 8 * _MM
-#: Helvetica advance widths (1/1000 em) of the characters a page number uses.
-_WIDTHS = {**dict.fromkeys("0123456789", 556), " ": 278, "—": 1000}
-
 
 class PdfSource(Protocol):
     """A PDF whose pages can be appended; `EvidencePdf` and `PdfFile` are two."""
@@ -76,6 +74,11 @@ class PdfSource(Protocol):
     @property
     def page_count(self) -> int:
         """Number of pages this source adds."""
+        ...
+
+    @property
+    def reaches_bottom(self) -> bool:
+        """True when its pages may have content in the page-number band (they are shrunk)."""
         ...
 
     def open(self) -> pikepdf.Pdf:
@@ -93,9 +96,10 @@ class PdfFile:
     path: Path
     page_count: int
     first: int = 0  # 0-based index of the first page taken
+    reaches_bottom: bool = False
 
     @classmethod
-    def of(cls, path: Path, *, pages: range | None = None) -> PdfFile:
+    def of(cls, path: Path, *, pages: range | None = None, reaches_bottom: bool = False) -> PdfFile:
         """Return the source for `path` (all pages, or the 0-based `pages` range with step 1).
 
         Raises:
@@ -107,12 +111,12 @@ class PdfFile:
         except (pikepdf.PdfError, OSError) as e:
             raise BundleError(f"无法读取 PDF 文件 {path}：{e}") from e
         if pages is None:
-            return cls(path, total)
+            return cls(path, total, reaches_bottom=reaches_bottom)
         if pages.step != 1 or pages.start < 0 or pages.stop > total or len(pages) == 0:
             raise BundleError(
                 f"PDF 文件 {path} 只有 {total} 页，无法取第 {pages.start + 1}–{pages.stop} 页"
             )
-        return cls(path, len(pages), pages.start)
+        return cls(path, len(pages), pages.start, reaches_bottom)
 
     def open(self) -> pikepdf.Pdf:
         """Return the file opened with pikepdf, reduced to the selected pages."""
@@ -252,6 +256,7 @@ def assemble(
     check_targets([out_path], force=force)
     planned = plan(parts, unnumbered_pages=unnumbered_pages)
     version = "1.4"
+    shrink: set[int] = set()
     with pikepdf.new() as out:
         for p in planned:
             for src in p.part.sources:
@@ -268,13 +273,16 @@ def assemble(
                             f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
                         )
                     _flatten_forms(pdf, p.part.title)
+                    if src.reaches_bottom:
+                        shrink.update(range(len(out.pages), len(out.pages) + len(pdf.pages)))
                     with warnings.catch_warnings():  # what is left is said in _flatten_forms
                         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                         out.pages.extend(pdf.pages)
                     version = max(version, pdf.pdf_version)
         total = len(out.pages)
         _add_bookmarks(out, planned)
-        _number_pages(out, unnumbered_pages)
+        _add_page_labels(out, planned, unnumbered_pages)
+        number_pages(out, unnumbered_pages, shrink)
         deduplicated = _deduplicate_streams(out)
         _set_metadata(out, title=title, author=author)
         with atomic_write(out_path, force=force) as tmp, warnings.catch_warnings(record=True) as w:
@@ -322,55 +330,25 @@ def _add_bookmarks(pdf: pikepdf.Pdf, planned: list[PlannedPart]) -> None:
             stack.append((p.level, item.children))
 
 
-def _number_pages(pdf: pikepdf.Pdf, unnumbered: int) -> None:
-    """Draw ``— n —`` at the bottom centre of every page after the first `unnumbered` ones."""
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
-        )
-    )
-    opening = pdf.make_stream(b"q\n")  # one shared stream: saves the old graphics state
-    for index, page in enumerate(pdf.pages):
-        if index < unnumbered:
-            continue
-        label = f"— {index - unnumbered + 1} —"
-        name = page.add_resource(font, pikepdf.Name.Font, prefix="JidiPN")
-        width = sum(_WIDTHS[c] for c in label) * _FONT_SIZE / 1000
-        a, b, c, d, e, f, visual_width = _visual_frame(page)
-        x = (visual_width - width) / 2
-        text = label.encode("cp1252")  # WinAnsi: the em dash becomes byte 0x97
-        stream = (
-            b"Q\nq\n"
-            + f"{a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm\n".encode()
-            + f"BT {name} {_FONT_SIZE:g} Tf 0 g {x:.3f} {_NUMBER_BASELINE:.3f} Td (".encode()
-            + text
-            + b") Tj ET\nQ\n"
-        )
-        page.contents_add(opening, prepend=True)
-        page.contents_add(pdf.make_stream(stream), prepend=False)
+def _add_page_labels(pdf: pikepdf.Pdf, planned: list[PlannedPart], unnumbered: int) -> None:
+    """Label pages as printed: each unnumbered top part by its title, then 1, 2, 3 …
 
-
-def _visual_frame(page: pikepdf.Page) -> tuple[float, float, float, float, float, float, float]:
-    """Return the cm matrix from upright (as displayed) page space to user space, and the width.
-
-    Why: a page with ``/Rotate`` is displayed turned; the number must sit at the bottom of the page
-    as the reader sees it, upright.
+    A front part longer than one page is labelled ``目录-1``, ``目录-2`` ….
     """
-    box = page.obj.get("/CropBox", page.mediabox)
-    x0, y0, x1, y1 = (float(v) for v in box)
-    x0, x1 = min(x0, x1), max(x0, x1)
-    y0, y1 = min(y0, y1), max(y0, y1)
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
-    if rotate == 90:
-        return 0, 1, -1, 0, x1, y0, y1 - y0
-    if rotate == 180:
-        return -1, 0, 0, -1, x1, y1, x1 - x0
-    if rotate == 270:
-        return 0, -1, 1, 0, x0, y1, y1 - y0
-    return 1, 0, 0, 1, x0, y0, x1 - x0
+    nums: list[int | pikepdf.Dictionary] = []
+    for p in planned:
+        if p.level != 0 or p.first_index is None or p.first_index >= unnumbered:
+            continue
+        label = pikepdf.Dictionary(P=pikepdf.String(p.part.title))
+        if p.page_count > 1:
+            label = pikepdf.Dictionary(P=pikepdf.String(f"{p.part.title}-"), S=pikepdf.Name.D)
+        nums += [p.first_index, label]
+    if unnumbered < len(pdf.pages):
+        nums += [unnumbered, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+    if nums and nums[0] != 0:
+        nums = [0, pikepdf.Dictionary(S=pikepdf.Name.D), *nums]
+    if nums:
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
 def _iter_resource_streams(

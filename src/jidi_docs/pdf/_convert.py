@@ -62,6 +62,16 @@ _DOCX = "docx:MS Word 2007 XML"
 _PDF_WITH_DESTINATIONS = (
     'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 )
+#: The export option that makes LibreOffice write PDF/A-2b.
+_PDFA2 = '"SelectPdfVersion":{"type":"long","value":"2"}'
+
+
+def _pdfa_filter(pdf_filter: str) -> str:
+    """Return `pdf_filter` (a PDF export filter) with PDF/A-2b selected as well."""
+    if pdf_filter == "pdf":
+        return "pdf:writer_pdf_Export:{" + _PDFA2 + "}"
+    head, _, options = pdf_filter.partition("{")
+    return f"{head}{{{_PDFA2},{options}"
 
 
 class Converter(Protocol):
@@ -142,6 +152,9 @@ class SofficeConverter:
         soffice: path of the LibreOffice binary; found on PATH when None.
         merge: convert documents made from one template as one merged document and split the
             PDF back (see `jidi_docs._docxmerge`); about twice as fast for batches of forms.
+        pdfa: write PDF/A-2b (LibreOffice's ``SelectPdfVersion`` export option); documents are
+            then converted unmerged, since a PDF split from a merged one loses its PDF/A
+            identification.
 
     Raises:
         ConversionError: LibreOffice is not installed.
@@ -154,6 +167,7 @@ class SofficeConverter:
         timeout_per_document: float = 30.0,
         soffice: str | None = None,
         merge: bool = True,
+        pdfa: bool = False,
     ) -> None:
         found = soffice or find_soffice()
         if found is None:
@@ -164,7 +178,8 @@ class SofficeConverter:
         self.soffice = found
         self.timeout = timeout
         self.timeout_per_document = timeout_per_document
-        self.merge = merge
+        self.merge = merge and not pdfa
+        self.pdfa = pdfa
         self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
         self._runs = 0
         self._profile = self._tmp / "profile0"
@@ -345,6 +360,8 @@ class SofficeConverter:
     ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole group on timeout."""
         profile.mkdir(parents=True, exist_ok=True)
+        if self.pdfa and pdf_filter.startswith("pdf"):
+            pdf_filter = _pdfa_filter(pdf_filter)
         cmd = [
             self.soffice,
             f"-env:UserInstallation={profile.as_uri()}",

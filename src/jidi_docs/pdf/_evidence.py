@@ -87,6 +87,11 @@ class EvidencePdf:
     data: bytes | None = field(default=None, repr=False)
     repaired: bool = False
 
+    @property
+    def reaches_bottom(self) -> bool:
+        """True for a PDF, whose pages may be printed to the edge; images keep 15 mm margins."""
+        return self.kind == "pdf"
+
     def open(self) -> pikepdf.Pdf:
         """Return the pages as an open pikepdf document; the caller closes it."""
         if self.data is not None:

@@ -1,4 +1,4 @@
-"""The submission bundle 申报材料.pdf: cover, contents, both forms, and every 佐证材料 in order.
+"""The submission bundle <单位名称>-申报材料.pdf: cover, contents, both forms, every 佐证材料 in order.
 
 Order is the notice's: 附件2《申报表》, 附件1《评价表》, then the evidence grouped by the 评价表's
 indicators (基本情况 first), each group in YAML order. Building takes one LibreOffice call: the
@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import check_targets, write_files
+from .._fs import check_targets, safe_filename, write_files
 from ..errors import BundleError, EvidenceError, InternalError, OutputError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
@@ -30,6 +31,8 @@ from ..input._coerce import as_application, as_date
 from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, contents_lines
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
+from ..pdf._glyphs import undrawable_warnings
+from ..pdf._pdfa import make_pdfa
 from ..schema._model import Application
 from . import _pages
 
@@ -41,14 +44,22 @@ __all__ = [
     "BundleJob",
     "EvidenceFile",
     "bundle",
+    "bundle_path",
     "evidence_files",
     "prepare",
 ]
 
-#: File name of the bundle inside the output folder.
+logger = logging.getLogger(__name__)
+
+#: File name of the bundle after the 单位名称 (so bundles of several units can share a folder).
 BUNDLE_NAME = "申报材料.pdf"
 #: Leading pages that carry no page number: the cover and the contents.
 _COVER_PAGES = 1
+
+
+def bundle_path(app: Application, out_dir: Path) -> Path:
+    """Return where the bundle of `app` goes in `out_dir`: ``<单位名称>-申报材料.pdf``."""
+    return Path(out_dir) / f"{safe_filename(app.basic.name, max_bytes=120)}-{BUNDLE_NAME}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class _Planned:
     """A PDF not made yet, known only by its predicted page count (for laying out the contents)."""
 
     page_count: int
+    reaches_bottom: bool = False
 
     def open(self) -> pikepdf.Pdf:  # pragma: no cover - planning never opens a source
         raise InternalError("a predicted PDF was opened before it was converted")
@@ -130,7 +142,7 @@ class BundleJob:
 
     def predict_pages(self, out_dir: Path | None) -> _pages.FormPages:
         """The forms' page counts as predicted; `out_dir` may hold the previous bundle."""
-        previous = Path(out_dir) / BUNDLE_NAME if out_dir is not None else None
+        previous = bundle_path(self.app, Path(out_dir)) if out_dir is not None else None
         return _pages.predict(self._form_bytes(), previous, self.form_titles)
 
     def _form_bytes(self) -> tuple[bytes, bytes]:
@@ -185,13 +197,17 @@ class BundleJob:
     def output_paths(self, out_dir: Path) -> list[Path]:
         """The files `finish` writes into `out_dir`: the bundle, then the two forms."""
         targets = form_paths(self.app, Path(out_dir))
-        return [Path(out_dir) / BUNDLE_NAME, *(targets[k] for k in FORM_TITLES)]
+        return [bundle_path(self.app, Path(out_dir)), *(targets[k] for k in FORM_TITLES)]
 
-    def finish(self, cover_pdf: Path, out_dir: Path, *, force: bool = False) -> AssembleResult:
-        """Assemble the bundle and write it, `out_dir`/申报材料.pdf, with the two .docx forms.
+    def finish(
+        self, cover_pdf: Path, out_dir: Path, *, pdfa: bool = False, force: bool = False
+    ) -> AssembleResult:
+        """Assemble the bundle into `out_dir` (`bundle_path`), the two .docx forms beside it.
 
-        The three files replace the old ones together or not at all, so a full disk never
-        leaves a new bundle beside old forms (or the reverse).
+        With `pdfa`, the bundle is converted to PDF/A-2b (`jidi_docs.pdf._pdfa`) before it is
+        written; a bundle that cannot be made conforming is refused (BundleError). The three
+        files replace the old ones together or not at all (`jidi_docs._fs.write_files`), so a
+        full disk never leaves a new bundle beside old forms, or the reverse.
         """
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
@@ -201,18 +217,20 @@ class BundleJob:
         parts = self._tree(cover, contents)
         out_dir = Path(out_dir)
         check_targets(self.output_paths(out_dir), force=force)
-        built = self.work_dir / "bundle" / BUNDLE_NAME
-        result = assemble(
-            parts,
-            built,
-            title=f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料",
-            author=self.app.basic.name,
-            unnumbered_pages=whole.page_count,
+        title = (
+            f"{self.app.basic.name} {self.app.profile.form_title.removesuffix('申报表')}申报材料"
         )
-        bundle_path, *forms = self.output_paths(out_dir)
-        sources = [built, *(self.forms[k] for k in FORM_TITLES)]
-        write_files(dict(zip([bundle_path, *forms], sources, strict=True)), force=force)
-        return dataclasses.replace(result, path=bundle_path)
+        author = self.app.basic.name
+        raw = self.work_dir / "bundle" / "bundle.pdf"
+        result = assemble(parts, raw, title=title, author=author, unnumbered_pages=whole.page_count)
+        if pdfa:
+            made = self.work_dir / "bundle-pdfa.pdf"
+            make_pdfa(raw, made, title=title, author=author)
+            raw = made
+        target, *forms = self.output_paths(out_dir)
+        sources = [raw, *(self.forms[k] for k in FORM_TITLES)]
+        write_files(dict(zip([target, *forms], sources, strict=True)), force=force)
+        return dataclasses.replace(result, path=target)
 
 
 def prepare(
@@ -223,6 +241,8 @@ def prepare(
     allow_outside_paths: bool = False,
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
+
+    Characters that no installed font can draw are logged as warnings (field and character).
 
     Raises:
         EvidenceError: a file is missing (unless `allow_missing`), outside the YAML file's folder
@@ -265,6 +285,8 @@ def prepare(
             + "\n".join(f"  • {p}" for p in problems)
         )
     forms_bytes, _warnings = render_forms_bytes(app)
+    for warning in undrawable_warnings(app):
+        logger.warning(warning)
     forms = {}
     for key, data in forms_bytes.items():
         forms[key] = work_dir / f"{key}.docx"
@@ -280,9 +302,10 @@ def bundle(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     date: dt.date | str | None = None,
+    pdfa: bool = False,
     force: bool = False,
 ) -> Path:
-    """Write the whole submission as one PDF, `out_dir`/申报材料.pdf, and return its path.
+    """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
     The two filled forms (.docx, the 申报表电子稿 the notice asks for) are written beside it.
     Nothing is written when any evidence file is bad.
@@ -294,6 +317,8 @@ def bundle(
         allow_missing: build even if evidence files are missing; the contents mark them 缺.
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
         date: the date printed on the cover (default: today).
+        pdfa: write PDF/A-2b (archival; needs Ghostscript): fonts embedded, sRGB output
+            intent, XMP identification; evidence converted, or refused with the reason.
         force: replace files of the same names that jidi_docs did not write.
 
     Raises:
@@ -311,12 +336,14 @@ def bundle(
             app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
         )
         check_targets(job.output_paths(out_dir), force=force)
-        conv = converter if converter is not None else stack.enter_context(SofficeConverter())
+        conv = (
+            converter if converter is not None else stack.enter_context(SofficeConverter(pdfa=pdfa))
+        )
         pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
-        return job.finish(cover_pdf, out_dir, force=force).path
+        return job.finish(cover_pdf, out_dir, pdfa=pdfa, force=force).path
 
 
 def keep_apart(out_dir: Path, evidence: Sequence[EvidenceFile]) -> None:

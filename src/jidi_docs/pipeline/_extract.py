@@ -8,12 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError, Issue
 from ..forms._extract import CONVERTIBLE, Extracted
 from ..forms._extract import extract as _extract
 from ..forms._extract import extract_to_file as _extract_to_file
-from ..pdf._convert import SofficeConverter
+from ..pdf._convert import INSTALL_HINT, SofficeConverter, is_available
 
 __all__ = ["extract", "extract_to_file"]
+
+
+def _converter(path: str | Path) -> SofficeConverter:
+    if not is_available():
+        raise InputError(
+            Issue(
+                str(path),
+                None,
+                None,
+                "",
+                f"读取 {Path(path).suffix} 文件要先用 LibreOffice 把它转换成 .docx，但没有找到 "
+                f"LibreOffice。请安装（{INSTALL_HINT}），或在 Word、WPS 中另存为 .docx 后再试。",
+            )
+        )
+    return SofficeConverter()
 
 
 def extract(path: str | Path) -> Extracted:
@@ -25,7 +41,7 @@ def extract(path: str | Path) -> Extracted:
     """
     if Path(path).suffix.lower() not in CONVERTIBLE:
         return _extract(path)
-    with SofficeConverter() as converter:
+    with _converter(path) as converter:
         return _extract(path, converter=converter)
 
 
@@ -40,5 +56,5 @@ def extract_to_file(
     """
     if Path(path).suffix.lower() not in CONVERTIBLE:
         return _extract_to_file(path, out_path, overwrite=overwrite)
-    with SofficeConverter() as converter:
+    with _converter(path) as converter:
         return _extract_to_file(path, out_path, overwrite=overwrite, converter=converter)

@@ -54,7 +54,7 @@ def input_digest(app: Application, yaml_bytes: bytes, options_key: str = "") -> 
         f"jidi-docs {__version__}",
         options_key,
         _templates_digest(),
-        app.profile.model_dump_json(),
+        app.profile.fingerprint,
     ):
         h.update(piece.encode("utf-8") + b"\0")
     h.update(hashlib.sha256(yaml_bytes).digest())

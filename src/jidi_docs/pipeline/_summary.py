@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .._fs import atomic_write, atomic_write_many
+from .._text import display_width
 from ..forms._format import fmt_number
 
 __all__ = [
@@ -186,11 +187,6 @@ def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def _display_width(text: str) -> int:
-    """Return how many Latin character cells `text` takes: a CJK character counts as two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _xlsx_cell(value: Cell) -> str | int | float | None:
     # openpyxl stores Decimal as a number too, but a float keeps the workbook free of surprises
     # for readers that do not know Decimal; figures here have at most one decimal.
@@ -235,7 +231,7 @@ def _write_xlsx(
     # texts wrap instead of making the sheet unreadable.
     for index, header in enumerate(headers, start=1):
         longest = max(
-            [_display_width(header), *(_display_width(str(v[index - 1] or "")) for v in body)]
+            [display_width(header), *(display_width(str(v[index - 1] or "")) for v in body)]
         )
         cap = 60 if header == "错误信息" else 40
         ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), cap)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from ..pdf._convert import Converter
+    from ..schema._model import Application
 
 logger = logging.getLogger("jidi_docs.pipeline._batch")
 
@@ -184,12 +185,26 @@ def error_text(exc: BaseException) -> str:
     )
 
 
+#: Applications this worker process loaded while surveying, for its own builds: each YAML is then
+#: parsed and validated once per batch (when survey and build land in the same process).
+_surveyed: dict[tuple[Path, str | None], tuple[bytes, Application]] = {}
+
+
+def _load(source: Path, options: Options) -> Application:
+    """The application at `source`: as surveyed, if the file is unchanged since; else loaded."""
+    seen = _surveyed.pop((source, options.profile), None)
+    if seen is not None and source.read_bytes() == seen[0]:
+        return seen[1]
+    return load(source, profile=options.profile)
+
+
 def _survey_one(source: Path, display: str, options: Options) -> Survey:
     with _capture_warnings() as notes:
         try:
             with _one_application(options):
                 yaml_bytes = source.read_bytes()
                 app = load(source, profile=options.profile)
+                _surveyed[source, options.profile] = (yaml_bytes, app)
                 report = check(app)
                 digest = input_digest(app, yaml_bytes, options.key())
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
@@ -253,7 +268,7 @@ def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list
             work = Path(tempfile.mkdtemp(prefix="app-", dir=staging))
             try:
                 with _one_application(options):
-                    app = load(job.source, profile=options.profile)
+                    app = _load(job.source, options)
                     keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
                     written = render(app, work)
                     out.append(Built(job.source, publish(job, written, force=options.force), notes))
@@ -358,7 +373,7 @@ def _build_pdf_chunk(
             with _capture_warnings() as n:
                 try:
                     with _one_application(options):
-                        app = load(job.source, profile=options.profile)
+                        app = _load(job.source, options)
                         keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
                         prepared[i] = prepare(
                             app,

@@ -1,4 +1,11 @@
-"""The data every stage shares: the 认定批次 profiles and the application model built from them."""
+"""The data every stage shares: the registry of the forms' sections, the 认定批次 profiles, and the
+application model built from both.
+
+`sections()` returns the sections of 附件2 and the 佐证材料 list as typed `Section` objects (each
+with its `Column` objects: label, Python name, type, required, Chinese description, example);
+`registry()` the whole `Registry` (学历 levels, default 认定批次, top-level keys). See
+`jidi_docs.schema._registry` for the format of ``sections.yaml``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from ._derive import model_for
     from ._model import (
         Application,
         BasicInfo,
@@ -21,14 +29,15 @@ if TYPE_CHECKING:
         Scores,
         Training,
         Venue,
-        model_for,
     )
     from ._profile import Profile, builtin_profile, builtin_profiles
+    from ._registry import Column, Registry, Section, load_registry, registry, sections
 
 __all__ = [
     "Application",
     "BasicInfo",
     "BrandActivity",
+    "Column",
     "Evidence",
     "Honour",
     "Lecturer",
@@ -37,12 +46,17 @@ __all__ = [
     "Period",
     "Profile",
     "Qualification",
+    "Registry",
     "Scores",
+    "Section",
     "Training",
     "Venue",
     "builtin_profile",
     "builtin_profiles",
+    "load_registry",
     "model_for",
+    "registry",
+    "sections",
 ]
 
 __getattr__, __dir__ = attach(
@@ -57,13 +71,14 @@ __getattr__, __dir__ = attach(
             "Lecturer",
             "Manager",
             "Matchmaking",
-            "model_for",
             "Period",
             "Qualification",
             "Scores",
             "Training",
             "Venue",
         ),
+        "._derive": ("model_for",),
         "._profile": ("builtin_profile", "builtin_profiles", "Profile"),
+        "._registry": ("Column", "load_registry", "Registry", "registry", "Section", "sections"),
     },
 )

@@ -3,38 +3,41 @@
 Models hold data only; they never read files. Everything the forms show as a count or a total
 (讲师数量, 占比, 总分 …) is a property computed from the lists, so it can never be typed wrong.
 Rules that depend on the 认定批次 (valid 所属区县, indicator names, each 自评分's maximum) live in
-the profile; `model_for(profile)` derives a subclass of `Application` that enforces them, so errors
-point at the exact key that is wrong.
+the profile; `jidi_docs.schema._derive.model_for(profile)` derives a subclass of `Application` that
+enforces them, so errors point at the exact key that is wrong. The fields' keys, descriptions,
+examples and defaults come from the registry (``sections.yaml``); the classes here carry the
+static types and the computed properties, and a test proves them equal to what the registry
+derives.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    WithJsonSchema,
-    create_model,
-    model_serializer,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import Issue
 from ._base import StrictModel
-from ._dates import parse_date, parse_period
-from ._phone import check_phone
-from ._profile import BASIC_GROUP, Profile, builtin_profile
-from ._text import Text
+from ._profile import Profile, builtin_profile
+from ._registry import Column, Registry, registry
+from ._types import (
+    BACHELOR_OR_ABOVE,
+    EDUCATION_LEVELS,
+    Amount,
+    Count,
+    CreditCode,
+    DateText,
+    Education,
+    Files,
+    Period,
+    PeriodText,
+    Phone,
+    Text,
+    ValidUntil,
+)
 
 __all__ = [
     "EDUCATION_LEVELS",
@@ -51,126 +54,37 @@ __all__ = [
     "Scores",
     "Training",
     "Venue",
-    "model_for",
-]
-
-EDUCATION_LEVELS = ("博士", "硕士", "本科", "大专", "中专", "高中及以下")
-Education = Literal["博士", "硕士", "本科", "大专", "中专", "高中及以下"]
-_BACHELOR_OR_ABOVE = {"博士", "硕士", "本科"}
-
-# ---------------------------------------------------------------------------------------------
-# Scalar types
-# ---------------------------------------------------------------------------------------------
-
-DateText = Annotated[
-    dt.date,
-    BeforeValidator(parse_date),
-    WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
+    "field_info",
 ]
 
 
-class Period(BaseModel):
-    """A 时间 cell: one day, or a range written ``2020-07-06 ~ 2020-07-10``."""
+def field_info(column: Column, reg: Registry | None = None, scores: Any = None) -> Any:
+    """Return the pydantic ``Field`` of a registry column: its YAML key, description, example, default.
 
-    model_config = ConfigDict(frozen=True)
-
-    start: dt.date
-    end: dt.date | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        if isinstance(value, Period):
-            return value
-        if isinstance(value, dt.date):
-            return {"start": parse_date(value)}
-        if isinstance(value, dict):
-            return value
-        start, end = parse_period(value)
-        return {"start": start, "end": end}
-
-    @model_serializer
-    def _to_text(self) -> str:
-        return str(self)
-
-    def __str__(self) -> str:
-        if self.end is None:
-            return self.start.isoformat()
-        return f"{self.start.isoformat()} ~ {self.end.isoformat()}"
-
-    @property
-    def last_day(self) -> dt.date:
-        """The last day of the period (the start, for a single day)."""
-        return self.end or self.start
+    `scores` is the model of the 自评分 (by default `Scores`), whose empty instance is the default.
+    """
+    docs: dict[str, Any] = {"alias": column.label}
+    if column.description:
+        docs["description"] = column.description
+    if column.example is not None:
+        example = column.example
+        docs["examples"] = [list(example) if isinstance(example, tuple) else example]
+    if column.type == "认定批次":
+        return Field((reg or registry()).default_batch, **docs)
+    if column.required:
+        return Field(**docs)
+    if column.type in ("栏目", "文字列表"):
+        return Field(default_factory=list, **docs)
+    if column.type == "自评分":
+        return Field(default_factory=scores or Scores, **docs)
+    return Field(None, **docs)
 
 
-PeriodText = Annotated[
-    Period,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "日期 YYYY-MM-DD，或时间段 YYYY-MM-DD ~ YYYY-MM-DD（也可写 2020.7.6-7.10、2021年5月17日-19日）",
-        }
-    ),
-]
-
-Phone = Annotated[
-    str,
-    AfterValidator(check_phone),
-    WithJsonSchema(
-        {"type": "string", "description": "手机号或座机号，如 13800001111、0571-87654321"}
-    ),
-]
-
-_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def _check_credit_code(value: str) -> str:
-    code = value.strip()
-    if len(code) != 18:
-        raise ValueError(f"统一社会信用代码应为 18 位，现在是 {len(code)} 位")
-    bad = [c for c in code if c not in _CODE_CHARS]
-    if bad:
-        raise ValueError(
-            f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（只能是数字和大写字母，不含 I、O、Z、S、V）"
-        )
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS, strict=True))
-    expected = _CODE_CHARS[(31 - total % 31) % 31]
-    if code[17] != expected:
-        raise ValueError(
-            f"统一社会信用代码“{code}”的校验位不对（按 GB 32100-2015 应为 {expected}），请核对是否抄错"
-        )
-    return value
-
-
-CreditCode = Annotated[
-    str,
-    AfterValidator(_check_credit_code),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}),
-]
-
-_INTEGER_TEXT = re.compile(r"[+-]?\d+")
-_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _plain_number(pattern: re.Pattern[str], kind: str) -> Any:
-    """Refuse number text Python would accept but a form should not show (``1_000``, ``1e3``)."""
-
-    def check(value: Any) -> Any:
-        if isinstance(value, str) and not pattern.fullmatch(value.strip()):
-            raise ValueError(f"应是{kind}，现在是“{value}”")
-        return value
-
-    return BeforeValidator(check)
-
-
-Count = Annotated[int, _plain_number(_INTEGER_TEXT, "整数"), Field(ge=0)]
-Amount = Annotated[Decimal, _plain_number(_DECIMAL_TEXT, "数字"), Field(ge=0, allow_inf_nan=False)]
-
-
-def _to_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+def _f(section: str, name: str) -> Any:
+    """The ``Field`` of column `name` of registry section `section` (``""``: the top level)."""
+    reg = registry()
+    columns = reg.root.columns if not section else reg.section(section).columns
+    return field_info(next(c for c in columns if c.name == name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,9 +95,9 @@ def _to_list(value: Any) -> Any:
 class Venue(StrictModel):
     """One 培训场地: where, how large, how many people at once."""
 
-    address: Text = Field(alias="地址")
-    area: Amount | None = Field(None, alias="面积", description="平方米")
-    capacity: Count = Field(alias="可容纳人数")
+    address: Text = _f("培训场地", "address")
+    area: Amount | None = _f("培训场地", "area")
+    capacity: Count = _f("培训场地", "capacity")
 
 
 class BasicInfo(StrictModel):
@@ -191,59 +105,59 @@ class BasicInfo(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
-    name: Text = Field(alias="单位名称")
-    credit_code: CreditCode | None = Field(None, alias="统一社会信用代码")
-    reg_address: Text = Field(alias="注册地")
-    district: Text = Field(alias="所属区县")
-    legal_rep: Text = Field(alias="法定代表人")
-    reg_date: DateText = Field(alias="注册时间")
-    contact: Text = Field(alias="联系人")
-    phone: Phone = Field(alias="电话")
-    office_address: Text = Field(alias="办公地址")
-    office_area: Amount | None = Field(None, alias="办公面积", description="平方米，独立办公用房")
-    total_area: Amount = Field(alias="总面积", description="平方米")
-    venues: list[Venue] = Field(default_factory=list, alias="培训场地")
-    platforms: list[Text] = Field(default_factory=list, alias="涉及平台")
-    total_trainees: Count | None = Field(None, alias="历年培训总人次")
-    intro: str | None = Field(None, alias="单位简介")
+    name: Text = _f("基本情况", "name")
+    credit_code: CreditCode | None = _f("基本情况", "credit_code")
+    reg_address: Text = _f("基本情况", "reg_address")
+    district: Text = _f("基本情况", "district")
+    legal_rep: Text = _f("基本情况", "legal_rep")
+    reg_date: DateText = _f("基本情况", "reg_date")
+    contact: Text = _f("基本情况", "contact")
+    phone: Phone = _f("基本情况", "phone")
+    office_address: Text = _f("基本情况", "office_address")
+    office_area: Amount | None = _f("基本情况", "office_area")
+    total_area: Amount = _f("基本情况", "total_area")
+    venues: list[Venue] = _f("基本情况", "venues")
+    platforms: list[Text] = _f("基本情况", "platforms")
+    total_trainees: Count | None = _f("基本情况", "total_trainees")
+    intro: str | None = _f("基本情况", "intro")
 
 
 class Manager(StrictModel):
     """二、管理运营团队: one row."""
 
-    name: Text = Field(alias="姓名")
-    title: str | None = Field(None, alias="职务")
-    education: Education | None = Field(None, alias="学历")
-    department: str | None = Field(None, alias="部门")
-    post: str | None = Field(None, alias="岗位")
+    name: Text = _f("管理运营团队", "name")
+    title: str | None = _f("管理运营团队", "title")
+    education: Education | None = _f("管理运营团队", "education")
+    department: str | None = _f("管理运营团队", "department")
+    post: str | None = _f("管理运营团队", "post")
 
 
 class Lecturer(StrictModel):
     """三、专兼职讲师: one row."""
 
-    name: Text = Field(alias="姓名")
-    kind: Literal["专职", "兼职"] = Field(alias="专兼职")
-    title: str | None = Field(None, alias="职称")
-    education: Education = Field(alias="学历")
-    platform: str | None = Field(None, alias="研发平台")
-    phone: Phone | None = Field(None, alias="联系电话")
-    note: str | None = Field(None, alias="备注")
+    name: Text = _f("讲师", "name")
+    kind: Literal["专职", "兼职"] = _f("讲师", "kind")
+    title: str | None = _f("讲师", "title")
+    education: Education = _f("讲师", "education")
+    platform: str | None = _f("讲师", "platform")
+    phone: Phone | None = _f("讲师", "phone")
+    note: str | None = _f("讲师", "note")
 
     @property
     def bachelor_or_above(self) -> bool:
         """True for 本科, 硕士 and 博士."""
-        return self.education in _BACHELOR_OR_ABOVE
+        return self.education in BACHELOR_OR_ABOVE
 
 
 class Training(StrictModel):
     """四、已开展的跨境电商培训活动: one row."""
 
-    time: PeriodText = Field(alias="时间")
-    place: Text = Field(alias="地点")
-    topic: Text = Field(alias="授课主题")
-    lecturer: Text = Field(alias="讲师", description="多位讲师用顿号分隔")
-    trainees: Count = Field(alias="培训人次")
-    hours: Amount = Field(alias="学时数")
+    time: PeriodText = _f("培训活动", "time")
+    place: Text = _f("培训活动", "place")
+    topic: Text = _f("培训活动", "topic")
+    lecturer: Text = _f("培训活动", "lecturer")
+    trainees: Count = _f("培训活动", "trainees")
+    hours: Amount = _f("培训活动", "hours")
 
     @property
     def lecturer_names(self) -> list[str]:
@@ -254,52 +168,38 @@ class Training(StrictModel):
 class Matchmaking(StrictModel):
     """五、已开展的企业人才对接和考察调研活动: one row."""
 
-    time: PeriodText = Field(alias="时间")
-    place: Text = Field(alias="地点")
-    topic: Text = Field(alias="活动主题")
-    participants: Count = Field(alias="参与人次")
-    note: str | None = Field(None, alias="备注")
+    time: PeriodText = _f("对接调研活动", "time")
+    place: Text = _f("对接调研活动", "place")
+    topic: Text = _f("对接调研活动", "topic")
+    participants: Count = _f("对接调研活动", "participants")
+    note: str | None = _f("对接调研活动", "note")
 
 
 class BrandActivity(StrictModel):
     """六、已开展的品牌建设和创新活动: one row."""
 
-    time: PeriodText = Field(alias="时间")
-    content: Text = Field(alias="特色创新活动内容")
-    impact: str | None = Field(None, alias="社会影响力情况")
-    note: str | None = Field(None, alias="备注")
+    time: PeriodText = _f("品牌创新活动", "time")
+    content: Text = _f("品牌创新活动", "content")
+    impact: str | None = _f("品牌创新活动", "impact")
+    note: str | None = _f("品牌创新活动", "note")
 
 
 class Honour(StrictModel):
     """七、企业荣誉: one row."""
 
-    name: Text = Field(alias="荣誉名称")
-    issuer: Text = Field(alias="签发单位")
-    time: PeriodText = Field(alias="时间")
-    note: str | None = Field(None, alias="备注")
-
-
-def _date_or_long_term(value: Any) -> Any:
-    """Return "长期" unchanged and anything else as a date, with one message naming both forms."""
-    if value == "长期":
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise ValueError(f"{e}；长期有效的写“长期”") from None
+    name: Text = _f("企业荣誉", "name")
+    issuer: Text = _f("企业荣誉", "issuer")
+    time: PeriodText = _f("企业荣誉", "time")
+    note: str | None = _f("企业荣誉", "note")
 
 
 class Qualification(StrictModel):
     """八、企业资质: one row. 有效期 is a date or 长期."""
 
-    name: Text = Field(alias="资质名称")
-    registration: str | None = Field(None, alias="资质登记")
-    issuer: Text = Field(alias="发证单位")
-    valid_until: Annotated[
-        dt.date | Literal["长期"],
-        BeforeValidator(_date_or_long_term),
-        WithJsonSchema({"type": "string", "description": "YYYY-MM-DD，或“长期”"}),
-    ] = Field(alias="有效期")
+    name: Text = _f("企业资质", "name")
+    registration: str | None = _f("企业资质", "registration")
+    issuer: Text = _f("企业资质", "issuer")
+    valid_until: ValidUntil = _f("企业资质", "valid_until")
 
 
 class Evidence(StrictModel):
@@ -307,11 +207,9 @@ class Evidence(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
-    name: Text = Field(alias="名称")
-    indicator: Text = Field(alias="指标", description="“基本情况”或《评价表》的评价指标名称")
-    files: Annotated[list[Text], BeforeValidator(_to_list)] = Field(
-        alias="文件", min_length=1, description="相对于 YAML 文件所在文件夹的路径；可以是列表"
-    )
+    name: Text = _f("佐证材料", "name")
+    indicator: Text = _f("佐证材料", "indicator")
+    files: Files = _f("佐证材料", "files")
 
 
 class Scores(BaseModel):
@@ -348,23 +246,19 @@ class Application(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
-    batch: Text = Field("杭州-2021", alias="认定批次")
-    basic: BasicInfo = Field(alias="基本情况")
-    managers: list[Manager] = Field(default_factory=list, alias="管理运营团队")
-    lecturers: list[Lecturer] = Field(default_factory=list, alias="讲师")
-    trainings: list[Training] = Field(default_factory=list, alias="培训活动")
-    matchmakings: list[Matchmaking] = Field(default_factory=list, alias="对接调研活动")
-    brand_activities: list[BrandActivity] = Field(default_factory=list, alias="品牌创新活动")
-    honours: list[Honour] = Field(default_factory=list, alias="企业荣誉")
-    qualifications: list[Qualification] = Field(default_factory=list, alias="企业资质")
-    opinion: str | None = Field(None, alias="申报单位审核意见")
-    office_opinion: str | None = Field(
-        None,
-        alias="综试办审核意见",
-        description="十、综试办审核意见：由市综试办填写，申报单位不填",
-    )
-    scores: Scores = Field(default_factory=Scores, alias="自评分")
-    evidence: list[Evidence] = Field(default_factory=list, alias="佐证材料")
+    batch: Text = _f("", "batch")
+    basic: BasicInfo = _f("", "basic")
+    managers: list[Manager] = _f("", "managers")
+    lecturers: list[Lecturer] = _f("", "lecturers")
+    trainings: list[Training] = _f("", "trainings")
+    matchmakings: list[Matchmaking] = _f("", "matchmakings")
+    brand_activities: list[BrandActivity] = _f("", "brand_activities")
+    honours: list[Honour] = _f("", "honours")
+    qualifications: list[Qualification] = _f("", "qualifications")
+    opinion: str | None = _f("", "opinion")
+    office_opinion: str | None = _f("", "office_opinion")
+    scores: Scores = _f("", "scores")
+    evidence: list[Evidence] = _f("", "evidence")
 
     _profile: Profile | None = PrivateAttr(None)
     _source: Path | None = PrivateAttr(None)
@@ -450,51 +344,3 @@ class Application(StrictModel):
     def total_score(self) -> Decimal:
         """总分: the sum of every 自评分."""
         return sum(self.category_subtotals.values(), Decimal(0))
-
-
-# ---------------------------------------------------------------------------------------------
-# Profile-specific subclasses
-# ---------------------------------------------------------------------------------------------
-
-
-def _literal(values: list[str]) -> Any:
-    return Literal[tuple(values)]
-
-
-@lru_cache(maxsize=32)
-def _model_for_json(profile_json: str) -> type[Application]:
-    profile = Profile.model_validate_json(profile_json)
-    basic = create_model(
-        "BasicInfo",
-        __base__=BasicInfo,
-        district=(_literal(profile.districts), Field(alias="所属区县")),
-    )
-    evidence = create_model(
-        "Evidence",
-        __base__=Evidence,
-        indicator=(
-            _literal(profile.evidence_groups),
-            Field(alias="指标", description=f"“{BASIC_GROUP}”或《评价表》的评价指标名称"),
-        ),
-    )
-    score_fields: dict[str, Any] = {
-        f"i{n}": (
-            Decimal | None,
-            Field(None, alias=ind.name, ge=0, le=ind.max_points, allow_inf_nan=False),
-        )
-        for n, ind in enumerate(profile.indicators, start=1)
-    }
-    scores = create_model("Scores", __base__=_ProfileScores, **score_fields)
-    return create_model(
-        "Application",
-        __base__=Application,
-        batch=(Text, Field(profile.name, alias="认定批次")),
-        basic=(basic, Field(alias="基本情况")),
-        scores=(scores, Field(default_factory=scores, alias="自评分")),
-        evidence=(list[evidence], Field(default_factory=list, alias="佐证材料")),
-    )
-
-
-def model_for(profile: Profile) -> type[Application]:
-    """Return the Application subclass that enforces `profile`'s districts, indicators and maxima."""
-    return _model_for_json(profile.model_dump_json(by_alias=True))

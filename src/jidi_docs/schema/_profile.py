@@ -8,15 +8,17 @@ year or city is a new file, not a code change.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ._base import StrictModel
+from ._registry import registry
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -42,7 +44,7 @@ SAME_AS_ABOVE = "同上"
 Points = Annotated[Decimal, Field(gt=0, le=100)]
 
 #: The 认定批次 an application belongs to when its YAML names none.
-DEFAULT_PROFILE = "杭州-2021"
+DEFAULT_PROFILE = registry().default_batch
 
 
 class Indicator(StrictModel):
@@ -66,7 +68,7 @@ class Category(StrictModel):
         return sum((i.max_points for i in self.indicators), Decimal(0))
 
 
-_EDUCATION_ORDER = ["博士", "硕士", "本科", "大专", "中专", "高中及以下"]
+_EDUCATION_ORDER = registry().education_levels
 
 
 class Conditions(StrictModel):
@@ -100,6 +102,21 @@ class Profile(StrictModel):
     districts: list[str] = Field(alias="所属区县", min_length=1)
     conditions: Conditions = Field(default_factory=Conditions, alias="认定条件")
     categories: list[Category] = Field(alias="评价表", min_length=1)
+
+    _fingerprint: str | None = PrivateAttr(None)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the whole profile, computed once: the key of everything derived from it.
+
+        Why cached: the application model built from a profile and each batch manifest are keyed
+        by the profile's content; serialising the whole profile on every load cost more than the
+        rest of validating a small application. Profiles are read-only once loaded.
+        """
+        if self._fingerprint is None:
+            text = self.model_dump_json(by_alias=True)
+            self._fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._fingerprint
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:

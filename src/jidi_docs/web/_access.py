@@ -38,12 +38,16 @@ def applications_in_scope(user: User) -> QuerySet[Application]:
     return apps.none()
 
 
-def application_for(user: User, pk: int, *, edit: bool = False) -> Application:
-    """Return application `pk` if `user` may read it (and edit it, with `edit`); else 404."""
+def application_for(user: User, pk: int, *, edit: bool = False, lock: bool = False) -> Application:
+    """Return application `pk` if `user` may read it (and edit it, with `edit`); else 404.
+
+    With `lock`, the row is locked for the rest of the transaction (a save in progress).
+    """
     if edit and user.role != Role.BASE:
         raise Http404
+    apps = applications_in_scope(user)
     try:
-        return applications_in_scope(user).get(pk=pk)
+        return (apps.select_for_update() if lock else apps).get(pk=pk)
     except Application.DoesNotExist:
         raise Http404 from None
 

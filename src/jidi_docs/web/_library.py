@@ -7,6 +7,7 @@ stored data (the plain data of a ``申报.yaml``) to the library's functions.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tempfile
 import zipfile
@@ -21,15 +22,18 @@ import yaml
 from ..errors import InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
-from ..input._jsonschema import json_schema
-from ..input._load import loads, validate
-from ..input._yaml import label
+from ..input._jsonschema import REGISTRY_TYPE, json_schema
+from ..input._load import validate
+from ..input._tables import expand_tables
+from ..input._yaml import label, parse_yaml
 from ..pdf._convert import SofficeConverter
 from ..pdf._evidence import sniff_kind
 from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
 from ..schema._model import Application, Evidence
+from ..schema._registry import registry
+from ..schema._registry import sections as registry_sections
 
 __all__ = [
     "FIELD_EVIDENCE",
@@ -102,6 +106,11 @@ def _spec(
     key: str, node: dict[str, Any], defs: dict[str, Any], required: bool, *, cell: bool = False
 ) -> FieldSpec:
     node = _deref(node, defs)
+    if isinstance(node.get("type"), list):
+        # The JSON types a YAML 1.2 reader may make of the value (an integer phone, a quoted
+        # count, blank): the input is for the first one, or a list when one is allowed.
+        listed = [t for t in node["type"] if t != "null"]
+        node = {**node, "type": "array" if "array" in listed else listed[0]}
     description = str(node.get("description") or "")
     low, high = _numbers(node)
     if "anyOf" in node:
@@ -134,7 +143,7 @@ def _spec(
         return FieldSpec(key, "object", required, description, columns=_members(node, defs))
     if kind in ("integer", "number"):
         return FieldSpec(key, kind, required, description, minimum=low, maximum=high)
-    if node.get("format") == "date":
+    if node.get("format") == "date" or node.get(REGISTRY_TYPE) == "日期":
         return FieldSpec(key, "date", required, description)
     # Free optional text outside a table (单位简介, the opinions) may run to paragraphs.
     free = not cell and not required and not any(k in node for k in ("pattern", "minLength"))
@@ -167,12 +176,15 @@ def sections(profile: str | None = None) -> tuple[Section, ...]:
     schema = json_schema(profile)
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
+    # headings as the 申报表 prints them, from the registry of the forms' sections
+    headings = {s.key: s.heading for s in registry_sections() if s.heading}
+    hidden = {c.label for c in registry().root.columns if c.office_only or c.type == "认定批次"}
     out: list[Section] = []
     for n, (key, node) in enumerate(
-        (k, v) for k, v in schema["properties"].items() if k not in ("认定批次", FIELD_OFFICE)
+        (k, v) for k, v in schema["properties"].items() if k not in hidden | {FIELD_OFFICE}
     ):
         spec = _spec(key, node, defs, key in required)
-        heading = f"{_NUMERALS[n]}、{key}" if n < 9 else key
+        heading = headings.get(key) or (f"{_NUMERALS[n]}、{key}" if n < 9 else key)
         out.append(Section(key, heading, spec))
     return tuple(out)
 
@@ -311,14 +323,18 @@ def export_zip(data: dict[str, Any], files: dict[str, Path]) -> bytes:
     return buffer.getvalue()
 
 
-def import_yaml(text: str, source: str) -> dict[str, Any]:
-    """Return the plain data of a ``申报.yaml`` text, checked by the library's loader.
+def import_yaml(text: str, source: str, *, base_dir: Path | None = None) -> dict[str, Any]:
+    """Return the plain data of a ``申报.yaml`` text, read by the library's YAML reader.
+
+    With `base_dir` (an unpacked folder), lists kept in spreadsheets (``讲师: {文件: 讲师.xlsx}``,
+    as ``jidi-docs init`` makes them) are read into rows by the library's table reader. The
+    content may be unfinished: the editor shows what is still wrong, field by field.
 
     Raises:
-        UserError: the text is not YAML or its content is wrong (Chinese messages with lines).
+        UserError: the text is not YAML (or not a mapping), or a spreadsheet cannot be read.
     """
-    loads(text, source=source)  # every rule, with line numbers; the data itself is read below
-    return _as_text_dict(yaml.safe_load(text))  # a mapping: loads refuses anything else
+    doc = parse_yaml(text, source)
+    return _as_text_dict(expand_tables(doc.data, doc=doc, base_dir=base_dir))
 
 
 def _as_text_dict(data: Mapping[Any, Any]) -> dict[str, Any]:
@@ -369,17 +385,29 @@ def import_zip(content: bytes, name: str) -> tuple[dict[str, Any], dict[str, byt
                 )
             )
         folder = PurePosixPath(tops[0].filename).parent
-        data = import_yaml(zf.read(tops[0]).decode("utf-8"), f"{name}/{tops[0].filename}")
-        members = {PurePosixPath(i.filename): i for i in infos}
-        files: dict[str, bytes] = {}
-        for entry in data.get(FIELD_EVIDENCE) or []:
-            for rel in _as_list(entry.get(FIELD_FILES) if isinstance(entry, dict) else None):
-                path = PurePosixPath(rel.replace("\\", "/"))
-                if path.is_absolute() or ".." in path.parts:
-                    continue
-                info = members.get(folder / path)
-                if info is not None:
-                    files[rel] = zf.read(info)
+        with tempfile.TemporaryDirectory(prefix="jidi-import-") as tmp:
+            root = Path(tmp)
+            for info in infos:
+                rel = PurePosixPath(info.filename.replace("\\", "/"))
+                if rel.is_absolute() or ".." in rel.parts or not rel.is_relative_to(folder):
+                    continue  # never outside the application's folder
+                target = root.joinpath(*rel.relative_to(folder).parts)
+                with contextlib.suppress(OSError):  # a name this system cannot hold
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(zf.read(info))
+            text = (root / YAML_NAME).read_text(encoding="utf-8")
+            data = import_yaml(text, f"{name}/{tops[0].filename}", base_dir=root)
+            files: dict[str, bytes] = {}
+            for entry in data.get(FIELD_EVIDENCE) or []:
+                for rel_text in _as_list(
+                    entry.get(FIELD_FILES) if isinstance(entry, dict) else None
+                ):
+                    path = PurePosixPath(rel_text.replace("\\", "/"))
+                    if path.is_absolute() or ".." in path.parts:
+                        continue
+                    source = root.joinpath(*path.parts)
+                    if source.is_file():
+                        files[rel_text] = source.read_bytes()
     return data, files
 
 

@@ -171,6 +171,8 @@ def build_settings(options: Options) -> dict[str, Any]:
         "CSRF_COOKIE_SECURE": secure,
         "CSRF_FAILURE_VIEW": "jidi_docs.web.views.csrf_failure",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        # off loopback the portal is reached over https (a reverse proxy): browsers keep to it
+        "SECURE_HSTS_SECONDS": 31536000 if secure else 0,
         "SECURE_REFERRER_POLICY": "same-origin",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,

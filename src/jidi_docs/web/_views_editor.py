@@ -138,8 +138,7 @@ def save(request: AuthedRequest, pk: int) -> JsonResponse:
     if section not in keys or not isinstance(version, int):
         return JsonResponse({"error": "请求格式不对：缺少栏目或版本号。"}, status=400)
     with transaction.atomic():
-        app = application_for(user, pk, edit=True)
-        app = Application.objects.select_for_update().get(pk=app.pk)
+        app = application_for(user, pk, edit=True, lock=True)
         if app.draft_version != version:
             return JsonResponse(
                 {

@@ -31,7 +31,16 @@ _TRAINEES = re.compile(r"^历年(?:组织)?(?:人才)?培训总人次\s*[:：]\s
 _EMPTY_DATE = re.compile(r"^年\s*月\s*日$")
 #: Fields whose value may go on over several rows (one venue or paragraph per row).
 _MULTI_ROW = {"培训场地", "单位简介"}
+_INLINE = re.compile(r"^([^:：\n]{2,24}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
 _COMPUTED = {"讲师数量": "讲师", "管理人员数量": "管理运营团队"}
+
+
+def _inline(text: str) -> tuple[str, str] | None:
+    """Split ``单位名称：杭州……`` into its 基本情况 label and value, or None."""
+    m = _INLINE.match(text.strip())
+    if m is None or not basic_label(m[1])[0]:
+        return None
+    return m[1], m[2].strip()
 
 
 class BasicReader:
@@ -45,11 +54,17 @@ class BasicReader:
         self.last: str | None = None
 
     def row(self, block: Block) -> None:
-        """Read one row: each label cell and the cells after it up to the next label."""
+        """Read one row: each label cell and the cells after it up to the next label.
+
+        A cell holding both (``单位名称：杭州……``) counts as a label with its value.
+        """
         parts: list[tuple[Cell | None, list[Cell]]] = []
         for cell in block.cells:
+            inline = _inline(cell.text)
             if basic_label(cell.text)[0]:
                 parts.append((cell, []))
+            elif inline is not None and not cell.merged_above:
+                parts.append((Cell(cell.col, 0, inline[0]), [Cell(cell.col, 0, inline[1])]))
             elif parts:
                 parts[-1][1].append(cell)
             else:
@@ -77,6 +92,14 @@ class BasicReader:
             self.texts.setdefault(key, [])
             if fresh:
                 self._add(key, fresh, continued=label.merged_above)
+
+    def paragraph(self, text: str) -> bool:
+        """Read ``单位名称：杭州……`` typed as a paragraph; False when `text` is not one."""
+        inline = _inline(text)
+        if inline is None:
+            return False
+        self.row(Block(text, (Cell(0, 1, inline[0]), Cell(1, 1, inline[1]))))
+        return True
 
     def _add(self, key: str, cells: list[Cell], *, continued: bool) -> None:
         text = ("，" if key == "培训场地" and len(cells) > 1 else "\n").join(c.text for c in cells)

@@ -10,10 +10,12 @@ come in any order, and a missing or an extra column is reported, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError, Issue
+from ...schema._registry import Registry, registry
 from ._basic import BasicReader
 from ._cells import (
     Unreadable,
@@ -25,19 +27,40 @@ from ._cells import (
     parse_valid_until,
 )
 from ._result import Extracted, Note, SectionReport
-from ._sections import BASIC, LISTS, OFFICE, OPINION, Column, ListSection, heading_of, is_note
+from ._sections import (
+    BASIC,
+    OFFICE,
+    OPINION,
+    Column,
+    ListSection,
+    heading_of,
+    is_note,
+    list_sections,
+)
 from ._stream import Block, Cell, blocks
 
 __all__ = ["extract_document"]
 
-_PARSERS = {
-    "时间": parse_period_cell,
-    "有效期": parse_valid_until,
-    "培训人次": parse_number,
-    "参与人次": parse_number,
-    "学时数": parse_number,
-    "联系电话": parse_phone,
+#: How a cell of each registry type is read (other cells are kept as text).
+_TYPE_PARSERS: dict[str, Callable[[str], str]] = {
+    "时间段": parse_period_cell,
+    "日期或长期": parse_valid_until,
+    "整数": parse_number,
+    "数字": parse_number,
+    "电话": parse_phone,
 }
+
+
+def _parsers(reg: Registry) -> dict[str, Callable[[str], str]]:
+    """Column label → how its cells are read, over every list of the registry."""
+    return {
+        c.label: _TYPE_PARSERS[c.type]
+        for s in reg.form_sections
+        for c in s.columns
+        if c.type in _TYPE_PARSERS
+    }
+
+
 _SIGNATURE = re.compile(
     r"^(?:市综试办|综试办)\s*[（(]\s*(?:公章|盖章)\s*[）)]|"
     r"^(?:法定代表人|负责人)\s*[（(]\s*签[章字名]\s*[）)]|^申请单位\s*[（(]\s*(?:公章|盖章)\s*[）)]"
@@ -69,11 +92,11 @@ def _single(block: Block) -> Cell | None:
     return None
 
 
-def _header(block: Block, current: str | None) -> _Header | None:
+def _header(block: Block, current: str | None, lists: tuple[ListSection, ...]) -> _Header | None:
     """Return the list whose header this row is, with each header cell's column."""
     keys = [c for c in block.cells if c.text]
     best: tuple[tuple[int, int, bool], ListSection] | None = None
-    for section in LISTS:
+    for section in lists:
         found = [section.column(c.text) for c in keys]
         hits = sum(1 for col in found if col is not None and col.key)
         markers = sum(1 for col in found if col is not None and col.marker)
@@ -92,13 +115,15 @@ def _header(block: Block, current: str | None) -> _Header | None:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, reg: Registry) -> None:
+        self.list_specs = list_sections(reg)
+        self.parsers = _parsers(reg)
         self.notes: list[Note] = []
         self.reports = {BASIC: SectionReport(BASIC, "一、基本情况")}
-        self.reports.update({s.key: SectionReport(s.key, s.title) for s in LISTS})
+        self.reports.update({s.key: SectionReport(s.key, s.title) for s in self.list_specs})
         self.reports[OPINION] = SectionReport(OPINION, "九、申报单位审核意见")
         self.basic = BasicReader(self.notes, self.reports[BASIC])
-        self.lists: dict[str, list[dict[str, str]]] = {s.key: [] for s in LISTS}
+        self.lists: dict[str, list[dict[str, str]]] = {s.key: [] for s in self.list_specs}
         self.opinions: dict[str, list[str]] = {OPINION: [], OFFICE: []}
         self.section: str | None = None
         self.header: _Header | None = None
@@ -114,7 +139,7 @@ class _Reader:
             return
         if any(_OPINION_MARK.match(ln.strip()) for c in block.filled for ln in c.text.split("\n")):
             self._open(OPINION)
-        header = _header(block, self.section)
+        header = _header(block, self.section, self.list_specs)
         if header is not None:
             self._open_list(header)
             return
@@ -139,6 +164,8 @@ class _Reader:
             return
         if self.section in (OPINION, OFFICE):
             self._opinion(text.split("\n"))
+        elif self.section == BASIC and self.basic.paragraph(text):
+            return
         elif self.section == BASIC or self.section in self.lists:
             self.notes.append(Note((self.section,), text, "这段文字不在表格里，没有读取"))
 
@@ -230,8 +257,8 @@ class _Reader:
                 item.update(parse_title_education(text))
             elif key == "学历" and self.section == "讲师":
                 item[key] = parse_education(text)
-            elif key in _PARSERS:
-                item[key] = _PARSERS[key](text)
+            elif key in self.parsers:
+                item[key] = self.parsers[key](text)
             else:
                 item[key] = text
         except Unreadable as e:
@@ -274,19 +301,24 @@ def _is_basic(cell: Cell) -> bool:
 
 
 def _ordered(item: dict[str, str], section: ListSection) -> dict[str, str]:
-    order = [c.key for c in section.columns if c.key and c.key != "职称学历"]
-    if section.key == "讲师":
-        order = ["姓名", "专兼职", "职称", "学历", "研发平台", "联系电话", "备注"]
-    return {k: item[k] for k in order if k in item}
+    return {k: item[k] for k in section.order if k in item}
 
 
-def extract_document(document: Any, *, source: str = "<文档>") -> Extracted:
+def extract_document(
+    document: Any, *, source: str = "<文档>", reg: Registry | None = None
+) -> Extracted:
     """Return the data of an opened python-docx 申报表 document.
+
+    Args:
+        document: the opened document.
+        source: its name in messages.
+        reg: the registry of sections (by default the built-in one): the lists, their columns
+            and the other headers each column may have.
 
     Raises:
         InputError: no section of the 申报表 is in the document.
     """
-    reader = _Reader()
+    reader = _Reader(reg or registry())
     for block in blocks(document):
         reader.feed(block)
     return reader.finish(source)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from ...schema._registry import Registry, registry
+from ...schema._registry import Section as RegistrySection
 from ._cells import norm
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "basic_label",
     "heading_of",
     "is_note",
+    "list_sections",
 ]
 
 BASIC = "基本情况"
@@ -49,6 +53,7 @@ class ListSection:
     title: str  # the heading on the official form
     headings: tuple[str, ...]
     columns: tuple[Column, ...]
+    order: tuple[str, ...] = ()  # the YAML keys of a row, in the contract's order
 
     def column(self, header: str) -> Column | None:
         h = norm(header)
@@ -57,104 +62,48 @@ class ListSection:
 
 _NO = Column("", ("序号", "编号", "No.", "NO."), on_form=False)
 
-LISTS = (
-    ListSection(
-        "管理运营团队",
-        "二、管理运营团队",
-        ("管理运营团队", "管理团队", "运营团队"),
-        (
-            _NO,
-            Column("姓名", ("姓名",)),
-            Column("职务", ("职务",), marker=True),
-            Column("学历", ("学历",)),
-            Column("部门", ("部门",), marker=True),
-            Column("岗位", ("岗位",), marker=True),
-        ),
-    ),
-    ListSection(
-        "讲师",
-        "三、专兼职讲师",
-        ("专兼职讲师", "讲师", "讲师队伍", "专兼职讲师情况"),
-        (
-            _NO,
-            Column("姓名", ("讲师姓名", "姓名")),
-            Column("专兼职", ("专职/兼职", "专兼职", "专职或兼职"), marker=True),
-            Column("职称学历", ("职称学历", "职称/学历", "职称、学历"), marker=True),
-            Column("职称", ("职称",), on_form=False),
-            Column("学历", ("学历", "最高学历"), on_form=False),
-            Column("研发平台", ("研发平台", "研发平台名称"), marker=True),
-            Column("联系电话", ("联系电话", "电话", "手机", "手机号码")),
-            Column("备注", ("备注",)),
-        ),
-    ),
-    ListSection(
-        "培训活动",
-        "四、已开展的跨境电商培训活动",
-        ("已开展的跨境电商培训活动", "跨境电商培训活动", "培训活动"),
-        (
-            _NO,
-            Column("时间", ("时间", "培训时间", "日期")),
-            Column("地点", ("地点", "培训地点")),
-            Column("授课主题", ("授课主题", "培训主题", "课程主题"), marker=True),
-            Column("讲师", ("讲师", "授课讲师")),
-            Column("培训人次", ("培训人次",), marker=True),
-            Column("学时数", ("学时数", "学时"), marker=True),
-        ),
-    ),
-    ListSection(
-        "对接调研活动",
-        "五、已开展的企业人才对接和考察调研活动",
-        (
-            "已开展的企业人才对接和考察调研活动",
-            "企业人才对接和考察调研活动",
-            "对接调研活动",
-        ),
-        (
-            _NO,
-            Column("时间", ("时间", "活动时间", "日期")),
-            Column("地点", ("地点", "活动地点")),
-            Column("活动主题", ("活动主题",), marker=True),
-            Column("参与人次", ("参与人次",), marker=True),
-            Column("备注", ("备注",)),
-        ),
-    ),
-    ListSection(
-        "品牌创新活动",
-        "六、已开展的品牌建设和创新活动",
-        ("已开展的品牌建设和创新活动", "品牌建设和创新活动", "品牌创新活动"),
-        (
-            _NO,
-            Column("时间", ("时间", "日期")),
-            Column("特色创新活动内容", ("特色创新活动内容", "创新活动内容"), marker=True),
-            Column("社会影响力情况", ("社会影响力情况", "社会影响力"), marker=True),
-            Column("备注", ("备注",)),
-        ),
-    ),
-    ListSection(
-        "企业荣誉",
-        "七、企业荣誉",
-        ("企业荣誉",),
-        (
-            _NO,
-            Column("荣誉名称", ("荣誉名称",), marker=True),
-            Column("签发单位", ("签发单位", "颁发单位"), marker=True),
-            Column("时间", ("时间", "获得时间", "日期")),
-            Column("备注", ("备注",)),
-        ),
-    ),
-    ListSection(
-        "企业资质",
-        "八、企业资质",
-        ("企业资质",),
-        (
-            _NO,
-            Column("资质名称", ("资质名称",), marker=True),
-            Column("资质登记", ("资质登记", "资质等级", "登记号"), marker=True),
-            Column("发证单位", ("发证单位", "发证机关"), marker=True),
-            Column("有效期", ("有效期", "有效期至"), marker=True),
-        ),
-    ),
-)
+
+def _labels(*texts: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(norm(t) for t in texts))
+
+
+def _list_section(section: RegistrySection) -> ListSection:
+    """A list of the form, from its registry section: headings, headers, marker columns.
+
+    Two columns with the same form headers (职称 and 学历 under ``职称／学历``) are one cell on
+    the form, read under the key of their joined labels (``职称学历``); each may also come as a
+    column of its own in a form typed by hand.
+    """
+    columns = [_NO]
+    for c in section.columns:
+        group = [
+            d for d in section.columns if c.form_headers_ and d.form_headers_ == c.form_headers_
+        ]
+        if len(group) > 1:
+            key = "".join(d.label for d in group)
+            if all(col.key != key for col in columns):
+                marker = any(d.label in section.form_markers for d in group)
+                columns.append(Column(key, _labels(*c.form_headers), marker=marker))
+            columns.append(Column(c.label, _labels(c.label, *c.header_aliases), on_form=False))
+        else:
+            labels = _labels(*c.form_headers, c.label, *c.header_aliases)
+            columns.append(Column(c.label, labels, marker=c.label in section.form_markers))
+    return ListSection(
+        section.key,
+        section.heading or section.key,
+        _labels(*section.form_headings) or (section.key,),
+        tuple(columns),
+        tuple(section.labels),
+    )
+
+
+@cache
+def list_sections(reg: Registry) -> tuple[ListSection, ...]:
+    """The lists of the 申报表 (二 to 八) as `extract` reads them, from the registry."""
+    return tuple(_list_section(s) for s in reg.form_sections)
+
+
+LISTS = list_sections(registry())
 
 #: 基本情况 labels (in `norm` form, brackets and what is inside them removed) → field.
 #: None: a figure the program computes (讲师数量 …), read past.
@@ -205,23 +154,7 @@ BASIC_REQUIRED = {
 }
 
 #: The order of 基本情况's keys in the contract.
-BASIC_ORDER = (
-    "单位名称",
-    "统一社会信用代码",
-    "注册地",
-    "所属区县",
-    "法定代表人",
-    "注册时间",
-    "联系人",
-    "电话",
-    "办公地址",
-    "办公面积",
-    "总面积",
-    "培训场地",
-    "涉及平台",
-    "历年培训总人次",
-    "单位简介",
-)
+BASIC_ORDER = tuple(registry().section(BASIC).labels)
 
 _BRACKETED = re.compile(r"\([^()]*\)")
 

@@ -102,7 +102,7 @@ def to_yaml(extracted: Extracted, *, profile: Profile | str | None = None) -> st
     Sections the 申报表 does not hold (自评分 from the 评价表, 佐证材料) are written with empty
     values and a comment saying what to fill in.
     """
-    chosen = profile if isinstance(profile, Profile) else get_profile(profile or "杭州-2021")
+    chosen = profile if isinstance(profile, Profile) else get_profile(profile)
     data = extracted.data
     notes = extracted.notes
     out = [

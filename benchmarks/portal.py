@@ -1,0 +1,327 @@
+"""Load on the web portal, on loopback only and bounded in time.
+
+1. Drafts: `--users` (50) simulated bases, each logged in with its own session, save their own
+   application's 申报单位审核意见 as fast as the server answers for `--seconds` (60). Reports
+   p50/p95 latency and the error count; afterwards every application's stored draft must be
+   exactly the last text its own user saved (0 lost or mixed-up writes).
+2. Bundles: `--bundles` (20) bundle requests at once from the office; the queue may run at most
+   `--jobs` (2) LibreOffice conversions at a time. psutil samples the server's process tree
+   every 0.1 s; reports the most LibreOffice processes alive at once and the time until all
+   bundles are done.
+
+The server is ``jidi-docs serve`` in a subprocess on a fresh data folder (127.0.0.1, a free
+port); it is stopped, with any LibreOffice it started, at the end.
+
+Usage: ``python benchmarks/portal.py [--users 50] [--seconds 60] [--bundles 20] [--jobs 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "data" / "示例" / "申报.yaml"
+PASSWORD = "benchmark-password-1"
+
+
+def _as_inputs(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _as_inputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_inputs(v) for v in value]
+    return str(value)
+
+
+def _example() -> dict[str, Any]:
+    data = _as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data.pop("认定批次")
+    data.pop("佐证材料")  # bundles without evidence: the conversions are what is measured
+    return data
+
+
+def _seed(data_dir: Path, users: int, bundles: int) -> dict[str, Any]:
+    """Create the office, `users` bases with the example as draft, and `bundles` versions."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from jidi_docs.web import Options, prepare
+
+    prepare(Options(data_dir=data_dir))
+    from django.contrib.auth.hashers import make_password
+    from django.db import connections
+
+    from jidi_docs.web.models import CITY, Application, Base, Role, User, Version
+
+    hashed = make_password(PASSWORD)  # one Argon2 hash for all: seeding is not measured
+    office = User.objects.create(username="office", password=hashed, role=Role.REVIEWER, scope=CITY)
+    example = _example()
+    apps = []
+    for n in range(users):
+        base = Base.objects.create(name=f"基地{n}", district="西湖区")
+        user = User.objects.create(username=f"base{n}", password=hashed, role=Role.BASE, base=base)
+        app = Application.objects.create(base=base, draft=example)
+        apps.append((user.username, app.pk))
+    versions = []
+    for username, pk in apps[:bundles]:
+        user = User.objects.get(username=username)
+        versions.append(
+            Version.objects.create(application_id=pk, number=1, data=example, submitted_by=user).pk
+        )
+    connections.close_all()
+    return {"office": office.username, "apps": apps, "versions": versions}
+
+
+class Session:
+    """One browser-like session: cookies, the CSRF token from the page, JSON saves."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.server + path, timeout=600) as r:
+            return r.read().decode("utf-8")
+
+    def post(self, path: str, body: bytes, content_type: str, csrf: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            self.server + path,
+            data=body,
+            method="POST",
+            headers={"Content-Type": content_type, "X-CSRFToken": csrf},
+        )
+        try:
+            with self.opener.open(request, timeout=600) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def login(self, username: str) -> None:
+        page = self.get("/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
+        status, _ = self.post("/login/", body, "application/x-www-form-urlencoded", token)
+        if status not in (200, 302):
+            raise RuntimeError(f"login {username}: {status}")
+
+
+def _drafts(
+    server: str, username: str, pk: int, start: threading.Barrier, seconds: float
+) -> dict[str, Any]:
+    try:
+        session = Session(server)
+        session.login(username)
+        page = session.get(f"/app/{pk}/edit/8/")
+        csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
+        version = int(re.search(r'data-version="(\d+)"', page).group(1))
+    except Exception:
+        start.abort()  # one user could not start: nobody waits for it
+        raise
+    start.wait()  # every user logged in: the timed part starts together
+    until = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors, last = 0, None
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        text = f"{username} 第 {n} 次保存"
+        body = json.dumps({"section": "申报单位审核意见", "version": version, "value": text})
+        start = time.perf_counter()
+        status, reply = session.post(f"/app/{pk}/save/", body.encode(), "application/json", csrf)
+        latencies.append(time.perf_counter() - start)
+        if status == 200:
+            version, last = json.loads(reply)["version"], text
+        else:
+            errors += 1
+    return {"pk": pk, "latencies": latencies, "errors": errors, "last": last}
+
+
+def _is_office(p: psutil.Process) -> bool:
+    return p.name().startswith(("soffice", "oosplash"))
+
+
+def _soffice_alive(server: psutil.Process) -> int:
+    """LibreOffice instances under the server: the roots of their process trees.
+
+    Why roots: one conversion shows as several processes (Debian's oosplash launcher, then
+    soffice.bin, which restarts itself once on a fresh profile and forks helpers).
+    """
+    try:
+        children = server.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    count = 0
+    for p in children:
+        try:
+            if _is_office(p) and p.status() != psutil.STATUS_ZOMBIE:
+                parent = p.parent()
+                count += not (parent is not None and _is_office(parent))
+        except psutil.NoSuchProcess:
+            pass
+    return count
+
+
+def _bundles(server: str, pid: int, versions: list[int]) -> dict[str, Any]:
+    session = Session(server)
+    session.login("office")
+    page = session.get(f"/version/{versions[0]}/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    start = time.monotonic()
+    with cf.ThreadPoolExecutor(len(versions)) as pool:
+        statuses = list(
+            pool.map(
+                lambda v: session.post(
+                    f"/version/{v}/bundle/",
+                    urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode(),
+                    "application/x-www-form-urlencoded",
+                    csrf,
+                )[0],
+                versions,
+            )
+        )
+    process = psutil.Process(pid)
+    peak = 0
+    done: dict[str, int] = {}
+    while time.monotonic() - start < 900:
+        peak = max(peak, _soffice_alive(process))
+        done = _job_states()
+        if done.get("queued", 0) + done.get("running", 0) == 0 and sum(done.values()) >= len(
+            versions
+        ):
+            break
+        time.sleep(0.1)
+    return {"requests": statuses, "peak": peak, "states": done, "seconds": time.monotonic() - start}
+
+
+def _job_states() -> dict[str, int]:
+    from django.db import connections
+    from django.db.models import Count
+
+    from jidi_docs.web.models import Job
+
+    states = {r["state"]: r["n"] for r in Job.objects.values("state").annotate(n=Count("id"))}
+    connections.close_all()
+    return states
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--bundles", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="jidi-portal-bench-") as tmp:
+        data = Path(tmp)
+        seeded = _seed(data, args.users, args.bundles)
+        port = _free_port()
+        server = f"http://127.0.0.1:{port}"
+        log = (data / "server.log").open("wb")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jidi_docs",
+                "serve",
+                "--data",
+                str(data),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--jobs",
+                str(args.jobs),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            _report_drafts(server, seeded, args)
+            _report_bundles(server, process.pid, seeded, args)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.close()
+
+
+def _report_drafts(server: str, seeded: dict[str, Any], args: argparse.Namespace) -> None:
+    from jidi_docs.web.models import Application
+
+    print(f"草稿保存：{args.users} 个用户并发，{args.seconds:g} 秒（127.0.0.1）")
+    start = threading.Barrier(args.users)
+    results: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def run(item: tuple[str, int]) -> None:
+        result = _drafts(server, item[0], item[1], start, args.seconds)
+        with lock:
+            results.append(result)
+
+    with cf.ThreadPoolExecutor(args.users) as pool:
+        list(pool.map(run, seeded["apps"]))
+    latencies = sorted(x for r in results for x in r["latencies"])
+    errors = sum(r["errors"] for r in results)
+    stored = {a.pk: a.draft.get("申报单位审核意见") for a in Application.objects.all()}
+    wrong = [r["pk"] for r in results if stored[r["pk"]] != r["last"]]
+    q = statistics.quantiles(latencies, n=100)
+    print(
+        f"  保存 {len(latencies)} 次（{len(latencies) / args.seconds:.1f} 次/秒），"
+        f"p50 {q[49] * 1000:.0f} ms，p95 {q[94] * 1000:.0f} ms，错误 {errors}"
+    )
+    print(f"  丢失或错位的写入：{len(wrong)}（每个申报的草稿 = 其用户最后一次成功保存的内容）")
+
+
+def _report_bundles(
+    server: str, pid: int, seeded: dict[str, Any], args: argparse.Namespace
+) -> None:
+    print(f"申报材料：{args.bundles} 个请求同时提交，--jobs {args.jobs}")
+    result = _bundles(server, pid, seeded["versions"])
+    ok = sum(1 for s in result["requests"] if s in (200, 302))
+    print(
+        f"  请求被接受 {ok}/{len(result['requests'])}；任务状态 {result['states']}；"
+        f"用时 {result['seconds']:.1f} 秒"
+    )
+    print(f"  同时运行的 LibreOffice 进程最多 {result['peak']} 个（上限 {args.jobs}）")
+
+
+if __name__ == "__main__":
+    main()
