@@ -35,6 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict src
 
 bench: setup
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bundle.py
 	$(BIN)/python benchmarks/batch.py
 

@@ -1,410 +1,409 @@
-"""Measure the bundle building blocks against their targets, on inputs generated in a temp dir.
+"""The bundle against fair baselines: every comparison interleaved (A B A B …), ratios per pair.
 
-(a) LibreOffice: seconds per document converting 20 .docx in one soffice start vs 20 starts
-    (target: one start at least 4x faster per document).
-(b) Assembly of 1000 evidence pages (50 PDFs + 20 JPEG scans, ~40 MB): our assembler (merge +
-    bookmarks + page numbers) vs ``qpdf --empty --pages … -- out.pdf`` (target: within 2x of qpdf's
-    wall time, peak memory under 3x the input size), plus the same work done with pypdf, for the
-    choice explained in jidi_docs.pdf._assemble. qpdf merges the same content: the 50 PDFs and the 20
-    scans, which it cannot read, wrapped into PDFs by img2pdf beforehand (untimed).
+Sections (``--only`` picks some; each prints min / median / max of the ratio over its pairs):
 
-Two views, both printed: end to end (a fresh process, Python start-up and imports included, as a
-user runs it), and in process (imports done, the job timed after one warm-up run, peak measured
-as the growth of the process's high-water mark). qpdf is a C++ binary: its start-up is measured
-with ``qpdf --version`` and reported beside it.
+floor    ``jidi-docs bundle data/示例/申报.yaml`` vs the floor measured in the same run: Python start
+         + the libraries a bundle needs, one bare soffice call on the same three documents (both
+         forms, cover + contents) with an already-used profile, a ``qpdf --empty --pages`` merge.
+         Target: ≤ 1.3x.
+big      A bundle with 1000 evidence pages (50 PDFs, 20 JPEG scans) vs the fair naive pipeline
+         (benchmarks/_naive.py: docxtpl per form, ONE soffice call, pypdf merge), both end to end
+         as fresh processes. Target: ours ≥ 1.5x faster. Secondary, labelled: the naive loop with
+         one soffice start per document.
+soffice  LibreOffice alone, in process: (a) one call for N documents vs N calls; (b) N filled forms
+         of one template in one call, merged into one document vs as N separate documents.
+qpdf     Assembling the same 1000 pages: ours (merge, bookmarks, page numbers) vs qpdf's merge,
+         (a) end to end: fresh processes, Python or qpdf start included; (b) in process: our
+         `assemble` vs a plain merge with pikepdf (the qpdf library), both after imports.
+warm     In one process: a bundle's conversion with `WarmConverter` (LibreOffice kept running,
+         second bundle on) vs the one-shot converter. Target: ≥ 3x faster.
 
-Every end-to-end run is a fresh subprocess measured by a fresh parent with
-``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, so peaks never mix. Compare ratios within one
-run; absolute times vary between runs on a noisy machine.
-
-Usage: ``PYTHONPATH=src python benchmarks/bundle.py [--repeat 3] [--skip-soffice]``
+Usage: ``python benchmarks/bundle.py [--pairs 5] [--only floor,big,...]``. Needs LibreOffice and
+qpdf. The machine is shared and noisy: read the ratios, not the absolute times.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import os
-import random
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-N_PDFS, N_JPEGS, TOTAL_PAGES = 50, 20, 1000
+import _inputs
+import _naive
+from _timing import Runs, cpu_count_note, interleave, process_seconds, ratio_line
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = ("floor", "big", "soffice", "qpdf", "warm")
+#: What a bundle imports besides the standard library.
+FLOOR_IMPORTS = "import yaml, pydantic, jinja2, lxml.etree, pikepdf, PIL.Image, img2pdf"
 
 
-# -- input generation ---------------------------------------------------------------------------
+def jidi_docs() -> list[str]:
+    beside = Path(sys.executable).with_name("jidi-docs")
+    return [str(beside)] if beside.is_file() else [sys.executable, "-m", "jidi_docs"]
 
 
-def make_inputs(root: Path) -> tuple[list[Path], list[Path]]:
-    """Write 50 PDFs (980 pages, a noise image per file) and 20 ~1 MB JPEG scans; return both lists."""
-    import pikepdf
-    from PIL import Image
+def sequence(*steps: Callable[[], tuple[float, float]]) -> Callable[[], tuple[float, float]]:
+    """One measured job made of several timed steps run in turn; wall and CPU are summed."""
 
-    rng = random.Random(7)
-    pdf_pages = TOTAL_PAGES - N_JPEGS
-    per_file = [pdf_pages // N_PDFS + (1 if i < pdf_pages % N_PDFS else 0) for i in range(N_PDFS)]
+    def run() -> tuple[float, float]:
+        walls, cpus = zip(*(step() for step in steps), strict=True)
+        return sum(walls), sum(cpus)
+
+    return run
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+def medians(runs: dict[str, Runs]) -> None:
+    for r in runs.values():
+        print(
+            f"  {r.label:<58} median wall {statistics.median(r.wall):7.2f} s"
+            f"  cpu {statistics.median(r.cpu):6.2f} s"
+        )
+
+
+# -- floor ----------------------------------------------------------------------------------------
+
+
+def pdf_of_evidence(files: list[Path], out: Path) -> list[Path]:
+    """The evidence as PDFs qpdf can read: images wrapped the way jidi_docs wraps them (untimed)."""
+    from jidi_docs.pdf._evidence import load_evidence
+
+    out.mkdir(parents=True, exist_ok=True)
     pdfs = []
-    for i, pages in enumerate(per_file):
-        noise = Image.frombytes("RGB", (600, 560), rng.randbytes(600 * 560 * 3))
-        buf = io.BytesIO()
-        noise.save(buf, "JPEG", quality=95)
-        pdf = pikepdf.new()
-        image = pdf.make_stream(
-            buf.getvalue(),
-            Type=pikepdf.Name.XObject,
-            Subtype=pikepdf.Name.Image,
-            Width=600,
-            Height=560,
-            ColorSpace=pikepdf.Name.DeviceRGB,
-            BitsPerComponent=8,
-            Filter=pikepdf.Name.DCTDecode,
+    for f in files:
+        if f.suffix.lower() == ".pdf":
+            pdfs.append(f)
+            continue
+        with load_evidence(f, entry=f.stem).open() as pdf:
+            pdf.save(out / f"{f.stem}.pdf")
+        pdfs.append(out / f"{f.stem}.pdf")
+    return pdfs
+
+
+def three_documents(yaml_path: Path, out: Path) -> list[Path]:
+    """The documents a bundle converts (both forms, cover + contents), made by our own code."""
+    from jidi_docs.input._load import load
+    from jidi_docs.pipeline._bundle import prepare
+
+    out.mkdir(parents=True)
+    job = prepare(load(yaml_path), out)
+    return job.first_round(job.predict_pages(None))
+
+
+def evidence_files(yaml_path: Path) -> list[Path]:
+    from jidi_docs.input._load import load
+
+    app = load(yaml_path)
+    return [app.base_dir / rel for e in app.evidence for rel in e.files]
+
+
+def bench_floor(tmp: Path, pairs: int) -> None:
+    docs = three_documents(_inputs.EXAMPLE, tmp / "docs")
+    profile = tmp / "floor-profile"
+    _naive.soffice(profile, docs, tmp / "floor-pdf")  # the profile is used before any timing
+    forms_and_cover = [tmp / "floor-pdf" / f"{d.stem}.pdf" for d in docs]
+    evidence = pdf_of_evidence(evidence_files(_inputs.EXAMPLE), tmp / "wrapped")
+    soffice_cmd = [
+        shutil.which("soffice") or "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        *_naive.SOFFICE_FLAGS,
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp / "floor-pdf"),
+        *map(str, docs),
+    ]
+    floor = sequence(
+        lambda: process_seconds([sys.executable, "-c", FLOOR_IMPORTS]),
+        lambda: process_seconds(soffice_cmd),
+        lambda: process_seconds(
+            [
+                "qpdf",
+                "--empty",
+                "--pages",
+                *map(str, [*forms_and_cover, *evidence]),
+                "--",
+                str(tmp / "floor.pdf"),
+            ]
+        ),
+    )
+    ours = [*jidi_docs(), "bundle", str(_inputs.EXAMPLE), "-o", str(tmp / "ours")]
+    print(f"floor: the example bundle vs the floor, {pairs} pairs")
+    runs = interleave(
+        {
+            "jidi-docs bundle data/示例/申报.yaml": lambda: process_seconds(ours),
+            "floor: python + imports, one soffice call (3 docs), qpdf merge": floor,
+        },
+        pairs,
+    )
+    medians(runs)
+    ours_runs, floor_runs = runs.values()
+    ratio_line("jidi-docs bundle / floor", ours_runs, floor_runs, target=1.3)
+
+
+# -- big --------------------------------------------------------------------------------------
+
+
+def bench_big(tmp: Path, pairs: int, per_document: bool) -> None:
+    app_dir = tmp / "big"
+    files = _inputs.make_evidence(app_dir / "佐证材料")
+    yaml_path = _inputs.application(app_dir, evidence=files)
+    profile = tmp / "naive-profile"
+    _naive.soffice(profile, [*three_documents(yaml_path, tmp / "big-docs")][:1], tmp / "x")
+    naive = [sys.executable, str(HERE / "_naive.py"), "--profile", str(profile)]
+    jobs = {
+        "jidi-docs bundle (1000 evidence pages)": lambda: process_seconds(
+            [*jidi_docs(), "bundle", str(yaml_path), "-o", str(fresh(tmp / "big-ours"))]
+        ),
+        "naive, fair: docxtpl, one soffice call, pypdf": lambda: process_seconds(
+            [*naive, "--out", str(fresh(tmp / "big-naive")), str(yaml_path)]
+        ),
+    }
+    if per_document:
+        jobs["naive, one soffice per document (secondary)"] = lambda: process_seconds(
+            [*naive, "--per-document", "--out", str(fresh(tmp / "big-naive1")), str(yaml_path)]
         )
-        font = pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
-            )
-        )
-        for n in range(pages):
-            content = f"q 420 0 0 300 90 400 cm /Im0 Do Q BT /F1 14 Tf 72 760 Td (file {i} page {n + 1}) Tj ET"
-            pdf.pages.append(
-                pikepdf.Page(
-                    pikepdf.Dictionary(
-                        Type=pikepdf.Name.Page,
-                        MediaBox=[0, 0, 595, 842],
-                        Contents=pdf.make_stream(content.encode()),
-                        Resources=pikepdf.Dictionary(
-                            XObject=pikepdf.Dictionary(Im0=image), Font=pikepdf.Dictionary(F1=font)
-                        ),
-                    )
-                )
-            )
-        path = root / f"evidence{i:02d}.pdf"
-        pdf.save(path)
-        pdfs.append(path)
-    jpegs = []
-    for i in range(N_JPEGS):
-        img = Image.frombytes("RGB", (1000, 850), rng.randbytes(1000 * 850 * 3))
-        path = root / f"scan{i:02d}.jpg"
-        img.save(path, "JPEG", quality=95)
-        jpegs.append(path)
-    return pdfs, jpegs
+    print(f"big: a bundle with 1000 evidence pages vs the naive pipeline, {pairs} pairs")
+    runs = interleave(jobs, pairs)
+    medians(runs)
+    ours_runs, naive_runs, *rest = runs.values()
+    ratio_line(
+        "speed-up over the fair naive pipeline (naive / ours)",
+        ours_runs,
+        naive_runs,
+        target=1.5,
+        faster=True,
+    )
+    for r in rest:
+        ratio_line(f"secondary: speed-up over '{r.label}'", ours_runs, r, faster=True)
 
 
-def make_docx(root: Path, n: int) -> list[Path]:
-    """Write `n` two-page .docx files typeset in 宋体."""
-    import docx
-    from docx.oxml.ns import qn
+# -- soffice ----------------------------------------------------------------------------------
 
+
+def filled_forms(tmp: Path, count: int) -> list[Path]:
+    """`count` 申报表 (附件2) filled from distinct copies of the example."""
+    from jidi_docs.forms._render import render_forms_bytes
+    from jidi_docs.input._load import load
+
+    out = tmp / "forms"
+    out.mkdir()
     docs = []
-    for i in range(n):
-        document = docx.Document()
-        for k in range(60):
-            run = document.add_paragraph().add_run(
-                f"第{i}号文档 第{k}段：杭州跨境电商人才社会培训基地认定申报材料。"
-            )
-            run.font.name = "宋体"
-            run._element.get_or_add_rPr().find(qn("w:rFonts")).set(qn("w:eastAsia"), "宋体")
-        path = root / f"doc{i:02d}.docx"
-        document.save(path)
+    for i, yaml_path in enumerate(_inputs.applications(tmp / "form-apps", count)):
+        data, _ = render_forms_bytes(load(yaml_path))
+        path = out / f"f{i:03d}.docx"
+        path.write_bytes(data["附件2"])
         docs.append(path)
     return docs
 
 
-# -- the measured jobs (run as child processes) -------------------------------------------------
+def bench_soffice(tmp: Path, pairs: int, count: int) -> None:
+    from jidi_docs.pdf._convert import SofficeConverter
+
+    docs = filled_forms(tmp, count)
+    print(f"soffice: {count} filled 申报表, in process, {pairs} pairs (same private profile)")
+    with SofficeConverter(merge=False) as separate, SofficeConverter(merge=True) as merged:
+        separate.convert(docs[:1], tmp / "warm-a")
+        merged.convert(docs[:1], tmp / "warm-b")
+
+        def timed(func: Callable[[], object]) -> Callable[[], tuple[float, float]]:
+            def run() -> tuple[float, float]:
+                start = time.perf_counter()
+                func()
+                return time.perf_counter() - start, 0.0
+
+            return run
+
+        runs = interleave(
+            {
+                "one call, N separate documents": timed(
+                    lambda: separate.convert(docs, fresh(tmp / "one")),
+                ),
+                "N calls, one document each": timed(
+                    lambda: [separate.convert([d], tmp / "many" / d.stem) for d in docs]
+                ),
+                "one call, N documents merged into one": timed(
+                    lambda: merged.convert(docs, fresh(tmp / "merged"))
+                ),
+            },
+            pairs,
+        )
+    medians(runs)
+    one, many, merged_runs = runs.values()
+    ratio_line("(a) N calls / one call (separate documents)", many, one)
+    ratio_line("(b) one call: separate documents / merged document", one, merged_runs)
 
 
-def job_assemble(src: Path, out: Path) -> None:
-    """Our assembler over every input: one bookmark per file, grouped in two parts."""
+# -- qpdf -------------------------------------------------------------------------------------
+
+
+def assemble_job(src: Path, out: Path) -> None:
+    """Our assembly of every file in `src`: one bookmark per file, page numbers (a child job)."""
     from jidi_docs.pdf._assemble import Part, assemble
     from jidi_docs.pdf._evidence import load_evidence
 
-    pdfs = sorted(src.glob("evidence*.pdf"))
-    jpegs = sorted(src.glob("scan*.jpg"))
-    parts = [
-        Part("PDF 材料", children=[Part(p.stem, [load_evidence(p, entry=p.stem)]) for p in pdfs]),
-        Part("扫描件", children=[Part(p.stem, [load_evidence(p, entry=p.stem)]) for p in jpegs]),
-    ]
-    result = assemble(parts, out, title="基准测试", author="基准测试单位", unnumbered_pages=0)
-    assert result.page_count == TOTAL_PAGES, result.page_count
+    files = sorted(src.iterdir())
+    parts = [Part(p.stem, [load_evidence(p, entry=p.stem)]) for p in files]
+    assemble(parts, out, title="基准测试", author="基准测试单位", unnumbered_pages=0)
 
 
-def job_assemble_bare(src: Path, out: Path) -> None:
-    """`job_assemble` without running the package ``__init__`` (which imports the whole public API).
+def plain_merge(pdfs: list[Path], out: Path) -> None:
+    import pikepdf
 
-    Why: it shows what the assembly costs a process that imports only what it needs, as a lazy
-    ``jidi_docs/__init__.py`` would allow.
-    """
-    import types
-
-    package = types.ModuleType("jidi_docs")
-    package.__path__ = [str(Path(__file__).resolve().parents[1] / "src" / "jidi_docs")]
-    sys.modules["jidi_docs"] = package
-    job_assemble(src, out)
+    with pikepdf.new() as merged:
+        for p in pdfs:
+            with pikepdf.open(p) as src:
+                merged.pages.extend(src.pages)
+        merged.save(out)
 
 
-def job_assemble_pypdf(src: Path, out: Path) -> None:
-    """The same work with pypdf: merge, a bookmark per file, page numbers appended per page."""
-    import img2pdf
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    parent_pdf = writer.add_outline_item("PDF 材料", 0)
-    for p in sorted(src.glob("evidence*.pdf")):
-        start = len(writer.pages)
-        writer.append(PdfReader(p), import_outline=False)
-        writer.add_outline_item(p.stem, start, parent=parent_pdf)
-    layout = img2pdf.get_layout_fun(
-        pagesize=(595.28, 841.89), border=(42.5, 42.5), fit=img2pdf.FitMode.into
+def bench_qpdf(tmp: Path, pairs: int) -> None:
+    src = tmp / "pages"
+    files = _inputs.make_evidence(src)
+    wrapped = pdf_of_evidence(files, tmp / "qpdf-wrapped")
+    qpdf = ["qpdf", "--empty", "--pages", *map(str, wrapped), "--", str(tmp / "qpdf.pdf")]
+    me = [sys.executable, __file__, "--assemble", str(src), str(tmp / "ours.pdf")]
+    print(f"qpdf: assembling 1000 pages, {pairs} pairs")
+    print(" (a) end to end, fresh processes (Python or qpdf start-up included)")
+    runs = interleave(
+        {
+            "ours (python, merge + bookmarks + page numbers)": lambda: process_seconds(me),
+            "qpdf --empty --pages (merge only)": lambda: process_seconds(qpdf),
+        },
+        pairs,
     )
-    parent_img = writer.add_outline_item("扫描件", len(writer.pages))
-    for p in sorted(src.glob("scan*.jpg")):
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(img2pdf.convert(str(p), layout_fun=layout))))
-        writer.add_outline_item(p.stem, start, parent=parent_img)
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
+    medians(runs)
+    ratio_line("end to end: ours / qpdf", *runs.values())
+
+    print(" (b) in process, imports done: our assemble vs a plain pikepdf (libqpdf) merge")
+
+    def timed(func: Callable[[], None]) -> Callable[[], tuple[float, float]]:
+        def run() -> tuple[float, float]:
+            start, cpu = time.perf_counter(), time.process_time()
+            func()
+            return time.perf_counter() - start, time.process_time() - cpu
+
+        return run
+
+    runs = interleave(
+        {
+            "ours: assemble()": timed(lambda: assemble_job(src, tmp / "ours-in.pdf")),
+            "pikepdf merge (the qpdf library)": timed(lambda: plain_merge(wrapped, tmp / "pk.pdf")),
+        },
+        pairs,
     )
-    for n, page in enumerate(writer.pages, 1):
-        res = page["/Resources"].get_object()
-        fonts = res.get("/Font")
-        if fonts is None:
-            res[NameObject("/Font")] = fonts = DictionaryObject()
-        fonts = fonts.get_object()
-        fonts[NameObject("/JidiPN")] = font
-        pre, post = DecodedStreamObject(), DecodedStreamObject()
-        pre.set_data(b"q\n")
-        post.set_data(f"Q\nBT /JidiPN 10.5 Tf 280 22 Td (\x97 {n} \x97) Tj ET\n".encode("latin-1"))
-        old = page.get("/Contents")
-        arr = ArrayObject([writer._add_object(pre)])
-        if isinstance(old, ArrayObject):
-            arr.extend(old)
-        elif old is not None:
-            arr.append(
-                old.indirect_reference
-                if hasattr(old, "indirect_reference") and old.indirect_reference
-                else old
-            )
-        arr.append(writer._add_object(post))
-        page[NameObject("/Contents")] = arr
-    writer.add_metadata({"/Title": "基准测试", "/Author": "基准测试单位"})
-    with out.open("wb") as f:
-        writer.write(f)
+    medians(runs)
+    ratio_line("in process: ours / plain merge", *runs.values())
 
 
-# -- measuring ----------------------------------------------------------------------------------
+# -- warm -------------------------------------------------------------------------------------
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Return (wall seconds, peak MiB) of `cmd`, run under a fresh measuring parent."""
-    probe = subprocess.run(
-        [sys.executable, __file__, "--measure", "--", *cmd],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(probe.stdout.strip().splitlines()[-1])
-    return data["seconds"], data["maxrss_kib"] / 1024
+class Timing:
+    """Wraps a converter and records how long each `convert` call took."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.seconds: list[float] = []
+
+    def convert(self, docs: list[Path], out_dir: Path) -> list[Path]:
+        start = time.perf_counter()
+        try:
+            return self.inner.convert(docs, out_dir)  # type: ignore[attr-defined,no-any-return]
+        finally:
+            self.seconds.append(time.perf_counter() - start)
 
 
-def _measure_main(cmd: list[str]) -> None:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True)
-    seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"seconds": seconds, "maxrss_kib": rss}))
-
-
-def median_of(cmd: list[str], repeat: int) -> tuple[float, float]:
-    runs = [measure(cmd) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
-
-
-def bench_soffice(root: Path, repeat: int) -> None:
+def bench_warm(tmp: Path, pairs: int) -> None:
+    from jidi_docs.input._load import load
+    from jidi_docs.pdf import WarmConverter
     from jidi_docs.pdf._convert import SofficeConverter
+    from jidi_docs.pipeline._bundle import bundle
 
-    docs = make_docx(root, 20)
-    with SofficeConverter() as conv:
-        conv.convert(docs[:1], root / "warm")  # profile creation is a one-off cost; keep it out
-        batch, single = [], []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            conv.convert(docs, root / "one")
-            batch.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            for d in docs:
-                conv.convert([d], root / "many")
-            single.append(time.perf_counter() - t)
-    b, s = statistics.median(batch) / len(docs), statistics.median(single) / len(docs)
-    print("(a) LibreOffice, 20 .docx (2 pages each), same private profile")
-    print(f"    one start for all 20: {b:.3f} s/document")
-    print(f"    20 separate starts:   {s:.3f} s/document")
-    print(f"    ratio: {s / b:.1f}x  (target ≥ 4x: {'met' if s / b >= 4 else 'NOT met'})")
-
-
-def wrap_scans(jpegs: list[Path], out_dir: Path) -> list[Path]:
-    """Return the scans wrapped into one-page A4 PDFs the way jidi_docs does, for qpdf (untimed)."""
-    from jidi_docs.pdf._evidence import load_evidence
-
-    out_dir.mkdir()
-    wrapped = []
-    for p in jpegs:
-        with load_evidence(p, entry=p.stem).open() as pdf:
-            pdf.save(out_dir / f"{p.stem}.pdf")
-        wrapped.append(out_dir / f"{p.stem}.pdf")
-    return wrapped
-
-
-def _hwm_kib() -> int:
-    with Path("/proc/self/status").open() as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
-
-
-def job_inprocess(src: Path, out: Path, repeat: int) -> None:
-    """Import, run our assembly once to warm up, then time `repeat` runs; print JSON."""
-    import jidi_docs.pdf._assemble
-    import jidi_docs.pdf._evidence  # noqa: F401
-
-    before = _hwm_kib()
-    times = []
-    for _ in range(repeat + 1):
-        t = time.perf_counter()
-        job_assemble(src, out)
-        times.append(time.perf_counter() - t)
-    print(
-        json.dumps(
-            {
-                "seconds": statistics.median(times[1:]),
-                "first": times[0],
-                "growth_kib": _hwm_kib() - before,
-                "base_kib": before,
-            }
+    app = load(_inputs.EXAMPLE)
+    print(f"warm: conversion time of one bundle in a running process, {pairs} pairs")
+    with WarmConverter() as warm:
+        start = time.perf_counter()
+        bundle(app, tmp / "warm-first", converter=warm)
+        print(
+            f"  first bundle with WarmConverter (starts LibreOffice): "
+            f"{time.perf_counter() - start:.2f} s"
         )
-    )
 
+        def conversion(
+            make: Callable[[], object], closing: bool
+        ) -> Callable[[], tuple[float, float]]:
+            def run() -> tuple[float, float]:
+                conv = make()
+                timing = Timing(conv)
+                try:
+                    bundle(app, fresh(tmp / "warm-out"), converter=timing)  # type: ignore[arg-type]
+                finally:
+                    if closing:
+                        conv.close()  # type: ignore[attr-defined]
+                return sum(timing.seconds), 0.0
 
-def bench_assemble(root: Path, repeat: int) -> None:
-    src = root / "inputs"
-    src.mkdir()
-    pdfs, jpegs = make_inputs(src)
-    wrapped = wrap_scans(jpegs, root / "wrapped")
-    size_mib = sum(p.stat().st_size for p in [*pdfs, *jpegs]) / 2**20
-    me = [sys.executable, __file__]
-    qpdf_args = [
-        "qpdf",
-        "--empty",
-        "--pages",
-        *map(str, [*pdfs, *wrapped]),
-        "--",
-        str(root / "qpdf.pdf"),
-    ]
-    q_t, q_m = median_of(qpdf_args, repeat)
-    qs_t, qs_m = median_of(["qpdf", "--version"], repeat)
-    o_t, o_m = median_of([*me, "--job", "assemble", str(src), str(root / "ours.pdf")], repeat)
-    b_t, b_m = median_of([*me, "--job", "assemble-bare", str(src), str(root / "bare.pdf")], repeat)
-    p_t, p_m = median_of(
-        [*me, "--job", "assemble-pypdf", str(src), str(root / "pypdf.pdf")], repeat
-    )
-    # Interpreter start + imports alone: a fixed cost qpdf (a C++ binary) does not pay. Importing
-    # jidi_docs.assemble runs the package __init__, which imports the whole public API.
-    i_t, i_m = median_of(
-        [sys.executable, "-c", "import jidi_docs.pdf._assemble, jidi_docs.pdf._evidence"], repeat
-    )
-    t_t, t_m = median_of([sys.executable, "-c", "import pikepdf, img2pdf, PIL.Image"], repeat)
-    probe = subprocess.run(
-        [*me, "--job", "inprocess", str(src), str(root / "inproc.pdf"), str(repeat)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    inproc = json.loads(probe.stdout.strip().splitlines()[-1])
-    n_t, n_m = inproc["seconds"], inproc["growth_kib"] / 1024
-    print(
-        f"(b) assembling {TOTAL_PAGES} pages from {N_PDFS} PDFs + {N_JPEGS} JPEG scans, input {size_mib:.1f} MiB"
-        f" (medians of {repeat})"
-    )
-    print("    end to end (fresh process each):")
-    print(
-        f"      qpdf --empty --pages, same content:    {q_t:.2f} s, {q_m:.0f} MiB peak"
-        f"  (qpdf --version alone: {qs_t:.3f} s, {qs_m:.0f} MiB)"
-    )
-    print(f"      ours, pikepdf (+bookmarks, numbers):   {o_t:.2f} s, {o_m:.0f} MiB peak")
-    print(
-        f"      ours without the package __init__:     {b_t:.2f} s, {b_m:.0f} MiB peak"
-        f"  ({b_t / q_t:.2f}x qpdf, {b_m / size_mib:.2f}x input)"
-    )
-    print(f"      same work with pypdf:                  {p_t:.2f} s, {p_m:.0f} MiB peak")
-    print(f"      python + `import jidi_docs.pdf._assemble`:   {i_t:.2f} s, {i_m:.0f} MiB peak")
-    print(f"      python + pikepdf, img2pdf, PIL only:   {t_t:.2f} s, {t_m:.0f} MiB peak")
-    print(
-        f"      time ours/qpdf: {o_t / q_t:.2f}x (target <= 2x: {'met' if o_t / q_t <= 2 else 'NOT met'});"
-        f" pypdf/qpdf: {p_t / q_t:.2f}x"
-    )
-    print(
-        f"      memory ours/input: {o_m / size_mib:.2f}x (target < 3x: {'met' if o_m / size_mib < 3 else 'NOT met'});"
-        f" pypdf/input: {p_m / size_mib:.2f}x"
-    )
-    print("    in process (imports done, warm):")
-    print(
-        f"      ours: {n_t:.2f} s (first run {inproc['first']:.2f} s), peak grows {n_m:.0f} MiB"
-        f" over {inproc['base_kib'] / 1024:.0f} MiB after imports"
-    )
-    print(
-        f"      time ours/qpdf end to end: {n_t / q_t:.2f}x; net of qpdf's own start-up: {n_t / (q_t - qs_t):.2f}x"
-    )
-    print(
-        f"      memory growth/input: {n_m / size_mib:.2f}x; growth + third-party imports:"
-        f" {(n_m + t_m) / size_mib:.2f}x"
-    )
-    print(
-        f"    output sizes: ours {(root / 'ours.pdf').stat().st_size / 2**20:.1f} MiB,"
-        f" pypdf {(root / 'pypdf.pdf').stat().st_size / 2**20:.1f} MiB,"
-        f" qpdf {(root / 'qpdf.pdf').stat().st_size / 2**20:.1f} MiB"
+            return run
+
+        runs = interleave(
+            {
+                "one-shot SofficeConverter (a new LibreOffice each bundle)": conversion(
+                    SofficeConverter, True
+                ),
+                "WarmConverter (LibreOffice already running)": conversion(lambda: warm, False),
+            },
+            pairs,
+        )
+    medians(runs)
+    cold, warm_runs = runs.values()
+    ratio_line(
+        "speed-up of the conversion (one-shot / warm)", warm_runs, cold, target=3.0, faster=True
     )
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--measure":
-        _measure_main(sys.argv[3:])
-        return
-    if len(sys.argv) > 1 and sys.argv[1] == "--job":
-        job, src, out = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
-        if job == "inprocess":
-            job_inprocess(src, out, int(sys.argv[5]))
-            return
-        jobs = {
-            "assemble": job_assemble,
-            "assemble-bare": job_assemble_bare,
-            "assemble-pypdf": job_assemble_pypdf,
-        }
-        jobs[job](src, out)
+    if len(sys.argv) == 4 and sys.argv[1] == "--assemble":
+        assemble_job(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--skip-soffice", action="store_true")
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--only", default=",".join(SECTIONS))
+    parser.add_argument("--documents", type=int, default=10, help="documents in 'soffice'")
+    parser.add_argument(
+        "--skip-per-document",
+        action="store_true",
+        help="leave out the slow secondary naive loop in 'big'",
+    )
     args = parser.parse_args()
-    os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1] / "src"))
-    root = Path(tempfile.mkdtemp(prefix="jidi-bench-"))
-    try:
-        if not args.skip_soffice:
-            bench_soffice(root, args.repeat)
-        bench_assemble(root, args.repeat)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    chosen = args.only.split(",")
+    print(f"bundle benchmarks ({cpu_count_note()})")
+    with tempfile.TemporaryDirectory(prefix="jidi-bench-") as tmp:
+        root = Path(tmp)
+        for name in chosen:
+            section = root / name
+            section.mkdir()
+            if name == "floor":
+                bench_floor(section, args.pairs)
+            elif name == "big":
+                bench_big(section, args.pairs, not args.skip_per_document)
+            elif name == "soffice":
+                bench_soffice(section, args.pairs, args.documents)
+            elif name == "qpdf":
+                bench_qpdf(section, args.pairs)
+            elif name == "warm":
+                bench_warm(section, args.pairs)
+            else:
+                parser.error(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
 
 
 if __name__ == "__main__":

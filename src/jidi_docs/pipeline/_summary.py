@@ -19,11 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._fs import atomic_write, atomic_write_many
 from .._text import display_width
 from ..forms._format import fmt_number
+
+if TYPE_CHECKING:
+    from ..review._check import CheckReport
+    from ..schema._model import Application
 
 __all__ = [
     "CSV_NAME",
@@ -92,6 +96,24 @@ class SummaryRow:
     ok: bool = True
     error: str = ""
     district_rank: int | None = None
+
+    @classmethod
+    def of(cls, app: Application, report: CheckReport, file: str) -> SummaryRow:
+        """Return the row of a valid application and its 预审 (batch and portal alike)."""
+        districts = app.profile.districts
+        district = app.basic.district
+        return cls(
+            file=file,
+            unit=app.basic.name,
+            district=district,
+            lecturers=app.lecturer_count,
+            bachelor_ratio=app.bachelor_ratio,
+            crossborder_trainees=app.crossborder_trainees,
+            total_trainees=app.basic.total_trainees,
+            total_score=app.total_score,
+            conditions={c.title: c.status for c in report.conditions},
+            district_rank=districts.index(district) if district in districts else None,
+        )
 
     @property
     def review(self) -> str | None:

@@ -210,18 +210,7 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
             row = partial_row(source, display)
             return Survey(source, display, None, None, row, list(notes), error_text(exc))
-    row = SummaryRow(
-        file=display,
-        unit=app.basic.name,
-        district=app.basic.district,
-        lecturers=app.lecturer_count,
-        bachelor_ratio=app.bachelor_ratio,
-        crossborder_trainees=app.crossborder_trainees,
-        total_trainees=app.basic.total_trainees,
-        total_score=app.total_score,
-        conditions={c.title: c.status for c in report.conditions},
-        district_rank=_rank(app.profile.districts, app.basic.district),
-    )
+    row = SummaryRow.of(app, report, display)
     warnings = [str(w) for w in app.warnings] + notes
     return Survey(source, display, app.basic.name, digest, row, warnings)
 

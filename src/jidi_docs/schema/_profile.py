@@ -14,17 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from ._base import StrictModel
-from ._registry import registry
-
-try:
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 from ..errors import ProfileError
+from ._base import StrictModel
+from ._registry import read_data_file, registry
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -179,5 +173,4 @@ def builtin_profile(name: str) -> Profile:
             f"没有名为“{name}”的认定批次。可用的有：{known}；"
             "也可以用 --profile 指定自己的批次文件（.yaml）。"
         )
-    text = (_profiles_dir() / f"{name}.yaml").read_text(encoding="utf-8")
-    return Profile.model_validate(yaml.load(text, Loader=_SafeLoader))
+    return Profile.model_validate(read_data_file(_profiles_dir() / f"{name}.yaml"))

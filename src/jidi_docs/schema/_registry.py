@@ -44,6 +44,7 @@ __all__ = [
     "Registry",
     "Section",
     "load_registry",
+    "read_data_file",
     "registry",
     "sections",
 ]
@@ -236,10 +237,18 @@ class Registry(_Frozen):
 _REGISTRY_FILE = Path(__file__).with_name("sections.yaml")
 
 
+def read_data_file(path: Path) -> Any:
+    """Return the plain data of a YAML file shipped with the package (libyaml when available).
+
+    Package data is validated by the tests, so a plain parse is enough; files users write go
+    through the positioned reader of `jidi_docs.input`, which reports problems at their lines.
+    """
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+
+
 def load_registry(path: Path) -> Registry:
     """Return the registry in the YAML file at `path` (the format of ``sections.yaml``)."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
-    return Registry.model_validate(data)
+    return Registry.model_validate(read_data_file(path))
 
 
 @cache

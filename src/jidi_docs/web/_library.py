@@ -432,20 +432,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
         if app is None:
             table.append(SummaryRow(display, ok=False, error=error))
             continue
-        report = check(app)
-        table.append(
-            SummaryRow(
-                file=display,
-                unit=app.basic.name,
-                district=app.basic.district,
-                lecturers=app.lecturer_count,
-                bachelor_ratio=app.bachelor_ratio,
-                crossborder_trainees=app.crossborder_trainees,
-                total_trainees=app.basic.total_trainees,
-                total_score=app.total_score,
-                conditions={c.title: c.status for c in report.conditions},
-            )
-        )
+        table.append(SummaryRow.of(app, check(app), display))
     with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
         xlsx, _csv = write_summary(table, Path(tmp))
         return xlsx.read_bytes()
