@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -q "Liberation Serif" || need+=(fonts-liberation2)  #
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # bundle --pdfa
+# The tests generate the zh_CN.GBK locale (a Chinese server's) with localedef from these sources.
+[ -f /usr/share/i18n/charmaps/GBK.gz ] && [ -f /usr/share/i18n/locales/zh_CN ] || need+=(locales)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

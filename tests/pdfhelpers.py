@@ -12,9 +12,12 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pikepdf
 import pytest
 import yaml
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from PIL import Image
 from typing_extensions import Self
 
@@ -203,6 +206,48 @@ def used_glyph_ids(pdf_path: Path) -> dict[str, set[int]]:
                     if cid is not None:
                         found.setdefault(chr(int(uni, 16)), set()).add(cid)
     return found
+
+
+def write_docx(path: Path, text: str, *, font: str = "宋体", lang: str = "zh-CN") -> Path:
+    """Write a one-paragraph .docx whose run uses `font` for East Asian text, tagged `lang`."""
+    document = docx.Document()
+    run = document.add_paragraph().add_run(text)
+    run.font.name = font
+    rpr = run._element.get_or_add_rPr()
+    rpr.find(qn("w:rFonts")).set(qn("w:eastAsia"), font)
+    lang_el = OxmlElement("w:lang")
+    lang_el.set(qn("w:eastAsia"), lang)
+    rpr.append(lang_el)
+    document.save(path)
+    return path
+
+
+NOTO = Path("/usr/share/fonts/opentype/noto")
+SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %{index})
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def non_sc_glyphs(pdf_path: Path) -> tuple[list[str], list[str]]:
+    """Return the telling characters drawn in `pdf_path` and those not drawn with SC glyphs.
+
+    Telling: CJK characters whose Simplified-Chinese glyph differs from the Japanese one in a
+    Noto CJK collection (serif or sans); pdffonts cannot name the face, the glyph ids can.
+    """
+    cmaps = [
+        (
+            ttc_cmap(NOTO / f"Noto{style}CJK-Regular.ttc", SC_FACE),
+            ttc_cmap(NOTO / f"Noto{style}CJK-Regular.ttc", JP_FACE),
+        )
+        for style in ("Serif", "Sans")
+    ]
+    used = used_glyph_ids(pdf_path)
+    telling = [
+        ch
+        for ch in used
+        if CJK.match(ch) and any(sc.get(ord(ch)) != jp.get(ord(ch)) for sc, jp in cmaps)
+    ]
+    wrong = [ch for ch in telling if not used[ch] <= {sc.get(ord(ch)) for sc, _ in cmaps}]
+    return telling, wrong
 
 
 # -- applications and a stand-in converter ------------------------------------------------------

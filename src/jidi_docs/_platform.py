@@ -1,25 +1,448 @@
-"""Everything that depends on the operating system, in one place.
+"""Everything that differs between Windows, macOS and Linux, in one place.
 
-Limits for one unit of work (`work_limits`): a time limit (POSIX interval timer; the running code
-gets `TimeLimitExceeded`) and a memory ceiling (POSIX ``RLIMIT_AS``: an allocation beyond it raises
-`MemoryError`). Where the system has neither (Windows) the work runs without them.
+Why one module: the people who prepare applications work on Windows (some on macOS); the tests
+run on Linux. Keeping every POSIX-only or Windows-only call here (a test scans the rest of the
+package for them) means the other modules run unchanged everywhere, and the Windows and macOS
+branches can be tested on Linux by simulating the platform (`sys.platform`, environment, a fake
+registry), which this module reads at call time.
+
+What lives here: limits for one unit of work (`work_limits`: a POSIX interval timer raising
+`TimeLimitExceeded`, and a memory ceiling through POSIX ``RLIMIT_AS``, so an allocation beyond it
+raises `MemoryError`; where the system has neither, Windows, the work runs without them), finding
+LibreOffice, starting and stopping process trees (psutil, so no
+``/proc`` and no process groups are needed), the multiprocessing start method, console streams
+that never crash on a character they cannot show, recognising a file held open by another
+program, and hiding bookkeeping files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import multiprocessing
+import os
+import shutil
 import signal
+import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
+from typing import IO, Any
 
-__all__ = ["TimeLimitExceeded", "work_limits"]
+import psutil
 
 try:
     import resource
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
+
+__all__ = [
+    "SOFFICE_ENV",
+    "SofficeSearch",
+    "TimeLimitExceeded",
+    "cjk_faces",
+    "descendants",
+    "find_soffice",
+    "fonts_always_replaced",
+    "hide",
+    "install_hint",
+    "interrupt_workers",
+    "is_locked_error",
+    "kill_matching",
+    "kill_tree",
+    "pool_context",
+    "setup_console",
+    "shipped",
+    "shipped_stem",
+    "start_tree",
+    "work_limits",
+]
+
+#: Environment variable naming the LibreOffice program (``soffice``/``soffice.exe``).
+SOFFICE_ENV = "JIDI_DOCS_SOFFICE"
+
+#: Windows error numbers of a file another program holds open (sharing / lock violation).
+_WINERROR_LOCKED = (32, 33)
+#: FILE_ATTRIBUTE_HIDDEN.
+_HIDDEN = 0x2
+
+
+def _platform() -> str:
+    """``win32``, ``darwin`` or ``linux`` (read at call time, so tests can simulate others)."""
+    return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+# -- finding LibreOffice ----------------------------------------------------------------------
+
+
+@dataclass
+class SofficeSearch:
+    """Where LibreOffice was looked for, and what was found.
+
+    Attributes:
+        path: the program, or None.
+        tried: every place looked at, in order, as the user should read it.
+        chosen: what the user named (``--soffice`` or the environment variable) when that was
+            not a LibreOffice program; the search then stops there.
+    """
+
+    path: str | None = None
+    tried: list[str] = field(default_factory=list)
+    chosen: str | None = None
+
+
+def _program_in(place: Path, platform: str) -> Path | None:
+    """The soffice program at `place`: the program itself, an install folder, or LibreOffice.app."""
+    exe = "soffice.exe" if platform == "win32" else "soffice"
+    for candidate in (
+        place,
+        place / exe,
+        place / "program" / exe,
+        place / "Contents" / "MacOS" / "soffice",
+        place / "LibreOffice.app" / "Contents" / "MacOS" / "soffice",
+    ):
+        if _is_program(candidate, platform):
+            return candidate
+    return None
+
+
+def _is_program(path: Path, platform: str) -> bool:
+    if not path.is_file():
+        return False
+    return platform == "win32" or os.access(path, os.X_OK)
+
+
+def _registry_app_path() -> list[str]:
+    """The registry's App Paths entries for soffice.exe (machine, then user); Windows only."""
+    try:  # imported here: it exists on Windows only
+        winreg: Any = importlib.import_module("winreg")
+    except ImportError:
+        return []
+    key = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
+    found = []
+    for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            with winreg.OpenKey(hive, key) as handle:
+                value, _ = winreg.QueryValueEx(handle, "")
+        except OSError:
+            continue
+        if value:
+            found.append(str(value).strip('"'))
+    return found
+
+
+def _standard_places(platform: str, environ: Mapping[str, str]) -> list[str]:
+    """Where the LibreOffice installers of `platform` put the program, most usual first."""
+    home = Path(environ.get("HOME") or environ.get("USERPROFILE") or Path.home())
+    if platform == "win32":
+        roots = []
+        for var, default in (
+            ("ProgramFiles", r"C:\Program Files"),
+            ("ProgramW6432", r"C:\Program Files"),
+            ("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+        ):
+            root = environ.get(var, default)
+            if root not in roots:
+                roots.append(root)
+        places = [str(Path(r) / "LibreOffice" / "program" / "soffice.exe") for r in roots]
+        for r in roots:  # older installers used versioned folders ("LibreOffice 7")
+            found = Path(r).glob("LibreOffice */program/soffice.exe")
+            places.extend(sorted((str(p) for p in found), reverse=True))
+        places.extend(f"注册表 App Paths：{p}" for p in _registry_app_path())
+        return places
+    if platform == "darwin":
+        return [
+            "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+            str(home / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"),
+        ]
+    places = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice"]
+    opt = Path("/opt").glob("libreoffice*/program/soffice")
+    places.extend(sorted((str(p) for p in opt), reverse=True))
+    places.extend(
+        [
+            "/snap/bin/libreoffice",
+            "/var/lib/flatpak/exports/bin/org.libreoffice.LibreOffice",
+            str(home / ".local/share/flatpak/exports/bin/org.libreoffice.LibreOffice"),
+        ]
+    )
+    return places
+
+
+def find_soffice(
+    explicit: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> SofficeSearch:
+    """Find LibreOffice: `explicit`, then ``JIDI_DOCS_SOFFICE``, then PATH, then standard places.
+
+    A program the user named (`explicit` or the environment variable) that is not there ends the
+    search with `SofficeSearch.chosen` set, so a typo is reported instead of silently replaced.
+    """
+    env = os.environ if environ is None else environ
+    platform = _platform()
+    search = SofficeSearch()
+    for origin, value in (("--soffice", explicit), (SOFFICE_ENV, env.get(SOFFICE_ENV))):
+        if value:
+            search.tried.append(f"{origin}：{value}")
+            found = _program_in(Path(value).expanduser(), platform)
+            if found is None:
+                search.chosen = f"{origin} 指定的 {value}"
+                return search
+            search.path = str(found)
+            return search
+    search.tried.append("PATH 中的 soffice、libreoffice")
+    for name in ("soffice", "libreoffice"):
+        on_path = shutil.which(name, path=env.get("PATH"))
+        if on_path:
+            search.path = on_path
+            return search
+    for place in _standard_places(platform, env):
+        search.tried.append(place)
+        found = _program_in(Path(place.rpartition("：")[2]), platform)
+        if found is not None:
+            search.path = str(found)
+            return search
+    return search
+
+
+def install_hint() -> str:
+    """How a user of this operating system installs what PDF conversion needs."""
+    platform = _platform()
+    if platform == "win32":
+        return (
+            "请从 https://zh-cn.libreoffice.org/download/ 下载 Windows 版 LibreOffice 安装包，"
+            "按默认位置安装（或在命令提示符中运行 winget install TheDocumentFoundation.LibreOffice）；"
+            f"装在其他位置时，用 --soffice 指定 soffice.exe 的路径，或设置环境变量 {SOFFICE_ENV}。"
+        )
+    if platform == "darwin":
+        return (
+            "请从 https://zh-cn.libreoffice.org/download/ 下载 macOS 版 LibreOffice，"
+            "把 LibreOffice 拖进「应用程序」文件夹（或运行 brew install --cask libreoffice）；"
+            f"装在其他位置时，用 --soffice 指定 LibreOffice.app 的路径，或设置环境变量 {SOFFICE_ENV}。"
+        )
+    return "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
+
+
+# -- process trees ------------------------------------------------------------------------------
+
+
+def start_tree(cmd: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
+    """Start `cmd` detached from the terminal's Ctrl-C; `popen` goes to `subprocess.Popen`.
+
+    Output goes to pipes (as bytes) unless `popen` says otherwise: the caller decodes it, never
+    with the locale's codec. Why detached: a terminal's Ctrl-C must reach only our Python
+    processes, which then stop the program with `kill_tree` and clean up; a half-stopped
+    LibreOffice would otherwise keep its profile locked.
+    """
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    if _platform() == "win32":
+        popen["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)
+    else:
+        popen["start_new_session"] = True
+    return subprocess.Popen(list(cmd), **popen)
+
+
+def _kill_all(procs: Sequence[psutil.Process]) -> int:
+    killed = 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+            killed += 1
+    psutil.wait_procs(procs, timeout=5)
+    return killed
+
+
+def kill_tree(pid: int) -> None:
+    """Kill process `pid` and every process it started (LibreOffice's launcher and soffice.bin)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    _kill_all(procs)
+
+
+def kill_matching(marker: str) -> int:
+    """Kill every process (ours) whose command line mentions `marker`; return how many.
+
+    Why: a program can outlive the handle we hold on it: a signal may land while
+    `subprocess.Popen` is still starting it, and soffice.bin can outlive its launcher. Our
+    private profile folder is in every LibreOffice command line we start, so it names exactly our
+    processes.
+    """
+    me = os.getpid()
+    hits = []
+    for p in psutil.process_iter(["cmdline"]):
+        cmdline = p.info.get("cmdline") or []
+        if p.pid != me and any(marker in part for part in cmdline):
+            hits.append(p)
+    return _kill_all(hits)
+
+
+def _is_soffice(p: psutil.Process) -> bool:
+    with contextlib.suppress(psutil.Error):
+        return bool(p.name().lower().startswith("soffice"))
+    return False
+
+
+def descendants() -> set[int]:
+    """The ids of every process this one started, directly or not."""
+    try:
+        return {p.pid for p in psutil.Process().children(recursive=True)}
+    except psutil.Error:
+        return set()
+
+
+def interrupt_workers(started_before: set[int]) -> None:
+    """Interrupt the worker processes we started since `started_before`, as Ctrl-C would.
+
+    POSIX: SIGINT to each of them in our process group (the pool's workers; LibreOffice runs in
+    a session of its own and is stopped by its worker). Windows has no SIGINT for another process
+    (``os.kill`` there terminates it at once, orphaning its LibreOffice), so their LibreOffice
+    trees are stopped instead: each busy worker's conversion then fails fast, and the worker
+    cleans up and returns.
+    """
+    try:
+        descendants = [
+            p for p in psutil.Process().children(recursive=True) if p.pid not in started_before
+        ]
+    except psutil.Error:
+        return
+    if _platform() == "win32":
+        for p in descendants:
+            if _is_soffice(p):
+                kill_tree(p.pid)
+        return
+    group = os.getpgrp()
+    for p in descendants:
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(p.pid) == group:
+                p.send_signal(signal.SIGINT)
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing start method for the batch pool: forkserver where it exists, else spawn.
+
+    Why not fork: the parent may run threads (rich's progress refresher), and forking a threaded
+    process can deadlock. forkserver starts workers from a clean process with the worker module
+    already imported, so a worker starts in milliseconds; Windows (and `JIDI_DOCS_START_METHOD`
+    = spawn, used by the tests) get spawn, macOS's default.
+    """
+    wanted = os.environ.get("JIDI_DOCS_START_METHOD")
+    methods = multiprocessing.get_all_start_methods()
+    if wanted in methods:
+        return multiprocessing.get_context(wanted)
+    if _platform() != "win32" and "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["jidi_docs.pipeline._worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+# -- console ------------------------------------------------------------------------------------
+
+
+def setup_console(streams: Sequence[IO[str]] | None = None) -> None:
+    """Make stdout/stderr replace what their encoding cannot show, instead of crashing.
+
+    Why: a Chinese Windows console (or ``> 预审.txt`` there) encodes GBK, which lacks ✔ ⚠ ✘ •;
+    Python would raise UnicodeEncodeError in the middle of a report.
+    """
+    for stream in streams if streams is not None else (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def can_show(text: str, stream: IO[str] | None = None) -> bool:
+    """True when `stream` (stdout by default) can encode every character of `text`."""
+    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+# -- fonts --------------------------------------------------------------------------------------
+
+
+def cjk_faces() -> dict[str, str]:
+    """The installed Simplified-Chinese font of each style form fonts come in, on this OS.
+
+    Styles: ``serif`` (宋体, 方正小标宋简体 …), ``fangsong``, ``kai`` and ``sans`` (黑体, 微软雅黑 …).
+    Windows and macOS ship these fonts; on Linux they are Noto CJK SC (``fonts-noto-cjk``).
+    """
+    platform = _platform()
+    if platform == "win32":
+        return {"serif": "SimSun", "fangsong": "FangSong", "kai": "KaiTi", "sans": "SimHei"}
+    if platform == "darwin":
+        return {
+            "serif": "Songti SC",
+            "fangsong": "STFangsong",
+            "kai": "Kaiti SC",
+            "sans": "Heiti SC",
+        }
+    serif = "Noto Serif CJK SC"
+    return {"serif": serif, "fangsong": serif, "kai": serif, "sans": "Noto Sans CJK SC"}
+
+
+def fonts_always_replaced() -> bool:
+    """Whether LibreOffice's font replacement must apply even to fonts it believes installed.
+
+    Linux: fontconfig answers every font name with some fallback, so LibreOffice takes 宋体 for
+    installed and a "replace only when missing" entry never applies (measured with LibreOffice
+    7.4). Windows and macOS: only missing fonts are replaced, so a PC with the real 方正小标宋简体
+    keeps it.
+    """
+    return _platform() not in ("win32", "darwin")
+
+
+# -- files --------------------------------------------------------------------------------------
+
+
+def shipped(name: str) -> str:
+    """`name` of a file shipped in the package (UTF-8 on disk) as this process must spell it.
+
+    Why: Python on Linux decodes file names with the locale's codec; under ``zh_CN.GBK`` the
+    package's ``杭州-2021.yaml`` would otherwise be looked for under its GBK bytes and not found.
+    With a UTF-8 locale, and on Windows and macOS, this returns `name` unchanged.
+    """
+    return os.fsdecode(name.encode("utf-8"))
+
+
+def shipped_stem(path: Path) -> str:
+    """The real (UTF-8) stem of a shipped file listed by the operating system; see `shipped`."""
+    return os.fsencode(path.stem).decode("utf-8", errors="replace")
+
+
+def is_locked_error(error: BaseException) -> bool:
+    """True when `error` says another program (Word, WPS, Excel …) holds the file open.
+
+    Only Windows reports it (WinError 32/33 as a PermissionError); POSIX never locks on open.
+    """
+    return getattr(error, "winerror", None) in _WINERROR_LOCKED
+
+
+def hide(path: Path) -> None:
+    """Give `path` the hidden attribute on Windows (its name starts with a dot for the others)."""
+    if _platform() != "win32":
+        return
+    with contextlib.suppress(AttributeError, OSError):
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        attributes = kernel32.GetFileAttributesW(str(path))
+        if attributes != -1 and attributes != 0xFFFFFFFF:
+            kernel32.SetFileAttributesW(str(path), attributes | _HIDDEN)
+
+
+# -- limits for one unit of work -----------------------------------------------------------------
 
 
 class TimeLimitExceeded(Exception):
@@ -52,10 +475,6 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 def _address_space() -> int | None:
     """Return this process's current virtual memory size in bytes, or None if unknown."""
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover - psutil is a dependency
-        return None
     return int(psutil.Process().memory_info().vms)
 
 
@@ -72,7 +491,7 @@ def _memory_ceiling(extra_bytes: int | None) -> Iterator[None]:
     in_main = threading.current_thread() is threading.main_thread()
     usable = extra_bytes is not None and resource is not None and in_main
     current = _address_space() if usable else None
-    if current is None or sys.platform == "darwin":
+    if current is None or _platform() == "darwin":
         yield
         return
     assert extra_bytes is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
+from . import _platform
 from .errors import TemplateError
 
 __all__ = ["TEMPLATE_NAMES", "template_path"]
@@ -31,11 +32,12 @@ def template_path(name: str) -> Path:
         known = "、".join(TEMPLATE_NAMES)
         raise TemplateError(f"没有名为「{name}」的模板（可用的模板：{known}）。")
     filename = f"{name}.docx"
-    packaged = importlib.resources.files("jidi_docs") / "templates" / filename
+    on_disk = _platform.shipped(filename)
+    packaged = importlib.resources.files("jidi_docs") / "templates" / on_disk
     if packaged.is_file():
         # files() of a regular (non-zip) install is a real directory, so this is a real path.
         return Path(str(packaged))
-    dev = _REPO_TEMPLATES / filename
+    dev = _REPO_TEMPLATES / on_disk
     if dev.is_file():
         return dev
     raise TemplateError(

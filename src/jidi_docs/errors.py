@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import subprocess
 
+from . import _platform
+
 __all__ = [
     "BundleError",
     "ConversionError",
@@ -151,12 +153,24 @@ class BundleError(UserError):
     """The submission bundle cannot be assembled."""
 
 
+def locked_message(path: Path) -> str:
+    """The message for a file another program holds open (Windows refuses to replace it)."""
+    return f"「{path}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+
+
 class OutputError(UserError):
     """An output file or folder cannot be written (no permission, disk full, bad path)."""
+
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        #: True when another program (Word, WPS, Excel …) holds the file open.
+        self.locked = locked
+        super().__init__(message)
 
     @classmethod
     def from_os_error(cls, target: Path, error: OSError) -> OutputError:
         """Build the error for writing `target`, keeping the system's reason."""
+        if _platform.is_locked_error(error):
+            return cls(locked_message(target), locked=True)
         reasons = {
             errno.EACCES: "没有写入权限",
             errno.EPERM: "没有写入权限",

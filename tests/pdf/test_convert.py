@@ -4,40 +4,23 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import docx
 import pytest
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
+from jidi_docs import _platform
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import _convert as convert
 from jidi_docs.pdf._convert import SofficeConverter, is_available
-from pdfhelpers import pdf_text, require_soffice, ttc_cmap, used_glyph_ids
+from pdfhelpers import pdf_text, require_soffice, ttc_cmap, used_glyph_ids, write_docx
 
 SERIF_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %{index})
 #: Characters whose Simplified-Chinese and Japanese glyphs differ.
 TELLING = "骨直角关"
-
-
-def write_docx(path: Path, text: str, *, font: str = "宋体", lang: str = "zh-CN") -> Path:
-    """Write a one-paragraph .docx whose run uses `font` for East Asian text, tagged `lang`."""
-    document = docx.Document()
-    run = document.add_paragraph().add_run(text)
-    run.font.name = font
-    rpr = run._element.get_or_add_rPr()
-    rpr.find(qn("w:rFonts")).set(qn("w:eastAsia"), font)
-    lang_el = OxmlElement("w:lang")
-    lang_el.set(qn("w:eastAsia"), lang)
-    rpr.append(lang_el)
-    document.save(path)
-    return path
 
 
 def pdffonts(path: Path) -> str:
@@ -53,20 +36,31 @@ def converter():
         yield conv
 
 
-def test_is_available_follows_path(monkeypatch):
-    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+def _nothing_installed(monkeypatch, tmp_path):
+    """No LibreOffice anywhere: empty PATH, no variable, the standard places point nowhere."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("JIDI_DOCS_SOFFICE", raising=False)
+    places = [str(tmp_path / "opt" / "libreoffice" / "program" / "soffice")]
+    monkeypatch.setattr(_platform, "_standard_places", lambda platform, environ: places)
+    return places
+
+
+def test_is_available_follows_the_search(monkeypatch, tmp_path):
+    _nothing_installed(monkeypatch, tmp_path)
 
     assert is_available() is False
 
 
-def test_missing_soffice_raises_chinese_install_hint(monkeypatch):
-    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+def test_missing_soffice_lists_the_places_tried_and_the_install_step(monkeypatch, tmp_path):
+    (place,) = _nothing_installed(monkeypatch, tmp_path)
 
-    with pytest.raises(
-        ConversionError,
-        match=r"^未找到 LibreOffice.*sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk$",
-    ):
+    with pytest.raises(ConversionError) as info:
         SofficeConverter()
+
+    lines = str(info.value).splitlines()
+    assert lines[0] == "未找到 LibreOffice（soffice），无法把 Word 文档转换为 PDF。"
+    assert lines[1:4] == ["已查找：", "  - PATH 中的 soffice、libreoffice", f"  - {place}"]
+    assert lines[4] == "安装方法：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 
 
 @pytest.mark.soffice
@@ -256,13 +250,18 @@ def test_close_kills_a_soffice_of_ours_that_outlived_its_handle(tmp_path: Path) 
     # profile folder in its command line, and only close() can still find it.
     conv = SofficeConverter(soffice=sys.executable)
     stray = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(60)", f"-env:UserInstallation={conv._tmp}"]
+        [
+            sys.executable,
+            "-c",
+            "import time; time.sleep(60)",
+            f"-env:UserInstallation={conv._tmp.as_uri()}/profile0",
+        ]
     )
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "other"])
     try:
         conv.close()
 
-        assert stray.wait(timeout=10) == -signal.SIGKILL
+        stray.wait(timeout=10)  # raises TimeoutExpired if it was not killed
         assert bystander.poll() is None
         assert not conv._tmp.exists()
     finally:

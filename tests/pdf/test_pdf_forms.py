@@ -12,13 +12,11 @@ import yaml
 
 import jidi_docs
 from jidi_docs.pdf._convert import SofficeConverter
-from pdfhelpers import ttc_cmap, used_glyph_ids
+from pdfhelpers import non_sc_glyphs
 
 pytestmark = pytest.mark.soffice
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "示例" / "申报.yaml"
-NOTO = Path("/usr/share/fonts/opentype/noto")
-SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %{index})
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -121,24 +119,8 @@ def test_every_font_is_embedded_and_the_chinese_ones_are_noto_cjk(pdfs: list[Pat
 
 def test_chinese_characters_use_simplified_chinese_glyphs(pdfs: list[Path]) -> None:
     """pdffonts cannot name the Noto face (one CFF is shared); the glyph ids can."""
-    cmaps = {
-        style: (
-            ttc_cmap(NOTO / f"Noto{style}CJK-Regular.ttc", SC_FACE),
-            ttc_cmap(NOTO / f"Noto{style}CJK-Regular.ttc", JP_FACE),
-        )
-        for style in ("Serif", "Sans")
-    }
     for path in pdfs:
-        used = used_glyph_ids(path)
-        telling = [
-            ch
-            for ch in used
-            if CJK.match(ch)
-            and any(sc.get(ord(ch)) != jp.get(ord(ch)) for sc, jp in cmaps.values())
-        ]
-        wrong = [
-            ch for ch in telling if not used[ch] <= {sc.get(ord(ch)) for sc, _ in cmaps.values()}
-        ]
+        telling, wrong = non_sc_glyphs(path)
 
         assert len(telling) >= 50
         assert wrong == []

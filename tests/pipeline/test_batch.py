@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import re
 import signal
@@ -20,6 +21,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import jidi_docs
+from jidi_docs import _fs as fs_module
 from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import ConversionError
@@ -31,6 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
 EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
 EVIDENCE = sorted(set(re.findall(r"佐证材料/[^,\]\}\s]+", EXAMPLE)))
+
+
+@pytest.fixture(autouse=True, params=["default", "spawn"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every batch test with our default start method and with spawn (Windows, macOS)."""
+    if request.param == "spawn":
+        monkeypatch.setenv("JIDI_DOCS_START_METHOD", "spawn")
+    return str(request.param)
 
 
 def make_application(
@@ -446,3 +456,84 @@ def test_a_long_batch_keeps_libreoffice_running_and_leaves_none_behind(
             check=True,
         ).stdout
         assert f"杭州常驻测试{i}公司" in text.replace(" ", "")
+
+
+# -- Windows: files held open, scripts without the main guard ---------------------------------
+
+
+class SharingViolation(PermissionError):
+    """WinError 32, as Windows raises it for a file Excel holds open (`winerror` is set only on
+    Windows, so the subclass carries it)."""
+
+    winerror = 32
+
+
+def test_an_open_summary_keeps_the_built_applications_and_is_written_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_folder(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    batch([tmp_path / "in"], out, jobs=2, pdf=False)
+    old_summary = (out / "汇总表.xlsx").read_bytes()
+    real_replace = fs_module.os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if Path(str(dst)).name in ("汇总表.xlsx", "汇总.csv"):
+            raise SharingViolation(13, "Permission denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fs_module.os, "replace", replace)
+    caplog.set_level(logging.WARNING, logger="jidi_docs")
+
+    result = batch([tmp_path / "in"], out, jobs=2, pdf=False, force=True)
+
+    assert len(result.built) == 2
+    assert all(item.outputs and item.outputs[0].is_file() for item in result.built)
+    xlsx, csv_path = result.summary
+    assert re.fullmatch(r"汇总表-\d{8}-\d{6}\.xlsx", xlsx.name)
+    assert re.fullmatch(r"汇总-\d{8}-\d{6}\.csv", csv_path.name)
+    assert len(list(openpyxl.load_workbook(xlsx).active.iter_rows())) == 6
+    assert (out / "汇总表.xlsx").read_bytes() == old_summary  # the open one is left alone
+    notes = [r.getMessage() for r in caplog.records]
+    assert (
+        f"「{out / '汇总表.xlsx'}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+        f"本次的汇总表已另存为 {xlsx.name}。" in notes
+    )
+
+
+SCRIPT = """
+from jidi_docs import batch
+
+{indent}result = batch([r"{src}"], r"{out}", jobs=2, pdf=False)
+{indent}print("built", len(result.built))
+"""
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_a_script_without_the_main_guard_is_told_to_add_it(
+    tmp_path: Path, guarded: bool, start_method: str
+) -> None:
+    make_application(tmp_path / "in" / "a", "杭州脚本测试公司", evidence=False)
+    script = SCRIPT.format(
+        indent="    " if guarded else "", src=tmp_path / "in", out=tmp_path / "out"
+    )
+    if guarded:
+        script = script.replace("\n    result", "\nif __name__ == '__main__':\n    result", 1)
+    (tmp_path / "run.py").write_text(script, "utf-8")
+
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "run.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    if guarded:
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "built 1"
+    else:
+        assert done.returncode == 1
+        assert "在脚本里加上 if __name__ == '__main__':" in done.stderr
+        assert "内存" not in done.stderr
+        assert not (tmp_path / "out").exists()

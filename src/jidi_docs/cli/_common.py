@@ -7,10 +7,12 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, cast
 
 import typer
 
+from .. import _platform
 from ..errors import UserError, ValidationFailed
 from ._zh import ZhGroup, ZhTyper
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ForceOption",
     "ProfileOption",
+    "SofficeOption",
     "app",
     "err_console",
     "handle_errors",
@@ -74,6 +77,8 @@ class _LazyConsole:
         return getattr(self._console, name)
 
 
+# Before any output: a console that cannot show a character gets "?" instead of a crash.
+_platform.setup_console()
 out_console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
 err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
 
@@ -94,6 +99,18 @@ ForceOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+SofficeOption = Annotated[
+    Optional[Path],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+    typer.Option(
+        "--soffice",
+        help=(
+            "LibreOffice 程序（soffice 或 soffice.exe、安装文件夹、LibreOffice.app）的路径；"
+            f"默认依次查找环境变量 {_platform.SOFFICE_ENV}、PATH 和常见安装位置"
+        ),
+        show_default=False,
+    ),
+]
 
 
 class _ConsoleHandler(logging.Handler):
@@ -124,6 +141,11 @@ def _library_warnings_on_console() -> Iterator[None]:
         logger.propagate = saved[1]
 
 
+def bullet(stream: Any) -> str:
+    """The list bullet: • where `stream` can show it, else · (a GBK console has no •)."""
+    return "•" if _platform.can_show("•", stream) else "·"
+
+
 def print_user_error(error: UserError) -> None:
     """Print a user error in red, every issue on its own line."""
     if isinstance(error, ValidationFailed):
@@ -131,7 +153,7 @@ def print_user_error(error: UserError) -> None:
             f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True
         )
         for issue in error.issues:
-            err_console.print(f"  • {issue}", markup=False)
+            err_console.print(f"  {bullet(err_console.file)} {issue}", markup=False)
     else:
         err_console.print("[bold red]错误：[/bold red]", markup=True, end="")
         err_console.print(str(error), markup=False)

@@ -19,7 +19,9 @@ from rich.progress import (
 from ..pipeline._batch import BatchResult, ProgressEvent, batch
 from ._common import (
     ProfileOption,
+    SofficeOption,
     app,
+    bullet,
     err_console,
     exit_with,
     handle_errors,
@@ -84,7 +86,7 @@ def _report(result: BatchResult) -> None:
     if result.failed:
         err_console.print("[bold red]以下申报未能生成：[/bold red]", markup=True)
         for item in result.failed:
-            err_console.print(f"  • {item.display}：", markup=False)
+            err_console.print(f"  {bullet(err_console.file)} {item.display}：", markup=False)
             for text in item.error.splitlines():
                 err_console.print(f"      {text}", markup=False)
     if result.summary is not None:
@@ -127,6 +129,7 @@ def batch_cmd(
         bool, typer.Option("--allow-outside-paths", help="允许佐证材料位于申报文件所在文件夹之外")
     ] = False,
     profile: ProfileOption = None,
+    soffice: SofficeOption = None,
 ) -> None:
     """批量生成：一个文件夹中的全部申报，每个单位一个输出文件夹，另附汇总表。
 
@@ -145,6 +148,7 @@ def batch_cmd(
             profile=profile,
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
+            soffice=soffice,
         )
     _report(result)
     exit_with(result.exit_code)

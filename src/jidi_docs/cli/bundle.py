@@ -10,7 +10,15 @@ import typer
 
 from ..input._load import load
 from ..pipeline._bundle import bundle
-from ._common import ForceOption, ProfileOption, app, handle_errors, out_console, print_app_warnings
+from ._common import (
+    ForceOption,
+    ProfileOption,
+    SofficeOption,
+    app,
+    handle_errors,
+    out_console,
+    print_app_warnings,
+)
 
 
 def _cover_date(value: str | None) -> str | None:
@@ -56,6 +64,7 @@ def bundle_cmd(
         typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
     ] = False,
     force: ForceOption = False,
+    soffice: SofficeOption = None,
 ) -> None:
     """生成 <单位名称>-申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
 
@@ -71,5 +80,6 @@ def bundle_cmd(
         date=date,
         pdfa=pdfa,
         force=force,
+        soffice=soffice,
     )
     out_console.print(f"已生成 {path}", markup=False)

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import _platform
 from ..errors import InputError, UserError, ValidationFailed
 from ..forms._format import fmt_number
 from ..input._load import load
@@ -119,7 +120,8 @@ def check_cmd(
             )
         out_console.print(f"  总分：{fmt_number(result.total_score)}", markup=False)
         out_console.print()
-        out_console.print(conditions_table(result))
+        plain = not _platform.can_show("✔⚠✘", out_console.file)
+        out_console.print(conditions_table(result, plain_marks=plain))
         out_console.print(scores_table(result))
         style = "bold green" if result.passed else "bold red"
         out_console.print(result.summary, style=style, markup=False)

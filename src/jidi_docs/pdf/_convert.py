@@ -23,12 +23,10 @@ CJK **SC** face of the same style (serif or sans). It is layered over the system
 
 from __future__ import annotations
 
-import contextlib
 import importlib.resources
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import zipfile
@@ -38,8 +36,10 @@ from typing import TYPE_CHECKING, Protocol
 import pikepdf
 from typing_extensions import Self
 
+from .. import _platform
 from ..errors import ConversionError
 from ..forms import _docxmerge
+from . import _fonts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,7 +49,8 @@ __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_
 
 logger = logging.getLogger(__name__)
 
-#: What a user must run to get everything conversion needs.
+#: What a user on Debian/Ubuntu runs to get everything conversion needs (see `missing_message`
+#: for every operating system).
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 
 _SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
@@ -82,14 +83,30 @@ class Converter(Protocol):
         ...
 
 
-def find_soffice() -> str | None:
-    """Return the path of the LibreOffice binary (``soffice`` or ``libreoffice``), or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def find_soffice(soffice: str | os.PathLike[str] | None = None) -> str | None:
+    """Return the LibreOffice program, or None.
+
+    Looked for in this order: `soffice` (a program, its folder or LibreOffice.app), the
+    ``JIDI_DOCS_SOFFICE`` environment variable, PATH, then where the installers of this operating
+    system put it (`jidi_docs._platform.find_soffice`).
+    """
+    return _platform.find_soffice(soffice).path
 
 
 def is_available() -> bool:
-    """`True` when a LibreOffice binary is on PATH, so `SofficeConverter` can be created."""
+    """`True` when LibreOffice can be found, so `SofficeConverter` can be created."""
     return find_soffice() is not None
+
+
+def missing_message(search: _platform.SofficeSearch) -> str:
+    """The Chinese message for LibreOffice not found: the places tried and how to install it."""
+    if search.chosen is not None:
+        head = f"{search.chosen}不是 LibreOffice 程序（soffice）。请检查路径，"
+        head += "可以指定 soffice 程序本身、LibreOffice 的安装文件夹或 LibreOffice.app。"
+    else:
+        head = "未找到 LibreOffice（soffice），无法把 Word 文档转换为 PDF。"
+    tried = "\n".join(f"  - {place}" for place in search.tried)
+    return f"{head}\n已查找：\n{tried}\n安装方法：{_platform.install_hint()}"
 
 
 def _pdf_page_count(path: Path) -> int:
@@ -103,36 +120,9 @@ def _pdf_page_count(path: Path) -> int:
         return 0
 
 
-def _kill_strays(marker: str) -> int:
-    """SIGKILL every process whose command line mentions `marker`; return how many (Linux).
-
-    Why: a signal can land while `subprocess.Popen` is still starting soffice, after the child
-    exists but before we hold its handle; nothing else could then reach it. Our profile folder
-    is in every soffice command line we start, so it names exactly our processes.
-    """
-    proc_dir = Path("/proc")
-    if not proc_dir.is_dir():
-        return 0
-    needle = marker.encode()
-    killed = 0
-    for entry in proc_dir.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in cmdline:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(int(entry.name), signal.SIGKILL)
-                killed += 1
-    return killed
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    """Kill the whole process group of `proc` (soffice forks soffice.bin), ignoring the dead."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+def _decode(output: bytes | None) -> str:
+    """soffice's output as text: UTF-8 whatever the locale, never failing on a stray byte."""
+    return (output or b"").decode("utf-8", errors="replace")
 
 
 class SofficeConverter:
@@ -149,7 +139,8 @@ class SofficeConverter:
     Args:
         timeout: seconds allowed for LibreOffice to start (and for a first document).
         timeout_per_document: seconds added to `timeout` for every document in one call.
-        soffice: path of the LibreOffice binary; found on PATH when None.
+        soffice: the LibreOffice program (or its folder); when None it is found through
+            ``JIDI_DOCS_SOFFICE``, PATH and the standard install places (`find_soffice`).
         merge: convert documents made from one template as one merged document and split the
             PDF back (see `jidi_docs._docxmerge`); about twice as fast for batches of forms.
         pdfa: write PDF/A-2b (LibreOffice's ``SelectPdfVersion`` export option); documents are
@@ -157,7 +148,7 @@ class SofficeConverter:
             identification.
 
     Raises:
-        ConversionError: LibreOffice is not installed.
+        ConversionError: LibreOffice is not found (the message lists the places tried).
     """
 
     def __init__(
@@ -169,27 +160,28 @@ class SofficeConverter:
         merge: bool = True,
         pdfa: bool = False,
     ) -> None:
-        found = soffice or find_soffice()
-        if found is None:
-            raise ConversionError(
-                "未找到 LibreOffice（soffice），无法把 Word 文档转换为 PDF。"
-                f"请先安装：{INSTALL_HINT}"
-            )
-        self.soffice = found
+        search = _platform.find_soffice(soffice)
+        if search.path is None:
+            raise ConversionError(missing_message(search))
+        self.soffice = search.path
         self.timeout = timeout
         self.timeout_per_document = timeout_per_document
         self.merge = merge and not pdfa
         self.pdfa = pdfa
         self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
-        self._runs = 0
-        self._profile = self._tmp / "profile0"
-        self._fontconfig = self._write_fontconfig(self._tmp)
+        try:  # an interrupt (Ctrl-C) right here must not leave the folder behind
+            self._runs = 0
+            self._profile = self._tmp / "profile0"
+            self._fontconfig = self._write_fontconfig(self._tmp)
+        except BaseException:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise
 
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Stop any LibreOffice of ours still running, then remove the profile and scratch files."""
-        _kill_strays(str(self._tmp))
+        _platform.kill_matching(self._tmp.as_uri())
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> Self:
@@ -358,8 +350,9 @@ class SofficeConverter:
     def _run(
         self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
     ) -> subprocess.CompletedProcess[str]:
-        """Run one soffice process over `docs`; kill its whole group on timeout."""
-        profile.mkdir(parents=True, exist_ok=True)
+        """Run one soffice process over `docs`; kill its whole tree on timeout or interrupt."""
+        if not (profile / "user").is_dir():
+            _fonts.write_substitution_table(profile)
         if self.pdfa and pdf_filter.startswith("pdf"):
             pdf_filter = _pdfa_filter(pdf_filter)
         cmd = [
@@ -379,32 +372,26 @@ class SofficeConverter:
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(self._fontconfig)
         timeout = self.timeout + self.timeout_per_document * len(docs)
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            start_new_session=True,  # its own process group, so a kill reaches soffice.bin too
-        )
+        proc = _platform.start_tree(cmd, env=env)  # output as bytes, decoded below
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            out, err = proc.communicate()
+            _platform.kill_tree(proc.pid)
+            _, err = proc.communicate()
             raise ConversionError(
                 f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
                 "请检查文档是否过大或损坏，或关闭占用资源的程序后重试。",
-                stderr=err or "",
+                stderr=_decode(err),
                 returncode=proc.returncode,
             ) from None
         except BaseException:
-            _kill_group(proc)
+            _platform.kill_tree(proc.pid)
             proc.communicate()
+            _platform.kill_matching(profile.as_uri())
             raise
         # soffice.bin can outlive the launcher on odd exits; never leave it behind.
-        _kill_group(proc)
-        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+        _platform.kill_matching(profile.as_uri())
+        return subprocess.CompletedProcess(cmd, proc.returncode, _decode(out), _decode(err))
 
     @staticmethod
     def _write_fontconfig(directory: Path) -> Path:

@@ -33,8 +33,10 @@ import uuid
 from functools import cache
 from pathlib import Path
 
+from .. import _platform
 from ..errors import ConversionError
-from ._convert import SofficeConverter, _kill_group, _kill_strays
+from . import _fonts
+from ._convert import SofficeConverter
 
 __all__ = ["WarmConverter", "uno_python"]
 
@@ -139,11 +141,12 @@ class WarmConverter(SofficeConverter):
     def _start(self, profile: Path) -> None:
         """Start LibreOffice with `profile`, listening on a private pipe, and the driver."""
         assert self.python is not None
-        profile.mkdir(parents=True, exist_ok=True)
+        if not (profile / "user").is_dir():
+            _fonts.write_substitution_table(profile)
         pipe = f"jidi-{uuid.uuid4().hex}"
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(self._fontconfig)
-        self._office = subprocess.Popen(
+        self._office = _platform.start_tree(
             [
                 self.soffice,
                 f"-env:UserInstallation={profile.as_uri()}",
@@ -159,18 +162,14 @@ class WarmConverter(SofficeConverter):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
-            start_new_session=True,  # its own process group, so a kill reaches soffice.bin too
         )
         self._office_profile = profile
         self.starts += 1
-        self._driver = subprocess.Popen(
+        self._driver = _platform.start_tree(
             [self.python, "-I", str(_DRIVER), pipe, str(self.start_timeout)],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
-            start_new_session=True,
         )
         self._read_reply(self.start_timeout)  # {"ready": true}
 
@@ -178,7 +177,7 @@ class WarmConverter(SofficeConverter):
         """End the driver and the office (whatever state they are in)."""
         for proc in (self._driver, self._office):
             if proc is not None and proc.poll() is None:
-                _kill_group(proc)  # type: ignore[arg-type]
+                _platform.kill_tree(proc.pid)
             if proc is not None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
@@ -187,7 +186,7 @@ class WarmConverter(SofficeConverter):
                         with contextlib.suppress(OSError):
                             stream.close()
         if self._office_profile is not None:
-            _kill_strays(str(self._office_profile))  # soffice.bin that left the group
+            _platform.kill_matching(self._office_profile.as_uri())  # soffice.bin left behind
         self._office = self._driver = None
         self._office_profile = None
 

@@ -24,22 +24,21 @@ group), so no soffice is left behind.
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
-import contextlib
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
 import shutil
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import _platform
 from .._fs import check_targets
-from ..errors import InputError, Issue, OutputError
+from ..errors import InputError, Issue, OutputError, UserError
 from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
 from ._discover import discover, hidden_yaml
@@ -144,28 +143,6 @@ class ProgressEvent:
     item: ItemResult
 
 
-def _default_context() -> multiprocessing.context.BaseContext:
-    # Why not fork: the parent may run threads (rich's progress refresher), and forking a
-    # threaded process can deadlock. forkserver starts workers from a clean process, with the
-    # package already imported, so a worker starts in milliseconds.
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["jidi_docs.pipeline._worker"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _interrupt_workers(executor: cf.Executor) -> None:
-    """Send SIGINT to our own pool's workers, so a busy one aborts its LibreOffice now.
-
-    Ctrl-C in a terminal reaches them already; this covers a SIGINT sent to this process alone.
-    """
-    processes = getattr(executor, "_processes", None) or {}
-    for proc in list(processes.values()):
-        with contextlib.suppress(ProcessLookupError, OSError, AttributeError):
-            os.kill(proc.pid, signal.SIGINT)
-
-
 def batch(
     paths: Iterable[str | Path] | str | Path,
     out_dir: str | Path,
@@ -181,6 +158,7 @@ def batch(
     chunk_size: int | None = None,
     time_limit: float | None = 300.0,
     memory_limit_mb: int | None = 2048,
+    soffice: str | Path | None = None,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -215,6 +193,8 @@ def batch(
             fails alone. None: no limit.
         memory_limit_mb: memory one application may add to its worker (POSIX systems but
             macOS); beyond it that application fails alone. None: no limit.
+        soffice: the LibreOffice program (see `jidi_docs.pdf._convert.find_soffice`); found
+            through ``JIDI_DOCS_SOFFICE``, PATH and the standard install places when None.
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -222,20 +202,34 @@ def batch(
     Raises:
         InputError: a path does not exist, or no application file was found.
         ConversionError: `pdf` is set but LibreOffice is not installed.
+        UserError: a script calls `batch` outside ``if __name__ == "__main__":`` (its workers
+            would run the script again).
     """
+    if executor is None and _called_without_main_guard():
+        raise UserError(
+            "批量生成会另外启动工作进程，它们会重新运行你的脚本，从而再次调用 batch()。"
+            "请在脚本里加上 if __name__ == '__main__':，把调用 batch() 的代码放在它下面。"
+        )
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
     found, hidden, out_root, roots = _inputs(paths, Path(out_dir))
+    program = None if soffice is None else str(soffice)
     if pdf:
-        SofficeConverter().close()  # raises the Chinese install hint when LibreOffice is missing
+        # Raises the Chinese install hint when LibreOffice is missing; the workers use the
+        # program found here.
+        with SofficeConverter(soffice=program) as probe:
+            program = probe.soffice
     memory = memory_limit_mb * 2**20 if memory_limit_mb is not None else None
     named = str(profile) if profile is not None else None
     options = Options(pdf, named, allow_missing, allow_outside_paths, dt.date.today())
-    options = dataclasses.replace(options, time_limit=time_limit, memory_limit=memory, force=force)
+    options = dataclasses.replace(
+        options, time_limit=time_limit, memory_limit=memory, force=force, soffice=program
+    )
     workers = jobs or os.cpu_count() or 1
     run = _Run(len(found), progress)
     own = executor is None
+    run.before = _platform.descendants()
     pool: cf.Executor = executor or cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_default_context(), initializer=init_worker
+        max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
     )
     staging = _staging(out_root)
     try:
@@ -257,6 +251,47 @@ def batch(
     items = [run.results[source] for source, _ in found]
     rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
     return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
+
+
+def _called_without_main_guard() -> bool:
+    """True when a script calls `batch` from its top level, outside ``if __name__ == "__main__":``.
+
+    Why: the pool's workers start by running the main script again (spawn, the default on
+    Windows and macOS, and forkserver); an unguarded call then starts a batch inside every worker
+    and each one dies, which would otherwise be reported as workers killed for lack of memory.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not str(path).endswith(".py"):
+        return False
+    frame = sys._getframe(1)
+    while frame is not None and not (
+        frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"
+    ):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return False  # called from a function, a thread or an interactive session
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    line = frame.f_lineno
+    return not any(
+        isinstance(node, ast.If)
+        and _is_main_test(node.test)
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    """True for ``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.comparators) == 1):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return bool(names and consts and isinstance(test.ops[0], ast.Eq))
 
 
 def _inputs(
@@ -310,6 +345,8 @@ class _Run:
         self.progress = progress
         self.futures: list[cf.Future[Any]] = []
         self.results: dict[Path, ItemResult] = {}
+        #: Processes that existed before our pool, which an interrupt leaves alone.
+        self.before: set[int] = set()
 
     def finish(self, item: ItemResult) -> None:
         """Record `item` as done and report progress."""
@@ -418,7 +455,9 @@ class _Run:
         for fut in self.futures:
             fut.cancel()
         if own_pool is not None:
-            _interrupt_workers(own_pool)
+            # Ctrl-C in a terminal reaches the workers already; this covers an interrupt of
+            # this process alone, on every OS.
+            _platform.interrupt_workers(self.before)
 
 
 def _failed_row(row: SummaryRow, error: str) -> SummaryRow:

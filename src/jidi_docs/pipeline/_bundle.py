@@ -304,6 +304,7 @@ def bundle(
     date: dt.date | str | None = None,
     pdfa: bool = False,
     force: bool = False,
+    soffice: str | Path | None = None,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
@@ -320,6 +321,7 @@ def bundle(
         pdfa: write PDF/A-2b (archival; needs Ghostscript): fonts embedded, sRGB output
             intent, XMP identification; evidence converted, or refused with the reason.
         force: replace files of the same names that jidi_docs did not write.
+        soffice: the LibreOffice program for the default converter (see `find_soffice`).
 
     Raises:
         OutputError: `out_dir` holds evidence of this application, or an output there is not
@@ -337,7 +339,11 @@ def bundle(
         )
         check_targets(job.output_paths(out_dir), force=force)
         conv = (
-            converter if converter is not None else stack.enter_context(SofficeConverter(pdfa=pdfa))
+            converter
+            if converter is not None
+            else stack.enter_context(
+                SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))
+            )
         )
         pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
         cover_pdf = job.accept(pdfs)

@@ -14,7 +14,9 @@ folders) and its full text is on a second sheet.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._fs import atomic_write, atomic_write_many
 from .._text import display_width
+from ..errors import OutputError
 from ..forms._format import fmt_number
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ __all__ = [
 ]
 
 #: File names of the summary, written at the top of a batch's output folder.
+logger = logging.getLogger(__name__)
+
 XLSX_NAME = "汇总表.xlsx"
 CSV_NAME = "汇总.csv"
 
@@ -313,7 +318,26 @@ def write_summary(
     errors = [(r.file, r.error) for r in sort_rows(rows) if r.error]
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = out_dir / XLSX_NAME, out_dir / CSV_NAME
-    with atomic_write(xlsx, force=force) as tmp:
-        _write_xlsx(tmp, headers, body, errors)
-    atomic_write_many({csv_path: _csv_bytes(headers, body)}, force=force)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        with atomic_write(xlsx, force=force) as tmp:
+            _write_xlsx(tmp, headers, body, errors)
+    except OutputError as e:
+        if not e.locked:
+            raise
+        # Excel holds the old one open (Windows refuses to replace it): the applications are
+        # built, so keep this run's summary under another name rather than fail the batch.
+        xlsx = xlsx.with_name(f"{xlsx.stem}-{stamp}{xlsx.suffix}")
+        logger.warning("%s本次的汇总表已另存为 %s。", e, xlsx.name)
+        with atomic_write(xlsx, force=force) as tmp:
+            _write_xlsx(tmp, headers, body, errors)
+    data = _csv_bytes(headers, body)
+    try:
+        atomic_write_many({csv_path: data}, force=force)
+    except OutputError as e:
+        if not e.locked:
+            raise
+        csv_path = csv_path.with_name(f"{csv_path.stem}-{stamp}{csv_path.suffix}")
+        logger.warning("%s本次的汇总已另存为 %s。", e, csv_path.name)
+        atomic_write_many({csv_path: data}, force=force)
     return xlsx, csv_path

@@ -63,6 +63,7 @@ class Options:
     memory_limit: int | None = None
     #: Replace same-named files jidi_docs did not write.
     force: bool = False
+    soffice: str | None = None
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
@@ -402,11 +403,11 @@ def _build_pdf_chunk(
 _warm: WarmConverter | None = None
 
 
-def _warm_converter() -> WarmConverter:
+def _warm_converter(soffice: str | None = None) -> WarmConverter:
     """Return this worker's warm converter, started on first use and closed at the worker's exit."""
     global _warm
     if _warm is None:
-        _warm = WarmConverter()
+        _warm = WarmConverter(soffice=soffice)
         # Runs when the pool shuts the worker down (multiprocessing's exit hooks, not atexit).
         multiprocessing.util.Finalize(None, _close_warm, exitpriority=10)
     return _warm
@@ -425,7 +426,11 @@ def build_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]
         if not options.pdf:
             return _build_forms_chunk(jobs, options, staging)
         try:
-            converter = _warm_converter() if options.warm else SofficeConverter()
+            converter = (
+                _warm_converter(options.soffice)
+                if options.warm
+                else SofficeConverter(soffice=options.soffice)
+            )
         except ConversionError as exc:
             return [Built(j.source, [], [], str(exc)) for j in jobs]
         if options.warm:

@@ -33,6 +33,8 @@ REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", 
 
 _STATUS_STYLE = {OK: "green", WARN: "yellow", FAIL: "bold red"}
 _STATUS_MARK = {OK: "✔", WARN: "⚠", FAIL: "✘"}
+#: The same marks from the GBK character set, for consoles that cannot show the ones above.
+PLAIN_MARKS = {OK: "√", WARN: "！", FAIL: "×"}
 
 
 def _n(value: Decimal | None) -> str:
@@ -70,14 +72,18 @@ def _score_lines(report: CheckReport) -> list[tuple[str, str, str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def conditions_table(report: CheckReport) -> Table:
-    """Return a rich table with one row per condition: 条件, 结果 (coloured), 说明."""
+def conditions_table(report: CheckReport, *, plain_marks: bool = False) -> Table:
+    """Return a rich table with one row per condition: 条件, 结果 (coloured), 说明.
+
+    `plain_marks` uses √ ！ × (which a GBK console can show) instead of ✔ ⚠ ✘.
+    """
+    marks = PLAIN_MARKS if plain_marks else _STATUS_MARK
     table = Table(title="认定条件", title_justify="left", show_lines=True)
     table.add_column("认定条件", ratio=2, overflow="fold")
     table.add_column("结果", no_wrap=True)
     table.add_column("说明", ratio=5, overflow="fold")
     for c in report.conditions:
-        status = Text(f"{_STATUS_MARK[c.status]} {c.status}", style=_STATUS_STYLE[c.status])
+        status = Text(f"{marks[c.status]} {c.status}", style=_STATUS_STYLE[c.status])
         table.add_row(Text(c.title), status, Text(c.reason))
     return table
 

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from .. import _platform
 from ..errors import ProfileError
 from ._base import StrictModel
 from ._registry import read_data_file, registry
@@ -152,7 +153,7 @@ def _profiles_dir() -> Path:
 
 def builtin_profiles() -> list[str]:
     """Names of the profiles shipped with jidi_docs."""
-    return sorted(p.stem for p in _profiles_dir().glob("*.yaml"))
+    return sorted(_platform.shipped_stem(p) for p in _profiles_dir().glob("*.yaml"))
 
 
 @cache
@@ -173,4 +174,6 @@ def builtin_profile(name: str) -> Profile:
             f"没有名为“{name}”的认定批次。可用的有：{known}；"
             "也可以用 --profile 指定自己的批次文件（.yaml）。"
         )
-    return Profile.model_validate(read_data_file(_profiles_dir() / f"{name}.yaml"))
+    return Profile.model_validate(
+        read_data_file(_profiles_dir() / _platform.shipped(f"{name}.yaml"))
+    )

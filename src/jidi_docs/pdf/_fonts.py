@@ -1,0 +1,106 @@
+"""LibreOffice's own font replacement table for the fonts of Chinese government forms.
+
+Why: the forms ask for Windows fonts (宋体, 黑体, 方正小标宋简体, 仿宋_GB2312 …) that a Mac, a
+Linux server and many Windows PCs do not have (方正小标宋简体 is never installed by default).
+LibreOffice then picks a fallback of its own, which may be a sans face for 宋体 or a Japanese
+one. fontconfig aliases (``fonts/fonts.conf``) work on Linux only; LibreOffice's replacement table
+(Tools ▸ Options ▸ Fonts, stored as ``/org.openoffice.Office.Common/Font/Substitution`` in the
+profile's ``registrymodifications.xcu``) works on every OS, so each private profile gets it.
+
+On Windows and macOS an entry replaces a font only when it is missing, so a PC that has the real
+方正小标宋简体 keeps it; on Linux always (`jidi_docs._platform.fonts_always_replaced`). The
+Simplified-Chinese face of the same style comes from
+`jidi_docs._platform.cjk_faces` (SimSun/SimHei/FangSong/KaiTi on Windows, Songti SC … on macOS,
+Noto CJK SC on Linux).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .. import _platform
+
+__all__ = ["FORM_FONTS", "substitutions", "write_substitution_table"]
+
+#: Font names found in Chinese government forms, by style (the keys of `_platform.cjk_faces`).
+FORM_FONTS: dict[str, tuple[str, ...]] = {
+    "serif": (
+        "宋体",
+        "SimSun",
+        "新宋体",
+        "NSimSun",
+        "方正小标宋简体",
+        "方正小标宋_GBK",
+        "FZXiaoBiaoSong-B05S",
+        "华文中宋",
+        "STZhongsong",
+        "华文宋体",
+        "STSong",
+        "标宋",
+        "小标宋",
+    ),
+    "fangsong": ("仿宋", "仿宋_GB2312", "FangSong", "FangSong_GB2312", "华文仿宋", "STFangsong"),
+    "kai": ("楷体", "楷体_GB2312", "KaiTi", "KaiTi_GB2312", "华文楷体", "STKaiti"),
+    "sans": (
+        "黑体",
+        "SimHei",
+        "微软雅黑",
+        "Microsoft YaHei",
+        "Microsoft YaHei UI",
+        "华文黑体",
+        "STHeiti",
+        "等线",
+        "DengXian",
+        "方正黑体简体",
+        "方正黑体_GBK",
+    ),
+}
+
+_SUBSTITUTION = "/org.openoffice.Office.Common/Font/Substitution"
+
+
+def substitutions() -> dict[str, str]:
+    """Form font → installed Simplified-Chinese font of the same style, for this OS."""
+    faces = _platform.cjk_faces()
+    return {
+        name: faces[style]
+        for style, names in FORM_FONTS.items()
+        for name in names
+        if name != faces[style]
+    }
+
+
+def _prop(name: str, value: str) -> str:
+    return f'<prop oor:name="{name}" oor:op="fuse"><value>{escape(value)}</value></prop>'
+
+
+def write_substitution_table(profile: Path) -> Path:
+    """Write the replacement table into the LibreOffice profile folder `profile`; return the file.
+
+    Call it before LibreOffice first starts with the profile: LibreOffice keeps what it finds and
+    adds its defaults around it.
+    """
+    always = "true" if _platform.fonts_always_replaced() else "false"
+    pairs = "\n".join(
+        f'<item oor:path="{_SUBSTITUTION}/FontPairs"><node oor:name="_{i}" oor:op="replace">'
+        + _prop("Always", always)
+        + _prop("OnScreenOnly", "false")
+        + _prop("ReplaceFont", name)
+        + _prop("SubstituteFont", face)
+        + "</node></item>"
+        for i, (name, face) in enumerate(substitutions().items())
+    )
+    xcu = profile / "user" / "registrymodifications.xcu"
+    xcu.parent.mkdir(parents=True, exist_ok=True)
+    xcu.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
+        ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f'<item oor:path="{_SUBSTITUTION}">{_prop("Replacement", "true")}</item>\n'
+        f"{pairs}\n"
+        "</oor:items>\n",
+        encoding="utf-8",
+    )
+    return xcu

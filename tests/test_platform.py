@@ -1,0 +1,370 @@
+"""Test jidi_docs._platform: the one place for OS-specific code.
+
+The Windows and macOS branches run here on Linux by simulating the platform: `sys.platform`,
+the environment, fake install folders, a fake ``winreg`` module and Windows error numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import time
+import tokenize
+import types
+from pathlib import Path
+
+import psutil
+import pytest
+from typing_extensions import Self
+
+import jidi_docs
+from jidi_docs import _platform
+from jidi_docs.errors import ConversionError, OutputError
+from jidi_docs.pdf._convert import SofficeConverter
+
+SRC = Path(jidi_docs.__file__).parent
+
+#: Calls and names that exist on one OS only (or behave differently), allowed in _platform alone.
+FORBIDDEN = {
+    "killpg": r"\bkillpg\b",
+    "SIGKILL": r"\bSIGKILL\b",
+    "/proc": r"/proc\b",
+    "fork": r"\bos\.fork\b|[\"']fork(server)?[\"']|forkserver_preload",
+    "winreg": r"\bwinreg\b",
+    "os.setsid": r"\bos\.setsid\b",
+    "start_new_session": r"\bstart_new_session\b",
+    "signal.SIG* other than SIGINT": r"\bsignal\.SIG(?!INT\b)[A-Z_]+",
+    "os.kill": r"\bos\.kill\b",
+    "process groups": r"\bgetpgid\b|\bgetpgrp\b|CREATE_NEW_PROCESS_GROUP",
+    "platform checks": r"\bsys\.platform\b|\bos\.name\b",
+    "POSIX/Windows-only modules": r"^\s*(import|from)\s+(fcntl|msvcrt|resource|pwd|grp|termios)\b",
+    "ctypes.windll": r"\bwindll\b",
+}
+
+
+def _code_lines(path: Path) -> list[tuple[int, str]]:
+    """The lines of `path` with comments and docstrings blanked (words there are allowed)."""
+    lines = path.read_text("utf-8").splitlines()
+    blank: set[int] = set()
+    previous = tokenize.NEWLINE
+    with path.open("rb") as fh:
+        for tok in tokenize.tokenize(fh.readline):
+            if tok.type == tokenize.COMMENT:
+                row, col = tok.start
+                lines[row - 1] = lines[row - 1][:col]
+            elif tok.type == tokenize.STRING and previous in (
+                tokenize.NEWLINE,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+                tokenize.ENCODING,
+            ):
+                blank.update(range(tok.start[0], tok.end[0] + 1))  # a docstring
+            if tok.type not in (tokenize.NL, tokenize.COMMENT):
+                previous = tok.type
+    return [(n, text) for n, text in enumerate(lines, 1) if n not in blank]
+
+
+def test_no_os_specific_code_outside_the_platform_module() -> None:
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.name == "_platform.py" and path.parent == SRC:
+            continue
+        for n, text in _code_lines(path):
+            for what, pattern in FORBIDDEN.items():
+                if re.search(pattern, text):
+                    found.append(f"{path.relative_to(SRC)}:{n}: {what}: {text.strip()}")
+    assert found == []
+
+
+def test_the_scan_sees_what_it_forbids(tmp_path: Path) -> None:
+    """Control for the scan: each forbidden use is caught in code, none in comments or docs."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""Docs may say killpg, SIGKILL, /proc and fork."""\n'
+        "import os, signal  # a comment may say os.kill\n"
+        "os.killpg(1, signal.SIGKILL)\n"
+        "signal.signal(signal.SIGINT, None)\n"
+        "signal.SIGTERM\n"
+        "import winreg\n"
+        "ctx = get_context('forkserver')\n"
+        "open('/proc/self/cmdline')\n"
+        "if sys.platform == 'win32': pass\n",
+        encoding="utf-8",
+    )
+    hits = {
+        n: [what for what, pattern in FORBIDDEN.items() if re.search(pattern, text)]
+        for n, text in _code_lines(sample)
+    }
+    assert hits == {
+        2: [],
+        3: ["killpg", "SIGKILL", "signal.SIG* other than SIGINT"],
+        4: [],
+        5: ["signal.SIG* other than SIGINT"],
+        6: ["winreg"],
+        7: ["fork"],
+        8: ["/proc"],
+        9: ["platform checks"],
+    }
+
+
+# -- finding LibreOffice ------------------------------------------------------------------------
+
+
+def _program(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with an empty PATH and a home folder of our own."""
+    (tmp_path / "bin").mkdir()
+    return {"PATH": str(tmp_path / "bin"), "HOME": str(tmp_path / "home")}
+
+
+def test_explicit_program_wins_over_the_variable_and_path(tmp_path, clean_env) -> None:
+    on_path = _program(tmp_path / "bin" / "soffice")
+    by_env = _program(tmp_path / "env" / "soffice")
+    chosen = _program(tmp_path / "chosen" / "soffice")
+    env = {**clean_env, "JIDI_DOCS_SOFFICE": str(by_env)}
+
+    assert _platform.find_soffice(chosen, environ=env).path == str(chosen)
+    assert _platform.find_soffice(None, environ=env).path == str(by_env)
+    assert _platform.find_soffice(None, environ=clean_env).path == str(on_path)
+
+
+def test_an_install_folder_or_app_bundle_may_be_named(tmp_path, clean_env) -> None:
+    program = _program(tmp_path / "LibreOffice" / "program" / "soffice")
+    app = _program(tmp_path / "LibreOffice.app" / "Contents" / "MacOS" / "soffice")
+
+    assert _platform.find_soffice(tmp_path / "LibreOffice", environ=clean_env).path == str(program)
+    assert _platform.find_soffice(tmp_path / "LibreOffice.app", environ=clean_env).path == str(app)
+
+
+def test_a_wrong_path_the_user_gave_is_reported_not_replaced(tmp_path, clean_env) -> None:
+    _program(tmp_path / "bin" / "soffice")  # would be found on PATH, but the user named another
+    env = {**clean_env, "JIDI_DOCS_SOFFICE": str(tmp_path / "没有这个" / "soffice.exe")}
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_platform.os, "environ", env)
+        with pytest.raises(ConversionError) as info:
+            SofficeConverter()
+
+    first = str(info.value).splitlines()[0]
+    assert first.startswith(f"JIDI_DOCS_SOFFICE 指定的 {tmp_path / '没有这个' / 'soffice.exe'}")
+    assert "不是 LibreOffice 程序" in first
+
+
+def _as_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, registry: str | None) -> dict:
+    """Simulate Windows: sys.platform, Program Files folders under tmp_path, a fake registry."""
+    monkeypatch.setattr(sys, "platform", "win32")
+    fake = types.ModuleType("winreg")
+    fake.HKEY_LOCAL_MACHINE, fake.HKEY_CURRENT_USER = "HKLM", "HKCU"
+    opened = []
+
+    class Key:
+        def __init__(self, hive: str, key: str) -> None:
+            opened.append((hive, key))
+            if registry is None or hive != "HKLM":
+                raise FileNotFoundError(2, "not found")
+
+        def __enter__(self) -> Self:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+    fake.OpenKey = Key
+    fake.QueryValueEx = lambda handle, name: (f'"{registry}"', 1)
+    monkeypatch.setitem(sys.modules, "winreg", fake)
+    env = {
+        "PATH": str(tmp_path / "bin"),
+        "ProgramFiles": str(tmp_path / "Program Files"),
+        "ProgramFiles(x86)": str(tmp_path / "Program Files (x86)"),
+        "USERPROFILE": str(tmp_path / "home"),
+    }
+    return {"env": env, "opened": opened}
+
+
+def test_windows_program_files_x86_is_searched(monkeypatch, tmp_path) -> None:
+    sim = _as_windows(monkeypatch, tmp_path, registry=None)
+    exe = _program(tmp_path / "Program Files (x86)" / "LibreOffice" / "program" / "soffice.exe")
+
+    search = _platform.find_soffice(environ=sim["env"])
+
+    assert search.path == str(exe)
+    assert search.tried[1] == str(tmp_path / "Program Files" / "LibreOffice/program/soffice.exe")
+
+
+def test_windows_registry_app_path_is_searched(monkeypatch, tmp_path) -> None:
+    exe = _program(tmp_path / "D盘" / "LibreOffice" / "program" / "soffice.exe")
+    sim = _as_windows(monkeypatch, tmp_path, registry=str(exe))
+
+    search = _platform.find_soffice(environ=sim["env"])
+
+    assert search.path == str(exe)
+    assert search.tried[-1] == f"注册表 App Paths：{exe}"
+    assert sim["opened"][0] == (
+        "HKLM",
+        r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe",
+    )
+
+
+def test_windows_nothing_found_names_the_places_and_the_windows_installer(
+    monkeypatch, tmp_path
+) -> None:
+    sim = _as_windows(monkeypatch, tmp_path, registry=None)
+    monkeypatch.setattr(_platform.os, "environ", sim["env"])
+
+    with pytest.raises(ConversionError) as info:
+        SofficeConverter()
+
+    text = str(info.value)
+    assert f"  - {tmp_path / 'Program Files' / 'LibreOffice/program/soffice.exe'}" in text
+    assert f"  - {tmp_path / 'Program Files (x86)' / 'LibreOffice/program/soffice.exe'}" in text
+    assert "安装方法：请从 https://zh-cn.libreoffice.org/download/ 下载 Windows 版" in text
+    assert "apt-get" not in text
+
+
+def test_macos_user_applications_folder_is_searched(monkeypatch, tmp_path, clean_env) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    app = _program(Path(clean_env["HOME"]) / "Applications/LibreOffice.app/Contents/MacOS/soffice")
+
+    search = _platform.find_soffice(environ=clean_env)
+
+    assert search.path == str(app)
+    assert search.tried == [
+        "PATH 中的 soffice、libreoffice",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        str(app),
+    ]
+
+
+def test_macos_install_hint(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+
+    assert "brew install --cask libreoffice" in _platform.install_hint()
+    assert "「应用程序」" in _platform.install_hint()
+
+
+# -- process trees ------------------------------------------------------------------------------
+
+
+def _sleeper_tree(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a shell that starts a sleeper (as soffice starts soffice.bin); return both."""
+    pidfile = tmp_path / "child.pid"
+    proc = _platform.start_tree(
+        ["/bin/sh", "-c", f"sleep 300 & echo $! > {pidfile}; wait"], env={"PATH": "/bin"}
+    )
+    for _ in range(100):
+        if pidfile.is_file() and pidfile.read_text().strip():
+            return proc, int(pidfile.read_text())
+        time.sleep(0.05)
+    raise AssertionError("the sleeper did not start")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_kill_tree_stops_the_program_and_what_it_started(tmp_path) -> None:
+    proc, child = _sleeper_tree(tmp_path)
+
+    _platform.kill_tree(proc.pid)
+    proc.communicate(timeout=10)
+
+    for _ in range(50):
+        if _gone(child):
+            break
+        time.sleep(0.1)
+    assert _gone(child)
+
+
+def test_interrupt_workers_on_windows_stops_libreoffice_below_us(monkeypatch, tmp_path) -> None:
+    """Windows has no SIGINT for another process: the LibreOffice trees are stopped instead."""
+    before = _platform.descendants()
+    soffice = tmp_path / "soffice"  # a process named like LibreOffice
+    soffice.write_bytes(Path("/bin/sleep").read_bytes())
+    soffice.chmod(0o755)
+    fake_lo = subprocess.Popen([str(soffice), "300"])
+    bystander = subprocess.Popen(["/bin/sleep", "300"])
+    monkeypatch.setattr(sys, "platform", "win32")
+    try:
+        _platform.interrupt_workers(before)
+
+        fake_lo.wait(timeout=10)
+        assert bystander.poll() is None
+    finally:
+        for p in (fake_lo, bystander):
+            p.kill()
+            p.wait()
+
+
+def test_interrupt_workers_sends_sigint_to_workers_started_since(tmp_path) -> None:
+    script = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, lambda *a: sys.exit(42))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    old = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert old.stdout is not None
+    old.stdout.readline()
+    before = _platform.descendants()
+    new = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert new.stdout is not None
+    new.stdout.readline()
+    try:
+        _platform.interrupt_workers(before)
+
+        assert new.wait(timeout=10) == 42
+        assert old.poll() is None
+    finally:
+        for p in (old, new):
+            p.kill()
+            p.wait()
+            p.stdout.close()  # type: ignore[union-attr]
+
+
+# -- console and files --------------------------------------------------------------------------
+
+
+def test_setup_console_replaces_what_gbk_cannot_show() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="gbk")
+
+    _platform.setup_console([stream])
+    stream.write("预审 ✔ 符合 • 完")
+    stream.flush()
+
+    assert raw.getvalue().decode("gbk") == "预审 ? 符合 ? 完"
+    assert not _platform.can_show("✔", stream)
+    assert _platform.can_show("√ 符合", stream)
+
+
+class SharingViolation(PermissionError):
+    """What Windows raises when another program holds the file open (WinError 32).
+
+    Python sets `winerror` only on Windows, so the test gives the subclass the attribute.
+    """
+
+    winerror = 32
+
+
+def test_a_file_open_in_word_is_named_with_what_to_do(tmp_path) -> None:
+    target = tmp_path / "评价表.docx"
+
+    error = OutputError.from_os_error(target, SharingViolation(13, "Permission denied"))
+
+    assert str(error) == f"「{target}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+    assert error.locked
+    plain = OutputError.from_os_error(target, PermissionError(13, "Permission denied"))
+    assert not plain.locked
+    assert "没有写入权限" in str(plain)
