@@ -227,6 +227,13 @@ SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def pdffonts(path: Path) -> str:
+    """The font table `pdffonts` prints for `path`."""
+    return subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+
+
 def non_sc_glyphs(pdf_path: Path) -> tuple[list[str], list[str]]:
     """Return the telling characters drawn in `pdf_path` and those not drawn with SC glyphs.
 

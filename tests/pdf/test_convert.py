@@ -15,18 +15,12 @@ from jidi_docs import _platform
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import _convert as convert
 from jidi_docs.pdf._convert import SofficeConverter, is_available
-from pdfhelpers import pdf_text, require_soffice, ttc_cmap, used_glyph_ids, write_docx
+from pdfhelpers import pdf_text, pdffonts, require_soffice, ttc_cmap, used_glyph_ids, write_docx
 
 SERIF_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SC_FACE, JP_FACE = 2, 0  # face order inside the Noto CJK collections (fc-list %{index})
 #: Characters whose Simplified-Chinese and Japanese glyphs differ.
 TELLING = "骨直角关"
-
-
-def pdffonts(path: Path) -> str:
-    return subprocess.run(
-        ["pdffonts", str(path)], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ there is. Here, on Linux, our fontconfig aliases are switched off to prove the t
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
@@ -21,7 +20,7 @@ from jidi_docs._resources import TEMPLATE_NAMES, template_path
 from jidi_docs.pdf import _convert, _fonts
 from jidi_docs.pdf._convert import SofficeConverter
 from jidi_docs.pipeline._bundle import bundle
-from pdfhelpers import copy_example, non_sc_glyphs, write_docx
+from pdfhelpers import copy_example, non_sc_glyphs, pdffonts, write_docx
 
 #: The names the issue lists, with the Noto face of their style.
 FORM_FONTS = {
@@ -39,12 +38,6 @@ FORM_FONTS = {
 }
 TEXT = "跨境电商人才社会培训基地认定骨直角关"
 OOR = "{http://openoffice.org/2001/registry}"
-
-
-def pdffonts(path: Path) -> str:
-    return subprocess.run(
-        ["pdffonts", str(path)], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture
