@@ -9,7 +9,15 @@ import typer
 
 from ..input._yaml import label
 from ..pipeline._scaffold import YAML_FILE, created_lines, init
-from ._common import ProfileOption, app, err_console, handle_errors, out_console
+from ._common import (
+    ProfileOption,
+    SofficeOption,
+    app,
+    bullet,
+    err_console,
+    handle_errors,
+    out_console,
+)
 
 
 @app.command("init")
@@ -50,6 +58,7 @@ def extract_cmd(
         Path, typer.Option("--out", "-o", metavar="文件", help="写出的申报 YAML 文件")
     ] = Path(YAML_FILE),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
+    soffice: SofficeOption = None,
 ) -> None:
     """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。
 
@@ -61,7 +70,7 @@ def extract_cmd(
     from ..forms._extract import summary_lines
     from ..pipeline._extract import extract_to_file
 
-    path, extracted = extract_to_file(file, out, overwrite=force)
+    path, extracted = extract_to_file(file, out, overwrite=force, soffice=soffice)
     out_console.print(f"已写入 {path}", markup=False)
     out_console.print("读取结果：", markup=False)
     for line in summary_lines(extracted):
@@ -73,7 +82,10 @@ def extract_cmd(
             markup=True,
         )
         for note in extracted.notes:
-            err_console.print(f"  • {label(note.path)}：{note.text}（{note.reason}）", markup=False)
+            err_console.print(
+                f"  {bullet(err_console.file)} {label(note.path)}：{note.text}（{note.reason}）",
+                markup=False,
+            )
     out_console.print(
         "申报表里没有自评分和佐证材料清单，请在 YAML 中补充；然后运行 jidi-docs check 检查。",
         markup=False,
