@@ -21,7 +21,9 @@ from typing_extensions import Self
 
 import jidi_docs
 from jidi_docs import _platform
+from jidi_docs._fs import MAX_PATH, path_units, safe_filename
 from jidi_docs.errors import ConversionError, OutputError
+from jidi_docs.forms._render import form_paths
 from jidi_docs.pdf._convert import SofficeConverter
 
 SRC = Path(jidi_docs.__file__).parent
@@ -368,3 +370,53 @@ def test_a_file_open_in_word_is_named_with_what_to_do(tmp_path) -> None:
     plain = OutputError.from_os_error(target, PermissionError(13, "Permission denied"))
     assert not plain.locked
     assert "没有写入权限" in str(plain)
+
+
+def test_hide_sets_the_windows_hidden_attribute(monkeypatch, tmp_path) -> None:
+    import ctypes
+
+    calls = []
+    kernel32 = types.SimpleNamespace(
+        GetFileAttributesW=lambda path: 0x20,  # FILE_ATTRIBUTE_ARCHIVE
+        SetFileAttributesW=lambda path, attrs: calls.append((path, attrs)),
+    )
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=kernel32), raising=False)
+    target = tmp_path / ".jidi-docs.json"
+
+    _platform.hide(target)  # Linux: nothing to do
+    monkeypatch.setattr(sys, "platform", "win32")
+    _platform.hide(target)
+
+    assert calls == [(str(target), 0x22)]
+
+
+# -- names valid on Windows -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CON", "_CON"),
+        ("com1.公司", "_com1.公司"),
+        ("LPT9", "_LPT9"),
+        ("杭州某公司. . .", "杭州某公司"),
+        ("a:b/c*d?", "a_b_c_d_"),
+    ],
+)
+def test_names_windows_refuses_are_made_valid(name: str, expected: str) -> None:
+    assert safe_filename(name) == expected
+
+
+def test_form_paths_stay_within_windows_path_limit(tmp_path) -> None:
+    deep = tmp_path.joinpath(*["很长的文件夹名称"] * 15)
+    app = types.SimpleNamespace(basic=types.SimpleNamespace(name="杭州" + "跨境电商" * 8 + "公司"))
+
+    paths = form_paths(app, deep)  # type: ignore[arg-type]
+
+    for path in paths.values():
+        assert path_units(path.absolute()) + 16 <= MAX_PATH  # room for the temporary name
+        assert path.name.startswith("杭州跨境电商")
+        assert len(path.name) < len(f"{app.basic.name}-附件1-评价表.docx")  # shortened
+        assert path.name.endswith(("-附件1-评价表.docx", "-附件2-申报表.docx"))
+    short = form_paths(app, tmp_path)  # type: ignore[arg-type]
+    assert short["附件1"].name == f"{app.basic.name}-附件1-评价表.docx"

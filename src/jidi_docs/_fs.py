@@ -32,10 +32,13 @@ from .errors import OutputError
 
 __all__ = [
     "LEDGER_NAME",
+    "MAX_PATH",
     "atomic_write",
     "atomic_write_many",
     "check_targets",
+    "fit_name",
     "is_ours",
+    "path_units",
     "safe_filename",
     "write_bookkeeping",
     "write_files",
@@ -46,6 +49,11 @@ logger = logging.getLogger("jidi_docs")
 #: The record, in each output folder, of the files jidi_docs wrote there and their hashes.
 LEDGER_NAME = ".jidi-docs-files.json"
 
+#: Longest whole path Windows opens without long-path support: 260 UTF-16 units, less the NUL.
+MAX_PATH = 259
+#: Room kept for the temporary name a file is first written under (``.<name>.<random>.tmp``).
+_TEMP_EXTRA = 16
+
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {
     "CON",
@@ -55,6 +63,28 @@ _WINDOWS_RESERVED = {
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
 }
+
+
+def path_units(path: str | Path) -> int:
+    """Length of `path` as Windows counts it (UTF-16 code units; 𠀀 and other rare characters
+    count twice)."""
+    return len(str(path).encode("utf-16-le")) // 2
+
+
+def fit_name(folder: Path, name: str, tail: str = "", *, reserve: int = 0) -> str:
+    """Return `name` shortened so that `folder`/`name``tail` stays within `MAX_PATH`.
+
+    `tail` is what follows the name (a suffix such as ``-附件1-评价表.docx``); `reserve` is room
+    kept for whatever goes below it (files inside a folder named `name`). Temporary names used
+    while writing are allowed for. At least 8 characters of `name` are kept: a folder that is
+    itself too deep cannot be helped by a shorter name.
+    """
+    budget = MAX_PATH - _TEMP_EXTRA - reserve - path_units(Path(folder).absolute()) - 1
+    budget -= path_units(tail)
+    text = name
+    while path_units(text) > max(budget, 8) and len(text) > 1:
+        text = text[:-1]
+    return text.rstrip(". ") or name[:1]
 
 
 def safe_filename(name: str, *, max_bytes: int = 150) -> str:

@@ -414,6 +414,19 @@ def test_gbk_file_is_refused_with_a_hint_at_its_first_bad_line(tmp_path: Path) -
     )
 
 
+def test_an_ansi_file_from_notepad_is_read_as_gbk_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "申报.yaml"
+    path.write_bytes(EXAMPLE.read_text("utf-8").encode("gbk"))
+
+    app = jidi_docs.load(path)
+
+    assert app.basic.name == jidi_docs.load(EXAMPLE).basic.name
+    assert [w.message for w in app.warnings] == [
+        "文件是 GBK 编码（记事本的“ANSI”），已按 GBK 读取；建议在编辑器中另存为 UTF-8 编码。"
+    ]
+    assert str(app.warnings[0]).startswith(str(path))
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_file_is_refused_naming_its_encoding(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "申报.yaml"

@@ -537,3 +537,17 @@ def test_a_script_without_the_main_guard_is_told_to_add_it(
         assert "在脚本里加上 if __name__ == '__main__':" in done.stderr
         assert "内存" not in done.stderr
         assert not (tmp_path / "out").exists()
+
+
+def test_each_run_stages_in_a_folder_of_its_own(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    other = out / STAGING_NAME / "run-other"  # a run still at work in the same output folder
+    other.mkdir(parents=True)
+    (other / "表.docx").write_bytes(b"half-built")
+
+    result = batch([tmp_path / "in"], out, jobs=2, pdf=False)
+
+    assert len(result.built) == 2
+    assert [p.name for p in (out / STAGING_NAME).iterdir()] == ["run-other"]
+    assert (other / "表.docx").read_bytes() == b"half-built"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
-from .._fs import atomic_write_many, safe_filename
+from .._fs import atomic_write_many, fit_name, path_units, safe_filename
 from .._resources import template_path
 from ..input._coerce import as_application
 from ..schema._model import Application
@@ -36,6 +36,8 @@ def load_template(path: Path) -> FormTemplate:
 def form_paths(app: Application, out_dir: Path) -> dict[str, Path]:
     """Return where `render` writes each form: ``{"附件1": …评价表.docx, "附件2": …申报表.docx}``."""
     unit = safe_filename(app.basic.name, max_bytes=120)
+    longest = max((f"-{k}-{t}.docx" for k, t in FORM_TITLES.items()), key=path_units)
+    unit = fit_name(Path(out_dir), unit, longest)  # Windows: whole path ≤ 260 characters
     return {key: Path(out_dir) / f"{unit}-{key}-{title}.docx" for key, title in FORM_TITLES.items()}
 
 

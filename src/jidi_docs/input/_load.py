@@ -188,7 +188,9 @@ def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Ap
         ValidationFailed: the content is wrong; every problem is listed with its line.
     """
     path = application_file(Path(path))
-    doc = parse_yaml(read_text(path), str(path))
+    notes: list[Issue] = []
+    doc = parse_yaml(read_text(path, notes), str(path))
+    doc.warnings[:0] = notes
     return validate(doc.data, profile=profile, doc=doc, source=path)
 
 

@@ -120,8 +120,13 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     return _FORBIDDEN.sub("", text), removed
 
 
-def read_text(path: Path) -> str:
-    """Return the UTF-8 text of `path`; every way of failing becomes a Chinese InputError."""
+def read_text(path: Path, notes: list[Issue] | None = None) -> str:
+    """Return the text of `path`; every way of failing becomes a Chinese InputError.
+
+    UTF-8 (with or without BOM) is expected. A file that is GBK throughout, as Notepad on Chinese
+    Windows saves "ANSI", is read as GBK, with a note appended to `notes` that names the encoding.
+    A file that mixes UTF-8 and GBK is refused at its first GBK line.
+    """
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -154,6 +159,24 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        if raw[: e.start].isascii():  # nothing before it was UTF-8: try the whole file as GBK
+            try:
+                text = raw.decode("gbk")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if notes is not None:
+                    notes.append(
+                        Issue(
+                            name,
+                            None,
+                            None,
+                            "",
+                            "文件是 GBK 编码（记事本的“ANSI”），已按 GBK 读取；"
+                            "建议在编辑器中另存为 UTF-8 编码。",
+                        )
+                    )
+                return text
         hint = ""
         try:
             raw.decode("gb18030")

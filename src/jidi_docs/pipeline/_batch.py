@@ -15,11 +15,11 @@ How a batch runs:
    broken document costs only its own application.
 4. The 汇总表 is written.
 
-Every output is built in a hidden staging folder and renamed into place when the application is
-complete; the manifest is written last. An interrupted batch (Ctrl-C) therefore leaves no
-half-written file: finished applications are kept (and skipped by the next run), the others are
-redone. Workers abort their LibreOffice process on SIGINT (`SofficeConverter` kills its process
-group), so no soffice is left behind.
+Every output is built in a staging folder of its own run (inside the hidden ``.jidi-docs-tmp``)
+and renamed into place when the application is complete; the manifest is written last. An
+interrupted batch (Ctrl-C) therefore leaves no half-written file: finished applications are kept
+(and skipped by the next run), the others are redone. Workers abort their LibreOffice process on
+SIGINT (`SofficeConverter` kills its process tree), so no soffice is left behind.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import datetime as dt
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,7 +232,11 @@ def batch(
     pool: cf.Executor = executor or cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
     )
+    # One staging folder per run, inside one hidden folder: two runs into the same output
+    # folder never clean up each other's work.
     staging = _staging(out_root)
+    _platform.hide(staging)
+    staging = Path(tempfile.mkdtemp(prefix="run-", dir=staging))
     try:
         surveys = run.survey(pool, found, options, workers)
         todo = run.plan([surveys[source] for source, _ in found], out_root, force)
@@ -248,6 +253,8 @@ def batch(
             pool.shutdown(wait=True, cancel_futures=True)
         if own or all(f.done() for f in run.futures):
             shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):  # only when no other run is using it
+                staging.parent.rmdir()
     items = [run.results[source] for source, _ in found]
     rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
     return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
@@ -374,7 +381,7 @@ class _Run:
 
     def plan(self, surveys: list[Survey], out_root: Path, force: bool) -> list[Job]:
         """Phase 2, here: give each application its folder; finish the failed and up-to-date."""
-        names = folder_names(surveys)
+        names = folder_names(surveys, out_root)
         todo: list[Job] = []
         for s in surveys:
             if s.error or s.digest is None:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import _platform
 from .._fs import write_bookkeeping
 from .._resources import TEMPLATE_NAMES, template_path
 from .._version import __version__
@@ -97,3 +98,4 @@ def write_manifest(out_dir: Path, source: Path, digest: str, outputs: list[Path]
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     write_bookkeeping(out_dir / MANIFEST_NAME, text)
+    _platform.hide(out_dir / MANIFEST_NAME)  # bookkeeping: hidden in Explorer too

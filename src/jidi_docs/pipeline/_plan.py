@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._fs import safe_filename
+from .._fs import fit_name, safe_filename
+
+#: Room kept below an application's folder for its files (``<单位名称>-附件2-申报表.docx``).
+_FILES_INSIDE = 60
 from ._summary import SummaryRow
 
 __all__ = ["Job", "Survey", "chunks", "folder_names"]
@@ -31,8 +34,11 @@ class Job:
     digest: str
 
 
-def folder_names(surveys: Sequence[Survey]) -> dict[Path, str]:
+def folder_names(surveys: Sequence[Survey], parent: Path | None = None) -> dict[Path, str]:
     """Return each readable application's folder name, unique in a case-insensitive way.
+
+    With `parent` (the batch's output folder), names are shortened so that the files inside
+    stay within Windows' 260-character path limit (`jidi_docs._fs.fit_name`).
 
     Why every holder of a shared name gets a suffix (not just the second one): adding a file
     that sorts first must not move another application's outputs to a different folder.
@@ -59,6 +65,8 @@ def folder_names(surveys: Sequence[Survey]) -> dict[Path, str]:
         if seen[n.casefold()] > 1:
             rel = Path(displays[source]).with_suffix("").as_posix().replace("/", "_")
             n = safe_filename(f"{base[source]}-{rel}", max_bytes=150)
+        if parent is not None:
+            n = fit_name(parent, n, reserve=_FILES_INSIDE)
         k, unique = 1, n
         while unique.casefold() in used:
             k += 1

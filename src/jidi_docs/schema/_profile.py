@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.resources
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -148,7 +149,8 @@ class Profile(StrictModel):
 
 
 def _profiles_dir() -> Path:
-    return Path(__file__).parent / "profiles"
+    # files() of a regular (non-zip) install is a real directory, so this is a real path.
+    return Path(str(importlib.resources.files("jidi_docs.schema") / "profiles"))
 
 
 def builtin_profiles() -> list[str]:
