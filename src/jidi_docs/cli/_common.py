@@ -104,9 +104,10 @@ SofficeOption = Annotated[
     Optional[Path],  # noqa: UP045  (Typer needs Optional on Python 3.10)
     typer.Option(
         "--soffice",
+        metavar="路径",
         help=(
-            "LibreOffice 程序（soffice 或 soffice.exe、安装文件夹、LibreOffice.app）的路径；"
-            f"默认依次查找环境变量 {_platform.SOFFICE_ENV}、PATH 和常见安装位置"
+            "LibreOffice 程序 soffice 的位置（也可以是它的安装文件夹）；"
+            f"默认依次查找环境变量 {_platform.SOFFICE_ENV}、系统路径和常见安装位置"
         ),
         show_default=False,
     ),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures as cf
+import contextlib
 import dataclasses
 import datetime as dt
 import os
