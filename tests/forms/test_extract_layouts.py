@@ -27,6 +27,7 @@ from handtyped import (
 from typer.testing import CliRunner
 
 import jidi_docs
+from jidi_docs import _platform
 from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import InputError
 from jidi_docs.forms._extract import extract, summary_lines, to_yaml
@@ -319,7 +320,10 @@ def test_a_doc_without_libreoffice_says_what_to_install_or_do(
 ) -> None:
     path = tmp_path / "申报表.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
+    # No LibreOffice anywhere: not on PATH, not named, not in the standard install places.
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("JIDI_DOCS_SOFFICE", raising=False)
+    monkeypatch.setattr(_platform, "_standard_places", lambda platform, environ: [])
 
     result = CliRunner().invoke(cli_app, ["extract", str(path), "-o", str(tmp_path / "a.yaml")])
 
