@@ -400,7 +400,7 @@ def test_hide_sets_the_windows_hidden_attribute(monkeypatch, tmp_path) -> None:
         ("com1.公司", "_com1.公司"),
         ("LPT9", "_LPT9"),
         ("杭州某公司. . .", "杭州某公司"),
-        ("a:b/c*d?", "a_b_c_d_"),
+        ("a:b/c*d?", "a_b_c_d"),
     ],
 )
 def test_names_windows_refuses_are_made_valid(name: str, expected: str) -> None:

@@ -1,18 +1,11 @@
 """Everything that differs between Windows, macOS and Linux, in one place.
 
-Why one module: the people who prepare applications work on Windows (some on macOS); the tests
-run on Linux. Keeping every POSIX-only or Windows-only call here (a test scans the rest of the
-package for them) means the other modules run unchanged everywhere, and the Windows and macOS
-branches can be tested on Linux by simulating the platform (`sys.platform`, environment, a fake
-registry), which this module reads at call time.
-
-What lives here: limits for one unit of work (`work_limits`: a POSIX interval timer raising
-`TimeLimitExceeded`, and a memory ceiling through POSIX ``RLIMIT_AS``, so an allocation beyond it
-raises `MemoryError`; where the system has neither, Windows, the work runs without them), finding
-LibreOffice, starting and stopping process trees (psutil, so no
-``/proc`` and no process groups are needed), the multiprocessing start method, console streams
-that never crash on a character they cannot show, recognising a file held open by another
-program, and hiding bookkeeping files.
+Why: the staff who prepare applications use Windows (some macOS); the tests run on Linux. Every
+POSIX- or Windows-only call is here (a test scans the rest of the package), read at call time,
+so the other branches can be tested on Linux by simulating the platform. Here: finding
+LibreOffice, process trees (psutil: no ``/proc``), the pool's start method, consoles that never
+crash on a character, files held open, hidden files, the fonts each OS has, and limits for one
+unit of work (`work_limits`: POSIX timer and ``RLIMIT_AS``; none on Windows).
 """
 
 from __future__ import annotations
@@ -80,13 +73,9 @@ def _platform() -> str:
 
 @dataclass
 class SofficeSearch:
-    """Where LibreOffice was looked for, and what was found.
+    """Where LibreOffice was looked for (`tried`, in order) and the program found (`path`).
 
-    Attributes:
-        path: the program, or None.
-        tried: every place looked at, in order, as the user should read it.
-        chosen: what the user named (``--soffice`` or the environment variable) when that was
-            not a LibreOffice program; the search then stops there.
+    `chosen` is what the user named (``--soffice`` or the variable) when that was no LibreOffice.
     """
 
     path: str | None = None
@@ -325,12 +314,10 @@ def interrupt_workers(started_before: set[int]) -> None:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
-    """The multiprocessing start method for the batch pool: forkserver where it exists, else spawn.
+    """The batch pool's start method: forkserver where it exists, else spawn (Windows).
 
-    Why not fork: the parent may run threads (rich's progress refresher), and forking a threaded
-    process can deadlock. forkserver starts workers from a clean process with the worker module
-    already imported, so a worker starts in milliseconds; Windows (and `JIDI_DOCS_START_METHOD`
-    = spawn, used by the tests) get spawn, macOS's default.
+    Why not fork: forking a threaded parent (rich's refresher) can deadlock; forkserver starts
+    workers with the worker module imported. ``JIDI_DOCS_START_METHOD=spawn`` (tests) forces it.
     """
     wanted = os.environ.get("JIDI_DOCS_START_METHOD")
     methods = multiprocessing.get_all_start_methods()
@@ -393,13 +380,8 @@ def cjk_faces() -> dict[str, str]:
 
 
 def fonts_always_replaced() -> bool:
-    """Whether LibreOffice's font replacement must apply even to fonts it believes installed.
-
-    Linux: fontconfig answers every font name with some fallback, so LibreOffice takes 宋体 for
-    installed and a "replace only when missing" entry never applies (measured with LibreOffice
-    7.4). Windows and macOS: only missing fonts are replaced, so a PC with the real 方正小标宋简体
-    keeps it.
-    """
+    """Whether font replacement must apply to fonts LibreOffice believes installed: on Linux
+    fontconfig answers every name, so "only when missing" never applies (LibreOffice 7.4)."""
     return _platform() not in ("win32", "darwin")
 
 
@@ -417,15 +399,12 @@ def shipped(name: str) -> str:
 
 
 def shipped_stem(path: Path) -> str:
-    """The real (UTF-8) stem of a shipped file listed by the operating system; see `shipped`."""
+    """The real (UTF-8) stem of a shipped file the OS lists; see `shipped`."""
     return os.fsencode(path.stem).decode("utf-8", errors="replace")
 
 
 def is_locked_error(error: BaseException) -> bool:
-    """True when `error` says another program (Word, WPS, Excel …) holds the file open.
-
-    Only Windows reports it (WinError 32/33 as a PermissionError); POSIX never locks on open.
-    """
+    """True when another program (Word, WPS, Excel …) holds the file open (WinError 32/33)."""
     return getattr(error, "winerror", None) in _WINERROR_LOCKED
 
 

@@ -209,7 +209,9 @@ def test_check_and_render_under_the_gbk_locale(gbk_locale, tmp_path) -> None:
     assert "填写正确" in checked.stdout.decode("gbk")
     assert rendered.returncode == 0, rendered.stderr.decode("gbk", "replace")
     out = Path(os.fsdecode(_gbk(tmp_path / "输出")))
-    names = sorted(os.fsencode(n.name).decode("gbk") for n in out.iterdir())
+    names = sorted(
+        os.fsencode(n.name).decode("gbk") for n in out.iterdir() if not n.name.startswith(".")
+    )
     assert names == [f"{UNIT}-附件1-评价表.docx", f"{UNIT}-附件2-申报表.docx"]
 
 
