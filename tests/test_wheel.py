@@ -1,6 +1,6 @@
 """Build the wheel, install it with its dependencies in a venv of its own, and render from it.
 
-The venv is made without ``--system-site-packages`` and pip resolves the wheel's declared
+The venv sees none of the base interpreter's site packages, and pip resolves the wheel's declared
 dependencies from its configured index, so a dependency missing from ``pyproject.toml`` fails
 here, whatever the machine has installed elsewhere. The test environment's versions are used as
 constraints (no version choice to make, and pip's cache already holds those wheels).
