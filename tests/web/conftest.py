@@ -89,3 +89,29 @@ def client_for(portal: Path) -> Callable[..., Any]:
         return client
 
     return factory
+
+
+@pytest.fixture
+def make_preview(portal: Path) -> Callable[..., Any]:
+    """Return a factory: a finished preview of `app` with a small PNG for each page."""
+    from PIL import Image
+
+    from jidi_docs.web._preview import image_path
+    from jidi_docs.web.models import Preview
+
+    def factory(app: Any, pages: dict[str, int], digest: str = "d") -> Any:
+        made = Preview.objects.create(
+            application=app,
+            digest=digest,
+            draft_version=app.draft_version,
+            requested_by=app.base.user_set.first(),
+            state="done",
+            pages=pages,
+        )
+        for form, count in pages.items():
+            for n in range(1, count + 1):
+                image_path(made, form, n).parent.mkdir(parents=True, exist_ok=True)
+                Image.new("RGB", (10, 14), "white").save(image_path(made, form, n))
+        return made
+
+    return factory

@@ -30,7 +30,13 @@ def _patterns() -> list[URLPattern]:
 
 
 @pytest.fixture
-def two_bases(make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]) -> Any:
+def two_bases(
+    make_base: Any,
+    make_reviewer: Any,
+    client_for: Any,
+    make_preview: Any,
+    example: dict[str, Any],
+) -> Any:
     """Base A (logged in) and base B with a submitted version, an evidence file and a job."""
     from django.conf import settings
 
@@ -54,6 +60,7 @@ def two_bases(make_base: Any, make_reviewer: Any, client_for: Any, example: dict
     job_b = Job.objects.create(
         version=version_b, requested_by=user_b, state="done", result_name="x.pdf"
     )
+    preview_b = make_preview(app_b, {"附件2": 1})
     (app_dir(app_b) / file_b.data_path).write_bytes(b"%PDF-1.4\n")
     result = settings.PORTAL_JOBS_DIR / str(job_b.pk) / "x.pdf"
     result.parent.mkdir(parents=True)
@@ -65,6 +72,7 @@ def two_bases(make_base: Any, make_reviewer: Any, client_for: Any, example: dict
         "version": version_b,
         "file": file_b,
         "job": job_b,
+        "preview": preview_b,
         "user_a": user_a,
         "app_a": app_a,
     }
@@ -77,7 +85,7 @@ _ARGUMENTS = {
     "version/<int:pk>/": lambda o: {"pk": o["version"].pk},
     "job/<int:pk>/": lambda o: {"pk": o["job"].pk},
 }
-_EXTRA = {"index": 0, "form": "附件2"}
+_EXTRA = {"index": 0, "form": "附件2", "page": 1}
 _NO_OBJECT = {"", "login/", "logout/", "invite/", "join/<str:token>/", "summary.xlsx"}
 
 
@@ -90,6 +98,8 @@ def _url(pattern: URLPattern, objects: dict[str, Any]) -> str | None:
     kwargs = {**_ARGUMENTS[prefix](objects), **_EXTRA}
     if "file_id" in route:
         kwargs["file_id"] = objects["file"].pk
+    if "<int:preview>" in route:
+        kwargs["preview"] = objects["preview"].pk
     names = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
     from django.urls import reverse
 
@@ -125,7 +135,7 @@ def test_a_base_gets_404_on_every_url_of_another_bases_objects(
         checked.append(url)
     two_bases["app"].refresh_from_db()
 
-    assert len(checked) == len([p for p in _patterns() if _url(p, two_bases)]) >= 14
+    assert len(checked) == len([p for p in _patterns() if _url(p, two_bases)]) >= 17
     assert not two_bases["app"].audit.filter(user=two_bases["user_a"]).exists()
 
 
@@ -183,6 +193,7 @@ def test_state_changes_without_csrf_token_are_refused(
         client.post(f"/app/{app.pk}/submit/"),
         client.post(f"/app/{app.pk}/upload/"),
         client.post(f"/app/{app.pk}/import/"),
+        client.post(f"/app/{app.pk}/preview/"),
         client.post("/logout/"),
         office.post("/invite/", {"role": "base", "base_name": "x", "district": "西湖区"}),
         office.post(f"/version/{two_bases['version'].pk}/bundle/"),
@@ -196,6 +207,7 @@ def test_state_changes_without_csrf_token_are_refused(
     assert "页面已过期或请求来源不明" in refused[0].content.decode()
     app.refresh_from_db()
     assert app.versions.count() == 0
+    assert app.previews.count() == 0
     assert app.draft.get("申报单位审核意见") != "x"
 
 

@@ -1,5 +1,8 @@
 """The bundle queue: jobs are rows in the database, run by at most N worker threads.
 
+The same threads make the editor's previews (`jidi_docs.web._preview`), so N is the limit of
+LibreOffice conversions of both.
+
 Why rows: a queued bundle survives a restart (jobs found ``running`` at start-up were cut off
 and go back to the queue), and every server process sharing the database sees the same queue.
 Each worker converts with its own LibreOffice, kept running between jobs (`WarmConverter`: a
@@ -16,15 +19,16 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
-from django.utils import timezone
+from django.db import close_old_connections
 
 from ..errors import ConversionError
 from ..pdf._convert import SofficeConverter
 from ..pdf._warm import WarmConverter
 from . import _library as lib
+from ._preview import requeue_previews, run_next_preview
+from ._queue import Progress, claim, requeue, run
 from ._store import app_dir
-from .models import Job, JobState
+from .models import Job
 
 __all__ = ["JobRunner", "requeue_interrupted", "run_next"]
 
@@ -33,21 +37,7 @@ log = logging.getLogger(__name__)
 
 def requeue_interrupted() -> int:
     """Put jobs left ``running`` by a stopped server back in the queue; return how many."""
-    return Job.objects.filter(state=JobState.RUNNING).update(
-        state=JobState.QUEUED, progress=0, step="服务重启，重新排队"
-    )
-
-
-def _claim() -> Job | None:
-    """Take the oldest queued job, or None; safe when several workers ask at once."""
-    with transaction.atomic():
-        job = Job.objects.filter(state=JobState.QUEUED).order_by("pk").first()
-        if job is None:
-            return None
-        taken = Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
-            state=JobState.RUNNING, progress=1, step="开始"
-        )
-    return Job.objects.select_related("version__application").get(pk=job.pk) if taken else None
+    return requeue(Job)
 
 
 def run_next(converter: SofficeConverter | None = None) -> bool:
@@ -55,17 +45,14 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
 
     `converter` is the calling worker's running LibreOffice, if it has one.
     """
-    job = _claim()
+    job = claim(Job, "version__application")
     if job is None:
         return False
     version = job.version
     application = version.application
     out_dir = settings.PORTAL_JOBS_DIR / str(job.pk)
 
-    def progress(percent: int, step: str) -> None:
-        Job.objects.filter(pk=job.pk).update(progress=percent, step=step)
-
-    try:
+    def work(progress: Progress) -> dict[str, str]:
         data = lib.with_office_opinion(version.data, version.office_opinion)
         draft = lib.validate_draft(data, app_dir(application), with_report=False)
         if draft.app is None:
@@ -73,25 +60,9 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
         if out_dir.exists():
             shutil.rmtree(out_dir)
         pdf = lib.bundle_pdf(draft.app, out_dir, progress, converter=converter)
-        Job.objects.filter(pk=job.pk).update(
-            state=JobState.DONE,
-            progress=100,
-            step="完成",
-            result_name=pdf.name,
-            finished=timezone.now(),
-        )
-    except lib.UserError as e:
-        Job.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, step="未生成", error=str(e), finished=timezone.now()
-        )
-    except Exception as e:  # a bug or a LibreOffice crash: the job fails, the server goes on
-        log.exception("bundle job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED,
-            step="未生成",
-            error=f"生成失败（程序错误：{type(e).__name__}），请联系管理员。",
-            finished=timezone.now(),
-        )
+        return {"result_name": pdf.name}
+
+    run(job, work, "生成失败（程序错误：{name}），请联系管理员。")
     return True
 
 
@@ -106,6 +77,7 @@ class JobRunner:
 
     def start(self) -> None:
         requeue_interrupted()
+        requeue_previews()
         for n in range(self.workers):
             thread = threading.Thread(target=self._loop, name=f"bundle-{n}", daemon=True)
             thread.start()
@@ -120,7 +92,8 @@ class JobRunner:
             while not self._stop.is_set():
                 close_old_connections()
                 try:
-                    busy = run_next(converter)
+                    # a preview first: it is short and someone is waiting at the page
+                    busy = run_next_preview(converter) or run_next(converter)
                 except Exception:  # the database was busy or gone: try again later
                     log.exception("job queue")
                     busy = False

@@ -26,7 +26,7 @@ from ..input._jsonschema import REGISTRY_TYPE, json_schema
 from ..input._load import validate
 from ..input._tables import expand_tables
 from ..input._yaml import label, parse_yaml
-from ..pdf._convert import SofficeConverter
+from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import sniff_kind
 from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
@@ -47,6 +47,7 @@ __all__ = [
     "check",
     "clean",
     "export_zip",
+    "form_pdfs",
     "import_docx",
     "import_yaml",
     "import_zip",
@@ -271,6 +272,21 @@ def render_docx(app: Application) -> dict[str, bytes]:
     """Return both filled forms as .docx bytes keyed by ``附件1``/``附件2``."""
     forms, _warnings = render_forms_bytes(app)
     return forms
+
+
+def form_pdfs(app: Application, work_dir: Path, converter: Converter) -> dict[str, Path]:
+    """Return both filled forms converted to PDF in `work_dir`, keyed by ``附件1``/``附件2``.
+
+    The documents are the ones `render_docx` returns (and the bundle prints), converted by
+    `converter` (the worker's running LibreOffice).
+    """
+    work_dir.mkdir(parents=True, exist_ok=True)
+    docs = {}
+    for key, content in render_docx(app).items():
+        docs[key] = work_dir / f"{key}.docx"
+        docs[key].write_bytes(content)
+    pdfs = converter.convert(list(docs.values()), work_dir)
+    return dict(zip(docs, pdfs, strict=True))
 
 
 class _ReportingConverter:

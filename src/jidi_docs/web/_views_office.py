@@ -23,6 +23,7 @@ from ._access import (
     job_for,
     version_for,
 )
+from ._queue import status
 from ._store import app_dir
 from .models import (
     AuditEntry,
@@ -110,18 +111,8 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
 def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a bundle job, for the page to poll."""
     job = job_for(request.user, pk)
-    ahead = Job.objects.filter(state=JobState.QUEUED, pk__lt=job.pk).count()
-    return JsonResponse(
-        {
-            "state": job.state,
-            "label": job.get_state_display(),
-            "progress": job.progress,
-            "step": job.step,
-            "error": job.error,
-            "ahead": ahead if job.state == JobState.QUEUED else 0,
-            "url": reverse("portal:job_pdf", args=[job.pk]) if job.state == JobState.DONE else "",
-        }
-    )
+    url = reverse("portal:job_pdf", args=[job.pk]) if job.state == JobState.DONE else ""
+    return JsonResponse({**status(job), "url": url})
 
 
 @login_required

@@ -165,6 +165,31 @@ class Job(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
 
 
+class Preview(models.Model):
+    """Page images of a draft's two forms, made in the background; one per draft content.
+
+    `digest` identifies what was rendered (the draft's data and the program's version), so
+    re-opening the preview of an unchanged draft shows the images already made.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="previews")
+    digest = models.CharField(max_length=64)
+    draft_version = models.PositiveIntegerField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=100, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    pages = models.JSONField(default=dict)  # {"附件1": 2, "附件2": 9} when done
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "digest"], name="one_preview_per_draft")
+        ]
+
+
 class AuditEntry(models.Model):
     """Who did what, when (never edited)."""
 

@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from . import _views_editor as editor
 from . import _views_office as office
+from . import _views_preview as preview
 from . import views
 
 app_name = "portal"
@@ -28,6 +29,13 @@ urlpatterns = [
     path("app/<int:pk>/export/", editor.export, name="export"),
     path("app/<int:pk>/import/", editor.import_, name="import"),
     path("app/<int:pk>/submit/", editor.submit, name="submit"),
+    path("app/<int:pk>/preview/", preview.preview, name="preview"),
+    path("app/<int:pk>/preview/<int:preview>/", preview.preview_status, name="preview_status"),
+    path(
+        "app/<int:pk>/preview/<int:preview>/<str:form>/<int:page>.png",
+        preview.preview_image,
+        name="preview_image",
+    ),
     path("version/<int:pk>/", office.version, name="version"),
     path("version/<int:pk>/docx/<str:form>/", office.version_docx, name="version_docx"),
     path("version/<int:pk>/bundle/", office.request_bundle, name="bundle"),

@@ -1,4 +1,5 @@
-// The portal's only script: autosave of the editor, table rows, evidence uploads, job progress.
+// The portal's only script: autosave of the editor, table rows, evidence uploads, job progress
+// (bundles, and previews: the page reloads to show the finished images).
 // Plain JavaScript, no build step, no third-party code; loaded from 'self' (CSP forbids inline).
 "use strict";
 
@@ -254,6 +255,7 @@
           bar.value = d.progress;
           step.textContent = d.step;
           error.textContent = d.error;
+          if (li.dataset.reload && (d.state === "done" || d.state === "failed")) { window.location.reload(); return; }
           if (d.state === "done") { link.href = d.url; link.hidden = false; return; }
           if (d.state !== "failed") setTimeout(tick, 1500);
         }).catch(function () { setTimeout(tick, 5000); });
