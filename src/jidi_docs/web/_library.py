@@ -454,7 +454,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
         return xlsx.read_bytes()
 
 
-__all__ += ["InputError", "UserError", "to_yaml"]
+__all__ += ["InputError", "UserError", "ValidationFailed", "to_yaml"]
 
 
 def with_office_opinion(data: dict[str, Any], opinion: str) -> dict[str, Any]:

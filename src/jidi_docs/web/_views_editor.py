@@ -6,6 +6,7 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
+from . import _tables
 from ._access import (
     AuthedRequest,
     application_for,
@@ -36,6 +38,7 @@ from .models import (
     Version,
 )
 
+_SHOWN_ISSUES = 20
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -229,18 +232,24 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx)."""
+    """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx);
+    or replace its lists by spreadsheets of them (讲师.xlsx …, several at once)."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
-    upload_ = request.FILES.get("file")
+    uploads = request.FILES.getlist("file")
+    if uploads and any(_tables.is_table(str(u.name or "")) for u in uploads):
+        return _import_tables(request, app, uploads)
+    upload_ = uploads[0] if len(uploads) == 1 else None
     limit = 100 * 1024 * 1024
     if upload_ is None or upload_.size is None or upload_.size > limit:
         messages.error(
-            request, "请选择不超过 100 MB 的 申报.yaml、导出的 zip 或已填写的申报表 .docx。"
+            request,
+            "请选择一个不超过 100 MB 的 申报.yaml、导出的 zip 或已填写的申报表 .docx"
+            "（或一个或几个名单表格 .xlsx）。",
         )
         return redirect("portal:application", pk=app.pk)
     content = upload_.read()
-    name = PurePosixPath(str(upload_.name or "").replace("\\", "/")).name
+    name = _base_name(upload_.name)
     files: dict[str, bytes] = {}
     try:
         if content.startswith(b"PK") and name.lower().endswith(".docx"):
@@ -253,7 +262,7 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "文件不是 UTF-8 编码的 YAML，也不是 zip 或 Word（.docx）文件。")
         return redirect("portal:application", pk=app.pk)
     except lib.UserError as e:
-        messages.error(request, str(e))
+        _error_messages(request, e)
         return redirect("portal:application", pk=app.pk)
     data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
@@ -268,6 +277,53 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"已导入“{name}”。请逐页核对；没有随附的佐证材料请在“佐证材料”页上传。"
     )
+    return redirect("portal:application", pk=app.pk)
+
+
+def _base_name(name: str | None) -> str:
+    return PurePosixPath(str(name or "").replace("\\", "/")).name
+
+
+def _error_messages(request: HttpRequest, error: lib.UserError) -> None:
+    """Show a library error: a validation failure as one message per problem (file, row, column)."""
+    if not isinstance(error, lib.ValidationFailed):
+        messages.error(request, str(error))
+        return
+    head, *lines = str(error).splitlines()
+    messages.error(request, f"未导入，草稿保持不变。{head}")
+    for line in lines[:_SHOWN_ISSUES]:
+        messages.error(request, line.strip().removeprefix("• "))
+    if len(lines) > _SHOWN_ISSUES:
+        messages.error(request, f"……另有 {len(lines) - _SHOWN_ISSUES} 处，改正以上各处后再导入。")
+
+
+def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any]) -> HttpResponse:
+    """Replace the draft's lists by the rows of the uploaded spreadsheets: all of them or none."""
+    user: User = request.user
+    names = [_base_name(u.name) for u in uploads]
+    wrong = [n for n in names if not _tables.is_table(n)]
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES
+    big = [n for n, u in zip(names, uploads, strict=True) if u.size is None or u.size > limit]
+    if wrong or big:
+        messages.error(
+            request,
+            "未导入：名单表格（.xlsx、.csv）只能与名单表格一起导入，每个不超过 "
+            f"{limit // (1024 * 1024)} MB；请分开导入：" + "、".join(wrong + big),
+        )
+        return redirect("portal:application", pk=app.pk)
+    contents = {n: u.read() for n, u in zip(names, uploads, strict=True)}
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        try:
+            draft = _tables.import_tables(app.draft, contents)
+        except lib.UserError as e:
+            _error_messages(request, e)
+            return redirect("portal:application", pk=app.pk)
+        app.draft = draft
+        app.draft_version += 1
+        app.save()
+    AuditEntry.record(user, "导入表格", app, "、".join(names))
+    messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")
     return redirect("portal:application", pk=app.pk)
 
 
