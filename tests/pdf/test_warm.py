@@ -10,12 +10,14 @@ import threading
 from pathlib import Path
 
 import docx
+import pikepdf
 import pytest
 
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import WarmConverter
+from jidi_docs.pdf._convert import SofficeConverter
 from jidi_docs.pdf._warm import uno_python
-from pdfhelpers import pdf_text
+from pdfhelpers import pdf_text, pdfa_failures
 
 pytestmark = pytest.mark.soffice
 
@@ -134,3 +136,30 @@ def test_without_a_uno_python_it_converts_one_shot_with_a_warning(soffice, tmp_p
 
     assert pdf_text(pdf)[0].strip() == "单次转换"
     assert "改为单次转换" in caplog.text
+
+
+def _pdfa_part(path: Path) -> str | None:
+    with pikepdf.open(path) as pdf:
+        part: str | None = pdf.open_metadata().get("pdfaid:part")
+        return part
+
+
+def test_pdfa_is_exported_by_the_running_office_and_can_change_between_jobs(
+    with_uno: str, tmp_path: Path
+) -> None:
+    docs = make_docs(tmp_path / "in", ["归档格式"])
+    with WarmConverter(pdfa=True) as conv:
+        (archival,) = conv.convert(docs, tmp_path / "a")
+        with conv.exporting(pdfa=False):
+            (plain,) = conv.convert(docs, tmp_path / "b")
+        (again,) = conv.convert(docs, tmp_path / "c")
+        starts = conv.starts
+
+    with SofficeConverter(pdfa=True) as cold:
+        (one_shot,) = cold.convert(docs, tmp_path / "d")
+
+    assert starts == 1  # all three through the one running office, not the one-shot fallback
+    assert [_pdfa_part(p) for p in (archival, plain, again)] == ["2", None, "2"]
+    # The validator finds in the running office's PDF/A what it finds in the one-shot
+    # conversion's (LibreOffice's CFF fonts; the bundle's Ghostscript pass fixes those).
+    assert pdfa_failures(archival) == pdfa_failures(one_shot)

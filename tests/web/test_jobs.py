@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+
+import pikepdf
+import pytest
+
+from pdfhelpers import pdfa_failures, require_ghostscript
 
 
 def _version(make_base: Any, example: dict[str, Any], **data: Any) -> Any:
@@ -101,3 +108,42 @@ def test_the_summary_workbook_lists_the_submitted_applications_in_scope(
     assert rows[0][:3] == ("文件", "单位名称", "所属区县")
     assert [r[1] for r in rows[1:]] == [example["基本情况"]["单位名称"]]
     assert rows[1][2] == "西湖区"  # as the application says, whichever district invited it
+
+
+@pytest.mark.soffice
+def test_a_pdfa_bundle_asked_for_on_the_page_passes_the_validator(
+    make_base: Any, example: Any, client_for: Any, soffice: str, tmp_path: Path
+) -> None:
+    from jidi_docs.pdf._warm import WarmConverter
+    from jidi_docs.web._jobs import run_next
+    from jidi_docs.web.models import Job, JobState
+
+    require_ghostscript()
+    Job.objects.filter(state=JobState.QUEUED).update(state=JobState.DONE)
+    version = _version(make_base, example)
+    client = client_for(version.submitted_by)
+    client.post(f"/version/{version.pk}/bundle/", {"pdfa": "1"})
+    client.post(f"/version/{version.pk}/bundle/")
+    archival, plain = Job.objects.filter(version=version).order_by("pk")
+
+    with WarmConverter() as converter:  # as a queue worker runs them: one office, both jobs
+        assert run_next(converter) is True
+        assert run_next(converter) is True
+
+    pdfs, names = {}, {}
+    for job in (archival, plain):
+        job.refresh_from_db()
+        assert job.state == JobState.DONE, job.error
+        response = client.get(f"/job/{job.pk}/pdf/")
+        pdfs[job.pdfa] = tmp_path / f"{job.pk}.pdf"
+        pdfs[job.pdfa].write_bytes(b"".join(response.streaming_content))
+        response.close()
+        names[job.pdfa] = unquote(response["Content-Disposition"])
+    assert (archival.pdfa, plain.pdfa) == (True, False)
+    assert "PDFA.pdf" in names[True]
+    assert "PDFA" not in names[False]
+    assert pdfa_failures(pdfs[True]) == []
+    with pikepdf.open(pdfs[True]) as pdf:
+        assert pdf.open_metadata()["pdfaid:part"] == "2"
+    with pikepdf.open(pdfs[False]) as pdf:
+        assert "pdfaid:part" not in pdf.open_metadata()

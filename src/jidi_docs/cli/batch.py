@@ -128,6 +128,12 @@ def batch_cmd(
     allow_outside_paths: Annotated[
         bool, typer.Option("--allow-outside-paths", help="允许佐证材料位于申报文件所在文件夹之外")
     ] = False,
+    pdfa: Annotated[
+        bool,
+        typer.Option(
+            "--pdfa", help="申报材料生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"
+        ),
+    ] = False,
     profile: ProfileOption = None,
     soffice: SofficeOption = None,
 ) -> None:
@@ -149,6 +155,7 @@ def batch_cmd(
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
             soffice=soffice,
+            pdfa=pdfa,
         )
     _report(result)
     exit_with(result.exit_code)

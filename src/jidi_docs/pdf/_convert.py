@@ -23,6 +23,7 @@ CJK **SC** face of the same style (serif or sans). It is layered over the system
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import logging
 import os
@@ -42,7 +43,7 @@ from ..forms import _docxmerge
 from . import _fonts
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from types import TracebackType
 
 __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_available"]
@@ -166,7 +167,7 @@ class SofficeConverter:
         self.soffice = search.path
         self.timeout = timeout
         self.timeout_per_document = timeout_per_document
-        self.merge = merge and not pdfa
+        self.merge = merge
         self.pdfa = pdfa
         self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
         try:  # an interrupt (Ctrl-C) right here must not leave the folder behind
@@ -232,7 +233,7 @@ class SofficeConverter:
 
         pending = list(range(len(docs)))
         last: subprocess.CompletedProcess[str] | None = None
-        if self.merge:
+        if self.merge and not self.pdfa:
             # Documents of one template go through LibreOffice as one merged document; any
             # whose part cannot be split back out is simply converted alone below.
             last = self._run_merged(staged, stage, stage_out) or last
@@ -347,14 +348,34 @@ class SofficeConverter:
             pdf.unlink(missing_ok=True)
         return proc
 
+    @contextlib.contextmanager
+    def exporting(self, *, pdfa: bool) -> Iterator[Self]:
+        """Within the block, write PDF/A-2b or not, whatever this converter was made with.
+
+        For a converter kept running across jobs (`jidi_docs.pdf.WarmConverter` in the portal),
+        where one job asks for PDF/A and the next does not. Not while another thread converts
+        with it.
+        """
+        before = self.pdfa
+        self.pdfa = pdfa
+        try:
+            yield self
+        finally:
+            self.pdfa = before
+
+    def _export_filter(self, pdf_filter: str) -> str:
+        """Return the ``--convert-to`` filter to use: with PDF/A-2b selected when `pdfa`."""
+        if self.pdfa and pdf_filter.startswith("pdf"):
+            return _pdfa_filter(pdf_filter)
+        return pdf_filter
+
     def _run(
         self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
     ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole tree on timeout or interrupt."""
         if not (profile / "user").is_dir():
             _fonts.write_substitution_table(profile)
-        if self.pdfa and pdf_filter.startswith("pdf"):
-            pdf_filter = _pdfa_filter(pdf_filter)
+        pdf_filter = self._export_filter(pdf_filter)
         cmd = [
             self.soffice,
             f"-env:UserInstallation={profile.as_uri()}",

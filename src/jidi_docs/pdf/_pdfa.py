@@ -24,7 +24,7 @@ from PIL import ImageCms
 
 from ..errors import BundleError
 
-__all__ = ["find_ghostscript", "make_pdfa", "pdfa_problems"]
+__all__ = ["find_ghostscript", "make_pdfa", "pdfa_problems", "require_ghostscript"]
 
 #: Ghostscript's command on Linux/macOS, then its console programs on Windows.
 _GS_NAMES = ("gs", "gswin64c", "gswin32c")
@@ -43,15 +43,21 @@ def find_ghostscript() -> str | None:
     return None
 
 
+def require_ghostscript() -> str:
+    """Return the Ghostscript executable; raise BundleError with the install hint when missing."""
+    gs = find_ghostscript()
+    if gs is None:
+        raise BundleError(f"生成 PDF/A 需要 Ghostscript，但没有找到。{_GS_HINT}。")
+    return gs
+
+
 def make_pdfa(src: Path, out: Path, *, title: str, author: str, timeout: float = 600) -> None:
     """Write `src` converted to PDF/A-2b as `out` (a new file; the caller moves it into place).
 
     Raises:
         BundleError: Ghostscript is missing or fails, or the result still breaks a PDF/A rule.
     """
-    gs = find_ghostscript()
-    if gs is None:
-        raise BundleError(f"生成 PDF/A 需要 Ghostscript，但没有找到。{_GS_HINT}。")
+    gs = require_ghostscript()
     converted = out.with_name(out.stem + ".gs.pdf")
     cmd = [
         gs,

@@ -59,8 +59,11 @@ def parse_filter(spec: str) -> tuple[str, str, list[PropertyValue]]:
     if options:
         for key, item in json.loads(options).items():
             value = item["value"]
-            if item.get("type") == "boolean":
+            kind = item.get("type")
+            if kind == "boolean":
                 value = str(value).lower() == "true"
+            elif kind in ("long", "short"):  # e.g. SelectPdfVersion: ignored when given as text
+                value = int(value)
             data.append(prop(key, value))
     return ext, name or FILTERS[ext], data
 

@@ -103,9 +103,14 @@ class WarmConverter(SofficeConverter):
         timeout_per_document: float = 30.0,
         soffice: str | None = None,
         merge: bool = True,
+        pdfa: bool = False,
     ) -> None:
         super().__init__(
-            timeout=timeout, timeout_per_document=timeout_per_document, soffice=soffice, merge=merge
+            timeout=timeout,
+            timeout_per_document=timeout_per_document,
+            soffice=soffice,
+            merge=merge,
+            pdfa=pdfa,
         )
         self.python = python or uno_python(self.soffice)
         if self.python is None:
@@ -228,7 +233,11 @@ class WarmConverter(SofficeConverter):
                     self._stop()
                     logger.warning("LibreOffice 常驻进程未能启动（%s），改为单次转换。", exc)
                     return super()._run(docs, out_dir, profile, pdf_filter=pdf_filter)
-            job = {"docs": [str(d) for d in docs], "out_dir": str(out_dir), "filter": pdf_filter}
+            job = {
+                "docs": [str(d) for d in docs],
+                "out_dir": str(out_dir),
+                "filter": self._export_filter(pdf_filter),
+            }
             assert self._driver is not None
             assert self._driver.stdin is not None
             try:

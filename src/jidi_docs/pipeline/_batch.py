@@ -43,6 +43,7 @@ from .._fs import check_targets
 from ..errors import InputError, Issue, OutputError, UserError
 from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
+from ..pdf._pdfa import require_ghostscript
 from ._discover import discover, hidden_yaml
 from ._manifest import MANIFEST_NAME, up_to_date
 from ._plan import Job, Survey, chunks, folder_names
@@ -161,6 +162,7 @@ def batch(
     time_limit: float | None = 300.0,
     memory_limit_mb: int | None = 2048,
     soffice: str | Path | None = None,
+    pdfa: bool = False,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -197,6 +199,7 @@ def batch(
             macOS); beyond it that application fails alone. None: no limit.
         soffice: the LibreOffice program (see `jidi_docs.pdf._convert.find_soffice`); found
             through ``JIDI_DOCS_SOFFICE``, PATH and the standard install places when None.
+        pdfa: write each 申报材料.pdf as PDF/A-2b (needs Ghostscript; see `jidi_docs.bundle`).
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -204,6 +207,7 @@ def batch(
     Raises:
         InputError: a path does not exist, or no application file was found.
         ConversionError: `pdf` is set but LibreOffice is not installed.
+        BundleError: `pdfa` is set but Ghostscript is not installed.
         UserError: a script calls `batch` outside ``if __name__ == "__main__":`` (its workers
             would run the script again).
     """
@@ -215,6 +219,10 @@ def batch(
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
     found, hidden, out_root, roots = _inputs(paths, Path(out_dir))
     program = None if soffice is None else str(soffice)
+    if pdfa and not pdf:
+        raise UserError("PDF/A 是申报材料 PDF 的格式，只生成表格（--no-pdf）时不能要求 PDF/A。")
+    if pdfa:
+        require_ghostscript()  # the install hint now, not once per application
     if pdf:
         # Raises the Chinese install hint when LibreOffice is missing; the workers use the
         # program found here.
@@ -224,7 +232,12 @@ def batch(
     named = str(profile) if profile is not None else None
     options = Options(pdf, named, allow_missing, allow_outside_paths, dt.date.today())
     options = dataclasses.replace(
-        options, time_limit=time_limit, memory_limit=memory, force=force, soffice=program
+        options,
+        time_limit=time_limit,
+        memory_limit=memory,
+        force=force,
+        soffice=program,
+        pdfa=pdfa,
     )
     workers = jobs or os.cpu_count() or 1
     run = _Run(len(found), progress)

@@ -64,10 +64,15 @@ class Options:
     #: Replace same-named files jidi_docs did not write.
     force: bool = False
     soffice: str | None = None
+    #: Write each bundle as PDF/A-2b.
+    pdfa: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
-        return json.dumps([self.pdf, self.profile, self.allow_missing, self.allow_outside_paths])
+        key: list[object] = [self.pdf, self.profile, self.allow_missing, self.allow_outside_paths]
+        if self.pdfa:  # added only when set, so outputs of earlier versions stay up to date
+            key.append("pdfa")
+        return json.dumps(key)
 
 
 #: Set in worker processes of our own pool once SIGINT arrived: start no new application.
@@ -387,7 +392,7 @@ def _build_pdf_chunk(
                 try:
                     publish_dir = works[i] / "out"
                     with _one_application(options):
-                        prepared[i].finish(covers[i], publish_dir)
+                        prepared[i].finish(covers[i], publish_dir, pdfa=options.pdfa)
                         finished = [p for p in sorted(publish_dir.iterdir()) if p.name[0] != "."]
                         outputs = publish(job, finished, force=options.force)
                 except Exception as exc:  # noqa: BLE001 - fails this application only
@@ -403,13 +408,14 @@ def _build_pdf_chunk(
 _warm: WarmConverter | None = None
 
 
-def _warm_converter(soffice: str | None = None) -> WarmConverter:
+def _warm_converter(soffice: str | None = None, *, pdfa: bool = False) -> WarmConverter:
     """Return this worker's warm converter, started on first use and closed at the worker's exit."""
     global _warm
     if _warm is None:
         _warm = WarmConverter(soffice=soffice)
         # Runs when the pool shuts the worker down (multiprocessing's exit hooks, not atexit).
         multiprocessing.util.Finalize(None, _close_warm, exitpriority=10)
+    _warm.pdfa = pdfa  # a worker runs one chunk at a time: set for this chunk
     return _warm
 
 
@@ -427,9 +433,9 @@ def build_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]
             return _build_forms_chunk(jobs, options, staging)
         try:
             converter = (
-                _warm_converter(options.soffice)
+                _warm_converter(options.soffice, pdfa=options.pdfa)
                 if options.warm
-                else SofficeConverter(soffice=options.soffice)
+                else SofficeConverter(soffice=options.soffice, pdfa=options.pdfa)
             )
         except ConversionError as exc:
             return [Built(j.source, [], [], str(exc)) for j in jobs]

@@ -59,7 +59,7 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
             raise lib.UserError("；".join(i["message"] for i in draft.issues))
         if out_dir.exists():
             shutil.rmtree(out_dir)
-        pdf = lib.bundle_pdf(draft.app, out_dir, progress, converter=converter)
+        pdf = lib.bundle_pdf(draft.app, out_dir, progress, converter=converter, pdfa=job.pdfa)
         return {"result_name": pdf.name}
 
     run(job, work, "生成失败（程序错误：{name}），请联系管理员。")

@@ -311,17 +311,20 @@ def bundle_pdf(
     progress: Callable[[int, str], None],
     *,
     converter: SofficeConverter | None = None,
+    pdfa: bool = False,
 ) -> Path:
     """Build the application's 申报材料.pdf into `out_dir` with the library's `bundle`.
 
     `converter` is the worker's running LibreOffice (`jidi_docs.pdf.WarmConverter`); without
-    one, LibreOffice is started for this bundle alone.
+    one, LibreOffice is started for this bundle alone. `pdfa`: PDF/A-2b, as ``bundle --pdfa``.
     """
     progress(10, "检查佐证材料、填写表格")
-    if converter is not None:
-        return bundle(app, out_dir, converter=_ReportingConverter(converter, progress))
-    with SofficeConverter() as soffice:
-        return bundle(app, out_dir, converter=_ReportingConverter(soffice, progress))
+    with contextlib.ExitStack() as stack:
+        if converter is None:
+            converter = stack.enter_context(SofficeConverter())
+        stack.enter_context(converter.exporting(pdfa=pdfa))
+        reporting = _ReportingConverter(converter, progress)
+        return bundle(app, out_dir, converter=reporting, pdfa=pdfa)
 
 
 def export_zip(data: dict[str, Any], files: dict[str, Path]) -> bytes:

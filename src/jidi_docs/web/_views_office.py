@@ -101,8 +101,10 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue a bundle (申报材料.pdf) of a submitted version."""
     user: User = request.user
     ver = version_for(user, pk)
-    job = Job.objects.create(version=ver, requested_by=user)
-    AuditEntry.record(user, "生成申报材料", ver.application, f"第 {ver.number} 版")
+    pdfa = request.POST.get("pdfa") == "1"
+    job = Job.objects.create(version=ver, requested_by=user, pdfa=pdfa)
+    detail = f"第 {ver.number} 版" + ("（PDF/A）" if pdfa else "")
+    AuditEntry.record(user, "生成申报材料", ver.application, detail)
     return redirect(reverse("portal:version", args=[ver.pk]) + f"#job-{job.pk}")
 
 
@@ -127,7 +129,9 @@ def job_pdf(request: AuthedRequest, pk: int) -> FileResponse:
         path.open("rb"),
         as_attachment=True,
         content_type="application/pdf",
-        filename=f"申报材料-{job.version.application_id}-第{job.version.number}版.pdf",
+        filename=f"申报材料-{job.version.application_id}-第{job.version.number}版"
+        + ("-PDFA" if job.pdfa else "")
+        + ".pdf",
     )
 
 

@@ -161,6 +161,7 @@ class Job(models.Model):
     step = models.CharField(max_length=100, blank=True, default="")
     error = models.TextField(blank=True, default="")
     result_name = models.CharField(max_length=64, blank=True, default="")
+    pdfa = models.BooleanField(default=False)  # PDF/A-2b (archival), as `bundle --pdfa`
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
 
