@@ -8,11 +8,15 @@
    `--jobs` (2) LibreOffice conversions at a time. psutil samples the server's process tree
    every 0.1 s; reports the most LibreOffice processes alive at once and the time until all
    bundles are done.
+3. Previews: `--previews` (5) bases one after another open the preview of their draft (both
+   forms as page images): cold (queued, converted by the worker's LibreOffice, rasterised) until
+   every image is fetched; then again for the unchanged draft (cached: the page and its images).
 
 The server is ``jidi-docs serve`` in a subprocess on a fresh data folder (127.0.0.1, a free
 port); it is stopped, with any LibreOffice it started, at the end.
 
-Usage: ``python benchmarks/portal.py [--users 50] [--seconds 60] [--bundles 20] [--jobs 2]``
+Usage: ``python benchmarks/portal.py [--users 50] [--seconds 60] [--bundles 20] [--jobs 2]
+[--previews 5]``
 """
 
 from __future__ import annotations
@@ -237,6 +241,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--bundles", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--previews", type=int, default=5)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="jidi-portal-bench-") as tmp:
@@ -272,6 +277,7 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
             _report_drafts(server, seeded, args)
+            _report_previews(server, seeded, args)
             _report_bundles(server, process.pid, seeded, args)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
@@ -321,6 +327,47 @@ def _report_bundles(
         f"用时 {result['seconds']:.1f} 秒"
     )
     print(f"  同时运行的 LibreOffice 进程最多 {result['peak']} 个（上限 {args.jobs}）")
+
+
+def _open_preview(session: Session, pk: int, csrf: str) -> int:
+    """Click 预览 on the application page; wait for the images and fetch them; return how many."""
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode()
+    session.post(f"/app/{pk}/preview/", body, "application/x-www-form-urlencoded", csrf)
+    page = session.get(f"/app/{pk}/preview/")
+    status = re.search(r'data-status-url="([^"]+)"', page)
+    while status is not None:
+        state = json.loads(session.get(status.group(1)))["state"]
+        if state in ("done", "failed"):
+            page = session.get(f"/app/{pk}/preview/")
+            break
+        time.sleep(0.05)
+    images = re.findall(r'<img src="([^"]+)"', page)
+    for url in images:
+        with session.opener.open(session.server + url, timeout=600) as r:
+            r.read()
+    return len(images)
+
+
+def _report_previews(server: str, seeded: dict[str, Any], args: argparse.Namespace) -> None:
+    print(f"预览：{args.previews} 个培训基地依次打开草稿的预览（附件1、附件2 的页面图片）")
+    cold, cached, pages = [], [], 0
+    for username, pk in seeded["apps"][: args.previews]:
+        session = Session(server)
+        session.login(username)
+        page = session.get(f"/app/{pk}/")
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        start = time.perf_counter()
+        pages = _open_preview(session, pk, csrf)
+        cold.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        _open_preview(session, pk, csrf)
+        cached.append(time.perf_counter() - start)
+    print(
+        f"  {pages} 页；第一次（排队、LibreOffice 转换、生成图片、下载图片）"
+        f"{', '.join(f'{t:.2f}' for t in cold)} 秒；"
+        f"再次打开（未修改的草稿）中位数 {statistics.median(cached) * 1000:.0f} ms"
+        f"（最多 {max(cached) * 1000:.0f} ms）"
+    )
 
 
 if __name__ == "__main__":

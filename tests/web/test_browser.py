@@ -2,7 +2,8 @@
 
 One journey, as the issue describes it: the office invites a base; the base enters the example's
 data page by page (table rows, an uploaded phone photo), sees a Chinese error on a wrong field,
-fixes it, submits and downloads the bundle; the office finds it with its 预审, writes 十,
+fixes it, opens the preview of both forms (page images, then again from the cache), submits
+and downloads the bundle; the office finds it with its 预审, writes 十,
 downloads the 汇总表.xlsx and the regenerated 附件2 shows 十.
 
 Set ``JIDI_SCREENSHOTS=1`` to refresh the README's pictures (docs/images/portal-*.png).
@@ -253,6 +254,17 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
     assert "st-不符合" not in page.inner_html("#report")
     _shot(page, "佐证材料")
 
+    # -- 预览: both forms as page images, made in the background -----------------------------
+    page.goto(app_url)
+    page.click("#preview")
+    _preview_loads(page)
+    page.goto(app_url)
+    page.click("#preview")  # the same draft again: its images at once, nothing queued
+    assert page.locator("#preview-job").count() == 0
+    page.locator("figure.page img").first.evaluate("e => e.decode()")
+    _shot(page, "预览")
+    _preview_loads(page)
+
     # -- submit, then the bundle as a queued job with progress -------------------------------
     page.goto(app_url)
     page.click("#submit")
@@ -303,6 +315,20 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
     assert any(basic["单位名称"] in str(r[1]) for r in values[1:])
     office_ctx.close()
     base_ctx.close()
+
+
+def _preview_loads(page: Any) -> None:
+    """Wait for the preview's images; check each one loaded, as many as the page counts."""
+    images = page.locator("figure.page img")
+    images.first.wait_for(timeout=180000)
+    counted = [int(m) for m in re.findall(r"共 (\d+) 页", page.inner_text("main"))]  # 附件1, 附件2
+    assert len(counted) == 2
+    assert images.count() == sum(counted)
+    for n in range(images.count()):
+        image = images.nth(n)
+        image.scroll_into_view_if_needed()
+        width = image.evaluate("e => e.decode().then(() => e.naturalWidth)")
+        assert width > 500  # a decoded page image, not a broken one
 
 
 def _files(example: dict[str, Any]) -> list[str]:
