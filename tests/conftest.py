@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 YAML_LANGUAGE_SERVER = ROOT / ".cache" / "node" / "node_modules" / ".bin" / "yaml-language-server"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Give the run its own cache folder (`jidi_docs._cache`): tests never read or fill the
+    user's, and every run meets an empty cache first, then its own entries."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of the soffice executable (tests using it should be marked `soffice`).

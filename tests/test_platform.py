@@ -420,3 +420,18 @@ def test_form_paths_stay_within_windows_path_limit(tmp_path) -> None:
         assert path.name.endswith(("-附件1-评价表.docx", "-附件2-申报表.docx"))
     short = form_paths(app, tmp_path)  # type: ignore[arg-type]
     assert short["附件1"].name == f"{app.basic.name}-附件1-评价表.docx"
+
+
+def test_the_cache_folder_is_where_each_os_keeps_caches(monkeypatch, tmp_path) -> None:
+    home = str(tmp_path)
+    monkeypatch.setattr(sys, "platform", "win32")
+    local = str(tmp_path / "AppData" / "Local")
+    assert _platform.cache_dir({"USERPROFILE": home, "LOCALAPPDATA": local}) == Path(
+        local, "jidi-docs", "cache"
+    )
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert _platform.cache_dir({"HOME": home}) == Path(home, "Library", "Caches", "jidi-docs")
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert _platform.cache_dir({"HOME": home}) == Path(home, ".cache", "jidi-docs")
+    xdg = str(tmp_path / "xdg")
+    assert _platform.cache_dir({"HOME": home, "XDG_CACHE_HOME": xdg}) == Path(xdg, "jidi-docs")

@@ -36,6 +36,7 @@ __all__ = [
     "SOFFICE_ENV",
     "SofficeSearch",
     "TimeLimitExceeded",
+    "cache_dir",
     "cjk_faces",
     "descendants",
     "find_soffice",
@@ -369,12 +370,8 @@ def cjk_faces() -> dict[str, str]:
     if platform == "win32":
         return {"serif": "SimSun", "fangsong": "FangSong", "kai": "KaiTi", "sans": "SimHei"}
     if platform == "darwin":
-        return {
-            "serif": "Songti SC",
-            "fangsong": "STFangsong",
-            "kai": "Kaiti SC",
-            "sans": "Heiti SC",
-        }
+        faces = ("Songti SC", "STFangsong", "Kaiti SC", "Heiti SC")
+        return dict(zip(("serif", "fangsong", "kai", "sans"), faces, strict=True))
     serif = "Noto Serif CJK SC"
     return {"serif": serif, "fangsong": serif, "kai": serif, "sans": "Noto Sans CJK SC"}
 
@@ -396,6 +393,18 @@ def shipped(name: str) -> str:
     With a UTF-8 locale, and on Windows and macOS, this returns `name` unchanged.
     """
     return os.fsdecode(name.encode("utf-8"))
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder for `jidi_docs._cache` (%LOCALAPPDATA%, ~/Library/Caches, $XDG_CACHE_HOME)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
+    platform = _platform()
+    if platform == "win32":
+        return Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / "jidi-docs" / "cache"
+    if platform == "darwin":
+        return home / "Library" / "Caches" / "jidi-docs"
+    return Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "jidi-docs"
 
 
 def shipped_stem(path: Path) -> str:
@@ -434,15 +443,10 @@ def _raise_time_limit(signum: int, frame: FrameType | None) -> None:
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+    in_main = threading.current_thread() is threading.main_thread()
+    if seconds is None or not hasattr(signal, "setitimer") or not in_main:
         yield
         return
-    assert seconds is not None
     previous = signal.signal(signal.SIGALRM, _raise_time_limit)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -450,11 +454,6 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _address_space() -> int | None:
-    """Return this process's current virtual memory size in bytes, or None if unknown."""
-    return int(psutil.Process().memory_info().vms)
 
 
 @contextlib.contextmanager
@@ -469,7 +468,7 @@ def _memory_ceiling(extra_bytes: int | None) -> Iterator[None]:
     # thread) must not set it for everyone; and macOS does not enforce RLIMIT_AS.
     in_main = threading.current_thread() is threading.main_thread()
     usable = extra_bytes is not None and resource is not None and in_main
-    current = _address_space() if usable else None
+    current = int(psutil.Process().memory_info().vms) if usable else None  # address space
     if current is None or _platform() == "darwin":
         yield
         return

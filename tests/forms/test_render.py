@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -699,3 +701,45 @@ def _replace_part(data: bytes, name: str, content: bytes | None) -> bytes:
             elif content is not None:
                 dst.writestr(info, content)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# the compiled templates kept on disk (jidi_docs._cache)
+# --------------------------------------------------------------------------------------------
+
+_LOAD_AND_RENDER = """
+import sys
+from jidi_docs._resources import template_path
+from jidi_docs.forms._template import FormTemplate
+data, _ = FormTemplate.load(template_path("附件2")).render_bytes({context!r})
+sys.stdout.buffer.write(("docxtpl" in sys.modules and b"compiled" or b"cached") + data)
+"""
+
+
+def test_a_second_process_renders_from_the_cache_the_same_bytes(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    script = _LOAD_AND_RENDER.format(context=form2_context(n=3))
+
+    runs = [
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, check=True)
+        for _ in range(2)
+    ]
+
+    assert runs[0].stdout.startswith(b"compiled")
+    assert runs[1].stdout.startswith(b"cached")  # docxtpl not even imported
+    assert runs[0].stdout.removeprefix(b"compiled") == runs[1].stdout.removeprefix(b"cached")
+    assert len(list((tmp_path / "cache" / "jidi-docs" / "templates").iterdir())) == 1
+
+
+def test_a_damaged_cache_entry_is_compiled_again(
+    form2: FormTemplate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    FormTemplate.load(template_path("附件2"))
+    (entry,) = (tmp_path / "cache" / "jidi-docs" / "templates").iterdir()
+    entry.write_bytes(b"\x00damaged")
+
+    again = FormTemplate.load(template_path("附件2"))
+
+    assert again.render_bytes(form2_context())[0] == form2.render_bytes(form2_context())[0]
+    assert entry.read_bytes() != b"\x00damaged"  # written anew

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 
@@ -262,3 +264,31 @@ def test_close_kills_a_soffice_of_ours_that_outlived_its_handle(tmp_path: Path) 
         for p in (stray, bystander):
             p.kill()
             p.wait()
+
+
+@pytest.mark.soffice
+def test_later_profiles_start_as_copies_of_the_first(tmp_path, monkeypatch):
+    require_soffice()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    src = write_docx(tmp_path / "宋体.docx", "申报表正文")
+    seen = []  # at each LibreOffice start: profile set up already? font table in it?
+    real_popen = subprocess.Popen
+
+    def popen(cmd, *a, **k):
+        uri = cmd[1].removeprefix("-env:UserInstallation=")
+        user = Path(url2pathname(urlparse(uri).path)) / "user"
+        table = (user / "registrymodifications.xcu").read_text("utf-8")
+        seen.append(((user / "extensions").is_dir(), "方正小标宋简体" in table))
+        return real_popen(cmd, *a, **k)
+
+    monkeypatch.setattr(convert.subprocess, "Popen", popen)
+    pdfs = []
+    for n in range(2):
+        with SofficeConverter() as conv:
+            pdfs += conv.convert([src], tmp_path / f"out{n}")
+
+    monkeypatch.undo()
+
+    assert seen == [(False, True), (True, True)]
+    assert len(list((tmp_path / "cache" / "jidi-docs" / "soffice-profile").iterdir())) == 1
+    assert [pdf_text(p)[0].strip() for p in pdfs] == ["申报表正文", "申报表正文"]

@@ -75,6 +75,7 @@ def test_control_without_the_table_serif_fonts_come_out_sans(
 ) -> None:
     """The test above can fail: with neither mapping, 宋体 falls back to a sans face."""
     monkeypatch.setattr(_fonts, "write_substitution_table", lambda p: p.mkdir(parents=True))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no used profile to copy
 
     with SofficeConverter(merge=False) as conv:
         (pdf,) = conv.convert(_docs(tmp_path)[:1], tmp_path / "out")

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from .. import _platform
 
-__all__ = ["FORM_FONTS", "substitutions", "write_substitution_table"]
+__all__ = ["FORM_FONTS", "substitution_table", "substitutions", "write_substitution_table"]
 
 #: Font names found in Chinese government forms, by style (the keys of `_platform.cjk_faces`).
 FORM_FONTS: dict[str, tuple[str, ...]] = {
@@ -81,6 +81,14 @@ def write_substitution_table(profile: Path) -> Path:
     Call it before LibreOffice first starts with the profile: LibreOffice keeps what it finds and
     adds its defaults around it.
     """
+    xcu = profile / "user" / "registrymodifications.xcu"
+    xcu.parent.mkdir(parents=True, exist_ok=True)
+    xcu.write_text(substitution_table(), encoding="utf-8")
+    return xcu
+
+
+def substitution_table() -> str:
+    """The ``registrymodifications.xcu`` holding only the replacement table, for this OS."""
     always = "true" if _platform.fonts_always_replaced() else "false"
     pairs = "\n".join(
         f'<item oor:path="{_SUBSTITUTION}/FontPairs"><node oor:name="_{i}" oor:op="replace">'
@@ -91,16 +99,12 @@ def write_substitution_table(profile: Path) -> Path:
         + "</node></item>"
         for i, (name, face) in enumerate(substitutions().items())
     )
-    xcu = profile / "user" / "registrymodifications.xcu"
-    xcu.parent.mkdir(parents=True, exist_ok=True)
-    xcu.write_text(
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
         ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
         ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
         f'<item oor:path="{_SUBSTITUTION}">{_prop("Replacement", "true")}</item>\n'
         f"{pairs}\n"
-        "</oor:items>\n",
-        encoding="utf-8",
+        "</oor:items>\n"
     )
-    return xcu
