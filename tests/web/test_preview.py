@@ -162,3 +162,48 @@ def test_previews_cut_off_by_a_stop_go_back_to_the_queue(
 
     running.refresh_from_db()
     assert (running.state, running.progress) == ("queued", 0)
+
+
+def test_a_worker_takes_a_queued_preview_before_a_queued_bundle(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from jidi_docs.web._jobs import run_one
+    from jidi_docs.web.models import Job, JobState, Version
+
+    _no_queue()
+    Job.objects.filter(state=JobState.QUEUED).update(state=JobState.DONE)
+    user, app = make_base(draft=example)
+    version = Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+    job = Job.objects.create(version=version, requested_by=user)
+    client_for(user).post(f"/app/{app.pk}/preview/")
+    app.draft = {**app.draft, "申报单位审核意见": "改过了"}  # the preview then fails at once
+    app.save()
+
+    assert run_one() is True
+
+    job.refresh_from_db()
+    assert app.previews.get().state == JobState.FAILED
+    assert job.state == JobState.QUEUED
+    Job.objects.filter(pk=job.pk).update(state=JobState.DONE)
+
+
+def test_only_the_newest_finished_previews_are_kept(
+    make_base: Any, make_preview: Any, example: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jidi_docs.web._preview import KEEP, _forget_old, preview_dir
+
+    _user, app = make_base(draft=example)
+    made = [make_preview(app, {"附件1": 1}, digest=str(n)) for n in range(KEEP + 2)]
+    for n, p in enumerate(made):
+        type(p).objects.filter(pk=p.pk).update(finished=timezone.now() + timedelta(hours=n))
+
+    _forget_old(app)
+
+    kept = list(app.previews.order_by("pk"))
+    assert kept == made[-KEEP:]
+    assert not preview_dir(made[0]).exists()
+    assert preview_dir(made[-1]).exists()

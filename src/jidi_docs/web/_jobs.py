@@ -30,7 +30,7 @@ from ._queue import Progress, claim, requeue, run
 from ._store import app_dir
 from .models import Job
 
-__all__ = ["JobRunner", "requeue_interrupted", "run_next"]
+__all__ = ["JobRunner", "requeue_interrupted", "run_next", "run_one"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,14 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
     return True
 
 
+def run_one(converter: SofficeConverter | None = None) -> bool:
+    """Run the next queued piece of work; False when nothing was queued.
+
+    A preview goes first: it takes seconds and someone is waiting at the page for it.
+    """
+    return run_next_preview(converter) or run_next(converter)
+
+
 class JobRunner:
     """N threads that run queued jobs until `stop` is called."""
 
@@ -92,8 +100,7 @@ class JobRunner:
             while not self._stop.is_set():
                 close_old_connections()
                 try:
-                    # a preview first: it is short and someone is waiting at the page
-                    busy = run_next_preview(converter) or run_next(converter)
+                    busy = run_one(converter)
                 except Exception:  # the database was busy or gone: try again later
                     log.exception("job queue")
                     busy = False
