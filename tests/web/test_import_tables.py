@@ -171,3 +171,22 @@ def test_the_office_cannot_import_into_a_draft(
     app.refresh_from_db()
     assert response.status_code == 404
     assert "讲师" not in app.draft
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading(
+    make_base: Any, client_for: Any, example: dict[str, Any], tmp_path: Path
+) -> None:
+    import zipfile
+
+    from jidi_docs.web._tables import UNPACKED_LIMIT
+
+    user, app = make_base(draft=_without(example, "讲师"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (UNPACKED_LIMIT + 1))
+    assert len(buffer.getvalue()) < 1024 * 1024  # a small upload
+
+    page = _import(client_for(user), app, [_upload("讲师.xlsx", buffer.getvalue())])
+
+    assert "讲师.xlsx：表格解压后超过 50 MB" in page
+    assert app.draft_version == 1

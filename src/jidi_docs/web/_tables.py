@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import re
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,6 +32,8 @@ __all__ = ["SUFFIXES", "import_tables", "is_table"]
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 #: How the messages name the import as a whole.
 SOURCE = "导入的表格"
+#: Uncompressed bytes a workbook may hold (an .xlsx is a zip: a tiny upload may unpack to GBs).
+UNPACKED_LIMIT = 50 * 1024 * 1024
 # "讲师 (1)", "讲师（2）", "讲师-副本": the same workbook saved again
 _COPY = re.compile(r"\s*(?:[(（]\d+[)）]|[-_ ]?副本\d*)$")
 
@@ -67,6 +70,23 @@ def _first_sheet(path: Path) -> str | None:
 
 def _problem(name: str, message: str) -> Issue:
     return Issue(name, None, None, "", message)
+
+
+def _too_large(item: tuple[str, Path]) -> Issue | None:
+    """A workbook that would unpack to more than `UNPACKED_LIMIT` bytes, before anything reads it."""
+    name, path = item
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        return None  # a .csv, or a damaged workbook: the table reader says so
+    if unpacked <= UNPACKED_LIMIT:
+        return None
+    return _problem(
+        name,
+        f"表格解压后超过 {UNPACKED_LIMIT // (1024 * 1024)} MB，不像是名单表格；"
+        "请删去图片等内容后另存再导入。",
+    )
 
 
 def _recognise(files: dict[str, Path]) -> tuple[dict[str, str], list[Issue]]:
@@ -130,6 +150,9 @@ def import_tables(draft: dict[str, Any], files: dict[str, bytes]) -> dict[str, A
             safe = PurePosixPath(name.replace("\\", "/")).name or "表格.xlsx"
             paths[safe] = folder / safe
             paths[safe].write_bytes(content)
+        issues = [i for i in map(_too_large, paths.items()) if i is not None]
+        if issues:
+            raise ValidationFailed(issues, source=SOURCE)
         chosen, issues = _recognise(paths)
         if issues:
             raise ValidationFailed(issues, source=SOURCE)

@@ -304,11 +304,17 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
     wrong = [n for n in names if not _tables.is_table(n)]
     limit = settings.PORTAL_MAX_UPLOAD_BYTES
     big = [n for n, u in zip(names, uploads, strict=True) if u.size is None or u.size > limit]
-    if wrong or big:
+    if wrong:
         messages.error(
             request,
-            "未导入：名单表格（.xlsx、.csv）只能与名单表格一起导入，每个不超过 "
-            f"{limit // (1024 * 1024)} MB；请分开导入：" + "、".join(wrong + big),
+            "未导入：名单表格（.xlsx、.csv）只能与名单表格一起导入，请分开导入："
+            + "、".join(wrong),
+        )
+        return redirect("portal:application", pk=app.pk)
+    if big:
+        messages.error(
+            request,
+            f"未导入：名单表格每个不超过 {limit // (1024 * 1024)} MB：" + "、".join(big),
         )
         return redirect("portal:application", pk=app.pk)
     contents = {n: u.read() for n, u in zip(names, uploads, strict=True)}
