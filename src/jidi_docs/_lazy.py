@@ -1,4 +1,4 @@
-"""Lazy re-exports for package ``__init__`` modules (PEP 562).
+"""Lazy re-exports for package ``__init__`` modules (PEP 562), and modules imported on first use.
 
 Why: ``import jidi_docs`` runs on every command, ``--help`` included. Importing every stage eagerly
 pulls in pydantic, python-docx, pikepdf, openpyxl … (0.6–1.2 s) that most commands never use.
@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["attach"]
+__all__ = ["OnFirstUse", "attach"]
 
 
 def attach(
@@ -40,3 +40,22 @@ def attach(
         return sorted(exports)
 
     return __getattr__, __dir__
+
+
+class OnFirstUse:
+    """Stands for module `name` and imports it when one of its attributes is first read.
+
+    Why: a few modules cost 10–20 ms to import and only some functions of a widely imported
+    module need them (`jidi_docs._platform`: psutil for process trees); with this, commands that
+    never call those functions (``jidi-docs check``) never import them. Annotate the name with the
+    real module under ``TYPE_CHECKING`` so type checkers see its types.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+    def __repr__(self) -> str:
+        return f"<module {self._name!r}, imported on first use>"

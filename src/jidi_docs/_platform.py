@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import multiprocessing
 import os
 import shutil
 import signal
@@ -23,9 +22,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import psutil
+from ._lazy import OnFirstUse
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+    import psutil
+else:  # ~20 ms at every start, only process trees and the pool need them: imported when used
+    multiprocessing, psutil = OnFirstUse("multiprocessing"), OnFirstUse("psutil")
 
 try:
     import resource
@@ -60,8 +66,7 @@ SOFFICE_ENV = "JIDI_DOCS_SOFFICE"
 
 #: Windows error numbers of a file another program holds open (sharing / lock violation).
 _WINERROR_LOCKED = (32, 33)
-#: FILE_ATTRIBUTE_HIDDEN.
-_HIDDEN = 0x2
+_FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
 def _platform() -> str:
@@ -100,9 +105,7 @@ def _program_in(place: Path, platform: str) -> Path | None:
 
 
 def _is_program(path: Path, platform: str) -> bool:
-    if not path.is_file():
-        return False
-    return platform == "win32" or os.access(path, os.X_OK)
+    return path.is_file() and (platform == "win32" or os.access(path, os.X_OK))
 
 
 def _registry_app_path() -> list[str]:
@@ -144,10 +147,8 @@ def _standard_places(platform: str, environ: Mapping[str, str]) -> list[str]:
         places.extend(f"注册表 App Paths：{p}" for p in _registry_app_path())
         return places
     if platform == "darwin":
-        return [
-            "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-            str(home / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"),
-        ]
+        app = "LibreOffice.app/Contents/MacOS/soffice"
+        return [f"/Applications/{app}", str(home / "Applications" / app)]
     places = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice"]
     opt = Path("/opt").glob("libreoffice*/program/soffice")
     places.extend(sorted((str(p) for p in opt), reverse=True))
@@ -427,7 +428,7 @@ def hide(path: Path) -> None:
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
         attributes = kernel32.GetFileAttributesW(str(path))
         if attributes != -1 and attributes != 0xFFFFFFFF:
-            kernel32.SetFileAttributesW(str(path), attributes | _HIDDEN)
+            kernel32.SetFileAttributesW(str(path), attributes | _FILE_ATTRIBUTE_HIDDEN)
 
 
 # -- limits for one unit of work -----------------------------------------------------------------

@@ -15,7 +15,8 @@ import pytest
 from jidi_docs.errors import ValidationFailed
 from jidi_docs.input._jsonschema import json_schema
 from jidi_docs.input._load import load, loads, validate
-from jidi_docs.input._tables import TABLE_PATHS, cell_text, column_letter, table_columns
+from jidi_docs.input._sheet import cell_text, column_letter
+from jidi_docs.input._tables import TABLE_PATHS, table_columns
 from jidi_docs.input._yaml import parse_yaml, read_text
 
 ROOT = Path(__file__).resolve().parents[2]

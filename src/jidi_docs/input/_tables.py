@@ -19,18 +19,13 @@ from typing import Any
 
 from ..errors import Issue, ValidationFailed
 from ..schema._registry import Registry, registry
-from ._sheet import Table, cell_text, column_letter, read_table
 from ._yaml import Mark, Path_, YamlDoc, label
 
 __all__ = [
     "FILE_KEY",
     "SHEET_KEY",
     "TABLE_PATHS",
-    "Table",
-    "cell_text",
-    "column_letter",
     "expand_tables",
-    "read_table",
     "table_columns",
 ]
 
@@ -174,6 +169,10 @@ def _expand_one(
             problem(FILE_KEY, f"找不到表格文件 {name}（在 {base} 中查找）。请检查文件名和扩展名。")
         )
         return []
+    # Imported here: most applications list everything in the YAML, and every command that loads
+    # one would otherwise compile and run the spreadsheet reader at start-up.
+    from ._sheet import read_table
+
     section = place.reg.section(str(path[-1]))
     table = read_table(
         file,

@@ -14,7 +14,6 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
-from .._fs import atomic_write
 from ..errors import UserError
 from ..forms._format import fmt_date, fmt_number
 from ._check import FAIL, OK, WARN, CheckReport
@@ -231,6 +230,8 @@ def write_report(report: CheckReport, path: str | Path, *, force: bool = False) 
     kind = REPORT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise UserError(f"报告文件 {path} 的扩展名不对：只支持 .md（Markdown）和 .html（网页）。")
+    from .._fs import atomic_write  # only reports are written: `check` starts without it
+
     text = to_markdown(report) if kind == "markdown" else to_html(report)
     with atomic_write(path, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
