@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -429,3 +430,34 @@ def test_the_schema_accepts_a_file_entry_for_every_list(path: tuple[str, ...]) -
     assert validator.is_valid([])
     assert not validator.is_valid({"文件": "名单.xlsx", "表": "2021年"})
     assert not validator.is_valid({"工作表": "2021年"})
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"\xd0\xcf\x11\xe0 an old workbook renamed", "它不是 .xlsx 格式"),
+        (b"", "它不是 .xlsx 格式"),
+        (None, "文件内容不完整"),
+    ],
+    ids=["renamed-xls", "empty", "zip-without-workbook"],
+)
+def test_an_unreadable_workbook_is_explained_in_chinese(
+    folder: Path, content: bytes | None, why: str
+) -> None:
+    target = folder / "培训活动.xlsx"
+    if content is None:
+        import zipfile
+
+        with zipfile.ZipFile(target, "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+    else:
+        target.write_bytes(content)
+
+    with pytest.raises(ValidationFailed) as err:
+        loads(HEAD + "培训活动: {文件: 培训活动.xlsx}\n", base_dir=folder, source="申报.yaml")
+
+    (message,) = [i.message for i in err.value.issues]
+    assert why in message, message
+    assert "另存为" in message
+    english = set(re.findall(r"[A-Za-z]+", message)) - {"xlsx", "xls", "et", "Excel", "WPS"}
+    assert not english, message

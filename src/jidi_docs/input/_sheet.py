@@ -156,6 +156,23 @@ class _Grid:
         return self.values.get((row, col))
 
 
+def _why_unreadable(exc: Exception) -> str:
+    """Say in Chinese why openpyxl could not open a workbook.
+
+    openpyxl's own messages are English and name its internals ("File is not a zip file",
+    "There is no item named 'xl/workbook.xml'"); office staff need the likely cause instead.
+    """
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile):
+        return "它不是 .xlsx 格式（可能是旧版 .xls、.et 或改了扩展名的文件），或文件已损坏"
+    if isinstance(exc, PermissionError):
+        return "没有读取它的权限（请确认文件未被其他程序独占）"
+    if isinstance(exc, (KeyError, OSError)):  # a part missing from the package
+        return "文件内容不完整，缺少 Excel 工作簿必需的部分"
+    return "文件已损坏，或不是 Excel 工作簿"
+
+
 def _xlsx_grid(path: Path, sheet: str | None, display: str) -> tuple[_Grid, str]:
     """Return the grid of a sheet of an .xlsx file and the sheet's name."""
     import openpyxl  # imported here: only spreadsheet users pay for it
@@ -164,7 +181,8 @@ def _xlsx_grid(path: Path, sheet: str | None, display: str) -> tuple[_Grid, str]
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise CellError(
-            f"无法打开表格文件 {display}：{exc}。请用 Excel 或 WPS 另存为 .xlsx 后再试。"
+            f"无法打开表格文件 {display}：{_why_unreadable(exc)}。"
+            "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试。"
         ) from exc
     try:
         if sheet is None:
