@@ -46,3 +46,24 @@ def test_a_cache_folder_that_is_a_file_is_a_miss_not_an_error(cache_home: Path) 
     _cache.store_folder("dirs", "x", cache_home.parent)
     assert _cache.read("kind", "n") is None
     assert _cache.folder("dirs", "x") is None
+
+
+def test_a_folder_can_be_stored_in_part(cache_home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    (source / "user" / "keep" / "deep").mkdir(parents=True)
+    (source / "user" / "keep" / "deep" / "a").write_text("a")
+    (source / "user" / "f.xcu").write_text("f")
+    (source / "user" / "drop").mkdir()
+    (source / "user" / "drop" / "b").write_text("b")
+
+    _cache.store_folder("dirs", "x", source, only=["user/keep", "user/f.xcu", "user/missing"])
+
+    found = _cache.folder("dirs", "x")
+    assert found is not None
+    assert sorted(p.relative_to(found).as_posix() for p in found.rglob("*")) == [
+        "user",
+        "user/f.xcu",
+        "user/keep",
+        "user/keep/deep",
+        "user/keep/deep/a",
+    ]

@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import _platform
@@ -70,8 +71,9 @@ def folder(kind: str, name: str) -> Path | None:
     return path if path.is_dir() else None
 
 
-def store_folder(kind: str, name: str, source: Path) -> None:
-    """Store a copy of the folder `source` under `kind`/`name`, unless one is there already."""
+def store_folder(kind: str, name: str, source: Path, *, only: Sequence[str] | None = None) -> None:
+    """Store a copy of the folder `source` (or of its files and folders named in `only`, paths
+    relative to it) under `kind`/`name`, unless one is there already."""
     target = _path(kind, name)
     if target.is_dir():
         return
@@ -79,7 +81,13 @@ def store_folder(kind: str, name: str, source: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
         try:
-            shutil.copytree(source, tmp, dirs_exist_ok=True)
+            for rel in ["."] if only is None else only:
+                src, dst = source / rel, tmp / rel
+                if src.is_dir():
+                    shutil.copytree(src, dst, dirs_exist_ok=True)
+                elif src.is_file():
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, dst)
             tmp.rename(target)  # fails if another run stored it first: theirs is as good
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import subprocess
+import threading
 from pathlib import Path
 
 import docx
@@ -582,3 +583,45 @@ def test_step_api_converts_many_applications_per_call(tmp_path):
     assert [len(c) for c in conv.calls] == [4, 2]
     assert [r.page_count for r in results] == [2 + 6 + 14] * 2
     assert all((tmp_path / f"out{i}" / BUNDLE_FILE).is_file() for i in range(2))
+
+
+def _truncated_scan(app_dir: Path) -> None:
+    scan = make_jpeg(app_dir.parent / "佐证材料" / "截断.jpg", (400, 300))
+    scan.write_bytes(scan.read_bytes()[:-300])
+    add_evidence(app_dir, BAD_ENTRY, "创新工作", "佐证材料/截断.jpg")
+
+
+def test_a_truncated_scan_is_refused_though_its_header_is_whole(app_dir, tmp_path):
+    _truncated_scan(app_dir)
+
+    with pytest.raises(
+        EvidenceError, match=rf"「{BAD_ENTRY}」.*截断\.jpg：图片不完整（文件被截断）"
+    ):
+        bundle(load(app_dir), tmp_path / "out", converter=FakeConverter())
+
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_scan_found_during_the_conversion_stops_libreoffice(app_dir, tmp_path, monkeypatch):
+    """The pixels are checked while LibreOffice converts; a bad scan ends the conversion."""
+    _truncated_scan(app_dir)
+    stopped = threading.Event()
+
+    class Converter(FakeConverter):  # converts until stopped (a LibreOffice that takes long)
+        def __init__(self, **kwargs):
+            super().__init__()
+
+        def convert(self, docs, out_dir):
+            if not stopped.wait(timeout=30):
+                raise AssertionError("the conversion was waited for, not stopped")
+            raise ConversionError("LibreOffice 已终止")
+
+        def __exit__(self, *exc):  # as SofficeConverter's, which stops its LibreOffice
+            stopped.set()
+
+    monkeypatch.setattr(bundle_module, "SofficeConverter", Converter)
+
+    with pytest.raises(EvidenceError, match="图片不完整"):
+        bundle(load(app_dir), tmp_path / "out")
+
+    assert stopped.is_set()

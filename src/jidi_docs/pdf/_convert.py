@@ -16,9 +16,10 @@ code alone; every expected PDF must exist and contain at least one page. Missing
 retried once in a fresh process (a crash often takes the rest of the batch with it).
 
 Why a cached profile: LibreOffice's first start with an empty profile sets it up (extension
-registry, render tests …), about 10% more CPU than a start with a used one. The first profile made
-on a computer is kept (`jidi_docs._cache`, keyed by the LibreOffice program and the font
-replacement table) and later profiles start as copies of it; each run still has its own folder.
+registry, render tests …), about 10% more CPU than a start with a used one. What matters of the
+first profile made on a computer is kept (`jidi_docs._cache`, keyed by the LibreOffice program and
+the font replacement table) and later profiles start as copies of it; each run still has its own
+folder.
 
 Why a fontconfig file: the forms use Windows fonts (宋体, 仿宋_GB2312, 黑体, 方正小标宋简体 …). Without
 an alias, fontconfig picks Noto *Sans* CJK for 宋体; our ``fonts/fonts.conf`` maps each one to the Noto
@@ -62,6 +63,13 @@ INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 _SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 #: The `jidi_docs._cache` kind of the used LibreOffice profile new profiles are copied from.
 _PROFILES = "soffice-profile"
+#: What of a used profile saves a new one its set-up: settings, extension registry, render tests
+#: done (LibreOffice makes the rest, ~40 folders, faster than we copy and delete them).
+_PROFILE_KEPT = (
+    "user/registrymodifications.xcu",
+    "user/extensions",
+    "user/GraphicsRenderTests.log",
+)
 
 #: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
 #: JSON options; older versions ignore them, and merged documents then fall back to one by one).
@@ -421,7 +429,7 @@ class SofficeConverter:
         # soffice.bin can outlive the launcher on odd exits; never leave it behind.
         _platform.kill_matching(profile.as_uri())
         if made and proc.returncode == 0:
-            _cache.store_folder(_PROFILES, self._profile_key(), profile)
+            _cache.store_folder(_PROFILES, self._profile_key(), profile, only=_PROFILE_KEPT)
         return subprocess.CompletedProcess(cmd, proc.returncode, _decode(out), _decode(err))
 
     def _profile_key(self) -> str:

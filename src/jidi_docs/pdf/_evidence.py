@@ -38,6 +38,7 @@ from ._paths import resolve_evidence_path
 __all__ = [
     "MAX_IMAGE_PIXELS",
     "EvidencePdf",
+    "decode_image",
     "load_evidence",
     "resolve_evidence_path",
     "sniff_kind",
@@ -78,6 +79,8 @@ class EvidencePdf:
             as is is wrapped again by img2pdf when opened (a few ms), so a thousand scans are
             never all held in memory at once.
         repaired: True when the PDF was damaged and qpdf had to repair it.
+        decoded: False for an image loaded with ``decode=False``: its header is checked, its
+            pixels not yet (`decode_image`).
     """
 
     entry: str
@@ -86,6 +89,7 @@ class EvidencePdf:
     page_count: int
     data: bytes | None = field(default=None, repr=False)
     repaired: bool = False
+    decoded: bool = True
 
     @property
     def reaches_bottom(self) -> bool:
@@ -126,8 +130,12 @@ def sniff_kind(head: bytes) -> Kind | None:
     return None
 
 
-def load_evidence(path: Path, *, entry: str) -> EvidencePdf:
+def load_evidence(path: Path, *, entry: str, decode: bool = True) -> EvidencePdf:
     """Return `path` checked and ready to append, with its page count.
+
+    With ``decode=False`` an image is checked from its header only (kind, size, frames); call
+    `decode_image` before appending it. Why: decoding every pixel is most of the work for a
+    folder of phone photos, and a bundle does it while LibreOffice converts the forms.
 
     Raises:
         EvidenceError: the file is missing, empty, not a PDF/JPG/PNG by content, needs a password,
@@ -158,7 +166,18 @@ def load_evidence(path: Path, *, entry: str) -> EvidencePdf:
         raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)
     if kind == "pdf":
         return _load_pdf(path, entry)
-    return _load_image(path, entry, kind)
+    return _load_image(path, entry, kind, decode=decode)
+
+
+def decode_image(evidence: EvidencePdf) -> EvidencePdf:
+    """Return `evidence` with every pixel decoded and checked (an image loaded without).
+
+    Raises:
+        EvidenceError: the image is truncated or damaged.
+    """
+    if evidence.decoded:
+        return evidence
+    return _load_image(evidence.path, evidence.entry, evidence.kind)
 
 
 def _not_allowed_message(head: bytes) -> str:
@@ -226,7 +245,7 @@ def _damaged(entry: str, path: Path, e: BaseException) -> EvidenceError:
     )
 
 
-def _load_image(path: Path, entry: str, kind: Kind) -> EvidencePdf:
+def _load_image(path: Path, entry: str, kind: Kind, *, decode: bool = True) -> EvidencePdf:
     try:
         img = _open_image(path, kind)
     except Image.DecompressionBombError as e:
@@ -240,6 +259,12 @@ def _load_image(path: Path, entry: str, kind: Kind) -> EvidencePdf:
             raise _too_big(entry, path, (w, h))
         if w == 0 or h == 0:
             raise EvidenceError("图片的宽或高为 0。", entry=entry, path=path)
+        if not decode:
+            try:
+                pages = getattr(img, "n_frames", 1)
+            except (OSError, SyntaxError, ValueError, EOFError) as e:
+                raise _damaged(entry, path, e) from e
+            return EvidencePdf(entry=entry, path=path, kind=kind, page_count=pages, decoded=False)
         try:
             with warnings.catch_warnings():  # Pillow's English notes; damage raises below
                 warnings.simplefilter("ignore")
@@ -322,6 +347,10 @@ def _image_to_pdf(
     """
     frames = getattr(img, "n_frames", 1)
     if decode:
+        if kind == "jpeg" and frames == 1 and img.getexif().get(0x0112, 1) in (1, None):
+            # Embedded as is, so its pixels are not used: decoding at 1/8 scale still reads
+            # every byte of the compressed data (a truncated file still fails) in half the time.
+            img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
         for n in range(frames):
             img.seek(n)
             img.load()

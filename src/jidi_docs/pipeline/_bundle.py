@@ -11,6 +11,7 @@ the documents of many applications in one LibreOffice start.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
@@ -30,7 +31,7 @@ from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
 from ..input._coerce import as_application, as_date
 from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, contents_lines
 from ..pdf._convert import Converter, SofficeConverter
-from ..pdf._evidence import EvidencePdf, load_evidence, resolve_evidence_path
+from ..pdf._evidence import EvidencePdf, decode_image, load_evidence, resolve_evidence_path
 from ..pdf._glyphs import undrawable_warnings
 from ..pdf._pdfa import make_pdfa
 from ..schema._model import Application
@@ -194,6 +195,21 @@ class BundleJob:
         )
         return out
 
+    def decode_images(self) -> None:
+        """Check every pixel of the images `prepare` checked from their headers only.
+
+        Raises:
+            EvidenceError: an image is truncated or damaged (all problems at once).
+        """
+        problems = []
+        for items in self.evidence.values():
+            for n, item in enumerate(items):
+                try:
+                    items[n] = decode_image(item)
+                except EvidenceError as e:
+                    problems.append(e)
+        _raise_all(problems)
+
     def output_paths(self, out_dir: Path) -> list[Path]:
         """The files `finish` writes into `out_dir`: the bundle, then the two forms."""
         targets = form_paths(self.app, Path(out_dir))
@@ -209,6 +225,7 @@ class BundleJob:
         files replace the old ones together or not at all (`jidi_docs._fs.write_files`), so a
         full disk never leaves a new bundle beside old forms, or the reverse.
         """
+        self.decode_images()
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
@@ -239,10 +256,13 @@ def prepare(
     *,
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
+    decode_images: bool = True,
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
 
     Characters that no installed font can draw are logged as warnings (field and character).
+    With ``decode_images=False`` images are checked from their headers only, and their pixels
+    by `BundleJob.decode_images` (at the latest in `BundleJob.finish`).
 
     Raises:
         EvidenceError: a file is missing (unless `allow_missing`), outside the YAML file's folder
@@ -274,16 +294,11 @@ def prepare(
                     )
                 continue
             try:
-                loaded.setdefault(i, []).append(load_evidence(path, entry=entry.name))
+                item = load_evidence(path, entry=entry.name, decode=decode_images)
+                loaded.setdefault(i, []).append(item)
             except EvidenceError as e:
                 problems.append(e)
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise EvidenceError(
-            f"共有 {len(problems)} 处问题，申报材料未生成：\n"
-            + "\n".join(f"  • {p}" for p in problems)
-        )
+    _raise_all(problems)
     forms_bytes, _warnings = render_forms_bytes(app)
     for warning in undrawable_warnings(app):
         logger.warning(warning)
@@ -292,6 +307,16 @@ def prepare(
         forms[key] = work_dir / f"{key}.docx"
         forms[key].write_bytes(data)
     return BundleJob(app, work_dir, forms, loaded, missing)
+
+
+def _raise_all(problems: Sequence[EvidenceError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise EvidenceError(
+            f"共有 {len(problems)} 处问题，申报材料未生成：\n"
+            + "\n".join(f"  • {p}" for p in problems)
+        )
 
 
 def bundle(
@@ -333,11 +358,19 @@ def bundle(
     keep_apart(out_dir, evidence_files(app, allow_outside_paths=True))
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
-        # Evidence first: a bad file is reported at once, before LibreOffice is even looked for.
+        # Evidence first: a bad file is reported at once, before LibreOffice is even looked for;
+        # only the images' pixels are checked later, while LibreOffice converts.
         job = prepare(
-            app, work, allow_missing=allow_missing, allow_outside_paths=allow_outside_paths
+            app,
+            work,
+            allow_missing=allow_missing,
+            allow_outside_paths=allow_outside_paths,
+            decode_images=False,
         )
         check_targets(job.output_paths(out_dir), force=force)
+        # Entered before the converter, so on an error the converter is closed (LibreOffice
+        # stopped) first, and the pool then waits for a conversion that has already ended.
+        pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(max_workers=1))
         conv = (
             converter
             if converter is not None
@@ -345,7 +378,11 @@ def bundle(
                 SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))
             )
         )
-        pdfs = conv.convert(job.first_round(job.predict_pages(out_dir), date=date), work / "pdf")
+        docs = job.first_round(job.predict_pages(out_dir), date=date)
+        # LibreOffice takes one core for seconds: the images' pixels are checked meanwhile.
+        converting = pool.submit(conv.convert, docs, work / "pdf")
+        job.decode_images()
+        pdfs = converting.result()
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
