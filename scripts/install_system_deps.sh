@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install, when missing and apt-get can be used, what PDF conversion needs (LibreOffice Writer,
 # Simplified-Chinese fonts, poppler, qpdf, python3-uno for the warm converter) and what the tests drive besides Python: Node.js/npm
-# with the pinned yaml-language-server (scripts/node/, installed into .cache/node) and Chromium.
+# with the pinned yaml-language-server (scripts/node/, installed into .cache/node), Chromium,
+# PostgreSQL and nginx.
 # Rendering Word forms needs none of it.
 set -u
 cd "$(dirname "$0")/.."
@@ -19,6 +20,11 @@ command -v gs >/dev/null 2>&1 || need+=(ghostscript)  # bundle --pdfa
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The portal tests start a throwaway PostgreSQL cluster (initdb, pg_ctl: Debian keeps them off
+# PATH) and put the portal behind nginx with a self-signed certificate (openssl).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 status=0
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import yaml
 
 pytest.importorskip("django", reason="the web extra is not installed")
 
+#: A ``--database`` URL to run the portal tests on instead of a fresh SQLite file.
+TEST_DATABASE = "JIDI_TEST_DATABASE"
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "示例" / "申报.yaml"
 _names = itertools.count(1)
 
@@ -24,7 +27,12 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from jidi_docs.web import Options, prepare
 
     data = tmp_path_factory.mktemp("portal")
-    prepare(Options(data_dir=data))
+    database = os.environ.get(TEST_DATABASE)
+    prepare(Options(data_dir=data, database_url=database))
+    if database:  # the suite rerun on PostgreSQL (tests/web/test_postgresql.py)
+        from django.db import connection
+
+        assert connection.vendor == "postgresql", connection.vendor
     setup_test_environment()
     yield data
     teardown_test_environment()

@@ -80,6 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[s
         "--jobs",
         "1",
     ]
+    if os.environ.get("JIDI_TEST_DATABASE"):  # the suite rerun on PostgreSQL
+        command += ["--database", os.environ["JIDI_TEST_DATABASE"]]
     env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
     subprocess.run(
         [*command, "--create-admin", "office"],

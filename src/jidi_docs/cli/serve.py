@@ -53,6 +53,22 @@ def serve_cmd(
         int,
         typer.Option("--jobs", "-j", metavar="数量", help="同时运行的 LibreOffice 转换数量上限"),
     ] = 2,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            metavar="地址",
+            help="放在 https 反向代理之后时，用户在浏览器中输入的地址（协议、主机名和端口）",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-proxy",
+            metavar="地址",
+            help="反向代理的 IP 地址，只相信它转发的来源地址和协议；默认 127.0.0.1（本机）",
+        ),
+    ] = None,
     plain_http: Annotated[
         bool,
         typer.Option(
@@ -78,10 +94,18 @@ def serve_cmd(
         data_dir=data,
         host=host,
         port=port,
-        database_url=database,
+        # environment variables keep a database password out of the process list
+        database_url=database or os.environ.get("JIDI_DATABASE_URL") or None,
         max_conversions=jobs,
         plain_http=plain_http,
+        public_url=public_url or os.environ.get("JIDI_PUBLIC_URL") or None,
+        trusted_proxy=trusted_proxy or os.environ.get("JIDI_TRUSTED_PROXY") or None,
     )
+    try:
+        web.check_options(options)
+    except ValueError as e:
+        err_console.print(f"错误：{e}", markup=False)
+        raise typer.Exit(2) from None
 
     if create_admin:
         password = os.environ.get("JIDI_ADMIN_PASSWORD") or getpass.getpass("管理员密码：")
@@ -91,7 +115,8 @@ def serve_cmd(
         web.create_admin(options, create_admin, password)
         out_console.print(f"已创建管理员“{create_admin}”（审核范围：全市）。", markup=False)
         return
-    out_console.print(f"网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", markup=False)
+    address = options.public_url or f"http://{host}:{port}/"
+    out_console.print(f"网页版已启动：{address} （按 Ctrl-C 停止）", markup=False)
     try:
         web.serve(options)
     except KeyboardInterrupt:

@@ -8,9 +8,11 @@ the library's (`jidi_docs.web._library` is the only module that calls it).
 
 from __future__ import annotations
 
-from ._settings import Options
+from typing import Any
 
-__all__ = ["Options", "create_admin", "prepare", "serve"]
+from ._settings import Options, check_options
+
+__all__ = ["Options", "check_options", "create_admin", "prepare", "serve"]
 
 
 def prepare(options: Options) -> None:
@@ -44,6 +46,16 @@ def serve(options: Options, *, threads: int = 8) -> None:
 
     from ._jobs import JobRunner
 
+    proxy: dict[str, Any] = {}
+    if options.proxy():
+        # Only the proxy's X-Forwarded-* are believed (others' are dropped): the client's
+        # address then reaches the login throttling, and https the cookies and CSRF checks.
+        proxy = {
+            "trusted_proxy": options.proxy(),
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
     runner = JobRunner(max(1, options.max_conversions))
     runner.start()
     try:
@@ -54,6 +66,7 @@ def serve(options: Options, *, threads: int = 8) -> None:
             threads=threads,
             max_request_body_size=64 * 1024 * 1024,
             ident="jidi-docs",
+            **proxy,
         )
     finally:
         runner.stop()

@@ -33,10 +33,18 @@ def requeue(model: type[models.Model]) -> int:
 
 
 def claim(model: type[Row], *related: str) -> Row | None:
-    """Take the oldest queued row, or None; safe when several workers ask at once."""
+    """Take the oldest queued row, or None; safe when several workers ask at once.
+
+    Several server processes may share one PostgreSQL database: ``FOR UPDATE SKIP LOCKED``
+    lets each worker take a different row without waiting for the others, and the update is
+    conditional, so a row is never taken twice. SQLite has no row locks (Django leaves the
+    clause out); there the transaction takes the write lock first (``transaction_mode``
+    IMMEDIATE), so claims run one after the other.
+    """
     rows = model._default_manager
     with transaction.atomic():
-        row = rows.filter(state=JobState.QUEUED).order_by("pk").first()
+        queued = rows.filter(state=JobState.QUEUED).order_by("pk")
+        row = queued.select_for_update(skip_locked=True).first()
         if row is None:
             return None
         taken = rows.filter(pk=row.pk, state=JobState.QUEUED).update(

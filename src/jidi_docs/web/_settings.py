@@ -12,9 +12,16 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
-__all__ = ["Options", "build_settings", "configure", "is_loopback"]
+__all__ = [
+    "Options",
+    "build_settings",
+    "check_options",
+    "configure",
+    "is_loopback",
+    "public_origin",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -31,6 +38,18 @@ class Options:
     max_conversions: int = 2
     plain_http: bool = False  # serve a LAN over plain http: cookies without Secure
     debug: bool = False
+    #: The address users type, e.g. ``https://申报.example.cn``, when a reverse proxy serves the
+    #: portal: its host is allowed, its origin trusted for CSRF, https makes cookies Secure.
+    public_url: str | None = None
+    #: The reverse proxy's address: only its X-Forwarded-For/-Proto headers are believed
+    #: (default with `public_url`: 127.0.0.1, a proxy on this machine).
+    trusted_proxy: str | None = None
+
+    def proxy(self) -> str | None:
+        """The address whose forwarded headers the server believes, or None (no proxy)."""
+        if self.trusted_proxy:
+            return self.trusted_proxy
+        return "127.0.0.1" if self.public_url else None
 
 
 def is_loopback(host: str) -> bool:
@@ -71,19 +90,71 @@ def _database(options: Options) -> dict[str, Any]:
     url = urlsplit(options.database_url)
     if url.scheme in ("sqlite", "sqlite3"):
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(url.path)}
-    if url.scheme not in ("postgres", "postgresql"):
+    if url.scheme not in ("postgres", "postgresql") or _port(url) == -1:
         raise ValueError(
             f"--database 只支持 postgresql://用户:密码@主机:端口/库名 或 sqlite:///文件路径，"
             f"现在是“{url.scheme}://…”。"
         )
+    # libpq's own URL parameters: ?host=/var/run/postgresql (a unix socket folder, where Debian
+    # lets a local user in without a password), ?sslmode=verify-full, …
+    params = dict(parse_qsl(url.query))
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(url.path.lstrip("/")),
         "USER": unquote(url.username or ""),
         "PASSWORD": unquote(url.password or ""),
-        "HOST": url.hostname or "",
-        "PORT": str(url.port or ""),
+        "HOST": params.pop("host", None) or unquote(url.hostname or ""),
+        "PORT": str(_port(url) or params.pop("port", "")),
+        "OPTIONS": params,
     }
+
+
+def check_options(options: Options) -> None:
+    """Raise ValueError with a Chinese message when the options cannot work together.
+
+    Off loopback without ``--plain-http`` cookies are https-only, so the portal must sit behind
+    an https proxy, and it needs ``--public-url`` to trust that proxy's forwarded headers:
+    without it no login could pass the CSRF origin check.
+    """
+    _database(options)
+    if options.public_url:
+        public_origin(options.public_url)
+    elif not is_loopback(options.host) and not options.plain_http:
+        raise ValueError(
+            f"--host {options.host} 让其他电脑访问时，登录 Cookie 只通过 https 发送：请把网页版放在"
+            "提供 https 的反向代理之后，并用 --public-url 写明用户访问的地址（如 "
+            "https://申报.example.cn，见 README“部署在 https 反向代理之后”）；"
+            "只在内网用 http 时加 --plain-http。"
+        )
+
+
+def public_origin(url: str) -> tuple[str, str]:
+    """Return (origin, host name) of a ``--public-url``; ValueError with a Chinese message."""
+    parts = urlsplit(url.strip())
+    port = _port(parts)
+    try:  # a Chinese host name as browsers send it (punycode)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except UnicodeError:
+        host = ""
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or parts.path not in ("", "/")
+        or port == -1
+    ):
+        raise ValueError(
+            f"--public-url 应是用户在浏览器中输入的地址，如 https://申报.example.cn 或 "
+            f"https://example.cn:8443（不带路径），现在是“{url}”。"
+        )
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}", host
+
+
+def _port(parts: SplitResult) -> int | None:
+    """The URL's port, None when it has none, -1 when it is not a port number."""
+    try:
+        return parts.port
+    except ValueError:
+        return -1
 
 
 def build_settings(options: Options) -> dict[str, Any]:
@@ -91,12 +162,18 @@ def build_settings(options: Options) -> dict[str, Any]:
     data = options.data_dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
     loopback = is_loopback(options.host)
-    secure = not loopback and not options.plain_http
+    origins: list[str] = []
     hosts = ["127.0.0.1", "localhost", "[::1]", "testserver"]
     if options.host not in ("0.0.0.0", "::"):
         hosts.append(options.host)
     else:
         hosts = ["*"]
+    if options.public_url:
+        origin, public_host = public_origin(options.public_url)
+        origins.append(origin)
+        hosts.append(public_host)
+    behind_https = origins[0].startswith("https:") if origins else not loopback
+    secure = behind_https and not options.plain_http
     return {
         "DEBUG": options.debug,
         "SECRET_KEY": _secret_key(data),
@@ -175,7 +252,10 @@ def build_settings(options: Options) -> dict[str, Any]:
         "SECURE_HSTS_SECONDS": 31536000 if secure else 0,
         "SECURE_REFERRER_POLICY": "same-origin",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
+        # the proxy's "this came over https"; waitress drops the header from anyone but the
+        # trusted proxy when one is set (`jidi_docs.web.serve`)
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+        "CSRF_TRUSTED_ORIGINS": origins,
         "X_FRAME_OPTIONS": "DENY",
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "FILE_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
