@@ -11,7 +11,6 @@ user (Debian's package creates it) or ``nobody``, through util-linux ``runuser``
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -56,7 +55,9 @@ class PostgresCluster:
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
         self._as: list[str] = []
-        if os.geteuid() == 0:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            import pwd  # POSIX only, as is running as root
+
             name = "postgres" if _user_exists("postgres") else "nobody"
             entry = pwd.getpwnam(name)
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
@@ -127,6 +128,8 @@ class PostgresCluster:
 
 
 def _user_exists(name: str) -> bool:
+    import pwd
+
     try:
         pwd.getpwnam(name)
     except KeyError:

@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +22,8 @@ import openpyxl
 import pytest
 import yaml
 from pypdf import PdfReader
+
+from servehelpers import PASSWORD, serving
 
 pytestmark = [pytest.mark.soffice, pytest.mark.slow]
 
@@ -43,7 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORD = "office-password-42"
 
 
 def _require_browser() -> None:
@@ -56,62 +52,15 @@ def _require_browser() -> None:
     pytest.skip("chromium is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
     """`jidi-docs serve` on a fresh data folder, on loopback; yields its base URL."""
     _require_browser()
-    data = tmp_path_factory.mktemp("live")
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "jidi_docs",
-        "serve",
-        "--data",
-        str(data),
-        "--port",
-        str(port),
-        "--jobs",
-        "1",
-    ]
-    if os.environ.get("JIDI_TEST_DATABASE"):  # the suite rerun on PostgreSQL
-        command += ["--database", os.environ["JIDI_TEST_DATABASE"]]
-    env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
-    subprocess.run(
-        [*command, "--create-admin", "office"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    log = data / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:  # pragma: no cover - start-up failure
-        process.kill()
-        pytest.fail(log.read_text(encoding="utf-8", errors="replace"))
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(process.pid, signal.SIGTERM)  # the server and any LibreOffice it started
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    database = os.environ.get("JIDI_TEST_DATABASE")  # the suite rerun on PostgreSQL
+    with serving(
+        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import http.cookiejar
 import io
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,10 +32,10 @@ import pytest
 import yaml
 
 from pgserver import PostgresCluster, require_postgresql
+from servehelpers import PASSWORD, create_office, free_port, running, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-PASSWORD = "office-password-42"
 #: read by tests/web/conftest.py and the browser test's server
 TEST_DATABASE = "JIDI_TEST_DATABASE"
 
@@ -94,12 +93,6 @@ def test_the_portal_tests_pass_on_postgresql(cluster: PostgresCluster, soffice: 
 # -- 2. two server processes, one database ------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Browser:
     """Cookies and CSRF like a browser; a load balancer sends each request to `server`."""
 
@@ -143,56 +136,15 @@ def two_servers(
     cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory, soffice: str
 ) -> Iterator[list[str]]:
     """Two `jidi-docs serve` processes on one PostgreSQL database and one data folder."""
-    url = cluster.create_database("shared")
+    database = ["--database", cluster.create_database("shared")]
     data = tmp_path_factory.mktemp("shared-data")
-    command = [sys.executable, "-m", "jidi_docs", "serve", "--data", str(data), "--database", url]
-    env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
-    subprocess.run(
-        [*command, "--create-admin", "office"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    servers, processes = [], []
-    for name in ("a", "b"):
-        port = _free_port()
-        with (data / f"server-{name}.log").open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    [*command, "--port", str(port), "--jobs", "1"],
-                    env=env,
-                    start_new_session=True,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        servers.append(f"http://127.0.0.1:{port}")
-    try:
-        for server in servers:
-            _wait_for(server)
-        yield servers
-    finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)  # the server and its LibreOffice
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def _wait_for(server: str) -> None:
-    host, port = server.removeprefix("http://").split(":")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((host, int(port)), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{server} did not start")
+    env = create_office(data, *database)
+    ports = [free_port(), free_port()]
+    with contextlib.ExitStack() as stack:
+        for port in ports:
+            command = [*serve_command(data, *database), "--port", str(port), "--jobs", "1"]
+            stack.enter_context(running(command, port, data / f"server-{port}.log", env))
+        yield [f"http://127.0.0.1:{port}" for port in ports]
 
 
 def _join(office: Browser, servers: list[str], name: str) -> tuple[Browser, int]:

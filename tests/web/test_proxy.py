@@ -14,13 +14,9 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import ssl
 import subprocess
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-PASSWORD = "office-password-42"
+from servehelpers import PASSWORD, free_port, running, serving
+
 #: A client address other than the proxy's (the whole 127.0.0.0/8 is loopback on Linux).
 CLIENT_ADDRESS = "127.0.0.2"
 
@@ -71,34 +68,6 @@ def _require(program: str, package: str) -> str:
     pytest.skip(f"{program} is not installed: apt-get install {package}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(log.read_text(encoding="utf-8", errors="replace"))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"port {port} did not open")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 @dataclass
 class Proxied:
     origin: str  # https://localhost:PORT, the public address
@@ -114,7 +83,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     openssl = _require("openssl", "openssl")
     work = tmp_path_factory.mktemp("proxy")
     data = work / "data"
-    port, backend = _free_port(), _free_port()
+    port, backend = free_port(), free_port()
     origin = f"https://localhost:{port}"
     subprocess.run(
         [
@@ -143,38 +112,10 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     user = "user root;" if os.geteuid() == 0 else ""  # workers must read this folder
     conf.write_text(NGINX_CONF.format(user=user, dir=work, port=port, backend=backend))
 
-    command = [sys.executable, "-m", "jidi_docs", "serve", "--data", str(data)]
-    env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
-    subprocess.run(
-        [*command, "--create-admin", "office"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    server_log = work / "server.log"
-    with server_log.open("wb") as out:
-        server = subprocess.Popen(
-            [*command, "--port", str(backend), "--jobs", "1", "--public-url", origin],
-            env=env,
-            start_new_session=True,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    with (work / "nginx.out").open("wb") as out:
-        proxy = subprocess.Popen(
-            [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
-            start_new_session=True,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(backend, server, server_log)
-        _wait_for(port, proxy, work / "error.log")
+    server = serving(data, "--public-url", origin, port=backend)
+    nginx_command = [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"]
+    with server, running(nginx_command, port, work / "error.log", dict(os.environ)):
         yield Proxied(origin, port, work / "cert.pem", data)
-    finally:
-        _stop(proxy)
-        _stop(server)
 
 
 class Client:
