@@ -33,6 +33,7 @@ def number_pages(pdf: pikepdf.Pdf, unnumbered: int, shrink: set[int]) -> None:
     spec = number_font()
     font = spec.pdf_object(pdf)
     opening = pdf.make_stream(b"q\n")  # one shared stream: saves the old graphics state
+    shrinking: dict[bytes, pikepdf.Stream] = {}  # one stream per page frame, shared
     for index, page in enumerate(pdf.pages):
         if index < unnumbered:
             continue
@@ -41,10 +42,10 @@ def number_pages(pdf: pikepdf.Pdf, unnumbered: int, shrink: set[int]) -> None:
         a, b, c, d, e, f, visual_width, visual_height = _visual_frame(page)
         x = (visual_width - spec.width(label, _FONT_SIZE)) / 2
         if index in shrink:
-            page.contents_add(
-                pdf.make_stream(_shrink_matrix(a, b, c, d, e, f, visual_width, visual_height)),
-                prepend=True,
-            )
+            matrix = _shrink_matrix(a, b, c, d, e, f, visual_width, visual_height)
+            if matrix not in shrinking:
+                shrinking[matrix] = pdf.make_stream(matrix)
+            page.contents_add(shrinking[matrix], prepend=True)
         stream = (
             b"Q\nq\n"
             + f"{a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm\n".encode()
