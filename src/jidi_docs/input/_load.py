@@ -18,7 +18,6 @@ from ..schema._derive import model_for
 from ..schema._model import Application
 from ..schema._profile import Profile, builtin_profile
 from ..schema._registry import Registry, registry
-from . import _messages
 from ._tables import expand_tables
 from ._yaml import YamlDoc, label, parse_yaml, read_text
 
@@ -59,6 +58,8 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 def _issues(
     err: ValidationError, root: type[BaseModel], doc: YamlDoc | None, data: Any = None
 ) -> list[Issue]:
+    from . import _messages  # the messages are needed only when something is wrong
+
     issues: list[Issue] = []
     seen: set[tuple[tuple[str | int, ...], str]] = set()
     for e in err.errors(include_url=False):
