@@ -234,3 +234,14 @@ def test_a_folder_without_an_application_file_says_so(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "这是一个文件夹，里面没有 申报.yaml" in result.output
+
+
+def test_text_that_looks_like_an_emoji_code_is_printed_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / ":thumbs_up: 基地"
+    folder.mkdir()
+    path = write_application(folder)
+
+    result = runner.invoke(app, ["check", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert f"{path}：填写正确。" in result.stdout

@@ -79,8 +79,11 @@ class _LazyConsole:
 
 # Before any output: a console that cannot show a character gets "?" instead of a crash.
 _platform.setup_console()
-out_console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
-err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+# emoji=False: text the user wrote (a unit's name, a path with ":thumbs_up:") is printed as
+# written, and rich does not load its table of emoji codes at every start.
+_OPTIONS: dict[str, Any] = {"highlight": False, "soft_wrap": True, "emoji": False}
+out_console = cast("Console", _LazyConsole(**_OPTIONS))
+err_console = cast("Console", _LazyConsole(stderr=True, **_OPTIONS))
 
 ProfileOption = Annotated[
     Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)

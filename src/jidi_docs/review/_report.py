@@ -7,7 +7,6 @@ files away. Text typed by the user (unit names, topics in reasons) is escaped fo
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 from pathlib import Path
 
@@ -164,6 +163,8 @@ tr.subtotal td, tr.total td { font-weight: bold; }
 
 
 def _h(text: str) -> str:
+    import html  # with its table of entities, only for .html reports: `check` starts without it
+
     return html.escape(text).replace("\n", "<br>")
 
 
