@@ -479,3 +479,12 @@ def font_rows(pdf_path: Path) -> list[dict[str, str]]:
     spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
     keys = [header[a:b].strip() for a, b in spans]
     return [{k: row[a:b].strip() for k, (a, b) in zip(keys, spans, strict=True)} for row in rows]
+
+
+def forget_page_counts() -> None:
+    """Make the bundle's page-count predictions start afresh (no memory of earlier conversions)."""
+    import importlib
+
+    pages_module = importlib.import_module("jidi_docs.pipeline._pages")
+    pages_module._by_content.clear()
+    pages_module._last.clear()

@@ -26,8 +26,8 @@ from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
+from jidi_docs.pipeline._chunk import _convert_together
 from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table, write_summary
-from jidi_docs.pipeline._worker import _convert_together
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")

@@ -32,6 +32,7 @@ from pdfhelpers import (
     bottom_text,
     copy_example,
     example_evidence_pages,
+    forget_page_counts,
     image_digests,
     make_encrypted_pdf,
     make_jpeg,
@@ -292,12 +293,9 @@ def app_dir(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_remembered_pages():
     """Each test predicts page counts afresh: no memory of earlier tests' conversions."""
-    pages_module = importlib.import_module("jidi_docs.pipeline._pages")
-    pages_module._by_content.clear()
-    pages_module._last.clear()
+    forget_page_counts()
     yield
-    pages_module._by_content.clear()
-    pages_module._last.clear()
+    forget_page_counts()
 
 
 def contents_of(conv: FakeConverter) -> list[str]:

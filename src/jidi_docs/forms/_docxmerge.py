@@ -16,15 +16,18 @@ converts those documents one by one instead.
 from __future__ import annotations
 
 import hashlib
+import logging
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
 from lxml import etree
 
-__all__ = ["MARK", "NotMergeable", "merge", "signature", "split"]
+__all__ = ["MARK", "NotMergeable", "merge", "merge_alike", "signature", "split", "split_merged"]
+
+logger = logging.getLogger(__name__)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _DOCUMENT = "word/document.xml"
@@ -178,3 +181,43 @@ def split(pdf_path: Path, outs: Sequence[Path]) -> None:
             part = pikepdf.new()
             part.pages.extend(pdf.pages[bounds[k] : bounds[k + 1]])
             part.save(out)
+
+
+def merge_alike(docs: Sequence[Path], folder: Path) -> list[tuple[Path, list[int]]]:
+    """Merge the documents of `docs` made from one template, two or more at a time, into
+    ``folder/m<n>.docx``; return each merged document with the indexes of its parts in `docs`.
+
+    Documents that cannot be merged are left out (to be converted one by one).
+    """
+    groups: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        key = signature(doc)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    merged: list[tuple[Path, list[int]]] = []
+    for n, members in enumerate(m for m in groups.values() if len(m) > 1):
+        path = folder / f"m{n:03d}.docx"
+        try:
+            merge([docs[i] for i in members], path)
+        except NotMergeable as e:
+            logger.debug("documents not merged: %s", e)
+            continue
+        merged.append((path, members))
+    return merged
+
+
+def split_merged(
+    merged: Sequence[tuple[Path, list[int]]], pdf_dir: Path, part_pdf: Callable[[int], Path]
+) -> None:
+    """Split the PDF of each document of `merge_alike` (``pdf_dir/<its name>.pdf``, then
+    removed) into its parts' PDFs, ``part_pdf(index)``; a PDF that cannot be split (or is
+    missing) leaves its parts' PDFs unwritten, for the caller to convert them alone."""
+    for path, members in merged:
+        pdf = pdf_dir / f"{path.stem}.pdf"
+        try:
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                raise NotMergeable("the merged document gave no PDF")
+            split(pdf, [part_pdf(i) for i in members])
+        except (NotMergeable, pikepdf.PdfError, OSError) as e:
+            logger.debug("merged PDF not split, converting its parts alone: %s", e)
+        pdf.unlink(missing_ok=True)

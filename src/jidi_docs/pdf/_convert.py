@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -213,6 +214,11 @@ class SofficeConverter:
 
     # -- public -------------------------------------------------------------------------------
 
+    @property
+    def background(self) -> bool:
+        """True when LibreOffice converts after `submit` returns (a running one); False here."""
+        return False
+
     def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
         """Return the PDFs converted from `docs` (same order), written into `out_dir`.
 
@@ -223,9 +229,22 @@ class SofficeConverter:
             ConversionError: a document is missing, LibreOffice timed out, or a document still
                 gave no PDF (or an empty one) after one retry.
         """
+        return self.collect(self.submit(docs, out_dir))
+
+    def submit(self, docs: Sequence[Path], out_dir: Path) -> Submitted:
+        """Hand `docs` to LibreOffice; `collect` then returns their PDFs, as `convert` does.
+
+        Why two steps: a running LibreOffice (`WarmConverter`) converts while the caller goes on
+        with other work, e.g. preparing the next documents. This one-shot converter converts
+        here already. Collect each submission before the next one; documents that failed are
+        retried in `collect`.
+
+        Raises:
+            ConversionError: a document is missing, or LibreOffice timed out.
+        """
         docs = [Path(d) for d in docs]
         if not docs:
-            return []
+            return Submitted([], [], self._tmp, [])
         for doc in docs:
             if not doc.is_file():
                 raise ConversionError(f"要转换的文档不存在：{doc}")
@@ -245,31 +264,53 @@ class SofficeConverter:
             s = stage_in / f"d{i:04d}{doc.suffix.lower()}"
             shutil.copyfile(doc, s)
             staged.append(s)
+        sub = Submitted(docs, targets, stage, staged)
+        # Documents of one template go through LibreOffice as one merged document; any whose
+        # part cannot be split back out is simply converted alone in `collect`.
+        sub.merged = _docxmerge.merge_alike(staged, stage) if self.merge and not self.pdfa else []
+        if sub.merged:
+            together = {i for _, members in sub.merged for i in members}
+            singles = [doc for i, doc in enumerate(staged) if i not in together]
+            merged_docs = [path for path, _ in sub.merged]
+            sub.run = self._begin(
+                merged_docs + singles, stage_out, self._profile, _PDF_WITH_DESTINATIONS
+            )
+        else:
+            sub.run = self._begin(staged, stage_out, self._profile, "pdf")
+        return sub
 
-        pending = list(range(len(docs)))
-        last: subprocess.CompletedProcess[str] | None = None
-        if self.merge and not self.pdfa:
-            # Documents of one template go through LibreOffice as one merged document; any
-            # whose part cannot be split back out is simply converted alone below.
-            last = self._run_merged(staged, stage, stage_out) or last
-            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
-        for attempt in (1, 2):
-            if not pending:
-                break
-            if attempt == 2:
-                # A crashed run can leave a half-written profile behind; retry with a new one.
-                self._profile = self._tmp / f"profile{self._runs}"
-            last = self._run([staged[i] for i in pending], stage_out, self._profile)
-            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
-            if pending and attempt == 1:
+    def collect(self, sub: Submitted) -> list[Path]:
+        """Return the PDFs of a `submit`, once LibreOffice has made them (see `convert`).
+
+        Raises:
+            ConversionError: LibreOffice timed out, or a document still gave no PDF (or an
+                empty one) after one retry.
+        """
+        if not sub.docs:
+            return []
+        stage_out = sub.stage / "out"
+        last = self._end(sub.run)
+        _docxmerge.split_merged(sub.merged, stage_out, lambda i: stage_out / f"d{i:04d}.pdf")
+        pending = [
+            i for i in range(len(sub.docs)) if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1
+        ]
+        # Without merging, the submitted run was the first attempt.
+        for attempt in (1, 2) if sub.merged else (2,):
+            if pending and attempt == 2:
                 logger.warning(
                     "LibreOffice 未能转换 %d 个文档（退出码 %s），正在重试：%s",
                     len(pending),
                     last.returncode,
-                    "、".join(docs[i].name for i in pending),
+                    "、".join(sub.docs[i].name for i in pending),
                 )
-        if pending and last is not None:
-            names = "、".join(str(docs[i]) for i in pending)
+                # A crashed run can leave a half-written profile behind; retry with a new one.
+                self._profile = self._tmp / f"profile{self._runs}"
+            if not pending:
+                break
+            last = self._run([sub.staged[i] for i in pending], stage_out, self._profile)
+            pending = [i for i in pending if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1]
+        if pending:
+            names = "、".join(str(sub.docs[i]) for i in pending)
             tail = (last.stderr or last.stdout or "").strip()[-1500:]
             msg = (
                 f"LibreOffice 没有为以下文档生成有效的 PDF（已重试一次）：{names}。"
@@ -280,10 +321,10 @@ class SofficeConverter:
             raise ConversionError(msg, stderr=last.stderr or "", returncode=last.returncode)
 
         result = []
-        for i, target in enumerate(targets):
+        for i, target in enumerate(sub.targets):
             (stage_out / f"d{i:04d}.pdf").replace(target)
             result.append(target)
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(sub.stage, ignore_errors=True)
         return result
 
     def to_docx(self, doc: Path, out_dir: Path) -> Path:
@@ -320,48 +361,14 @@ class SofficeConverter:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _run_merged(
-        self, staged: list[Path], stage: Path, stage_out: Path
-    ) -> subprocess.CompletedProcess[str] | None:
-        """Convert `staged` with documents of one template merged; None when nothing merges.
+    def _begin(self, docs: list[Path], out_dir: Path, profile: Path, pdf_filter: str) -> object:
+        """Start converting `docs` into `out_dir`; `_end` waits for it. Here: converts at once."""
+        return self._run(docs, out_dir, profile, pdf_filter=pdf_filter)
 
-        Writes ``d<i>.pdf`` into `stage_out` for every document it could convert; the caller
-        converts the rest one by one.
-        """
-        groups: dict[str, list[int]] = {}
-        for i, doc in enumerate(staged):
-            key = _docxmerge.signature(doc)
-            if key is not None:
-                groups.setdefault(key, []).append(i)
-        merged: list[tuple[Path, list[int]]] = []
-        for n, members in enumerate(m for m in groups.values() if len(m) > 1):
-            path = stage / f"m{n:03d}.docx"
-            try:
-                _docxmerge.merge([staged[i] for i in members], path)
-            except _docxmerge.NotMergeable as e:
-                logger.debug("documents not merged: %s", e)
-                continue
-            merged.append((path, members))
-        if not merged:
-            return None
-        together = {i for _, members in merged for i in members}
-        singles = [doc for i, doc in enumerate(staged) if i not in together]
-        proc = self._run(
-            [path for path, _ in merged] + singles,
-            stage_out,
-            self._profile,
-            pdf_filter=_PDF_WITH_DESTINATIONS,
-        )
-        for path, members in merged:
-            pdf = stage_out / f"{path.stem}.pdf"
-            try:
-                if _pdf_page_count(pdf) < 1:
-                    raise _docxmerge.NotMergeable("the merged document gave no PDF")
-                _docxmerge.split(pdf, [stage_out / f"d{i:04d}.pdf" for i in members])
-            except _docxmerge.NotMergeable as e:
-                logger.debug("merged PDF not split, converting its parts alone: %s", e)
-            pdf.unlink(missing_ok=True)
-        return proc
+    def _end(self, run: object) -> subprocess.CompletedProcess[str]:
+        """Wait for the conversion `_begin` started; return how it ended."""
+        assert isinstance(run, subprocess.CompletedProcess)
+        return run
 
     @contextlib.contextmanager
     def exporting(self, *, pdfa: bool) -> Iterator[Self]:
@@ -473,6 +480,19 @@ class SofficeConverter:
             encoding="utf-8",
         )
         return main
+
+
+@dataclass
+class Submitted:
+    """Documents handed to LibreOffice by `SofficeConverter.submit`, for `collect`."""
+
+    docs: list[Path]
+    targets: list[Path]
+    stage: Path
+    staged: list[Path]
+    merged: list[tuple[Path, list[int]]] = field(default_factory=list)
+    #: The converter's handle on the LibreOffice run in progress.
+    run: object = None
 
 
 def _target_names(docs: Sequence[Path], out_dir: Path) -> list[Path]:

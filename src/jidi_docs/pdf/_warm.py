@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -123,6 +124,9 @@ class WarmConverter(SofficeConverter):
         self._office: subprocess.Popen[bytes] | None = None
         self._driver: subprocess.Popen[str] | None = None
         self._office_profile: Path | None = None
+        #: Held from `_begin` to `_end`: the office converts one job at a time.
+        self._jobs = threading.Lock()
+        self._inflight: _Job | None = None
         self.starts = 0  # how many times LibreOffice was started (for tests and benchmarks)
 
     # -- lifetime -----------------------------------------------------------------------------
@@ -132,6 +136,12 @@ class WarmConverter(SofficeConverter):
         with self._lock:
             self._stop()
         super().close()
+
+    @property
+    def background(self) -> bool:
+        """True: `submit` hands the documents to the running office and returns at once (False
+        without a Python with ``uno``: every conversion then starts LibreOffice)."""
+        return self.python is not None
 
     @property
     def running(self) -> bool:
@@ -176,7 +186,7 @@ class WarmConverter(SofficeConverter):
             text=True,
             encoding="utf-8",
         )
-        self._read_reply(self.start_timeout)  # {"ready": true}
+        self._read_reply(time.monotonic() + self.start_timeout)  # {"ready": true}
 
     def _stop(self) -> None:
         """End the driver and the office (whatever state they are in)."""
@@ -194,21 +204,20 @@ class WarmConverter(SofficeConverter):
             _platform.kill_matching(self._office_profile.as_uri())  # soffice.bin left behind
         self._office = self._driver = None
         self._office_profile = None
+        self._release(None)  # a job handed to the stopped office will never be answered
 
     # -- one job --------------------------------------------------------------------------------
 
-    def _read_reply(self, timeout: float) -> dict[str, list[str]]:
-        """Return the driver's next answer; raise TimeoutError or ConnectionError."""
+    def _read_reply(self, deadline: float) -> dict[str, list[str]]:
+        """Return the driver's next answer; raise TimeoutError (after `deadline`, a
+        `time.monotonic` time) or ConnectionError."""
         driver = self._driver
         assert driver is not None
         assert driver.stdout is not None
         with selectors.DefaultSelector() as sel:
             sel.register(driver.stdout, selectors.EVENT_READ)
-            deadline = time.monotonic() + timeout
             while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError
+                left = max(0.0, deadline - time.monotonic())
                 if sel.select(left):
                     line = driver.stdout.readline()
                     if not line:
@@ -216,47 +225,99 @@ class WarmConverter(SofficeConverter):
                         raise ConnectionError(err.strip()[-1500:])
                     reply: dict[str, list[str]] = json.loads(line)
                     return reply
+                if left <= 0:
+                    raise TimeoutError
 
-    def _run(
-        self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
-    ) -> subprocess.CompletedProcess[str]:
-        """Convert `docs` into `out_dir` in the running office (started first if need be)."""
-        if self.python is None:
+    def _begin(self, docs: list[Path], out_dir: Path, profile: Path, pdf_filter: str) -> object:
+        """Hand `docs` to the running office (started first if need be) and return at once."""
+        run = None if self.python is None else self._hand_over(docs, out_dir, profile, pdf_filter)
+        if run is None:
             return super()._run(docs, out_dir, profile, pdf_filter=pdf_filter)
-        timeout = self.timeout + self.timeout_per_document * len(docs)
-        with self._lock:
-            if not self.running or self._office_profile != profile:
-                self._stop()
-                try:
-                    self._start(profile)
-                except (TimeoutError, ConnectionError) as exc:
+        return run
+
+    def _hand_over(
+        self, docs: list[Path], out_dir: Path, profile: Path, pdf_filter: str
+    ) -> _Job | None:
+        """Write the job to the driver and return it; None when the office does not come up."""
+        self._jobs.acquire()  # one job in the office at a time; `_end` or `_stop` releases it
+        handed = False
+        try:
+            with self._lock:
+                if not self.running or self._office_profile != profile:
                     self._stop()
-                    logger.warning("LibreOffice 常驻进程未能启动（%s），改为单次转换。", exc)
-                    return super()._run(docs, out_dir, profile, pdf_filter=pdf_filter)
-            job = {
-                "docs": [str(d) for d in docs],
-                "out_dir": str(out_dir),
-                "filter": self._export_filter(pdf_filter),
-            }
-            assert self._driver is not None
-            assert self._driver.stdin is not None
+                    try:
+                        self._start(profile)
+                    except (TimeoutError, ConnectionError) as exc:
+                        self._stop()
+                        logger.warning("LibreOffice 常驻进程未能启动（%s），改为单次转换。", exc)
+                        return None
+                timeout = self.timeout + self.timeout_per_document * len(docs)
+                run = self._inflight = _Job(len(docs), timeout, time.monotonic() + timeout)
+                handed = True
+                job = {
+                    "docs": [str(d) for d in docs],
+                    "out_dir": str(out_dir),
+                    "filter": self._export_filter(pdf_filter),
+                }
+                assert self._driver is not None
+                assert self._driver.stdin is not None
+                with contextlib.suppress(OSError):  # the driver is gone: `_end` finds out
+                    self._driver.stdin.write(json.dumps(job) + "\n")
+                    self._driver.stdin.flush()
+                return run
+        except BaseException:
+            with self._lock:
+                self._stop()  # which ends a job handed over
+            raise
+        finally:
+            if not handed:
+                self._jobs.release()
+
+    def _end(self, run: object) -> subprocess.CompletedProcess[str]:
+        """Wait for the office to finish the job `_begin` handed it."""
+        if not isinstance(run, _Job):
+            return super()._end(run)
+        with self._lock:
+            if self._inflight is not run:  # stopped meanwhile (closed, or interrupted)
+                return subprocess.CompletedProcess(["uno"], 1, "", "LibreOffice 已停止")
             try:
-                self._driver.stdin.write(json.dumps(job) + "\n")
-                self._driver.stdin.flush()
-                reply = self._read_reply(timeout)
+                reply = self._read_reply(run.deadline)
             except TimeoutError:
                 self._stop()
                 raise ConversionError(
-                    f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
-                    "请检查文档是否过大或损坏，或关闭占用资源的程序后重试。"
+                    f"LibreOffice 转换超时（{run.timeout:.0f} 秒内未完成 {run.count} 个文档），"
+                    "已终止。请检查文档是否过大或损坏，或关闭占用资源的程序后重试。"
                 ) from None
-            except (ConnectionError, BrokenPipeError, ValueError) as exc:
+            except (ConnectionError, ValueError) as exc:
                 self._stop()  # crashed: the retry starts a new office
                 return subprocess.CompletedProcess(["uno"], 1, "", f"LibreOffice 异常退出：{exc}")
             except BaseException:
                 self._stop()
                 raise
+            finally:
+                self._release(run)
             if not self.running:
                 self._stop()
             errors = reply.get("errors", [])
             return subprocess.CompletedProcess(["uno"], 1 if errors else 0, "", "\n".join(errors))
+
+    def _release(self, run: _Job | None) -> None:
+        """End the job in the office (`run`, or whichever there is): others may start theirs."""
+        if self._inflight is not None and (run is None or self._inflight is run):
+            self._inflight = None
+            self._jobs.release()
+
+    def _run(
+        self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
+    ) -> subprocess.CompletedProcess[str]:
+        """Convert `docs` into `out_dir` in the running office (started first if need be)."""
+        return self._end(self._begin(docs, out_dir, profile, pdf_filter))
+
+
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """A job handed to the office: how many documents, and by when it must be done."""
+
+    count: int
+    timeout: float
+    deadline: float

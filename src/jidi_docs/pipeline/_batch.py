@@ -8,11 +8,14 @@ How a batch runs:
 2. **Plan** (here): each application gets its folder ``<out>/<单位名称>/`` (names shared by two
    applications get the YAML file's stem, then its relative path, appended); an application whose
    folder holds a manifest with the same input hash and all its outputs is skipped.
-3. **Build** (in the workers), in chunks: a worker renders every form of its chunk, converts all of
-   them in *one* LibreOffice call, then all covers in one more call, then assembles each bundle.
-   Why chunks: a LibreOffice start costs about a second and an extra document about 0.15 s
-   (measured with `benchmarks/bundle.py`). If a combined call fails, each application is converted again on its own, so one
-   broken document costs only its own application.
+3. **Build** (in the workers), in chunks (`jidi_docs.pipeline._chunk`): each worker of our own
+   pool keeps one LibreOffice running and hands it a few applications' forms and covers at a
+   time, in one call, while it prepares the next ones and assembles the bundles of the ones
+   before; with another executor a chunk's documents go to LibreOffice in one call. Why: a
+   LibreOffice start costs about a second, an extra document about 0.15 s (measured with
+   `benchmarks/bundle.py`), and conversion and Python work overlap on two processors. If a
+   combined call fails, each application is converted again on its own, so one broken
+   document costs only its own application.
 4. The 汇总表 is written.
 
 Every output is built in a staging folder of its own run (inside the hidden ``.jidi-docs-tmp``)
@@ -45,10 +48,11 @@ from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
 from ..pdf._pdfa import require_ghostscript
 from ._discover import discover, hidden_yaml
+from ._guard import error_text, init_worker
 from ._manifest import MANIFEST_NAME, up_to_date
-from ._plan import Job, Survey, chunks, folder_names
+from ._plan import Built, Job, Options, Survey, chunks, folder_names
 from ._summary import SummaryRow, write_summary
-from ._worker import Built, Options, build_chunk, error_text, init_worker, survey_chunk
+from ._worker import build_chunk, survey_chunk
 
 __all__ = [
     "MANIFEST_NAME",
@@ -256,8 +260,8 @@ def batch(
         todo = run.plan([surveys[source] for source, _ in found], out_root, force)
         if todo:
             size = chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf)
-            # Several chunks per worker of our own pool: keep LibreOffice running in each.
-            warm = own and pdf and len(todo) > size * workers
+            # Our own pool: keep LibreOffice running in each worker, converting while it works.
+            warm = own and pdf
             run.build(pool, todo, dataclasses.replace(options, warm=warm), staging, surveys, size)
     except KeyboardInterrupt:
         run.cancel(pool if own else None)

@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._fs import fit_name, safe_filename
+from ._summary import SummaryRow
+
+__all__ = ["Built", "Job", "Options", "Survey", "chunks", "folder_names"]
 
 #: Room kept below an application's folder for its files (``<单位名称>-附件2-申报表.docx``).
 _FILES_INSIDE = 60
-from ._summary import SummaryRow
 
-__all__ = ["Job", "Survey", "chunks", "folder_names"]
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a worker needs besides the files; must pickle."""
+
+    pdf: bool
+    profile: str | None
+    allow_missing: bool
+    allow_outside_paths: bool
+    date: dt.date
+    #: Keep one LibreOffice running in each worker across its chunks, converting while the
+    #: worker prepares the next applications (our own pool only); see `jidi_docs.pdf.WarmConverter`.
+    warm: bool = False
+    #: Per application: seconds and bytes of memory its reading, checking and building may take.
+    time_limit: float | None = None
+    memory_limit: int | None = None
+    #: Replace same-named files jidi_docs did not write.
+    force: bool = False
+    soffice: str | None = None
+    #: Write each bundle as PDF/A-2b.
+    pdfa: bool = False
+
+    def key(self) -> str:
+        """The options that change outputs, for the input hash (not the cover date)."""
+        key: list[object] = [self.pdf, self.profile, self.allow_missing, self.allow_outside_paths]
+        if self.pdfa:  # added only when set, so outputs of earlier versions stay up to date
+            key.append("pdfa")
+        return json.dumps(key)
 
 
 @dataclass(frozen=True)
@@ -32,6 +63,14 @@ class Job:
     source: Path
     out_dir: Path
     digest: str
+
+
+@dataclass(frozen=True)
+class Built:
+    source: Path
+    outputs: list[Path]
+    warnings: list[str]
+    error: str = ""
 
 
 def folder_names(surveys: Sequence[Survey], parent: Path | None = None) -> dict[Path, str]:
