@@ -214,10 +214,8 @@ class SofficeConverter:
 
     # -- public -------------------------------------------------------------------------------
 
-    @property
-    def background(self) -> bool:
-        """True when LibreOffice converts after `submit` returns (a running one); False here."""
-        return False
+    #: True when LibreOffice converts after `submit` returns (a running one, `WarmConverter`).
+    background = False
 
     def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
         """Return the PDFs converted from `docs` (same order), written into `out_dir`.
@@ -268,15 +266,12 @@ class SofficeConverter:
         # Documents of one template go through LibreOffice as one merged document; any whose
         # part cannot be split back out is simply converted alone in `collect`.
         sub.merged = _docxmerge.merge_alike(staged, stage) if self.merge and not self.pdfa else []
-        if sub.merged:
-            together = {i for _, members in sub.merged for i in members}
-            singles = [doc for i, doc in enumerate(staged) if i not in together]
-            merged_docs = [path for path, _ in sub.merged]
-            sub.run = self._begin(
-                merged_docs + singles, stage_out, self._profile, _PDF_WITH_DESTINATIONS
-            )
-        else:
-            sub.run = self._begin(staged, stage_out, self._profile, "pdf")
+        together = {i for _, members in sub.merged for i in members}
+        run = [path for path, _ in sub.merged] + [
+            d for i, d in enumerate(staged) if i not in together
+        ]
+        pdf_filter = _PDF_WITH_DESTINATIONS if sub.merged else "pdf"
+        sub.run = self._begin(run, stage_out, self._profile, pdf_filter)
         return sub
 
     def collect(self, sub: Submitted) -> list[Path]:
@@ -320,12 +315,10 @@ class SofficeConverter:
                 msg += f"\nLibreOffice 输出：{tail}"
             raise ConversionError(msg, stderr=last.stderr or "", returncode=last.returncode)
 
-        result = []
         for i, target in enumerate(sub.targets):
             (stage_out / f"d{i:04d}.pdf").replace(target)
-            result.append(target)
         shutil.rmtree(sub.stage, ignore_errors=True)
-        return result
+        return sub.targets
 
     def to_docx(self, doc: Path, out_dir: Path) -> Path:
         """Return `doc` (Word 97–2003 .doc, WPS .wps …) converted to .docx, written into `out_dir`.

@@ -114,6 +114,9 @@ class WarmConverter(SofficeConverter):
             pdfa=pdfa,
         )
         self.python = python or uno_python(self.soffice)
+        # `submit` hands documents to the running office and returns at once (without a Python
+        # with ``uno`` every conversion starts LibreOffice).
+        self.background = self.python is not None
         if self.python is None:
             logger.warning(
                 "未找到带 uno 模块的 Python（Debian/Ubuntu 请安装 python3-uno），"
@@ -136,12 +139,6 @@ class WarmConverter(SofficeConverter):
         with self._lock:
             self._stop()
         super().close()
-
-    @property
-    def background(self) -> bool:
-        """True: `submit` hands the documents to the running office and returns at once (False
-        without a Python with ``uno``: every conversion then starts LibreOffice)."""
-        return self.python is not None
 
     @property
     def running(self) -> bool:
