@@ -329,6 +329,9 @@ class FakeConverter:
     def __exit__(self, *exc: object) -> None:
         pass
 
+    def close(self) -> None:
+        """As `SofficeConverter.close`: nothing to stop or remove here."""
+
     def convert(self, docs, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.calls.append([Path(d).name for d in docs])

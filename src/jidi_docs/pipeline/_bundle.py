@@ -112,6 +112,7 @@ class BundleJob:
     missing: list[EvidenceFile] = field(default_factory=list)
     _form_pdfs: dict[str, PdfSource] = field(default_factory=dict)
     _predicted: _pages.FormPages | None = None
+    _deferred: bool = False
 
     @property
     def form_docs(self) -> list[Path]:
@@ -195,12 +196,20 @@ class BundleJob:
         )
         return out
 
-    def decode_images(self) -> None:
-        """Check every pixel of the images `prepare` checked from their headers only.
+    def deferred_checks(self) -> None:
+        """Run the checks `prepare` left for later (``defer_checks``); nothing when none are left.
+
+        Every pixel of the images checked from their headers only is decoded, and characters
+        that no installed font can draw are logged as warnings (field and character).
 
         Raises:
             EvidenceError: an image is truncated or damaged (all problems at once).
         """
+        if not self._deferred:
+            return
+        self._deferred = False
+        for warning in undrawable_warnings(self.app):
+            logger.warning(warning)
         problems = []
         for items in self.evidence.values():
             for n, item in enumerate(items):
@@ -225,7 +234,7 @@ class BundleJob:
         files replace the old ones together or not at all (`jidi_docs._fs.write_files`), so a
         full disk never leaves a new bundle beside old forms, or the reverse.
         """
-        self.decode_images()
+        self.deferred_checks()
         whole = PdfFile.of(Path(cover_pdf))
         if whole.page_count < 2:
             raise BundleError(f"封面与目录只转换出 {whole.page_count} 页，至少应有 2 页。")
@@ -256,13 +265,14 @@ def prepare(
     *,
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
-    decode_images: bool = True,
+    defer_checks: bool = False,
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
 
     Characters that no installed font can draw are logged as warnings (field and character).
-    With ``decode_images=False`` images are checked from their headers only, and their pixels
-    by `BundleJob.decode_images` (at the latest in `BundleJob.finish`).
+    With ``defer_checks`` images are checked from their headers only, and their pixels and the
+    characters by `BundleJob.deferred_checks` (at the latest in `BundleJob.finish`), so that they
+    can run while LibreOffice converts.
 
     Raises:
         EvidenceError: a file is missing (unless `allow_missing`), outside the YAML file's folder
@@ -294,19 +304,20 @@ def prepare(
                     )
                 continue
             try:
-                item = load_evidence(path, entry=entry.name, decode=decode_images)
+                item = load_evidence(path, entry=entry.name, decode=not defer_checks)
                 loaded.setdefault(i, []).append(item)
             except EvidenceError as e:
                 problems.append(e)
     _raise_all(problems)
     forms_bytes, _warnings = render_forms_bytes(app)
-    for warning in undrawable_warnings(app):
-        logger.warning(warning)
     forms = {}
     for key, data in forms_bytes.items():
         forms[key] = work_dir / f"{key}.docx"
         forms[key].write_bytes(data)
-    return BundleJob(app, work_dir, forms, loaded, missing)
+    job = BundleJob(app, work_dir, forms, loaded, missing, _deferred=True)
+    if not defer_checks:
+        job.deferred_checks()
+    return job
 
 
 def _raise_all(problems: Sequence[EvidenceError]) -> None:
@@ -359,33 +370,34 @@ def bundle(
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
         # Evidence first: a bad file is reported at once, before LibreOffice is even looked for;
-        # only the images' pixels are checked later, while LibreOffice converts.
+        # only the images' pixels and the characters are checked later, while LibreOffice converts.
         job = prepare(
             app,
             work,
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
-            decode_images=False,
+            defer_checks=True,
         )
         check_targets(job.output_paths(out_dir), force=force)
         # Entered before the converter, so on an error the converter is closed (LibreOffice
         # stopped) first, and the pool then waits for a conversion that has already ended.
         pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(max_workers=1))
-        conv = (
-            converter
-            if converter is not None
-            else stack.enter_context(
-                SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))
-            )
-        )
+        own = None
+        if converter is None:
+            program = None if soffice is None else str(soffice)
+            own = stack.enter_context(SofficeConverter(pdfa=pdfa, soffice=program))
+        conv = converter if converter is not None else own
+        assert conv is not None
         docs = job.first_round(job.predict_pages(out_dir), date=date)
-        # LibreOffice takes one core for seconds: the images' pixels are checked meanwhile.
+        # LibreOffice takes one core for seconds: the deferred checks run meanwhile.
         converting = pool.submit(conv.convert, docs, work / "pdf")
-        job.decode_images()
+        job.deferred_checks()
         pdfs = converting.result()
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
+        if own is not None:  # done with LibreOffice: its profile is removed during the assembly
+            pool.submit(own.close)
         return job.finish(cover_pdf, out_dir, pdfa=pdfa, force=force).path
 
 
