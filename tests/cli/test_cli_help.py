@@ -155,6 +155,7 @@ def test_an_unknown_option_is_explained_in_chinese(command: str) -> None:
         (["batch", "x", "-j", "0"], "错误：选项 --jobs/-j 的值不对：应不小于 1"),
         (["check", "x.yaml", "-r"], "错误：选项 -r 后面要写一个值"),
         (["nosuchcommand"], "错误：没有名为“nosuchcommand”的命令"),
+        (["chek"], "错误：没有名为“chek”的命令，是不是要用 check、schema？"),
     ],
 )
 def test_usage_errors_are_chinese_and_exit_2(args: list[str], message: str) -> None:
@@ -162,7 +163,7 @@ def test_usage_errors_are_chinese_and_exit_2(args: list[str], message: str) -> N
 
     assert result.exit_code == 2
     assert message in result.output
-    assert_chinese(result.output.replace("nosuchcommand", ""))
+    assert_chinese(result.output.replace("nosuchcommand", "").replace("chek", ""))
 
 
 def test_version_is_answered_by_the_console_script() -> None:

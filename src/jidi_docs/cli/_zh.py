@@ -215,7 +215,7 @@ _PATTERNS = [
     (re.compile(r"^Input should be greater than or equal to (\S+?)\.?$"), "应不小于 {0}"),
     (re.compile(r"^Input should be greater than (\S+?)\.?$"), "应大于 {0}"),
     (re.compile(r"^Input should be less than or equal to (\S+?)\.?$"), "应不大于 {0}"),
-    (re.compile(r"^No such command '(.*)'\.?"), "没有名为“{0}”的命令"),
+    (re.compile(r"^No such command '(.*)'\.?$"), "没有名为“{0}”的命令"),
     (re.compile(r"^Missing command\.?$"), "缺少命令"),
     (re.compile(r"^Option '(.*)' requires an argument\.?$"), "选项 {0} 后面要写一个值"),
     (re.compile(r"^Option '(.*)' requires \d+ arguments\.?$"), "选项 {0} 后面少写了值"),
@@ -228,8 +228,15 @@ _PATTERNS = [
 ]
 
 
+_SUGGESTED = re.compile(r"^No such command '(.*?)'\.?\s*Did you mean (.*?)\??$", re.DOTALL)
+
+
 def _translate(message: str) -> str:
     text = message.strip()
+    m = _SUGGESTED.match(text)
+    if m:  # click lists its guesses in English quotes: 'check', 'schema'
+        guesses = "、".join(g.strip().strip("'") for g in m.group(2).split(","))
+        return f"没有名为“{m.group(1)}”的命令，是不是要用 {guesses}？"
     for pattern, chinese in _PATTERNS:
         m = pattern.match(text)
         if m:
