@@ -36,14 +36,22 @@ def find_pg_bin() -> Path | None:
 
 
 def require_postgresql() -> Path:
-    """Return PostgreSQL's bin folder; skip locally when it is missing, fail when CI is set."""
-    pytest.importorskip("psycopg", reason="psycopg (the web extra) is not installed")
-    found = find_pg_bin()
-    if found is not None:
-        return found
+    """Return PostgreSQL's bin folder; skip locally when it is missing, fail when CI is set.
+
+    The driver, psycopg, comes with the web extra: missing, it is the same failure under CI.
+    """
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        missing = "psycopg（pip install -e '.[test,web]'）"
+    else:
+        found = find_pg_bin()
+        if found is not None:
+            return found
+        missing = "PostgreSQL（initdb、pg_ctl；见 scripts/install_system_deps.sh）"
     if os.environ.get("CI"):
-        pytest.fail("CI 环境必须安装 PostgreSQL（见 scripts/install_system_deps.sh），测试不得跳过")
-    pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed: apt-get install postgresql")
+        pytest.fail(f"CI 环境必须安装 {missing}，测试不得跳过")
+    pytest.skip(f"{missing} is not installed")
 
 
 class PostgresCluster:

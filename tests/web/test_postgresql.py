@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 #: read by tests/web/conftest.py and the browser test's server
 TEST_DATABASE = "JIDI_TEST_DATABASE"
 
-pytestmark = pytest.mark.soffice
+pytestmark = [pytest.mark.soffice, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -362,3 +362,65 @@ def test_queued_jobs_are_claimed_once_when_processes_race(
     assert sum(r["idle"] for r in replies) < 24, replies
     (states,) = _query(cluster, "claims", "select count(*) from portal_job where state='running'")
     assert states == (120,)
+
+
+_HOLD_SCRIPT = """
+import sys, time
+from pathlib import Path
+from jidi_docs.web._settings import Options, configure
+configure(Options(data_dir=Path(sys.argv[2]), database_url=sys.argv[1]))
+from jidi_docs.web._queue import claim
+from jidi_docs.web.models import Job
+print(claim(Job).pk, flush=True)
+time.sleep(600)  # a server busy with the job, until it is killed
+"""
+
+_REQUEUE_SCRIPT = """
+import sys
+from pathlib import Path
+from jidi_docs.web._settings import Options, configure
+configure(Options(data_dir=Path(sys.argv[2]), database_url=sys.argv[1]))
+from jidi_docs.web._jobs import requeue_interrupted
+print(requeue_interrupted())
+"""
+
+
+def test_a_starting_server_requeues_only_the_jobs_of_servers_that_are_gone(
+    cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    url = cluster.create_database("restart")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def python(script: str, name: str, *args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", script, url, str(tmp_path / name), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
+
+    def state(pk: int) -> str:
+        return str(_query(cluster, "restart", f"select state from portal_job where id={pk}")[0][0])
+
+    python(_SEED_SCRIPT, "seed", "2")
+    busy = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_SCRIPT, url, str(tmp_path / "busy")],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert busy.stdout is not None
+        pk = int(busy.stdout.readline())
+
+        # another server starts while the first works on the job: the job stays with it
+        assert python(_REQUEUE_SCRIPT, "second").split() == ["0"]
+        assert state(pk) == "running"
+    finally:
+        busy.kill()  # the first server dies mid-job
+        busy.communicate()
+    # the next start finds the job orphaned and queues it again
+    assert python(_REQUEUE_SCRIPT, "third").split() == ["1"]
+    assert state(pk) == "queued"
