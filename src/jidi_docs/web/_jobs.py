@@ -19,7 +19,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from ..errors import ConversionError
 from ..pdf._convert import SofficeConverter
@@ -92,7 +92,10 @@ class JobRunner:
             self._threads.append(thread)
 
     def _loop(self) -> None:
+        # Django opens one database connection per thread; this thread's is closed when the
+        # loop ends, not left for the garbage collector (PostgreSQL counts open connections).
         with contextlib.ExitStack() as stack:
+            stack.callback(connections.close_all)
             try:
                 converter: SofficeConverter | None = stack.enter_context(WarmConverter())
             except ConversionError:  # no LibreOffice: each job then fails with the install hint
