@@ -60,12 +60,18 @@ def build(plan: dict[str, Any], path: Path) -> tuple[Path, dict[str, Any], dict[
         if header == "序号" or s.rows[r][c] is UP:
             continue
         s.rows[r + 1][c] = UP
-        upper, lower = expected[key][r], expected[key][r + 1]
-        for field in FIELDS.get(header, [header]):
-            if field in upper:
-                lower[field] = upper[field]
-            else:
-                lower.pop(field, None)
+        upper = expected[key][r]
+        # The merged cell reaches down over every row already merged below it (a merge made
+        # earlier at r + 1 chains on): all of them now show the upper row's value.
+        below = r + 1
+        while below < len(s.rows) and s.rows[below][c] is UP:
+            lower = expected[key][below]
+            for field in FIELDS.get(header, [header]):
+                if field in upper:
+                    lower[field] = upper[field]
+                else:
+                    lower.pop(field, None)
+            below += 1
     dropped = {}
     for key, c in plan["drops"].items():
         s = by_key[key]
@@ -96,6 +102,25 @@ def test_every_source_row_is_read_or_reported(plan: dict[str, Any], tmp_path: Pa
     }
     missing = {s.key: s.missing for s in extracted.sections if s.missing}
     assert missing == {k: [h] for k, h in dropped.items() if h != "序号"}
+
+
+def test_merges_made_one_above_another_chain_into_one_cell(tmp_path: Path) -> None:
+    plan = {
+        "big": False,
+        "headings": True,
+        "order": list(range(len(KEYS))),
+        "merges": [("管理运营团队", 1, 1), ("管理运营团队", 0, 1)],
+        "drops": {},
+        "blanks": [],
+    }
+    path, expected, _ = build(plan, tmp_path / "变形.docx")
+
+    extracted = extract(path)
+
+    names = [row["姓名"] for row in expected["管理运营团队"][:3]]
+    assert names == [DATA["管理运营团队"][0]["姓名"]] * 3
+    assert [row["姓名"] for row in extracted.data["管理运营团队"][:3]] == names
+    assert unreported(expected, extracted) == []
 
 
 def test_the_mutations_are_real(tmp_path: Path) -> None:
