@@ -282,6 +282,8 @@ def test_concurrent_saves_through_both_servers_lose_nothing(two_servers: list[st
     for (base, pk), (_, last, _) in zip(users, outcomes, strict=True):
         assert last is not None
         assert _stored_draft(base, (a, b)[pk % 2], pk)["申报单位审核意见"] == last
+    saves = [int(re.search(r"第 (\d+) 次", str(last)).group(1)) for _, last, _ in outcomes]
+    assert min(saves) >= 3, saves  # every user really saved again and again, through both
 
 
 # -- 3. claims from several processes -----------------------------------------------------------
