@@ -26,7 +26,7 @@ from ..pdf._convert import Converter
 from ._bundle import BundleJob, evidence_files, keep_apart, prepare
 from ._guard import capture_warnings, converting, error_text, one_application
 from ._plan import Built, Job, Options, chunks
-from ._publish import publish
+from ._publish import record
 
 if TYPE_CHECKING:
     from ..schema._model import Application
@@ -207,11 +207,12 @@ class _Chunk:
         job, outputs = self.jobs[i], []
         if i not in self.errors:
             try:
-                publish_dir = self.works[i] / "out"
                 with one_application(self.options):
-                    self.prepared[i].finish(self.covers[i], publish_dir, pdfa=self.options.pdfa)
-                    finished = [p for p in sorted(publish_dir.iterdir()) if p.name[0] != "."]
-                    outputs = publish(job, finished, force=self.options.force)
+                    # Straight into the application's folder (all files or none), then the
+                    # manifest, as `publish` does.
+                    b, force = self.prepared[i], self.options.force
+                    b.finish(self.covers[i], job.out_dir, pdfa=self.options.pdfa, force=force)
+                    outputs = record(job, sorted(b.output_paths(job.out_dir)))
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 self.errors[i] = error_text(exc)
         self.built[i] = Built(job.source, outputs, self.notes.get(i, []), self.errors.get(i, ""))

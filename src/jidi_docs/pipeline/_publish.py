@@ -9,7 +9,7 @@ from .._fs import write_files
 from ._manifest import write_manifest
 from ._plan import Job
 
-__all__ = ["publish"]
+__all__ = ["publish", "record"]
 
 
 def publish(job: Job, files: Sequence[Path], *, force: bool = False) -> list[Path]:
@@ -17,6 +17,10 @@ def publish(job: Job, files: Sequence[Path], *, force: bool = False) -> list[Pat
 
     Files there that jidi_docs did not write are never replaced (unless `force`).
     """
-    outputs = write_files({job.out_dir / f.name: f for f in files}, force=force)
+    return record(job, write_files({job.out_dir / f.name: f for f in files}, force=force))
+
+
+def record(job: Job, outputs: list[Path]) -> list[Path]:
+    """Write the manifest of the job's folder, now holding all of its `outputs`; return them."""
     write_manifest(job.out_dir, job.source, job.digest, outputs)
     return outputs
