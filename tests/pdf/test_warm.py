@@ -138,6 +138,11 @@ def test_without_a_uno_python_it_converts_one_shot_with_a_warning(soffice, tmp_p
     assert "改为单次转换" in caplog.text
 
 
+def _rules(failures: list[str]) -> set[str]:
+    """The PDF/A rules broken, without the object numbers each message names."""
+    return {failure.split(":")[0] for failure in failures}
+
+
 def _pdfa_part(path: Path) -> str | None:
     with pikepdf.open(path) as pdf:
         part: str | None = pdf.open_metadata().get("pdfaid:part")
@@ -162,4 +167,4 @@ def test_pdfa_is_exported_by_the_running_office_and_can_change_between_jobs(
     assert [_pdfa_part(p) for p in (archival, plain, again)] == ["2", None, "2"]
     # The validator finds in the running office's PDF/A what it finds in the one-shot
     # conversion's (LibreOffice's CFF fonts; the bundle's Ghostscript pass fixes those).
-    assert pdfa_failures(archival) == pdfa_failures(one_shot)
+    assert _rules(pdfa_failures(archival)) == _rules(pdfa_failures(one_shot))
