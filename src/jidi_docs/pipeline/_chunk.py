@@ -5,9 +5,8 @@ documents (both forms and the cover + contents of every application in it, in on
 of one template merged), this process prepares the next part (load, evidence, forms, cover) and
 assembles the bundles of the part before. The one-shot converter converts a whole chunk in one
 call. Measured on 2 cores (`benchmarks/batch.py`, 100 applications), the overlap with a running
-LibreOffice (`WarmConverter`) was neither faster nor slower than one call per chunk: LibreOffice's
-layout of the forms, not Python, sets the pace there. It is meant for machines with a core to
-spare; measure there before relying on it.
+LibreOffice (`WarmConverter`) was neither faster nor slower than one call per chunk, even with a
+core idle: LibreOffice's layout of the forms, not Python, sets the pace.
 
 A cover laid out with page counts that LibreOffice did not confirm is laid out again and goes
 with the next part's documents. A failed call is repeated group by group, so a document
