@@ -135,3 +135,40 @@ def test_libreoffice_writes_the_forms_as_pdfa_when_asked(tmp_path):
             meta = pdf.open_metadata()
             assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
             assert "/OutputIntents" in pdf.Root
+
+
+def _flate_ending_in_cr() -> tuple[bytes, bytes]:
+    """Return content-stream bytes whose default zlib compression ends in a carriage return."""
+    import zlib
+
+    for n in range(100_000):
+        data = f"BT /F1 12 Tf 72 {n} Td (x{n}) Tj ET\n".encode()
+        packed = zlib.compress(data)
+        if packed.endswith(b"\r"):
+            return data, packed
+    raise AssertionError("no sample found")
+
+
+def test_no_stored_stream_ends_in_a_carriage_return(tmp_path) -> None:
+    """PDF/A counts /Length up to the EOL before ``endstream``; a stored CR there reads as part
+    of a CR LF marker. Before the fix the validator refused such a file now and then."""
+    data, packed = _flate_ending_in_cr()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    plain = pdf.make_stream(b"q Q\r")
+    flate = pdf.make_stream(b"")
+    flate.write(packed, filter=pikepdf.Name.FlateDecode)
+    pdf.pages[0].Contents = pikepdf.Array([plain, flate])
+    before = tmp_path / "before.pdf"
+    pdf.save(before, compress_streams=False)
+    assert any(f.startswith("PDFA2B-STREAM-LENGTH") for f in pdfa_failures(before))
+
+    _pdfa._settle_stream_ends(pdf)
+    after = tmp_path / "after.pdf"
+    pdf.save(after, compress_streams=True)
+
+    assert not any(f.startswith("PDFA2B-STREAM-LENGTH") for f in pdfa_failures(after))
+    with pikepdf.open(after) as back:
+        streams = [o for o in back.objects if isinstance(o, pikepdf.Stream)]
+        assert all(not s.read_raw_bytes().endswith(b"\r") for s in streams)
+        assert [s.read_bytes() for s in back.pages[0].Contents] == [b"q Q\r", data]

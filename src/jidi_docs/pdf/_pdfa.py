@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -95,6 +96,7 @@ def make_pdfa(src: Path, out: Path, *, title: str, author: str, timeout: float =
                     "申报材料转换后仍不符合 PDF/A-2b，未生成 PDF/A 文件：\n"
                     + "\n".join(f"  • {p}" for p in problems)
                 )
+            _settle_stream_ends(pdf)
             pdf.save(out, compress_streams=True)
     finally:
         converted.unlink(missing_ok=True)
@@ -128,6 +130,32 @@ def _finish(pdf: pikepdf.Pdf, *, title: str, author: str) -> None:
         meta["dc:title"] = title
         meta["dc:creator"] = [author]
         meta["xmp:CreatorTool"] = "jidi-docs"
+
+
+def _settle_stream_ends(pdf: pikepdf.Pdf) -> None:
+    """Store every Flate or unfiltered stream so that its stored bytes do not end in a CR.
+
+    Why: PDF/A-2 (ISO 19005-2, 6.1.7.1) counts /Length up to "the EOL marker before the endstream
+    keyword", and an EOL marker may be CR LF; stored bytes ending in CR, written before the LF
+    that precedes ``endstream``, read as one byte shorter than /Length and validators refuse the
+    file. Compressed data ends in the low byte of its Adler-32 checksum, whose low half is one
+    plus the sum of the bytes: a CR once in 256 streams, whatever the compression level. Such a
+    stream is stored again as one row of a PNG predictor (``Columns`` = its length) tagged "Up":
+    with no row above, the row is the bytes themselves, so the decoded stream is unchanged, while
+    the tag byte adds 2 to the sum and moves the last byte off CR. The XMP metadata stays
+    unfiltered, as PDF/A requires; image codecs end in their own markers.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
+            continue
+        filters = obj.get("/Filter")
+        if filters is not None and filters != pikepdf.Name.FlateDecode:
+            continue
+        if not obj.read_raw_bytes().endswith(b"\r"):
+            continue
+        data = obj.read_bytes()
+        parms = pikepdf.Dictionary(Predictor=12, Columns=len(data))
+        obj.write(zlib.compress(b"\2" + data), filter=pikepdf.Name.FlateDecode, decode_parms=parms)
 
 
 # -- checks ----------------------------------------------------------------------------------
