@@ -133,7 +133,7 @@ def _finish(pdf: pikepdf.Pdf, *, title: str, author: str) -> None:
 
 
 def _settle_stream_ends(pdf: pikepdf.Pdf) -> None:
-    """Store every Flate or unfiltered stream so that its stored bytes do not end in a CR.
+    """Store every stream compressed, its stored bytes not ending in a CR (XMP and codecs aside).
 
     Why: PDF/A-2 (ISO 19005-2, 6.1.7.1) counts /Length up to "the EOL marker before the endstream
     keyword", and an EOL marker may be CR LF; stored bytes ending in CR, written before the LF
@@ -142,16 +142,21 @@ def _settle_stream_ends(pdf: pikepdf.Pdf) -> None:
     plus the sum of the bytes: a CR once in 256 streams, whatever the compression level. Such a
     stream is stored again as one row of a PNG predictor (``Columns`` = its length) tagged "Up":
     with no row above, the row is the bytes themselves, so the decoded stream is unchanged, while
-    the tag byte adds 2 to the sum and moves the last byte off CR. The XMP metadata stays
-    unfiltered, as PDF/A requires; image codecs end in their own markers.
+    the tag byte adds 2 to the sum and moves the last byte off CR. Unfiltered streams (the sRGB
+    profile, whose header carries the time it was made) are compressed here rather than by the
+    writer, so that their end is checked too. The XMP metadata stays unfiltered, as PDF/A
+    requires; image codecs end in their own markers.
     """
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
             continue
         filters = obj.get("/Filter")
-        if filters is not None and filters != pikepdf.Name.FlateDecode:
-            continue
-        if not obj.read_raw_bytes().endswith(b"\r"):
+        if filters is None:  # compressed here, not by the writer, so that the end can be checked
+            packed = zlib.compress(obj.read_raw_bytes())
+            if not packed.endswith(b"\r"):
+                obj.write(packed, filter=pikepdf.Name.FlateDecode)
+                continue
+        elif filters != pikepdf.Name.FlateDecode or not obj.read_raw_bytes().endswith(b"\r"):
             continue
         data = obj.read_bytes()
         parms = pikepdf.Dictionary(Predictor=12, Columns=len(data))
