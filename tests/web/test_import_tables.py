@@ -143,6 +143,22 @@ def test_unknown_duplicate_and_evidence_workbooks_are_refused(
     assert "讲师" not in app.draft
 
 
+def test_two_workbooks_of_one_name_import_nothing(
+    make_base: Any, client_for: Any, example: dict[str, Any], tmp_path: Path
+) -> None:
+    """Dropped from two folders, both would be 讲师.xlsx: neither may silently win."""
+    user, app = make_base(draft=_without(example, "讲师"))
+    first = _workbook(tmp_path, "讲师", example["讲师"][:1])
+    second = _workbook(tmp_path, "讲师", example["讲师"])
+    files = [_upload("甲/讲师.xlsx", first), _upload("乙\\讲师.xlsx", second)]
+
+    page = _import(client_for(user), app, files)
+
+    assert "未导入：有几个文件同名，请改名后再导入：讲师.xlsx" in page
+    assert "讲师" not in app.draft
+    assert app.draft_version == 1
+
+
 def test_tables_are_not_mixed_with_other_imports(
     make_base: Any, client_for: Any, example: dict[str, Any], tmp_path: Path
 ) -> None:

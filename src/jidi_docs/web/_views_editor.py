@@ -304,6 +304,10 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
     wrong = [n for n in names if not _tables.is_table(n)]
     limit = settings.PORTAL_MAX_UPLOAD_BYTES
     big = [n for n, u in zip(names, uploads, strict=True) if u.size is None or u.size > limit]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # files of one name from two folders: one would silently replace the other
+        messages.error(request, "未导入：有几个文件同名，请改名后再导入：" + "、".join(twice))
+        return redirect("portal:application", pk=app.pk)
     if wrong:
         messages.error(
             request,
