@@ -332,6 +332,10 @@ class FakeConverter:
     def close(self) -> None:
         """As `SofficeConverter.close`: nothing to stop or remove here."""
 
+    def prestart(self) -> bool:
+        """As `SofficeConverter.prestart`: nothing to start here."""
+        return False
+
     def convert(self, docs, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.calls.append([Path(d).name for d in docs])

@@ -238,12 +238,28 @@ def start_tree(cmd: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
 
 
 def _kill_all(procs: Sequence[psutil.Process]) -> int:
+    """Kill `procs` children first, waiting for each generation before killing its parents.
+
+    Why in that order: a parent still running collects its killed child at once (LibreOffice's
+    launcher waits for soffice.bin); a child whose parent was killed first is left to the
+    system's init, and we measured one that reaps such orphans only after a second.
+    """
+    left = list(procs)
     killed = 0
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-            killed += 1
-    psutil.wait_procs(procs, timeout=5)
+    while left:
+        parents = set()
+        for p in left:
+            with contextlib.suppress(psutil.Error):
+                parents.add(p.ppid())
+        # Those that are no one's parent here; all that are left when they form a cycle (a
+        # process id reused meanwhile).
+        leaves = [p for p in left if p.pid not in parents] or left
+        for p in leaves:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+                killed += 1
+        psutil.wait_procs(leaves, timeout=5)
+        left = [p for p in left if p not in leaves]
     return killed
 
 
@@ -266,12 +282,20 @@ def kill_matching(marker: str) -> int:
     processes.
     """
     me = os.getpid()
-    hits = []
-    for p in psutil.process_iter(["cmdline"]):
-        cmdline = p.info.get("cmdline") or []
-        if p.pid != me and any(marker in part for part in cmdline):
-            hits.append(p)
-    return _kill_all(hits)
+    killed = 0
+    # Scanned again after each kill: a launcher killed while it was starting its program
+    # (LibreOffice's soffice → soffice.bin, just after it was started) leaves that program
+    # running on its own, and only a second look finds it.
+    for _ in range(5):
+        hits = []
+        for p in psutil.process_iter(["cmdline"]):
+            cmdline = p.info.get("cmdline") or []
+            if p.pid != me and any(marker in part for part in cmdline):
+                hits.append(p)
+        if not hits:
+            break
+        killed += _kill_all(hits)
+    return killed
 
 
 def _is_soffice(p: psutil.Process) -> bool:

@@ -54,9 +54,8 @@ def fake(monkeypatch):
         made.append(FakeConverter())
         return made[-1]
 
-    monkeypatch.setattr(
-        importlib.import_module("jidi_docs.pipeline._bundle"), "SofficeConverter", factory
-    )
+    for module in ("jidi_docs.pipeline._bundle", "jidi_docs.pdf._convert"):  # the CLI's too
+        monkeypatch.setattr(importlib.import_module(module), "SofficeConverter", factory)
     return made
 
 
@@ -89,7 +88,7 @@ def test_bad_evidence_exits_1_with_chinese_message_and_writes_nothing(
     assert result.stderr.startswith("错误：")
     assert re.search(message, result.stderr), result.stderr
     assert "Traceback" not in result.output
-    assert fake == []  # refused before any conversion
+    assert [c.calls for c in fake] == [[]]  # started ahead, but nothing converted
     if existing:
         assert [p.name for p in out.iterdir()] == [BUNDLE_FILE]
         assert (out / BUNDLE_FILE).read_bytes() == b"previous bundle"
@@ -193,7 +192,7 @@ def test_a_date_that_is_no_date_is_refused_before_any_work(app_dir, tmp_path, fa
 
     assert result.exit_code == 2
     assert "“2021-02-30”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。" in result.stderr
-    assert fake == []
+    assert fake == []  # not even LibreOffice was started
     assert not (tmp_path / "out").exists()
 
 
@@ -235,3 +234,29 @@ def test_pdfa_option_writes_an_identified_pdfa_bundle(app_dir, tmp_path, fake):
         meta = pdf.open_metadata()
         assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "B")
         assert "/OutputIntents" in pdf.Root
+
+
+@pytest.mark.soffice
+def test_bundle_converts_in_the_libreoffice_it_started_first(app_dir, tmp_path, monkeypatch):
+    """`jidi-docs bundle` starts LibreOffice before it reads the application; the forms and the
+    cover are then converted by that LibreOffice (it logs what it converts), not a second one."""
+    require_soffice()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    convert_module = importlib.import_module("jidi_docs.pdf._convert")
+    logs: list[str] = []
+    real_close = convert_module.SofficeConverter.close
+
+    def close(self):
+        log = self._tmp / "prestart.log"
+        logs.append(log.read_text("utf-8", errors="replace") if log.exists() else "")
+        real_close(self)
+
+    monkeypatch.setattr(convert_module.SofficeConverter, "close", close)
+
+    for n in range(2):  # the first run on a computer fills the profile cache it starts from
+        result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / f"out{n}")])
+        assert result.exit_code == 0, result.output
+
+    assert logs[0] == ""
+    assert re.search(r"m000\.docx -> .*m000\.pdf", logs[1]), logs[1]
+    assert pages(tmp_path / "out1" / BUNDLE_FILE) == pages(tmp_path / "out0" / BUNDLE_FILE)

@@ -292,3 +292,94 @@ def test_later_profiles_start_as_copies_of_the_first(tmp_path, monkeypatch):
     assert seen == [(False, True), (True, True)]
     assert len(list((tmp_path / "cache" / "jidi-docs" / "soffice-profile").iterdir())) == 1
     assert [pdf_text(p)[0].strip() for p in pdfs] == ["申报表正文", "申报表正文"]
+
+
+def _ours(conv: SofficeConverter) -> list[str]:
+    """The names of the running processes started with `conv`'s scratch folder."""
+    import psutil
+
+    marker = conv._tmp.as_uri()
+    found = []
+    for p in psutil.process_iter(["cmdline", "name"]):
+        if any(marker in part for part in p.info.get("cmdline") or []):
+            found.append(p.info["name"])
+    return found
+
+
+@pytest.mark.soffice
+def test_a_prestarted_libreoffice_converts_the_first_call(tmp_path, monkeypatch):
+    require_soffice()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    src = write_docx(tmp_path / "表.docx", "先启动的 LibreOffice 转换")
+    with SofficeConverter() as first:  # a user's first run: fills the profile cache
+        assert first.prestart() is False  # nothing cached to start from yet
+        assert _ours(first) == []
+        first.convert([src], tmp_path / "first")
+
+    with SofficeConverter() as conv:
+        assert conv.prestart() is True
+        assert _ours(conv)  # running (as the launcher script, oosplash or soffice.bin)
+        time.sleep(0.5)  # it is starting up while the caller prepares its documents
+        (pdf,) = conv.convert([src], tmp_path / "out")
+
+        # The conversion was done by the LibreOffice started ahead (it logs what it converts),
+        # and it was stopped afterwards.
+        log = (conv._tmp / "prestart.log").read_text("utf-8", errors="replace")
+        assert "d0000.docx ->" in log
+        assert _ours(conv) == []
+        assert conv.prestart() is False  # once per converter, before its first conversion
+    assert pdf_text(pdf)[0].strip() == "先启动的 LibreOffice 转换"
+
+
+@pytest.mark.soffice
+def test_close_stops_a_prestarted_libreoffice_and_no_conversion_starts_after(tmp_path, monkeypatch):
+    require_soffice()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    src = write_docx(tmp_path / "表.docx", "正文")
+    with SofficeConverter() as first:
+        first.convert([src], tmp_path / "first")
+    conv = SofficeConverter()
+    assert conv.prestart() is True
+    assert _ours(conv)
+
+    conv.close()
+
+    assert _ours(conv) == []
+    assert not conv._tmp.exists()
+    # A thread still converting when the converter is closed gets an error, not a new start.
+    with pytest.raises(ConversionError, match=r"^LibreOffice 转换已停止：转换器已关闭。"):
+        conv.convert([src], tmp_path / "out")
+    assert not conv._tmp.exists()
+
+
+def test_a_tree_is_killed_children_first(monkeypatch):
+    """A launcher waiting for its child (soffice → soffice.bin) is killed after the child, so it
+    collects the child itself: a child orphaned first waits for the system's init to reap it."""
+    import psutil
+
+    marker = "jidi-kill-order-test"
+    # A parent that starts the child, waits for it, then lives on; both carry the marker.
+    launcher = (
+        "import subprocess, sys, time\n"
+        "subprocess.run([sys.executable, '-c', 'import time; time.sleep(60)', sys.argv[1]])\n"
+        "time.sleep(60)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", launcher, marker])
+    try:
+        for _ in range(100):  # until the child runs
+            children = psutil.Process(parent.pid).children()
+            if children:
+                break
+            time.sleep(0.05)
+        (child,) = children
+        order = []
+        real_kill = psutil.Process.kill
+        monkeypatch.setattr(psutil.Process, "kill", lambda p: order.append(p.pid) or real_kill(p))
+
+        assert _platform.kill_matching(marker) == 2
+
+        assert order == [child.pid, parent.pid]
+        assert parent.wait(timeout=10) is not None
+    finally:
+        parent.kill()
+        parent.wait()

@@ -623,3 +623,27 @@ def test_a_bad_scan_found_during_the_conversion_stops_libreoffice(app_dir, tmp_p
         bundle(load(app_dir), tmp_path / "out")
 
     assert stopped.is_set()
+
+
+def test_a_bad_scan_found_during_a_callers_conversion_is_reported_without_waiting(
+    app_dir, tmp_path
+):
+    """A converter the caller passed in is the caller's to stop: the error is not held back
+    until its conversion ends (the command line then closes its converter)."""
+    _truncated_scan(app_dir)
+    stopped = threading.Event()
+
+    class Converter(FakeConverter):
+        def convert(self, docs, out_dir):
+            if not stopped.wait(timeout=30):
+                raise AssertionError("the caller never stopped the conversion")
+            raise ConversionError("LibreOffice 已终止")
+
+    conv = Converter()
+    try:
+        with pytest.raises(EvidenceError, match="图片不完整"):
+            bundle(load(app_dir), tmp_path / "out", converter=conv)
+        assert not stopped.is_set()  # reported while the conversion was still running
+    finally:
+        stopped.set()
+    assert not (tmp_path / "out").exists()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..input._load import load
-from ..pipeline._bundle import bundle
+from ..errors import ConversionError
 from ._common import (
     ForceOption,
     ProfileOption,
@@ -19,6 +19,26 @@ from ._common import (
     out_console,
     print_app_warnings,
 )
+
+if TYPE_CHECKING:
+    from ..pdf._convert import SofficeConverter
+
+
+def _early_converter(soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
+    """A converter whose LibreOffice is already starting (`SofficeConverter.prestart`).
+
+    Why here, before the application is even read: LibreOffice then starts up while Python
+    imports the libraries a bundle needs and fills the forms. None when LibreOffice is not
+    found: `bundle` then says so itself, after the evidence files are checked, as before.
+    """
+    from ..pdf._convert import SofficeConverter
+
+    try:
+        converter = SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))
+    except ConversionError:
+        return None
+    converter.prestart()
+    return converter
 
 
 def _cover_date(value: str | None) -> str | None:
@@ -70,16 +90,23 @@ def bundle_cmd(
 
     例子：jidi-docs bundle 我的申报 -o 输出
     """
-    application = load(file, profile=profile)
-    print_app_warnings(application)
-    path = bundle(
-        application,
-        out,
-        allow_missing=allow_missing,
-        allow_outside_paths=allow_outside_paths,
-        date=date,
-        pdfa=pdfa,
-        force=force,
-        soffice=soffice,
-    )
+    converter = _early_converter(soffice, pdfa)
+    with converter if converter is not None else contextlib.nullcontext():
+        # Imported after LibreOffice was started: it starts while these load.
+        from ..input._load import load
+        from ..pipeline._bundle import bundle
+
+        application = load(file, profile=profile)
+        print_app_warnings(application)
+        path = bundle(
+            application,
+            out,
+            converter=converter,
+            allow_missing=allow_missing,
+            allow_outside_paths=allow_outside_paths,
+            date=date,
+            pdfa=pdfa,
+            force=force,
+            soffice=soffice,
+        )
     out_console.print(f"已生成 {path}", markup=False)

@@ -36,22 +36,28 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import pikepdf
 from typing_extensions import Self
 
 from .. import _cache, _platform
+from .._lazy import OnFirstUse
 from ..errors import ConversionError
-from ..forms import _docxmerge
 from . import _fonts
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from types import TracebackType
+
+    import pikepdf
+
+    from ..forms import _docxmerge
+else:  # imported when first used: `SofficeConverter.prestart` must not wait for them
+    pikepdf, _docxmerge = OnFirstUse("pikepdf"), OnFirstUse("jidi_docs.forms._docxmerge")
 
 __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_available"]
 
@@ -71,6 +77,9 @@ _PROFILE_KEPT = (
     "user/extensions",
     "user/GraphicsRenderTests.log",
 )
+
+#: How every soffice of ours runs: no window, no recovery or start dialogs, no lock check.
+_FLAGS = ("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
 
 #: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
 #: JSON options; older versions ignore them, and merged documents then fall back to one by one).
@@ -188,6 +197,10 @@ class SofficeConverter:
         self._tmp = Path(tempfile.mkdtemp(prefix="jidi-soffice-"))
         try:  # an interrupt (Ctrl-C) right here must not leave the folder behind
             self._runs = 0
+            self._closed = False
+            self._prestarted: subprocess.Popen[bytes] | None = None
+            #: Held while a LibreOffice is started, and by `close`: none starts after it.
+            self._starting = threading.Lock()
             self._profile = self._tmp / "profile0"
             self._fontconfig = self._write_fontconfig(self._tmp)
         except BaseException:
@@ -197,9 +210,62 @@ class SofficeConverter:
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop any LibreOffice of ours still running, then remove the profile and scratch files."""
+        """Stop any LibreOffice of ours still running, then remove the profile and scratch files.
+
+        A conversion still running in another thread then fails (ConversionError) instead of
+        starting LibreOffice again for its retry.
+        """
+        with self._starting:
+            self._closed = True
         _platform.kill_matching(self._tmp.as_uri())
+        self._reap()
         shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def prestart(self) -> bool:
+        """Start LibreOffice now, before there is anything to convert; return whether it started.
+
+        Why: a LibreOffice start takes over a second, most of it before any document is read.
+        A one-shot command (``jidi-docs bundle``) calls this first thing, so LibreOffice starts
+        up while Python imports its libraries and fills the forms (about half a second); the
+        first conversion's ``soffice --convert-to`` then hands its documents to this running
+        LibreOffice — soffice passes a request on to the one already using its profile — and
+        ends when they are converted. That LibreOffice is stopped after the conversion, as
+        always; its output goes to ``prestart.log`` in the scratch folder.
+
+        Only with a profile copied from the cache (`_PROFILES`): a LibreOffice that makes its
+        own profile would leave nothing for the cache to keep. When there is none, or the
+        program cannot be started, nothing happens and the first conversion starts LibreOffice
+        itself. Whatever happens to the running one, every output is checked and a missing
+        one is converted again in a fresh LibreOffice (`collect`).
+        """
+        if self._runs or self._prestarted is not None:
+            return False
+        if (self._profile / "user").is_dir() or not self._seed_profile(self._profile):
+            return False
+        cmd = [self.soffice, f"-env:UserInstallation={self._profile.as_uri()}", *_FLAGS]
+        with self._starting:
+            if self._closed:
+                return False
+            try:
+                with (self._tmp / "prestart.log").open("wb") as log:
+                    self._prestarted = _platform.start_tree(
+                        cmd, env=self._env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log
+                    )
+            except OSError as e:
+                logger.debug("LibreOffice could not be started ahead: %s", e)
+                return False
+        return True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ConversionError("LibreOffice 转换已停止：转换器已关闭。")
+
+    def _reap(self) -> None:
+        """Collect the exit of the LibreOffice `prestart` started (once it has been stopped)."""
+        if self._prestarted is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._prestarted.wait(timeout=5)
+            self._prestarted = None
 
     def __enter__(self) -> Self:
         return self
@@ -240,6 +306,7 @@ class SofficeConverter:
         Raises:
             ConversionError: a document is missing, or LibreOffice timed out.
         """
+        self._check_open()
         docs = [Path(d) for d in docs]
         if not docs:
             return Submitted([], [], self._tmp, [])
@@ -327,6 +394,7 @@ class SofficeConverter:
             ConversionError: the document is missing, LibreOffice timed out, or no readable
                 .docx came out (soffice exits 0 even then).
         """
+        self._check_open()
         doc = Path(doc)
         if not doc.is_file():
             raise ConversionError(f"要转换的文档不存在：{doc}")
@@ -395,21 +463,18 @@ class SofficeConverter:
         cmd = [
             self.soffice,
             f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
+            *_FLAGS,
             "--convert-to",
             pdf_filter,
             "--outdir",
             str(out_dir),
             *(str(d) for d in docs),
         ]
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(self._fontconfig)
+        env = self._env()
         timeout = self.timeout + self.timeout_per_document * len(docs)
-        proc = _platform.start_tree(cmd, env=env)  # output as bytes, decoded below
+        with self._starting:
+            self._check_open()  # closed from another thread: no LibreOffice after `close`
+            proc = _platform.start_tree(cmd, env=env)  # output as bytes, decoded below
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -426,11 +491,19 @@ class SofficeConverter:
             proc.communicate()
             _platform.kill_matching(profile.as_uri())
             raise
-        # soffice.bin can outlive the launcher on odd exits; never leave it behind.
+        # soffice.bin can outlive the launcher on odd exits, and a prestarted one keeps
+        # running after converting: never leave either behind.
         _platform.kill_matching(profile.as_uri())
+        self._reap()
         if made and proc.returncode == 0:
             _cache.store_folder(_PROFILES, self._profile_key(), profile, only=_PROFILE_KEPT)
         return subprocess.CompletedProcess(cmd, proc.returncode, _decode(out), _decode(err))
+
+    def _env(self) -> dict[str, str]:
+        """The environment of our soffice processes: ours, with the fontconfig file added."""
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(self._fontconfig)
+        return env
 
     def _profile_key(self) -> str:
         """The cache entry of a used profile: LibreOffice's program files and our font table."""

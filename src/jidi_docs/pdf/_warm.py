@@ -140,6 +140,11 @@ class WarmConverter(SofficeConverter):
             self._stop()
         super().close()
 
+    def prestart(self) -> bool:
+        """Nothing to do: this converter starts its LibreOffice once, at its first job, and
+        keeps it running (`SofficeConverter.prestart` is for one-shot converters)."""
+        return False
+
     @property
     def running(self) -> bool:
         """True while the office and its driver are up."""
@@ -156,8 +161,7 @@ class WarmConverter(SofficeConverter):
         if not (profile / "user").is_dir():
             _fonts.write_substitution_table(profile)
         pipe = f"jidi-{uuid.uuid4().hex}"
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(self._fontconfig)
+        env = self._env()
         self._office = _platform.start_tree(
             [
                 self.soffice,

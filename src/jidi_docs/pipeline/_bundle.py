@@ -368,7 +368,12 @@ def bundle(
     out_dir = Path(out_dir)
     keep_apart(out_dir, evidence_files(app, allow_outside_paths=True))
     with contextlib.ExitStack() as stack:
-        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jidi-bundle-")))
+        work = Path(
+            stack.enter_context(
+                # A conversion stopped by an error may still be letting go of its files.
+                tempfile.TemporaryDirectory(prefix="jidi-bundle-", ignore_cleanup_errors=True)
+            )
+        )
         # Evidence first: a bad file is reported at once, before LibreOffice is even looked for;
         # only the images' pixels and the characters are checked later, while LibreOffice converts.
         job = prepare(
@@ -379,9 +384,11 @@ def bundle(
             defer_checks=True,
         )
         check_targets(job.output_paths(out_dir), force=force)
-        # Entered before the converter, so on an error the converter is closed (LibreOffice
-        # stopped) first, and the pool then waits for a conversion that has already ended.
-        pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(max_workers=1))
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        # On an error (a damaged image found while LibreOffice converts, Ctrl-C) the pool does
+        # not wait for the conversion: the converter is stopped instead — ours right after
+        # this, a caller's by the caller — which ends it at once.
+        stack.push(lambda exc_type, *_: pool.shutdown(wait=exc_type is None))
         own = None
         if converter is None:
             program = None if soffice is None else str(soffice)
