@@ -21,9 +21,13 @@ from pdfhelpers import EXAMPLE_DIR, copy_example, pdf_text
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "杭州示例跨境电商职业培训学校有限公司"
 
-#: Runs the command line after removing what Windows does not have.
+#: Runs the command line after removing what Windows does not have. psutil keeps its own
+#: reference to the signal module: it kills with TerminateProcess on Windows and with SIGKILL
+#: here, which is its business; only our own code must do without both.
 WITHOUT_POSIX_KILL = """
-import os, signal, sys
+import os, signal, sys, types
+import psutil
+psutil.signal = types.SimpleNamespace(**vars(signal))
 del os.killpg
 del signal.SIGKILL
 from jidi_docs.cli import main

@@ -13,7 +13,7 @@ from PIL import Image
 from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.errors import BundleError, OutputError
 from jidi_docs.forms._cover import ContentsLine
-from jidi_docs.pdf._assemble import Part, PdfFile, assemble, contents_lines, plan
+from jidi_docs.pdf._assemble import Part, PdfFile, assemble, contents_lines, merge_tail, plan
 from jidi_docs.pdf._evidence import load_evidence
 from pdfhelpers import bottom_text, font_rows, make_jpeg, make_pdf, pdf_text
 
@@ -397,3 +397,51 @@ def test_image_pages_and_forms_are_not_shrunk(tmp_path):
         for page in pdf.pages:
             streams = [c.read_bytes() for c in page.obj.Contents]
             assert not any(s.rstrip().endswith(b" cm") and len(s) < 80 for s in streams[:2])
+
+
+def _shown(path):
+    """Everything a reader sees of a bundle: page texts, bookmarks, page labels, and what each
+    page draws (its content streams: the shrinking and the number stamp included)."""
+    with pikepdf.open(path) as pdf:
+        marks = outline(pdf)
+        labels = repr(pdf.Root.get("/PageLabels"))
+        drawn = []
+        for page in pdf.pages:
+            contents = page.obj.Contents
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            # The number font's resource name is random: /JidiPN<random>.
+            drawn.append(
+                re.sub(rb"/JidiPN[^\s/]*", b"/JidiPN", b"".join(c.read_bytes() for c in streams))
+            )
+    return [re.sub(r"\s+", " ", t).strip() for t in pdf_text(path)], marks, labels, drawn
+
+
+def test_evidence_merged_ahead_gives_the_same_bundle(bundle_parts, tmp_path):
+    """The evidence merged and numbered while the forms convert (`merge_tail`), then the front
+    put before it, reads exactly as the bundle merged in one go."""
+    plain, ahead = tmp_path / "plain.pdf", tmp_path / "ahead.pdf"
+    assemble(bundle_parts, plain, title="t", author="a", unnumbered_pages=2)
+
+    # Numbered pages before the evidence: the 3-page form.
+    tail = merge_tail(bundle_parts[-1:], first_number=4)
+    result = assemble(bundle_parts, ahead, title="t", author="a", unnumbered_pages=2, tail=tail)
+
+    assert result.page_count == 9
+    assert len(tail.pdf.pages) == 9  # it was used: the front pages were put before its own
+    assert _shown(ahead) == _shown(plain)
+    assert _shown(ahead)[0][5:] == ["LIC 1 —4—", "LIC 2 —5—", "—6—", "—7—"]
+    subprocess.run(["qpdf", "--check", str(ahead)], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("first_number", [3, 5], ids=["forms-came-out-longer", "shorter"])
+def test_evidence_merged_ahead_for_other_page_counts_is_not_used(
+    bundle_parts, tmp_path, first_number
+):
+    plain, ahead = tmp_path / "plain.pdf", tmp_path / "ahead.pdf"
+    assemble(bundle_parts, plain, title="t", author="a", unnumbered_pages=2)
+    tail = merge_tail(bundle_parts[-1:], first_number=first_number)
+
+    assemble(bundle_parts, ahead, title="t", author="a", unnumbered_pages=2, tail=tail)
+
+    assert len(tail.pdf.pages) == 4  # not used: everything was merged anew
+    assert _shown(ahead) == _shown(plain)

@@ -324,6 +324,32 @@ def test_forms_and_cover_are_converted_in_one_call(app_dir, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("pages", "used"), [({}, True), ({"附件2": 7}, False)], ids=["predicted", "mispredicted"]
+)
+def test_the_evidence_is_merged_while_libreoffice_converts(
+    app_dir, tmp_path, monkeypatch, pages, used
+):
+    """Merged ahead for the predicted page counts; used only when the forms came out so."""
+    tails = []
+    real_assemble = bundle_module.assemble
+
+    def assemble(parts, out_path, **kwargs):
+        result = real_assemble(parts, out_path, **kwargs)
+        tails.append(
+            kwargs["tail"] is not None and len(kwargs["tail"].pdf.pages) == result.page_count
+        )
+        return result
+
+    monkeypatch.setattr(bundle_module, "assemble", assemble)
+
+    path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter(pages=pages))
+
+    assert tails == [used]
+    texts = [squeeze(t) for t in pdf_text(path)[2:]]
+    assert all(t.endswith(f"—{n}—") for n, t in enumerate(texts, start=1)), texts
+
+
 def test_a_wrong_page_prediction_converts_the_cover_again_with_the_real_counts(app_dir, tmp_path):
     conv = FakeConverter(pages={"附件2": 7})
 

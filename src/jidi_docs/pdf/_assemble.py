@@ -36,6 +36,7 @@ a partial bundle behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import warnings
@@ -62,8 +63,10 @@ __all__ = [
     "PdfFile",
     "PdfSource",
     "PlannedPart",
+    "Tail",
     "assemble",
     "contents_lines",
+    "merge_tail",
     "plan",
 ]
 
@@ -229,6 +232,51 @@ def contents_lines(parts: Sequence[Part], *, unnumbered_pages: int = 0) -> list[
     return lines
 
 
+@dataclass
+class Tail:
+    """The last top-level parts of a bundle, merged and page-numbered before the rest exists.
+
+    Why: in a big bundle these (the evidence) are nearly all the pages, and their printed
+    numbers depend only on how many numbered pages come before them, which the forms' predicted
+    page counts give. So they are merged while LibreOffice still converts the forms
+    (`jidi_docs.pipeline._bundle`), and `assemble` only puts the front pages before them — when
+    the prediction held; otherwise it merges everything itself and the tail is thrown away.
+    Made by `merge_tail`; `assemble` closes it.
+    """
+
+    parts: tuple[Part, ...]
+    first_number: int
+    pdf: pikepdf.Pdf
+    version: str
+    font: pikepdf.Object
+
+    def fits(self, parts: Sequence[Part], front_pages: int) -> bool:
+        """True when these are the last of `parts` and follow `front_pages` numbered pages."""
+        k = len(self.parts)
+        return (
+            len(parts) >= k
+            and all(a is b for a, b in zip(parts[len(parts) - k :], self.parts, strict=True))
+            and self.first_number == front_pages + 1
+            and len(self.pdf.pages) == sum(p.page_count for p in self.parts)
+        )
+
+
+def merge_tail(parts: Sequence[Part], *, first_number: int) -> Tail:
+    """Merge `parts` (the last of a bundle) and number their pages from `first_number` on.
+
+    Raises:
+        BundleError: a source cannot be read.
+    """
+    out = pikepdf.new()
+    try:
+        version, shrink = _append(out, plan(parts), at=0)
+        font = number_pages(out, 0, shrink, first=first_number)
+    except BaseException:
+        out.close()
+        raise
+    return Tail(tuple(parts), first_number, out, version, font)
+
+
 def assemble(
     parts: Sequence[Part],
     out_path: Path,
@@ -237,6 +285,7 @@ def assemble(
     author: str,
     unnumbered_pages: int = 1,
     force: bool = False,
+    tail: Tail | None = None,
 ) -> AssembleResult:
     """Write one PDF made of `parts`, with bookmarks, page numbers and metadata; return what it holds.
 
@@ -248,43 +297,42 @@ def assemble(
         unnumbered_pages: leading pages without a page number (the cover, and the contents when
             the contents list printed numbers); numbering starts at 1 on the next page.
         force: replace `out_path` even if jidi_docs did not write it.
+        tail: the last parts, merged ahead (`merge_tail`); used when it fits, closed in any case.
 
     Raises:
         BundleError: a source cannot be read.
         OutputError: `out_path` is not ours (unless `force`) or cannot be written.
     """
-    check_targets([out_path], force=force)
-    planned = plan(parts, unnumbered_pages=unnumbered_pages)
-    version = "1.4"
-    shrink: set[int] = set()
-    with pikepdf.new() as out:
-        for p in planned:
-            for src in p.part.sources:
-                try:
-                    pdf = src.open()
-                except (pikepdf.PdfError, OSError) as e:
-                    raise BundleError(f"合并「{p.part.title}」时无法读取 PDF：{e}") from e
-                # pikepdf copies the data of pages taken from another PDF at once (its
-                # "immediate copy"), so each source is closed as soon as its pages are in:
-                # only one source is open at any time, however many files the bundle has.
-                with pdf:
-                    if len(pdf.pages) != src.page_count:
-                        raise InternalError(
-                            f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
-                        )
-                    _flatten_forms(pdf, p.part.title)
-                    if src.reaches_bottom:
-                        shrink.update(range(len(out.pages), len(out.pages) + len(pdf.pages)))
-                    with warnings.catch_warnings():  # what is left is said in _flatten_forms
-                        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                        out.pages.extend(pdf.pages)
-                    version = max(version, pdf.pdf_version)
+    with contextlib.ExitStack() as stack:
+        if tail is not None:
+            stack.callback(tail.pdf.close)
+        check_targets([out_path], force=force)
+        planned = plan(parts, unnumbered_pages=unnumbered_pages)
+        front = parts
+        if tail is not None:
+            ahead = parts[: len(parts) - len(tail.parts)]
+            if tail.fits(parts, sum(p.page_count for p in ahead) - unnumbered_pages):
+                front = ahead
+            else:
+                logger.debug("the tail merged ahead does not fit: merging everything anew")
+                tail = None
+        out = tail.pdf if tail is not None else stack.enter_context(pikepdf.new())
+        version, shrink = _append(out, plan(front), at=0)
+        front_pages = sum(p.page_count for p in front)
         total = len(out.pages)
         _add_bookmarks(out, planned)
         _add_page_labels(out, planned, unnumbered_pages)
-        number_pages(out, unnumbered_pages, shrink)
+        number_pages(
+            out,
+            unnumbered_pages,
+            shrink,
+            stop=front_pages,
+            font=None if tail is None else tail.font,
+        )
         deduplicated = _deduplicate_streams(out)
         _set_metadata(out, title=title, author=author)
+        if tail is not None:
+            version = max(version, tail.version)
         with atomic_write(out_path, force=force) as tmp, warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             # Pages copied from newer PDFs may use newer features; keep the highest version.
@@ -294,6 +342,43 @@ def assemble(
                 "合并申报材料时 PDF 库提示了 %d 处不规范的内容，请核对打印效果。", len(w)
             )
     return AssembleResult(out_path, total, planned, deduplicated)
+
+
+def _append(out: pikepdf.Pdf, planned: list[PlannedPart], *, at: int) -> tuple[str, set[int]]:
+    """Put the pages of every source of `planned` into `out`, in order, from index `at` on.
+
+    Returns the highest PDF version among the sources and the indices (in `out`) of the pages
+    to shrink clear of the page-number band.
+    """
+    version = "1.4"
+    shrink: set[int] = set()
+    for p in planned:
+        for src in p.part.sources:
+            try:
+                pdf = src.open()
+            except (pikepdf.PdfError, OSError) as e:
+                raise BundleError(f"合并「{p.part.title}」时无法读取 PDF：{e}") from e
+            # pikepdf copies the data of pages taken from another PDF at once (its "immediate
+            # copy"), so each source is closed as soon as its pages are in: only one source is
+            # open at any time, however many files the bundle has.
+            with pdf:
+                if len(pdf.pages) != src.page_count:
+                    raise InternalError(
+                        f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
+                    )
+                _flatten_forms(pdf, p.part.title)
+                if src.reaches_bottom:
+                    shrink.update(range(at, at + len(pdf.pages)))
+                with warnings.catch_warnings():  # what is left is said in _flatten_forms
+                    warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                    if at == len(out.pages):
+                        out.pages.extend(pdf.pages)
+                    else:  # before a tail merged ahead
+                        for n, page in enumerate(pdf.pages):
+                            out.pages.insert(at + n, page)
+                at += len(pdf.pages)
+                version = max(version, pdf.pdf_version)
+    return version, shrink
 
 
 def _flatten_forms(pdf: pikepdf.Pdf, title: str) -> None:

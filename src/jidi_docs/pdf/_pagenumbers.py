@@ -25,19 +25,31 @@ _NUMBER_BASELINE = 8 * _MM
 BAND = 15 * _MM
 
 
-def number_pages(pdf: pikepdf.Pdf, unnumbered: int, shrink: set[int]) -> None:
+def number_pages(
+    pdf: pikepdf.Pdf,
+    unnumbered: int,
+    shrink: set[int],
+    *,
+    stop: int | None = None,
+    first: int = 1,
+    font: pikepdf.Object | None = None,
+) -> pikepdf.Object:
     """Draw ``— n —`` at the bottom centre of every page after the first `unnumbered` ones.
 
     The pages in `shrink` (0-based) are first scaled about their top centre to clear the band.
+    Pages from index `stop` on are left as they are; the first numbered page gets `first`.
+    Returns the font object used, which a later call on the same `pdf` can be given as `font`
+    (why: the evidence pages are numbered ahead of the forms, `jidi_docs.pdf._assemble.Tail`).
     """
     spec = number_font()
-    font = spec.pdf_object(pdf)
+    font = spec.pdf_object(pdf) if font is None else font
     opening = pdf.make_stream(b"q\n")  # one shared stream: saves the old graphics state
     shrinking: dict[bytes, pikepdf.Stream] = {}  # one stream per page frame, shared
-    for index, page in enumerate(pdf.pages):
+    pages = pdf.pages if stop is None else pdf.pages[:stop]
+    for index, page in enumerate(pages):
         if index < unnumbered:
             continue
-        label = f"— {index - unnumbered + 1} —"
+        label = f"— {first + index - unnumbered} —"
         name = page.add_resource(font, pikepdf.Name.Font, prefix="JidiPN")
         a, b, c, d, e, f, visual_width, visual_height = _visual_frame(page)
         x = (visual_width - spec.width(label, _FONT_SIZE)) / 2
@@ -55,6 +67,7 @@ def number_pages(pdf: pikepdf.Pdf, unnumbered: int, shrink: set[int]) -> None:
         )
         page.contents_add(opening, prepend=True)
         page.contents_add(pdf.make_stream(stream), prepend=False)
+    return font
 
 
 def _shrink_matrix(

@@ -7,6 +7,11 @@ counts (`jidi_docs.pipeline._pages`); only when LibreOffice gives other counts i
 converted once more. The steps are exposed separately (`prepare` → `BundleJob.first_round` →
 `BundleJob.accept` → [`BundleJob.cover_docx`] → `BundleJob.finish`) so that batch runs convert
 the documents of many applications in one LibreOffice start.
+
+While LibreOffice converts, `bundle` checks the images' pixels and merges and numbers the evidence
+for the predicted page counts (`BundleJob.merge_ahead`); after it, only the front pages are put
+before them. On the 1000-page benchmark that leaves about 0.1 s of work after LibreOffice instead
+of 0.5 s.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
 from ..input._coerce import as_application, as_date
-from ..pdf._assemble import AssembleResult, Part, PdfFile, PdfSource, assemble, contents_lines
+from ..pdf._assemble import (
+    AssembleResult,
+    Part,
+    PdfFile,
+    PdfSource,
+    Tail,
+    assemble,
+    contents_lines,
+    merge_tail,
+)
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import EvidencePdf, decode_image, load_evidence, resolve_evidence_path
 from ..pdf._glyphs import undrawable_warnings
@@ -113,6 +127,8 @@ class BundleJob:
     _form_pdfs: dict[str, PdfSource] = field(default_factory=dict)
     _predicted: _pages.FormPages | None = None
     _deferred: bool = False
+    _evidence_part: Part | None = None
+    _tail: Tail | None = None
 
     @property
     def form_docs(self) -> list[Path]:
@@ -120,21 +136,46 @@ class BundleJob:
         return [self.forms["附件2"], self.forms["附件1"]]
 
     def _tree(self, cover: Sequence[PdfSource], contents: Sequence[PdfSource]) -> list[Part]:
-        profile = self.app.profile
-        groups: dict[str, list[Part]] = {g: [] for g in profile.evidence_groups}
-        for i, entry in enumerate(self.app.evidence):
-            groups[entry.indicator].append(Part(entry.name, sources=self.evidence.get(i, [])))
         f2, f1 = self._form_pdfs["附件2"], self._form_pdfs["附件1"]
         return [
             Part("封面", sources=cover, in_contents=False),
             Part("目录", sources=contents, in_contents=False),
             Part(self.form_titles[0], sources=[f2]),
             Part(self.form_titles[1], sources=[f1]),
-            Part(
-                "佐证材料",
-                children=[Part(g, children=items) for g, items in groups.items()],
-            ),
+            self._evidence_tree(),
         ]
+
+    def _evidence_tree(self) -> Part:
+        """The 佐证材料 part, made once: `merge_ahead` and `finish` must see the same object.
+
+        (The checks run later replace items inside the lists it holds, never the lists.)
+        """
+        if self._evidence_part is None:
+            groups: dict[str, list[Part]] = {g: [] for g in self.app.profile.evidence_groups}
+            for i, entry in enumerate(self.app.evidence):
+                sources = self.evidence.setdefault(i, [])
+                groups[entry.indicator].append(Part(entry.name, sources=sources))
+            self._evidence_part = Part(
+                "佐证材料", children=[Part(g, children=items) for g, items in groups.items()]
+            )
+        return self._evidence_part
+
+    def merge_ahead(self) -> None:
+        """Merge and number the evidence now, while LibreOffice converts (see `Tail`).
+
+        Its page numbers follow the forms' page counts as predicted (`first_round`); `finish`
+        uses it when the forms came out so, and otherwise merges everything itself. Run the
+        deferred checks first: the evidence merged is the evidence checked.
+        """
+        if self._predicted is None or self._tail is not None or self._deferred:
+            return
+        self._tail = merge_tail([self._evidence_tree()], first_number=sum(self._predicted) + 1)
+
+    def drop_ahead(self) -> None:
+        """Let go of what `merge_ahead` merged, if `finish` did not take it (on an error)."""
+        if self._tail is not None:
+            self._tail.pdf.close()
+            self._tail = None
 
     @property
     def form_titles(self) -> tuple[str, str]:
@@ -248,7 +289,10 @@ class BundleJob:
         )
         author = self.app.basic.name
         raw = self.work_dir / "bundle" / "bundle.pdf"
-        result = assemble(parts, raw, title=title, author=author, unnumbered_pages=whole.page_count)
+        tail, self._tail = self._tail, None
+        result = assemble(
+            parts, raw, title=title, author=author, unnumbered_pages=whole.page_count, tail=tail
+        )
         if pdfa:
             made = self.work_dir / "bundle-pdfa.pdf"
             make_pdfa(raw, made, title=title, author=author)
@@ -396,9 +440,12 @@ def bundle(
         conv = converter if converter is not None else own
         assert conv is not None
         docs = job.first_round(job.predict_pages(out_dir), date=date)
-        # LibreOffice takes one core for seconds: the deferred checks run meanwhile.
+        # LibreOffice takes one core for seconds: the deferred checks run meanwhile, then the
+        # evidence is merged and numbered for the forms' predicted page counts.
         converting = pool.submit(conv.convert, docs, work / "pdf")
+        stack.callback(job.drop_ahead)
         job.deferred_checks()
+        job.merge_ahead()
         pdfs = converting.result()
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
