@@ -322,6 +322,7 @@ class FakeConverter:
         self.pages = {"附件2": 4, "附件1": 2, "封面与目录": 2, **(pages or {})}
         self.calls: list[list[str]] = []
         self.docs: dict[str, bytes] = {}
+        self.closed = False
 
     def __enter__(self) -> Self:
         return self
@@ -331,6 +332,7 @@ class FakeConverter:
 
     def close(self) -> None:
         """As `SofficeConverter.close`: nothing to stop or remove here."""
+        self.closed = True
 
     def prestart(self) -> bool:
         """As `SofficeConverter.prestart`: nothing to start here."""

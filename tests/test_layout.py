@@ -13,7 +13,7 @@ ROOT = Path(jidi_docs.__file__).parent
 
 #: The stages, lowest first. A module may import from its own layer or a lower one.
 LAYERS = [
-    {"errors", "_fs", "_resources", "_platform", "_lazy", "_version", "_text", "_cache"},
+    {"errors", "_fs", "_resources", "_platform", "_procs", "_lazy", "_version", "_text", "_cache"},
     {"schema"},
     {"input"},
     {"forms"},

@@ -20,7 +20,7 @@ import pytest
 from typing_extensions import Self
 
 import jidi_docs
-from jidi_docs import _platform
+from jidi_docs import _platform, _procs
 from jidi_docs._fs import MAX_PATH, path_units, safe_filename
 from jidi_docs.errors import ConversionError, OutputError
 from jidi_docs.forms._render import form_paths
@@ -279,7 +279,7 @@ def _gone(pid: int) -> bool:
 def test_kill_tree_stops_the_program_and_what_it_started(tmp_path) -> None:
     proc, child = _sleeper_tree(tmp_path)
 
-    _platform.kill_tree(proc.pid)
+    _procs.kill_tree(proc.pid)
     proc.communicate(timeout=10)
 
     for _ in range(50):
@@ -291,7 +291,7 @@ def test_kill_tree_stops_the_program_and_what_it_started(tmp_path) -> None:
 
 def test_interrupt_workers_on_windows_stops_libreoffice_below_us(monkeypatch, tmp_path) -> None:
     """Windows has no SIGINT for another process: the LibreOffice trees are stopped instead."""
-    before = _platform.descendants()
+    before = _procs.descendants()
     soffice = tmp_path / "soffice"  # a process named like LibreOffice
     soffice.write_bytes(Path("/bin/sleep").read_bytes())
     soffice.chmod(0o755)
@@ -319,7 +319,7 @@ def test_interrupt_workers_sends_sigint_to_workers_started_since(tmp_path) -> No
     old = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
     assert old.stdout is not None
     old.stdout.readline()
-    before = _platform.descendants()
+    before = _procs.descendants()
     new = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
     assert new.stdout is not None
     new.stdout.readline()

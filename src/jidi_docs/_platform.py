@@ -3,9 +3,10 @@
 Why: the staff who prepare applications use Windows (some macOS); the tests run on Linux. Every
 POSIX- or Windows-only call is here (a test scans the rest of the package), read at call time,
 so the other branches can be tested on Linux by simulating the platform. Here: finding
-LibreOffice, process trees (psutil: no ``/proc``), the pool's start method, consoles that never
-crash on a character, files held open, hidden files, the fonts each OS has, and limits for one
-unit of work (`work_limits`: POSIX timer and ``RLIMIT_AS``; none on Windows).
+LibreOffice, starting and interrupting processes (`jidi_docs._procs` stops them, portably), the
+pool's start method, consoles that never crash on a character, files held open, hidden files,
+the fonts each OS has, and limits for one unit of work (`work_limits`: POSIX timer and
+``RLIMIT_AS``; none on Windows).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from ._lazy import OnFirstUse
+from ._procs import kill_tree
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -44,15 +46,12 @@ __all__ = [
     "TimeLimitExceeded",
     "cache_dir",
     "cjk_faces",
-    "descendants",
     "find_soffice",
     "fonts_always_replaced",
     "hide",
     "install_hint",
     "interrupt_workers",
     "is_locked_error",
-    "kill_matching",
-    "kill_tree",
     "pool_context",
     "setup_console",
     "shipped",
@@ -225,7 +224,7 @@ def start_tree(cmd: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
 
     Output goes to pipes (as bytes) unless `popen` says otherwise: the caller decodes it, never
     with the locale's codec. Why detached: a terminal's Ctrl-C must reach only our Python
-    processes, which then stop the program with `kill_tree` and clean up; a half-stopped
+    processes, which then stop the program (`jidi_docs._procs.kill_tree`) and clean up; a half-stopped
     LibreOffice would otherwise keep its profile locked.
     """
     popen.setdefault("stdout", subprocess.PIPE)
@@ -237,79 +236,10 @@ def start_tree(cmd: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
     return subprocess.Popen(list(cmd), **popen)
 
 
-def _kill_all(procs: Sequence[psutil.Process]) -> int:
-    """Kill `procs` children first, waiting for each generation before killing its parents.
-
-    Why in that order: a parent still running collects its killed child at once (LibreOffice's
-    launcher waits for soffice.bin); a child whose parent was killed first is left to the
-    system's init, and we measured one that reaps such orphans only after a second.
-    """
-    left = list(procs)
-    killed = 0
-    while left:
-        parents = set()
-        for p in left:
-            with contextlib.suppress(psutil.Error):
-                parents.add(p.ppid())
-        # Those that are no one's parent here; all that are left when they form a cycle (a
-        # process id reused meanwhile).
-        leaves = [p for p in left if p.pid not in parents] or left
-        for p in leaves:
-            with contextlib.suppress(psutil.Error):
-                p.kill()
-                killed += 1
-        psutil.wait_procs(leaves, timeout=5)
-        left = [p for p in left if p not in leaves]
-    return killed
-
-
-def kill_tree(pid: int) -> None:
-    """Kill process `pid` and every process it started (LibreOffice's launcher and soffice.bin)."""
-    try:
-        root = psutil.Process(pid)
-        procs = [*root.children(recursive=True), root]
-    except psutil.Error:
-        return
-    _kill_all(procs)
-
-
-def kill_matching(marker: str) -> int:
-    """Kill every process (ours) whose command line mentions `marker`; return how many.
-
-    Why: a program can outlive the handle we hold on it: a signal may land while
-    `subprocess.Popen` is still starting it, and soffice.bin can outlive its launcher. Our
-    private profile folder is in every LibreOffice command line we start, so it names exactly our
-    processes.
-    """
-    me = os.getpid()
-    killed = 0
-    # Scanned again after each kill: a launcher killed while it was starting its program
-    # (LibreOffice's soffice → soffice.bin, just after it was started) leaves that program
-    # running on its own, and only a second look finds it.
-    for _ in range(5):
-        hits = []
-        for p in psutil.process_iter(["cmdline"]):
-            cmdline = p.info.get("cmdline") or []
-            if p.pid != me and any(marker in part for part in cmdline):
-                hits.append(p)
-        if not hits:
-            break
-        killed += _kill_all(hits)
-    return killed
-
-
 def _is_soffice(p: psutil.Process) -> bool:
     with contextlib.suppress(psutil.Error):
         return bool(p.name().lower().startswith("soffice"))
     return False
-
-
-def descendants() -> set[int]:
-    """The ids of every process this one started, directly or not."""
-    try:
-        return {p.pid for p in psutil.Process().children(recursive=True)}
-    except psutil.Error:
-        return set()
 
 
 def interrupt_workers(started_before: set[int]) -> None:

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jidi_docs.cli import app
+from jidi_docs.cli.bundle import start_ahead
 from jidi_docs.pipeline._bundle import BUNDLE_NAME
 from pdfhelpers import (
     BAD_ENTRY,
@@ -260,3 +261,24 @@ def test_bundle_converts_in_the_libreoffice_it_started_first(app_dir, tmp_path, 
     assert logs[0] == ""
     assert re.search(r"m000\.docx -> .*m000\.pdf", logs[1]), logs[1]
     assert pages(tmp_path / "out1" / BUNDLE_FILE) == pages(tmp_path / "out0" / BUNDLE_FILE)
+
+
+@pytest.mark.parametrize("other", [False, True], ids=["same-program", "other-program"])
+def test_the_converter_started_ahead_is_used_for_the_program_asked_for(
+    app_dir, tmp_path, fake, other
+):
+    """`jidi_docs.cli.main` starts LibreOffice before Typer parses the arguments; ``bundle``
+    takes that converter when it is for the ``--soffice`` parsed, else closes it."""
+    ahead: dict = {}
+    start_ahead(["bundle", str(app_dir), *(["--soffice", "/别的/soffice"] if other else [])], ahead)
+    (started,) = fake
+
+    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")], obj=ahead)
+
+    assert result.exit_code == 0, result.output
+    assert ahead == {}  # taken by the command
+    if other:
+        assert (started.calls, started.closed) == ([], True)
+        assert len(fake[1].calls) == 1
+    else:
+        assert (len(fake), len(started.calls)) == (1, 1)

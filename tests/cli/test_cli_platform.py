@@ -101,6 +101,42 @@ def test_bundle_uses_the_program_named_by_jidi_docs_soffice(soffice, tmp_path) -
     assert "--convert-to" in log.read_text("utf-8")
 
 
+@pytest.mark.soffice
+@pytest.mark.slow
+def test_libreoffice_started_ahead_is_stopped_when_the_arguments_are_wrong(
+    soffice, tmp_path
+) -> None:
+    """``bundle`` starts LibreOffice before Typer parses the arguments; a usage error must not
+    leave it running, nor its scratch folder behind."""
+    yaml_path = copy_example(tmp_path / "申报")
+    log = tmp_path / "used.log"
+    wrapper = tmp_path / "bin" / "soffice"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{soffice}" "$@"\n', "utf-8")
+    wrapper.chmod(0o755)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {
+        **os.environ,
+        "TMPDIR": str(scratch),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "JIDI_DOCS_SOFFICE": str(wrapper),
+    }
+    # The first bundle on a computer fills the profile cache a LibreOffice started ahead needs.
+    first = _run(["-m", "jidi_docs", "bundle", str(yaml_path), "-o", str(tmp_path / "出")], env)
+    assert first.returncode == 0, first.stderr.decode()
+    log.unlink()
+
+    done = _run(["-m", "jidi_docs", "bundle", str(yaml_path), "--no-such-option"], env)
+
+    assert done.returncode == 2, done.stderr.decode()
+    (started,) = log.read_text("utf-8").splitlines()
+    assert "--headless" in started
+    assert "--convert-to" not in started
+    assert _ours_left(str(scratch)) == []
+    assert list(scratch.iterdir()) == []
+
+
 def test_nothing_found_lists_the_places_tried_and_the_install_step(tmp_path) -> None:
     yaml_path = copy_example(tmp_path / "申报")
     env = {

@@ -13,7 +13,7 @@ from urllib.request import url2pathname
 
 import pytest
 
-from jidi_docs import _platform
+from jidi_docs import _platform, _procs
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import _convert as convert
 from jidi_docs.pdf._convert import SofficeConverter, is_available
@@ -376,7 +376,7 @@ def test_a_tree_is_killed_children_first(monkeypatch):
         real_kill = psutil.Process.kill
         monkeypatch.setattr(psutil.Process, "kill", lambda p: order.append(p.pid) or real_kill(p))
 
-        assert _platform.kill_matching(marker) == 2
+        assert _procs.kill_matching(marker) == 2
 
         assert order == [child.pid, parent.pid]
         assert parent.wait(timeout=10) is not None

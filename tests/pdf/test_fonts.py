@@ -17,7 +17,7 @@ import pytest
 
 import jidi_docs
 from jidi_docs._resources import TEMPLATE_NAMES, template_path
-from jidi_docs.pdf import _convert, _fonts
+from jidi_docs.pdf import _fonts, _soffice
 from jidi_docs.pdf._convert import SofficeConverter
 from jidi_docs.pipeline._bundle import bundle
 from pdfhelpers import copy_example, non_sc_glyphs, pdffonts, write_docx
@@ -43,8 +43,8 @@ OOR = "{http://openoffice.org/2001/registry}"
 @pytest.fixture
 def without_fontconfig(monkeypatch: pytest.MonkeyPatch) -> None:
     """LibreOffice sees the system's fontconfig only: none of our aliases."""
-    system = Path(_convert._SYSTEM_FONTCONFIG)
-    monkeypatch.setattr(SofficeConverter, "_write_fontconfig", staticmethod(lambda d: system))
+    system = Path(_soffice.SYSTEM_FONTCONFIG)
+    monkeypatch.setattr(_soffice, "write_fontconfig", lambda d: system)
 
 
 def _docs(folder: Path) -> list[Path]:
@@ -89,9 +89,9 @@ def bundle_without_fontconfig(
 ) -> Iterator[Path]:
     del soffice
     tmp = tmp_path_factory.mktemp("bundle")
-    system = Path(_convert._SYSTEM_FONTCONFIG)
+    system = Path(_soffice.SYSTEM_FONTCONFIG)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(SofficeConverter, "_write_fontconfig", staticmethod(lambda d: system))
+        mp.setattr(_soffice, "write_fontconfig", lambda d: system)
         app = jidi_docs.load(copy_example(tmp / "申报"))
         yield bundle(app, tmp / "out")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,12 +24,16 @@ if TYPE_CHECKING:
     from ..pdf._convert import SofficeConverter
 
 
+#: Where `start_ahead` leaves its converter in Typer's context object, for `bundle_cmd`.
+AHEAD = "bundle-converter"
+
+
 def _early_converter(soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
     """A converter whose LibreOffice is already starting (`SofficeConverter.prestart`).
 
-    Why here, before the application is even read: LibreOffice then starts up while Python
-    imports the libraries a bundle needs and fills the forms. None when LibreOffice is not
-    found: `bundle` then says so itself, after the evidence files are checked, as before.
+    Why before the application is even read: LibreOffice then starts up while Python imports
+    the libraries a bundle needs and fills the forms. None when LibreOffice is not found:
+    `bundle` then says so itself, after the evidence files are checked, as before.
     """
     from ..pdf._convert import SofficeConverter
 
@@ -39,6 +43,39 @@ def _early_converter(soffice: Path | None, pdfa: bool) -> SofficeConverter | Non
         return None
     converter.prestart()
     return converter
+
+
+def start_ahead(argv: list[str], ahead: dict[str, Any]) -> None:
+    """Start LibreOffice for ``bundle`` before Typer even parses `argv`; leave it in `ahead`.
+
+    Why: Typer's parsing imports pydantic (about 0.1 s), and LibreOffice's start-up is the
+    longest wait of a bundle. Only ``--soffice`` matters here (PDF/A is an export option, given
+    with the documents); it is read as Click reads it (``--soffice X`` or ``--soffice=X``,
+    before any ``--``), and `bundle_cmd` checks it against the parsed option: when they differ
+    it starts another converter. `jidi_docs.cli.main` closes one left unused.
+    """
+    soffice = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--soffice" and i + 1 < len(argv):
+            soffice = argv[i + 1]
+        elif arg.startswith("--soffice="):
+            soffice = arg.removeprefix("--soffice=")
+    option = None if soffice is None else Path(soffice)
+    ahead[AHEAD] = (option, _early_converter(option, pdfa=False))
+
+
+def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
+    """The converter started ahead (`start_ahead`) if it is for `soffice`, else a new one."""
+    ahead: tuple[Path | None, SofficeConverter | None] = (ctx.obj or {}).pop(AHEAD, (None, None))
+    option, converter = ahead
+    if converter is not None and option == soffice:
+        converter.pdfa = pdfa
+        return converter
+    if converter is not None:
+        converter.close()
+    return _early_converter(soffice, pdfa)
 
 
 def _cover_date(value: str | None) -> str | None:
@@ -56,6 +93,7 @@ def _cover_date(value: str | None) -> str | None:
 @app.command("bundle")
 @handle_errors
 def bundle_cmd(
+    ctx: typer.Context,
     file: Annotated[
         Path, typer.Argument(metavar="文件", help="申报 YAML 文件或申报文件夹", show_default=False)
     ],
@@ -90,7 +128,7 @@ def bundle_cmd(
 
     例子：jidi-docs bundle 我的申报 -o 输出
     """
-    converter = _early_converter(soffice, pdfa)
+    converter = _converter(ctx, soffice, pdfa)
     with converter if converter is not None else contextlib.nullcontext():
         # Imported after LibreOffice was started: it starts while these load.
         from ..input._load import load

@@ -15,22 +15,13 @@ Why every output is checked: soffice exits 0 even when a document fails, so we n
 code alone; every expected PDF must exist and contain at least one page. Missing documents are
 retried once in a fresh process (a crash often takes the rest of the batch with it).
 
-Why a cached profile: LibreOffice's first start with an empty profile sets it up (extension
-registry, render tests …), about 10% more CPU than a start with a used one. What matters of the
-first profile made on a computer is kept (`jidi_docs._cache`, keyed by the LibreOffice program and
-the font replacement table) and later profiles start as copies of it; each run still has its own
-folder.
-
-Why a fontconfig file: the forms use Windows fonts (宋体, 仿宋_GB2312, 黑体, 方正小标宋简体 …). Without
-an alias, fontconfig picks Noto *Sans* CJK for 宋体; our ``fonts/fonts.conf`` maps each one to the Noto
-CJK **SC** face of the same style (serif or sans). It is layered over the system configuration via
-``FONTCONFIG_FILE``, for the soffice process only.
+How each LibreOffice of ours runs (flags, fonts, cached profile, temporary folder):
+`jidi_docs.pdf._soffice`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
 import logging
 import os
 import shutil
@@ -44,10 +35,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from typing_extensions import Self
 
-from .. import _cache, _platform
+from .. import _platform, _procs
 from .._lazy import OnFirstUse
 from ..errors import ConversionError
-from . import _fonts
+from . import _fonts, _soffice
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -63,29 +54,14 @@ __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_
 
 logger = logging.getLogger(__name__)
 
-#: What a user on Debian/Ubuntu runs to get everything conversion needs (see `missing_message`
-#: for every operating system).
+#: What a user on Debian/Ubuntu runs to get everything conversion needs (for every operating
+#: system: `jidi_docs.pdf._soffice.missing_message`).
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 
-_SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
-#: The `jidi_docs._cache` kind of the used LibreOffice profile new profiles are copied from.
-_PROFILES = "soffice-profile"
-#: What of a used profile saves a new one its set-up: settings, extension registry, render tests
-#: done (LibreOffice makes the rest, ~40 folders, faster than we copy and delete them).
-_PROFILE_KEPT = (
-    "user/registrymodifications.xcu",
-    "user/extensions",
-    "user/GraphicsRenderTests.log",
-)
-
-#: How every soffice of ours runs: no window, no recovery or start dialogs, no lock check.
-_FLAGS = ("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
-
-#: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
-#: JSON options; older versions ignore them, and merged documents then fall back to one by one).
 #: Word 2007+ output, for reading a .doc or .wps (`SofficeConverter.to_docx`).
 _DOCX = "docx:MS Word 2007 XML"
-
+#: PDF export that also writes Word bookmarks as named destinations (LibreOffice 7.4+ reads the
+#: JSON options; older versions ignore them, and merged documents then fall back to one by one).
 _PDF_WITH_DESTINATIONS = (
     'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 )
@@ -122,17 +98,6 @@ def find_soffice(soffice: str | os.PathLike[str] | None = None) -> str | None:
 def is_available() -> bool:
     """`True` when LibreOffice can be found, so `SofficeConverter` can be created."""
     return find_soffice() is not None
-
-
-def missing_message(search: _platform.SofficeSearch) -> str:
-    """The Chinese message for LibreOffice not found: the places tried and how to install it."""
-    if search.chosen is not None:
-        head = f"{search.chosen}不是 LibreOffice 程序（soffice）。请检查路径，"
-        head += "可以指定 soffice 程序本身、LibreOffice 的安装文件夹或 LibreOffice.app。"
-    else:
-        head = "未找到 LibreOffice（soffice），无法把 Word 文档转换为 PDF。"
-    tried = "\n".join(f"  - {place}" for place in search.tried)
-    return f"{head}\n已查找：\n{tried}\n安装方法：{_platform.install_hint()}"
 
 
 def _pdf_page_count(path: Path) -> int:
@@ -188,7 +153,7 @@ class SofficeConverter:
     ) -> None:
         search = _platform.find_soffice(soffice)
         if search.path is None:
-            raise ConversionError(missing_message(search))
+            raise ConversionError(_soffice.missing_message(search))
         self.soffice = search.path
         self.timeout = timeout
         self.timeout_per_document = timeout_per_document
@@ -202,7 +167,7 @@ class SofficeConverter:
             #: Held while a LibreOffice is started, and by `close`: none starts after it.
             self._starting = threading.Lock()
             self._profile = self._tmp / "profile0"
-            self._fontconfig = self._write_fontconfig(self._tmp)
+            self._fontconfig = _soffice.write_fontconfig(self._tmp)
         except BaseException:
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
@@ -217,32 +182,29 @@ class SofficeConverter:
         """
         with self._starting:
             self._closed = True
-        _platform.kill_matching(self._tmp.as_uri())
+        _procs.kill_matching(self._tmp.as_uri())
         self._reap()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def prestart(self) -> bool:
         """Start LibreOffice now, before there is anything to convert; return whether it started.
 
-        Why: a LibreOffice start takes over a second, most of it before any document is read.
-        A one-shot command (``jidi-docs bundle``) calls this first thing, so LibreOffice starts
-        up while Python imports its libraries and fills the forms (about half a second); the
-        first conversion's ``soffice --convert-to`` then hands its documents to this running
-        LibreOffice — soffice passes a request on to the one already using its profile — and
-        ends when they are converted. That LibreOffice is stopped after the conversion, as
-        always; its output goes to ``prestart.log`` in the scratch folder.
-
-        Only with a profile copied from the cache (`_PROFILES`): a LibreOffice that makes its
-        own profile would leave nothing for the cache to keep. When there is none, or the
-        program cannot be started, nothing happens and the first conversion starts LibreOffice
-        itself. Whatever happens to the running one, every output is checked and a missing
-        one is converted again in a fresh LibreOffice (`collect`).
+        Why: a LibreOffice start takes over a second. Started first thing (``jidi-docs bundle``),
+        it starts up while Python imports and fills the forms; the first conversion's soffice
+        then hands its documents to it (soffice passes a request on to the LibreOffice already
+        using its profile) and ends when they are converted. It is stopped after that conversion,
+        as always; its output goes to ``prestart.log`` in the scratch folder. Only with a profile
+        copied from the cache (`jidi_docs.pdf._soffice`), so the cache still gets filled;
+        otherwise, or when it cannot start, nothing happens. Whatever becomes of it, every
+        output is checked and a missing one converted again in a fresh LibreOffice (`collect`).
         """
         if self._runs or self._prestarted is not None:
             return False
-        if (self._profile / "user").is_dir() or not self._seed_profile(self._profile):
+        if (self._profile / "user").is_dir() or not _soffice.seed_profile(
+            self.soffice, self._profile
+        ):
             return False
-        cmd = [self.soffice, f"-env:UserInstallation={self._profile.as_uri()}", *_FLAGS]
+        cmd = [self.soffice, f"-env:UserInstallation={self._profile.as_uri()}", *_soffice.FLAGS]
         with self._starting:
             if self._closed:
                 return False
@@ -456,14 +418,14 @@ class SofficeConverter:
         self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
     ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole tree on timeout or interrupt."""
-        made = not (profile / "user").is_dir() and not self._seed_profile(profile)
+        made = not (profile / "user").is_dir() and not _soffice.seed_profile(self.soffice, profile)
         if made:
             _fonts.write_substitution_table(profile)
         pdf_filter = self._export_filter(pdf_filter)
         cmd = [
             self.soffice,
             f"-env:UserInstallation={profile.as_uri()}",
-            *_FLAGS,
+            *_soffice.FLAGS,
             "--convert-to",
             pdf_filter,
             "--outdir",
@@ -478,7 +440,7 @@ class SofficeConverter:
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _platform.kill_tree(proc.pid)
+            _procs.kill_tree(proc.pid)
             _, err = proc.communicate()
             raise ConversionError(
                 f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
@@ -487,65 +449,21 @@ class SofficeConverter:
                 returncode=proc.returncode,
             ) from None
         except BaseException:
-            _platform.kill_tree(proc.pid)
+            _procs.kill_tree(proc.pid)
             proc.communicate()
-            _platform.kill_matching(profile.as_uri())
+            _procs.kill_matching(profile.as_uri())
             raise
         # soffice.bin can outlive the launcher on odd exits, and a prestarted one keeps
         # running after converting: never leave either behind.
-        _platform.kill_matching(profile.as_uri())
+        _procs.kill_matching(profile.as_uri())
         self._reap()
         if made and proc.returncode == 0:
-            _cache.store_folder(_PROFILES, self._profile_key(), profile, only=_PROFILE_KEPT)
+            _soffice.store_profile(self.soffice, profile)
         return subprocess.CompletedProcess(cmd, proc.returncode, _decode(out), _decode(err))
 
     def _env(self) -> dict[str, str]:
-        """The environment of our soffice processes: ours, with the fontconfig file added."""
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(self._fontconfig)
-        return env
-
-    def _profile_key(self) -> str:
-        """The cache entry of a used profile: LibreOffice's program files and our font table."""
-        program = Path(self.soffice).resolve()
-        stamps = [_fonts.substitution_table()]
-        for path in (program, program.with_name("soffice.bin")):
-            with contextlib.suppress(OSError):
-                info = path.stat()
-                stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
-        return _cache.key(*stamps)
-
-    def _seed_profile(self, profile: Path) -> bool:
-        """Make `profile` a copy of the cached used profile; False when there is none."""
-        seed = _cache.folder(_PROFILES, self._profile_key())
-        if seed is None:
-            return False
-        try:
-            shutil.copytree(seed, profile)
-        except (OSError, shutil.Error):
-            shutil.rmtree(profile, ignore_errors=True)
-            return False
-        return True
-
-    @staticmethod
-    def _write_fontconfig(directory: Path) -> Path:
-        """Write a fontconfig file layering our CJK aliases over the system config; return it."""
-        ours = directory / "jidi-fonts.conf"
-        ours.write_text(
-            importlib.resources.files("jidi_docs").joinpath("fonts/fonts.conf").read_text("utf-8"),
-            encoding="utf-8",
-        )
-        main = directory / "fonts.conf"
-        main.write_text(
-            '<?xml version="1.0"?>\n'
-            '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-            "<fontconfig>\n"
-            f'  <include ignore_missing="yes">{_SYSTEM_FONTCONFIG}</include>\n'
-            f"  <include>{ours}</include>\n"
-            "</fontconfig>\n",
-            encoding="utf-8",
-        )
-        return main
+        """The environment of our soffice processes (`jidi_docs.pdf._soffice.environment`)."""
+        return _soffice.environment(self._fontconfig, self._tmp / "tmp")
 
 
 @dataclass

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import _platform
+from .. import _platform, _procs
 from .._fs import check_targets
 from ..errors import InputError, Issue, OutputError, UserError
 from ..input._coerce import as_positive_int
@@ -246,7 +246,7 @@ def batch(
     workers = jobs or os.cpu_count() or 1
     run = _Run(len(found), progress)
     own = executor is None
-    run.before = _platform.descendants()
+    run.before = _procs.descendants()
     pool: cf.Executor = executor or cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
     )
