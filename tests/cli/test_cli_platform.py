@@ -83,15 +83,20 @@ def _path_without_soffice(tmp_path: Path) -> str:
     return str(bin_dir)
 
 
+def _logging_soffice(wrapper: Path, soffice: str, log: Path) -> Path:
+    """Write `wrapper`: a LibreOffice that notes each command line in `log`, then runs."""
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{soffice}" "$@"\n', "utf-8")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
 @pytest.mark.soffice
 @pytest.mark.slow
 def test_bundle_uses_the_program_named_by_jidi_docs_soffice(soffice, tmp_path) -> None:
     yaml_path = copy_example(tmp_path / "申报")
     log = tmp_path / "used.log"
-    wrapper = tmp_path / "我的 LibreOffice" / "soffice"
-    wrapper.parent.mkdir()
-    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{soffice}" "$@"\n', "utf-8")
-    wrapper.chmod(0o755)
+    wrapper = _logging_soffice(tmp_path / "我的 LibreOffice" / "soffice", soffice, log)
     env = {**os.environ, "PATH": _path_without_soffice(tmp_path), "JIDI_DOCS_SOFFICE": str(wrapper)}
 
     done = _run(["-m", "jidi_docs", "bundle", str(yaml_path), "-o", str(tmp_path / "出")], env)
@@ -110,10 +115,7 @@ def test_libreoffice_started_ahead_is_stopped_when_the_arguments_are_wrong(
     leave it running, nor its scratch folder behind."""
     yaml_path = copy_example(tmp_path / "申报")
     log = tmp_path / "used.log"
-    wrapper = tmp_path / "bin" / "soffice"
-    wrapper.parent.mkdir()
-    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{soffice}" "$@"\n', "utf-8")
-    wrapper.chmod(0o755)
+    wrapper = _logging_soffice(tmp_path / "bin" / "soffice", soffice, log)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {
