@@ -187,11 +187,23 @@ def check_targets(targets: list[Path], *, force: bool = False) -> dict[Path, Pat
     return backups
 
 
+def _link_or_copy(source: Path, name: Path) -> None:
+    """Make `name` (an empty temporary file) hold `source`: a hard link if the file system can
+    make one there, else a copy."""
+    try:
+        name.unlink()
+        os.link(source, name)
+    except OSError:  # another drive, a file system without links (FAT), no permission
+        shutil.copyfile(source, name)
+
+
 def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> list[Path]:
     """Write several files so that either all of them are replaced or none is.
 
-    Values are the bytes to write, or a finished file to move (or copy) into place. Files
-    jidi_docs wrote and someone edited since are kept under a backup name first.
+    Values are the bytes to write, or a finished file of ours (one nothing changes any more) to
+    put into place: linked when it is on the same drive (a 40 MB bundle then costs nothing to
+    place), else copied. Files jidi_docs wrote and someone edited since are kept under a backup
+    name first.
 
     Raises:
         OutputError: see `check_targets`; or the system refused (Chinese reason).
@@ -208,7 +220,7 @@ def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> l
             os.close(fd)
             temps.append((Path(name), target))
             if isinstance(content, Path):
-                shutil.copyfile(content, name)
+                _link_or_copy(content, Path(name))
             else:
                 Path(name).write_bytes(content)
             Path(name).chmod(0o666 & ~_umask())

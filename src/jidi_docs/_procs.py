@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._lazy import OnFirstUse
@@ -59,28 +60,49 @@ def kill_tree(pid: int) -> None:
     _kill_all(procs)
 
 
-def kill_matching(marker: str) -> int:
+def _matching(marker: str) -> list[psutil.Process]:
+    """Every process (but this one) whose command line mentions `marker`."""
+    me = os.getpid()
+    return [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if p.pid != me and any(marker in part for part in p.info.get("cmdline") or [])
+    ]
+
+
+def _unix_sockets(procs: Sequence[psutil.Process]) -> set[str]:
+    """The paths of the Unix sockets `procs` listen on; none where the system does not say
+    (Windows has no such files)."""
+    paths: set[str] = set()
+    for p in procs:
+        with contextlib.suppress(psutil.Error, ValueError, NotImplementedError):
+            # For Unix sockets psutil gives the address as the path (a str).
+            paths.update(str(c.laddr) for c in p.net_connections(kind="unix") if c.laddr)
+    return paths
+
+
+def kill_matching(marker: str, *, sockets: str | None = None) -> int:
     """Kill every process (ours) whose command line mentions `marker`; return how many.
 
     Why: a program can outlive the handle we hold on it: a signal may land while
     `subprocess.Popen` is still starting it, and soffice.bin can outlive its launcher. Our
     private profile folder is in every LibreOffice command line we start, so it names exactly our
-    processes.
+    processes. With `sockets`, the Unix socket files they listened on whose path contains it are
+    removed too: a killed program leaves them behind (LibreOffice: ``/tmp/OSL_PIPE_…``).
     """
-    me = os.getpid()
     killed = 0
     # Scanned again after each kill: a launcher killed while it was starting its program
     # (LibreOffice's soffice → soffice.bin, just after it was started) leaves that program
     # running on its own, and only a second look finds it.
     for _ in range(5):
-        hits = []
-        for p in psutil.process_iter(["cmdline"]):
-            cmdline = p.info.get("cmdline") or []
-            if p.pid != me and any(marker in part for part in cmdline):
-                hits.append(p)
+        hits = _matching(marker)
         if not hits:
             break
+        left = [s for s in _unix_sockets(hits) if sockets and sockets in s]
         killed += _kill_all(hits)
+        for path in left:
+            with contextlib.suppress(OSError):
+                Path(path).unlink()
     return killed
 
 

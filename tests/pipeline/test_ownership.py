@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import pathlib
 import shutil
 import subprocess
@@ -192,7 +193,11 @@ def test_a_failing_write_leaves_the_old_set_of_files(
             raise OSError(code, "simulated")
         return real(src, dst, *args, **kwargs)
 
+    def no_link(src, dst, *args, **kwargs):  # the output folder on another drive: copied
+        raise OSError(errno.EXDEV, "simulated")
+
     monkeypatch.setattr(shutil, "copyfile", copy_then_fail)
+    monkeypatch.setattr(os, "link", no_link)
     with pytest.raises(OutputError, match=reason):
         bundle(app, out, converter=FakeConverter(pages={"附件2": 5}))
 
@@ -267,3 +272,18 @@ def test_outputs_listed_by_an_earlier_batch_manifest_are_ours(tmp_path: Path) ->
 
     assert old.read_bytes() != b"written by an earlier version"
     assert list(folder.glob("*修改备份*")) == []
+
+
+def test_a_finished_file_is_linked_into_place_and_outlives_its_source(tmp_path: Path) -> None:
+    """Placing a finished file (the 40 MB bundle) costs no copy on the same drive."""
+    source = tmp_path / "work" / "bundle.pdf"
+    source.parent.mkdir()
+    source.write_bytes(b"%PDF-1.7 finished")
+    target = tmp_path / "out" / "申报材料.pdf"
+
+    write_files({target: source})
+
+    assert source.samefile(target)  # one file, two names: nothing was copied
+    source.unlink()  # the work folder is removed afterwards
+    assert target.read_bytes() == b"%PDF-1.7 finished"
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []

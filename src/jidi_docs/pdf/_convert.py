@@ -164,6 +164,7 @@ class SofficeConverter:
             self._runs = 0
             self._closed = False
             self._prestarted: subprocess.Popen[bytes] | None = None
+            self._stopping: threading.Thread | None = None  # stopping the prestarted one
             #: Held while a LibreOffice is started, and by `close`: none starts after it.
             self._starting = threading.Lock()
             self._profile = self._tmp / "profile0"
@@ -177,13 +178,13 @@ class SofficeConverter:
     def close(self) -> None:
         """Stop any LibreOffice of ours still running, then remove the profile and scratch files.
 
-        A conversion still running in another thread then fails (ConversionError) instead of
-        starting LibreOffice again for its retry.
+        A conversion still running in another thread then fails instead of retrying.
         """
         with self._starting:
             self._closed = True
-        _procs.kill_matching(self._tmp.as_uri())
-        self._reap()
+        if self._stopping is not None:
+            self._stopping.join()
+        self._kill_ours(self._tmp)
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def prestart(self) -> bool:
@@ -222,12 +223,14 @@ class SofficeConverter:
         if self._closed:
             raise ConversionError("LibreOffice 转换已停止：转换器已关闭。")
 
-    def _reap(self) -> None:
-        """Collect the exit of the LibreOffice `prestart` started (once it has been stopped)."""
+    def _kill_ours(self, folder: Path) -> None:
+        """Stop our LibreOffices whose command line names `folder` (a profile, or the scratch
+        folder for all), with the request socket a stopped one leaves (``/tmp/OSL_PIPE_…``),
+        and collect the exit of the one `prestart` started."""
+        _procs.kill_matching(folder.as_uri(), sockets="SingleOfficeIPC")
         if self._prestarted is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._prestarted.wait(timeout=5)
-            self._prestarted = None
 
     def __enter__(self) -> Self:
         return self
@@ -418,6 +421,8 @@ class SofficeConverter:
         self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
     ) -> subprocess.CompletedProcess[str]:
         """Run one soffice process over `docs`; kill its whole tree on timeout or interrupt."""
+        if self._stopping is not None:  # the prestarted one must be gone: it shares the profile
+            self._stopping.join()
         made = not (profile / "user").is_dir() and not _soffice.seed_profile(self.soffice, profile)
         if made:
             _fonts.write_substitution_table(profile)
@@ -454,9 +459,13 @@ class SofficeConverter:
             _procs.kill_matching(profile.as_uri())
             raise
         # soffice.bin can outlive the launcher on odd exits, and a prestarted one keeps
-        # running after converting: never leave either behind.
-        _procs.kill_matching(profile.as_uri())
-        self._reap()
+        # running after converting: never leave either behind. The prestarted one is stopped
+        # in the background (waiting for it to go takes ~50 ms); `close` waits for that.
+        if self._prestarted is not None and self._stopping is None:
+            self._stopping = threading.Thread(target=self._kill_ours, args=(profile,), daemon=True)
+            self._stopping.start()
+        else:
+            _procs.kill_matching(profile.as_uri())
         if made and proc.returncode == 0:
             _soffice.store_profile(self.soffice, profile)
         return subprocess.CompletedProcess(cmd, proc.returncode, _decode(out), _decode(err))
