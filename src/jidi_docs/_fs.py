@@ -197,13 +197,16 @@ def _link_or_copy(source: Path, name: Path) -> None:
         shutil.copyfile(source, name)
 
 
-def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> list[Path]:
+def write_files(
+    files: Mapping[Path, bytes | Path], *, force: bool = False, record: bool = True
+) -> list[Path]:
     """Write several files so that either all of them are replaced or none is.
 
     Values are the bytes to write, or a finished file of ours (one nothing changes any more) to
     put into place: linked when it is on the same drive (a 40 MB bundle then costs nothing to
     place), else copied. Files jidi_docs wrote and someone edited since are kept under a backup
-    name first.
+    name first. Without `record` the files are not entered in their folder's ledger: for a
+    scratch file in a folder of our own, whose digest (0.1 s for a 40 MB bundle) nobody reads.
 
     Raises:
         OutputError: see `check_targets`; or the system refused (Chinese reason).
@@ -232,7 +235,7 @@ def write_files(files: Mapping[Path, bytes | Path], *, force: bool = False) -> l
                 target,
                 backup.name,
             )
-        ledger_texts = _updated_ledgers(temps)
+        ledger_texts = _updated_ledgers(temps) if record else {}
         for tmp, target in temps:
             current = target
             tmp.replace(target)
@@ -295,8 +298,9 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(target: Path, *, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces `target` (see `write_files`).
+def atomic_write(target: Path, *, force: bool = False, record: bool = True) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target` (see `write_files`,
+    also for `record`).
 
     Refusals (a file jidi_docs did not write) come before the block runs.
     """
@@ -311,7 +315,7 @@ def atomic_write(target: Path, *, force: bool = False) -> Iterator[Path]:
             yield tmp
         except OSError as e:
             raise OutputError.from_os_error(target, e) from e
-        write_files({target: tmp}, force=force)
+        write_files({target: tmp}, force=force, record=record)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -287,3 +287,14 @@ def test_a_finished_file_is_linked_into_place_and_outlives_its_source(tmp_path: 
     source.unlink()  # the work folder is removed afterwards
     assert target.read_bytes() == b"%PDF-1.7 finished"
     assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_scratch_file_is_written_without_a_ledger_entry(tmp_path: Path) -> None:
+    scratch = tmp_path / "work" / "bundle.pdf"
+
+    write_files({scratch: b"%PDF scratch"}, record=False)
+    write_files({tmp_path / "out" / "申报材料.pdf": scratch})
+
+    assert scratch.read_bytes() == b"%PDF scratch"
+    assert not (scratch.parent / LEDGER_NAME).exists()  # nobody reads a digest there
+    assert "申报材料.pdf" in (tmp_path / "out" / LEDGER_NAME).read_text("utf-8")

@@ -283,6 +283,7 @@ def assemble(
     unnumbered_pages: int = 1,
     force: bool = False,
     tail: Tail | None = None,
+    record: bool = True,
 ) -> AssembleResult:
     """Write one PDF made of `parts`, with bookmarks, page numbers and metadata; return what it holds.
 
@@ -295,6 +296,8 @@ def assemble(
             the contents list printed numbers); numbering starts at 1 on the next page.
         force: replace `out_path` even if jidi_docs did not write it.
         tail: the last parts, merged ahead (`merge_tail`); used when it fits, closed in any case.
+        record: enter `out_path` in its folder's ledger of files jidi_docs wrote (False for a
+            scratch file; see `jidi_docs._fs.write_files`).
 
     Raises:
         BundleError: a source cannot be read.
@@ -330,7 +333,10 @@ def assemble(
         _set_metadata(out, title=title, author=author)
         if tail is not None:
             version = max(version, tail.version)
-        with atomic_write(out_path, force=force) as tmp, warnings.catch_warnings(record=True) as w:
+        with (
+            atomic_write(out_path, force=force, record=record) as tmp,
+            warnings.catch_warnings(record=True) as w,
+        ):
             warnings.simplefilter("always")
             # Pages copied from newer PDFs may use newer features; keep the highest version.
             out.save(tmp, compress_streams=True, min_version=version)

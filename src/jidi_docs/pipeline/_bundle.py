@@ -291,7 +291,13 @@ class BundleJob:
         raw = self.work_dir / "bundle" / "bundle.pdf"
         tail, self._tail = self._tail, None
         result = assemble(
-            parts, raw, title=title, author=author, unnumbered_pages=whole.page_count, tail=tail
+            parts,
+            raw,
+            title=title,
+            author=author,
+            unnumbered_pages=whole.page_count,
+            tail=tail,
+            record=False,  # a scratch file: recorded when it is written into `out_dir`
         )
         if pdfa:
             made = self.work_dir / "bundle-pdfa.pdf"
