@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jidi_docs.cli import app
-from jidi_docs.cli.bundle import start_ahead
+from jidi_docs.cli._ahead import start_ahead
 from jidi_docs.pipeline._bundle import BUNDLE_NAME
 from pdfhelpers import (
     BAD_ENTRY,

@@ -70,14 +70,15 @@ def main() -> None:
         print(version_line())
         return
     command = _command_in(argv)
-    # No command (help) or an unknown word: load every command, so help and errors list them all.
-    app = _register([COMMAND_MODULES[command]]) if command is not None else _all_commands()
     ahead: dict[str, Any] = {}  # what a command started before parsing, for it to take
     try:
         if command == "bundle":
-            from .bundle import start_ahead
+            from ._ahead import start_ahead
 
             start_ahead(argv, ahead)
+        # No command (help) or an unknown word: load every command, so help and errors list
+        # them all.
+        app = _register([COMMAND_MODULES[command]]) if command is not None else _all_commands()
         app(obj=ahead)
     finally:
         for _, converter in ahead.values():  # not taken: a usage error, --help

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ConversionError
+from ._ahead import AHEAD, early_converter
 from ._common import (
     ForceOption,
     ProfileOption,
@@ -24,50 +24,9 @@ if TYPE_CHECKING:
     from ..pdf._convert import SofficeConverter
 
 
-#: Where `start_ahead` leaves its converter in Typer's context object, for `bundle_cmd`.
-AHEAD = "bundle-converter"
-
-
-def _early_converter(soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
-    """A converter whose LibreOffice is already starting (`SofficeConverter.prestart`).
-
-    Why before the application is even read: LibreOffice then starts up while Python imports
-    the libraries a bundle needs and fills the forms. None when LibreOffice is not found:
-    `bundle` then says so itself, after the evidence files are checked, as before.
-    """
-    from ..pdf._convert import SofficeConverter
-
-    try:
-        converter = SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))
-    except ConversionError:
-        return None
-    converter.prestart()
-    return converter
-
-
-def start_ahead(argv: list[str], ahead: dict[str, Any]) -> None:
-    """Start LibreOffice for ``bundle`` before Typer even parses `argv`; leave it in `ahead`.
-
-    Why: Typer's parsing imports pydantic (about 0.1 s), and LibreOffice's start-up is the
-    longest wait of a bundle. Only ``--soffice`` matters here (PDF/A is an export option, given
-    with the documents); it is read as Click reads it (``--soffice X`` or ``--soffice=X``,
-    before any ``--``), and `bundle_cmd` checks it against the parsed option: when they differ
-    it starts another converter. `jidi_docs.cli.main` closes one left unused.
-    """
-    soffice = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--soffice" and i + 1 < len(argv):
-            soffice = argv[i + 1]
-        elif arg.startswith("--soffice="):
-            soffice = arg.removeprefix("--soffice=")
-    option = None if soffice is None else Path(soffice)
-    ahead[AHEAD] = (option, _early_converter(option, pdfa=False))
-
-
 def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
-    """The converter started ahead (`start_ahead`) if it is for `soffice`, else a new one."""
+    """The converter started ahead (`jidi_docs.cli._ahead.start_ahead`) if it is for `soffice`,
+    else a new one."""
     ahead: tuple[Path | None, SofficeConverter | None] = (ctx.obj or {}).pop(AHEAD, (None, None))
     option, converter = ahead
     if converter is not None and option == soffice:
@@ -75,7 +34,7 @@ def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeC
         return converter
     if converter is not None:
         converter.close()
-    return _early_converter(soffice, pdfa)
+    return early_converter(soffice, pdfa)
 
 
 def _cover_date(value: str | None) -> str | None:
