@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["AHEAD", "early_converter", "start_ahead"]
 
 
-#: Where `start_ahead` leaves its converter in Typer's context object, for `bundle_cmd`.
+#: Where `start_ahead` leaves its converter in Typer's context object, for ``bundle``.
 AHEAD = "bundle-converter"
 
 
@@ -38,10 +38,11 @@ def start_ahead(argv: list[str], ahead: dict[str, Any]) -> None:
     """Start LibreOffice for ``bundle`` before Typer even parses `argv`; leave it in `ahead`.
 
     Why: importing Typer and its parsing (which imports pydantic) take about 0.15 s, and
-    LibreOffice's start-up is the longest wait of a bundle; so this module imports neither. Only ``--soffice`` matters here (PDF/A is an export option, given
-    with the documents); it is read as Click reads it (``--soffice X`` or ``--soffice=X``,
-    before any ``--``), and ``bundle`` checks it against the parsed option: when they differ
-    it starts another converter. `jidi_docs.cli.main` closes one left unused.
+    LibreOffice's start-up is the longest wait of a bundle; so this module imports neither.
+    Only ``--soffice`` matters here (PDF/A is an export option, given with the documents); it
+    is read as Click reads it (``--soffice X`` or ``--soffice=X``, before any ``--``), and
+    ``bundle`` checks it against the parsed option: when they differ it starts another
+    converter. `jidi_docs.cli.main` closes one left unused.
     """
     soffice = None
     for i, arg in enumerate(argv):
