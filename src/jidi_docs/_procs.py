@@ -98,7 +98,7 @@ def kill_matching(marker: str, *, sockets: str | None = None) -> int:
         hits = _matching(marker)
         if not hits:
             break
-        left = [s for s in _unix_sockets(hits) if sockets and sockets in s]
+        left = [s for s in _unix_sockets(hits) if sockets in s] if sockets else []
         killed += _kill_all(hits)
         for path in left:
             with contextlib.suppress(OSError):
