@@ -289,6 +289,33 @@ def test_kill_tree_stops_the_program_and_what_it_started(tmp_path) -> None:
     assert _gone(child)
 
 
+def test_kill_tree_removes_the_request_sockets_the_killed_program_left(tmp_path) -> None:
+    """A killed LibreOffice leaves its request socket file; asked to, kill_tree removes it, and
+    no other socket of the program."""
+    sockets = [tmp_path / "OSL_PIPE_0_SingleOfficeIPC_ab12", tmp_path / "other.sock"]
+    listener = (
+        "import socket, sys, time\n"
+        "for path in sys.argv[1:]:\n"
+        "    s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(); globals()[path] = s\n"
+        "print('listening', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", listener, *map(str, sockets)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "listening"
+
+        _procs.kill_tree(proc.pid, sockets="SingleOfficeIPC")
+
+        assert proc.wait(timeout=10) is not None
+        assert [s.exists() for s in sockets] == [False, True]  # a killed program leaves both
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
 def test_interrupt_workers_on_windows_stops_libreoffice_below_us(monkeypatch, tmp_path) -> None:
     """Windows has no SIGINT for another process: the LibreOffice trees are stopped instead."""
     before = _procs.descendants()

@@ -24,13 +24,17 @@ else:  # ~15 ms at every start, only stopping processes needs it: imported when 
 __all__ = ["descendants", "kill_matching", "kill_tree"]
 
 
-def _kill_all(procs: Sequence[psutil.Process]) -> int:
+def _kill_all(procs: Sequence[psutil.Process], sockets: str | None = None) -> int:
     """Kill `procs` children first, waiting for each generation before killing its parents.
 
     Why in that order: a parent still running collects its killed child at once (LibreOffice's
     launcher waits for soffice.bin); a child whose parent was killed first is left to the
     system's init, and we measured one that reaps such orphans only after a second.
+
+    With `sockets`, the Unix socket files they listened on whose path contains it are removed
+    afterwards: a killed program leaves them behind (LibreOffice: ``/tmp/OSL_PIPE_…``).
     """
+    files = [s for s in _unix_sockets(procs) if sockets in s] if sockets else []
     left = list(procs)
     killed = 0
     while left:
@@ -47,17 +51,21 @@ def _kill_all(procs: Sequence[psutil.Process]) -> int:
                 killed += 1
         psutil.wait_procs(leaves, timeout=5)
         left = [p for p in left if p not in leaves]
+    for path in files:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
     return killed
 
 
-def kill_tree(pid: int) -> None:
-    """Kill process `pid` and every process it started (LibreOffice's launcher and soffice.bin)."""
+def kill_tree(pid: int, *, sockets: str | None = None) -> None:
+    """Kill process `pid` and every process it started (LibreOffice's launcher and soffice.bin);
+    `sockets` as for `kill_matching`."""
     try:
         root = psutil.Process(pid)
         procs = [*root.children(recursive=True), root]
     except psutil.Error:
         return
-    _kill_all(procs)
+    _kill_all(procs, sockets)
 
 
 def _matching(marker: str) -> list[psutil.Process]:
@@ -88,7 +96,7 @@ def kill_matching(marker: str, *, sockets: str | None = None) -> int:
     `subprocess.Popen` is still starting it, and soffice.bin can outlive its launcher. Our
     private profile folder is in every LibreOffice command line we start, so it names exactly our
     processes. With `sockets`, the Unix socket files they listened on whose path contains it are
-    removed too: a killed program leaves them behind (LibreOffice: ``/tmp/OSL_PIPE_…``).
+    removed too (see `_kill_all`).
     """
     killed = 0
     # Scanned again after each kill: a launcher killed while it was starting its program
@@ -98,11 +106,7 @@ def kill_matching(marker: str, *, sockets: str | None = None) -> int:
         hits = _matching(marker)
         if not hits:
             break
-        left = [s for s in _unix_sockets(hits) if sockets in s] if sockets else []
-        killed += _kill_all(hits)
-        for path in left:
-            with contextlib.suppress(OSError):
-                Path(path).unlink()
+        killed += _kill_all(hits, sockets)
     return killed
 
 

@@ -227,7 +227,7 @@ class SofficeConverter:
         """Stop our LibreOffices whose command line names `folder` (a profile, or the scratch
         folder for all), with the request socket a stopped one leaves (``/tmp/OSL_PIPE_…``),
         and collect the exit of the one `prestart` started."""
-        _procs.kill_matching(folder.as_uri(), sockets="SingleOfficeIPC")
+        _procs.kill_matching(folder.as_uri(), sockets=_soffice.SOCKETS)
         if self._prestarted is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._prestarted.wait(timeout=5)
@@ -445,7 +445,7 @@ class SofficeConverter:
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _procs.kill_tree(proc.pid)
+            _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
             _, err = proc.communicate()
             raise ConversionError(
                 f"LibreOffice 转换超时（{timeout:.0f} 秒内未完成 {len(docs)} 个文档），已终止。"
@@ -454,9 +454,9 @@ class SofficeConverter:
                 returncode=proc.returncode,
             ) from None
         except BaseException:
-            _procs.kill_tree(proc.pid)
+            _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
             proc.communicate()
-            _procs.kill_matching(profile.as_uri())
+            _procs.kill_matching(profile.as_uri(), sockets=_soffice.SOCKETS)
             raise
         # soffice.bin can outlive the launcher on odd exits, and a prestarted one keeps
         # running after converting: never leave either behind. The prestarted one is stopped

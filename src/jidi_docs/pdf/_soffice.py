@@ -30,6 +30,7 @@ from . import _fonts
 
 __all__ = [
     "FLAGS",
+    "SOCKETS",
     "environment",
     "missing_message",
     "seed_profile",
@@ -39,6 +40,10 @@ __all__ = [
 
 #: How every soffice of ours runs: no window, no recovery or start dialogs, no lock check.
 FLAGS = ("--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
+
+#: In the name of the request socket a LibreOffice listens on, and leaves behind when it is
+#: killed (Linux, macOS: ``/tmp/OSL_PIPE_<user>_SingleOfficeIPC_<hash>``).
+SOCKETS = "SingleOfficeIPC"
 
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 #: The `jidi_docs._cache` kind of the used LibreOffice profile new profiles are copied from.

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .. import _platform, _procs
 from ..errors import ConversionError
-from . import _fonts
+from . import _fonts, _soffice
 from ._convert import SofficeConverter
 
 __all__ = ["WarmConverter", "uno_python"]
@@ -193,7 +193,7 @@ class WarmConverter(SofficeConverter):
         """End the driver and the office (whatever state they are in)."""
         for proc in (self._driver, self._office):
             if proc is not None and proc.poll() is None:
-                _procs.kill_tree(proc.pid)
+                _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
             if proc is not None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
@@ -202,7 +202,8 @@ class WarmConverter(SofficeConverter):
                         with contextlib.suppress(OSError):
                             stream.close()
         if self._office_profile is not None:
-            _procs.kill_matching(self._office_profile.as_uri())  # soffice.bin left behind
+            # soffice.bin left behind
+            _procs.kill_matching(self._office_profile.as_uri(), sockets=_soffice.SOCKETS)
         self._office = self._driver = None
         self._office_profile = None
         self._release(None)  # a job handed to the stopped office will never be answered
