@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from jidi_docs._text import display_width
 from jidi_docs.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,3 +249,75 @@ def test_text_that_looks_like_an_emoji_code_is_printed_as_written(tmp_path: Path
 
     assert result.exit_code == 0, result.output
     assert f"{path}：填写正确。" in result.stdout
+
+
+def _block(out: str, title: str) -> list[str]:
+    """The lines under `title` up to the next blank line."""
+    lines = out.splitlines()
+    start = lines.index(title) + 1
+    return lines[start : lines.index("", start)]
+
+
+@pytest.mark.parametrize("columns", [40, 60, 100])
+def test_conditions_wrap_to_the_terminal_and_keep_every_reason_whole(
+    tmp_path: Path, columns: int
+) -> None:
+    path = write_application(tmp_path)
+
+    shown = runner.invoke(app, ["check", str(path)], env={"COLUMNS": str(columns)})
+    data = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
+
+    block = _block(shown.stdout, "认定条件")
+    assert all(display_width(line) < columns for line in block), block
+    # One heading line per condition, then its reason on lines indented under it.
+    # One heading per condition (a title too long for the line goes on, indented 12 cells),
+    # then its reason on lines indented 6 cells.
+    headings = [i for i, line in enumerate(block) if not line.startswith("      ")]
+    assert len(headings) == len(data["conditions"])
+    for n, condition in enumerate(data["conditions"]):
+        end = headings[n + 1] if n + 1 < len(headings) else len(block)
+        lines = block[headings[n] : end]
+        title = [line.removeprefix(" " * 12) for line in lines[1:] if line.startswith(" " * 12)]
+        head = lines[0].split(f"{condition['status']}  ", 1)[1]
+        assert (head + "".join(title)).replace(" ", "") == condition["title"].replace(" ", "")
+        pieces = [line.removeprefix("      ") for line in lines[1 + len(title) :]]
+        # Nothing lost or added: the lines are the reason, cut only where a space was or
+        # between two characters; no number is cut and no line starts with closing punctuation.
+        assert "".join(pieces).replace(" ", "") == condition["reason"].replace(" ", "")
+        for before, after in itertools.pairwise(pieces):
+            assert not (before[-1:].isdigit() and after[:1].isdigit()), (before, after)
+            assert after[:1] not in "，。；：、）」』》！？", (before, after)
+
+
+def test_score_table_columns_line_up_in_display_cells(tmp_path: Path) -> None:
+    path = write_application(tmp_path)
+
+    out = runner.invoke(app, ["check", str(path)]).stdout
+
+    block = _block(out, "评价表自评分")
+    assert block[0].split() == ["内容", "评价指标", "分值", "自评分"]
+    # 分值 and 自评分 are right-aligned in the last columns: every row ends at the same cell.
+    assert len({display_width(line) for line in block}) == 1, block
+    assert block[-1].split() == ["总分", "100", "90"]
+    assert block[5].split() == ["小计", "25", "24"]
+
+
+def test_check_prints_no_box_drawing_characters_and_does_not_load_rich() -> None:
+    # A Chinese Windows console draws box-drawing characters two cells wide, which breaks
+    # framed tables; and `check` starts faster without rich.
+    code = (
+        "import sys\n"
+        "from jidi_docs.cli import main\n"
+        f"sys.argv = ['jidi-docs', 'check', {str(EXAMPLE)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('rich loaded' if 'rich' in sys.modules else 'no rich', code)\n"
+    )
+
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
+
+    assert "认定条件" in out
+    assert "评价表自评分" in out
+    assert not any(0x2500 <= ord(ch) <= 0x257F for ch in out)
+    assert out.rstrip().endswith("no rich 0")

@@ -1,4 +1,4 @@
-"""Show a 预审 `CheckReport`: rich tables for the terminal, Markdown or HTML files to keep.
+"""Show a 预审 `CheckReport`: plain lines for the terminal, Markdown or HTML files to keep.
 
 The three outputs list the same things in the same order — the derived figures, the conditions,
 the 评价表 with each 自评分, the subtotals and the 总分 — so what a base reads on screen is what it
@@ -7,29 +7,26 @@ files away. Text typed by the user (unit names, topics in reasons) is escaped fo
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
-from rich.table import Table
-from rich.text import Text
-
+from .._text import display_width
 from ..errors import UserError
 from ..forms._format import fmt_date, fmt_number
 from ._check import FAIL, OK, WARN, CheckReport
 
 __all__ = [
     "REPORT_SUFFIXES",
-    "conditions_table",
-    "scores_table",
     "to_html",
     "to_markdown",
+    "to_text",
     "write_report",
 ]
 
 #: File suffixes `write_report` understands, and the format each one means.
 REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
-_STATUS_STYLE = {OK: "green", WARN: "yellow", FAIL: "bold red"}
 _STATUS_MARK = {OK: "✔", WARN: "⚠", FAIL: "✘"}
 #: The same marks from the GBK character set, for consoles that cannot show the ones above.
 PLAIN_MARKS = {OK: "√", WARN: "！", FAIL: "×"}
@@ -66,47 +63,70 @@ def _score_lines(report: CheckReport) -> list[tuple[str, str, str, str]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Terminal (rich)
+# Terminal (plain text)
 # ---------------------------------------------------------------------------------------------
 
 
-def conditions_table(report: CheckReport, *, plain_marks: bool = False) -> Table:
-    """Return a rich table with one row per condition: 条件, 结果 (coloured), 说明.
+#: What a line may break before: a run of ASCII (a number, a code), a run of spaces or one other
+#: character, each with the closing punctuation after it, which never starts a line.
+_BREAKABLE = re.compile(r"(?:[!-~]+|\s+|.)[，。；：、）」』》！？”’]*")
 
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Split `text` into lines of at most `width` display cells (a CJK character is two).
+
+    Lines break between CJK characters and at spaces, never inside a number or a code, and
+    never before closing punctuation; a word wider than a line is cut.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for piece in _BREAKABLE.findall(paragraph):
+            if line and display_width(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line, piece = "", piece.lstrip()
+            while display_width(piece) > width:
+                cut = next(i for i in range(len(piece), 0, -1) if display_width(piece[:i]) <= width)
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+            line += piece
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * max(width - display_width(text), 0)
+    return fill + text if right else text + fill
+
+
+def to_text(report: CheckReport, *, plain_marks: bool = False, width: int = 80) -> str:
+    """Return the conditions and the 评价表 as plain lines for a terminal `width` cells wide.
+
+    Why no box-drawn tables: a Chinese Windows console (code page 936, conhost with a CJK font)
+    draws box-drawing characters two cells wide, so framed tables fall apart exactly where most
+    of our users read them. Only CJK characters, ASCII and the status mark are printed here; the
+    mark starts each condition, so its width on any console moves nothing else.
     `plain_marks` uses √ ！ × (which a GBK console can show) instead of ✔ ⚠ ✘.
     """
     marks = PLAIN_MARKS if plain_marks else _STATUS_MARK
-    table = Table(title="认定条件", title_justify="left", show_lines=True)
-    table.add_column("认定条件", ratio=2, overflow="fold")
-    table.add_column("结果", no_wrap=True)
-    table.add_column("说明", ratio=5, overflow="fold")
+    out = ["认定条件"]
     for c in report.conditions:
-        status = Text(f"{marks[c.status]} {c.status}", style=_STATUS_STYLE[c.status])
-        table.add_row(Text(c.title), status, Text(c.reason))
-    return table
-
-
-def scores_table(report: CheckReport) -> Table:
-    """Return a rich table of the 评价表: each indicator's 分值 and 自评分, subtotals, 总分."""
-    table = Table(title="评价表自评分", title_justify="left")
-    table.add_column("内容", overflow="fold")
-    table.add_column("评价指标", overflow="fold")
-    table.add_column("分值", justify="right")
-    table.add_column("自评分", justify="right")
+        first, *more = _wrap(c.title, max(width - 13, 20))
+        out.append(f"  {marks[c.status]} {_pad(c.status, 6)}  {first}")
+        out += [f"{'':12}{line}" for line in more]
+        out += [f"{'':6}{line}" for line in _wrap(c.reason, max(width - 7, 20))]
+    rows = [("内容", "评价指标", "分值", "自评分")]
     shown: set[str] = set()
     for category, indicator, points, score in _score_lines(report):
-        bold = indicator in ("小计", "")
-        style = "bold" if bold else ""
-        first = category not in shown
+        rows.append((category if category not in shown else "", indicator, points, score))
         shown.add(category)
-        table.add_row(
-            Text(category if first else "", style=style),
-            Text(indicator, style=style),
-            Text(points, style=style),
-            Text(score, style=style),
-            end_section=indicator == "小计",
-        )
-    return table
+    widths = [max(display_width(row[i]) for row in rows) for i in range(4)]
+    out += ["", "评价表自评分"]
+    for row in rows:
+        cells = [_pad(row[0], widths[0]), _pad(row[1], widths[1])]
+        cells += [_pad(row[i], widths[i], right=True) for i in (2, 3)]
+        out.append(("  " + "  ".join(cells)).rstrip())
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
