@@ -168,3 +168,78 @@ def test_pdfa_is_exported_by_the_running_office_and_can_change_between_jobs(
     # The validator finds in the running office's PDF/A what it finds in the one-shot
     # conversion's (LibreOffice's CFF fonts; the bundle's Ghostscript pass fixes those).
     assert _rules(pdfa_failures(archival)) == _rules(pdfa_failures(one_shot))
+
+
+@pytest.mark.parametrize("order", ["first-in-first", "last-first"])
+def test_a_second_job_waits_in_the_running_office_and_each_gets_its_pdfs(warm, tmp_path, order):
+    first = warm.submit(make_docs(tmp_path / "a", ["甲一", "甲二"]), tmp_path / "out-a")
+    second = warm.submit(make_docs(tmp_path / "b", ["乙一"]), tmp_path / "out-b")
+    assert len(warm._queue) == 2  # both handed over before either was collected
+
+    if order == "first-in-first":
+        pdfs = [*warm.collect(first), *warm.collect(second)]
+    else:  # the second's answer comes after the first's, which is kept for its own collect
+        later = warm.collect(second)
+        pdfs = [*warm.collect(first), *later]
+
+    assert [pdf_text(p)[0].strip() for p in pdfs] == ["甲一", "甲二", "乙一"]
+    assert warm.starts == 1
+    assert not warm._queue
+
+
+def test_a_job_over_its_time_stops_the_office_and_the_job_behind_it_is_converted_again(
+    warm, tmp_path
+):
+    warm.convert(make_docs(tmp_path / "w", ["预热"]), tmp_path / "out-w")
+    warm.timeout, warm.timeout_per_document = 0.001, 0.0
+    slow = warm.submit(make_docs(tmp_path / "a", ["太慢"]), tmp_path / "out-a")
+    warm.timeout, warm.timeout_per_document = 120.0, 30.0
+    behind = warm.submit(make_docs(tmp_path / "b", ["排在后面"]), tmp_path / "out-b")
+
+    with pytest.raises(ConversionError, match="超时"):
+        warm.collect(slow)
+    (pdf,) = warm.collect(behind)
+
+    assert pdf_text(pdf)[0].strip() == "排在后面"
+    assert warm.starts == 2  # the job behind was converted again in a new office
+
+
+def test_prestart_starts_libreoffice_in_the_background_for_the_first_job(with_uno, tmp_path):
+    with WarmConverter() as conv:
+        assert conv.prestart()
+        assert not conv.prestart()  # already starting
+        conv._starter.join(timeout=120)
+        assert conv.running
+        (pdf,) = conv.convert(make_docs(tmp_path, ["先启动"]), tmp_path / "out")
+        assert pdf_text(pdf)[0].strip() == "先启动"
+        assert conv.starts == 1
+
+
+def test_close_right_after_prestart_leaves_no_libreoffice(with_uno, tmp_path):
+    conv = WarmConverter()
+    assert conv.prestart()
+
+    conv.close()
+
+    assert conv._starter is not None
+    conv._starter.join(timeout=120)
+    assert office_pids(conv) == []
+    assert not conv.running
+
+
+def test_without_a_uno_python_prestart_does_nothing(soffice, monkeypatch, caplog):
+    monkeypatch.setattr("jidi_docs.pdf._warm.uno_python", lambda soffice=None: None)
+    with caplog.at_level(logging.WARNING), WarmConverter() as conv:
+        assert not conv.prestart()
+        assert conv._starter is None
+    assert "python3-uno" in caplog.text
+
+
+def test_a_closed_warm_converter_starts_no_libreoffice(with_uno, tmp_path):
+    conv = WarmConverter()
+    conv.close()
+
+    assert not conv.prestart()
+    with pytest.raises(ConversionError, match="已关闭"):
+        conv.convert(make_docs(tmp_path, ["关闭以后"]), tmp_path / "out")
+    assert office_pids(conv) == []

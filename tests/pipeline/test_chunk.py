@@ -3,6 +3,7 @@ prepared (jidi_docs.pipeline._chunk), with a stand-in converter."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zipfile
@@ -37,29 +38,30 @@ def _no_remembered_pages():
 
 
 class BackgroundConverter(FakeConverter):
-    """Like a running LibreOffice: `submit` returns at once, `collect` gives the PDFs; a second
-    `submit` before the first is collected is an error (the real one would mix two jobs up)."""
+    """Like a running LibreOffice: `submit` returns at once, `collect` gives the PDFs in the
+    order they were submitted; a third `submit` before the first is collected is an error (the
+    real one would wait for a collect that never comes)."""
 
     background = True
 
     def __init__(self, pages: dict[str, int] | None = None, fail_unit: str = "") -> None:
         super().__init__(pages)
         self.fail_unit = fail_unit
-        self.held: tuple[list[Path], Path] | None = None
+        self.held: list[tuple[list[Path], Path]] = []
         self.events: list[str] = []
         #: The contents lines (title, tab, pages) of the last cover converted, by unit.
         self.contents: dict[str, list[str]] = {}
 
     def submit(self, docs: list[Path], out_dir: Path) -> object:
-        assert self.held is None, "submitted again before collecting"
+        assert len(self.held) < 2, "a third job submitted before the first was collected"
         self.events.append("submit")
-        self.held = (list(docs), out_dir)
-        return self.held
+        self.held.append((list(docs), out_dir))
+        return self.held[-1]
 
     def collect(self, submitted: object) -> list[Path]:
-        assert submitted is self.held
-        docs, out_dir = self.held
-        self.held = None
+        assert self.held, "nothing submitted"
+        assert submitted is self.held[0], "collected out of order"
+        docs, out_dir = self.held.pop(0)
         self.events.append("collect")
         return self.convert(docs, out_dir)
 
@@ -110,10 +112,15 @@ def test_parts_overlap_and_covers_laid_out_again_ride_with_the_next_part(tmp_pat
     assert part_size(conv, 5) == 2
     assert [b.error for b in built] == [""] * 5
     one = ["附件2.docx", "附件1.docx", "封面与目录.docx"]
-    # Part 2 was prepared while part 1 converted, so it was laid out with the same wrong count;
-    # part 3 came after part 1's real counts were known.
-    assert conv.calls == [one * 2, one * 2 + ["封面与目录.docx"] * 2, one + ["封面与目录.docx"] * 2]
-    assert conv.events == ["submit", "collect"] * 3
+    # Part 2 was prepared and handed over while part 1 converted, so it was laid out with the
+    # same wrong count; part 3 came after part 1's real counts were known and took part 1's
+    # covers laid out again along; part 2's covers went last.
+    cover = "封面与目录.docx"
+    assert conv.calls == [one * 2, one * 2, one + [cover] * 2, [cover] * 2]
+    assert (
+        conv.events
+        == ["submit", "submit", "collect", "submit", "collect", "submit"] + ["collect"] * 2
+    )
     evidence = example_evidence_pages(jobs[0].source)
     for job, b in zip(jobs, built, strict=True):
         unit = job.out_dir.name
@@ -155,3 +162,28 @@ def test_a_one_shot_converter_gets_the_whole_chunk_in_one_call(tmp_path: Path) -
 
     assert [b.error for b in built] == [""] * 3
     assert conv.calls == [["附件2.docx", "附件1.docx", "封面与目录.docx"] * 3]
+
+
+def test_a_survey_with_warm_options_starts_the_workers_libreoffice_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jidi_docs.pipeline import _worker
+
+    started: list[str] = []
+
+    class Office:
+        def prestart(self) -> bool:
+            started.append("prestart")
+            return True
+
+    monkeypatch.setattr(_worker, "_warm_converter", lambda soffice=None, pdfa=False: Office())
+    source = copy_example(tmp_path / "in")
+    items = [(source, "示例")]
+
+    cold = _worker.survey_chunk(items, OPTIONS)
+    warm = _worker.survey_chunk(items, dataclasses.replace(OPTIONS, warm=True))
+    forms_only = _worker.survey_chunk(items, dataclasses.replace(OPTIONS, warm=True, pdf=False))
+
+    assert started == ["prestart"]  # only a warm survey of a batch with bundles
+    assert [s.error for s in (*cold, *warm, *forms_only)] == ["", "", ""]
+    assert cold[0].digest == warm[0].digest

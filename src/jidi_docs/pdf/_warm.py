@@ -10,8 +10,9 @@ Everything else is `SofficeConverter`'s: staged copies, documents of one templat
 output checked, one retry. Only the step that ran ``soffice --convert-to`` goes to the running
 office instead. Safety:
 
-- one job at a time (a lock), each document opened, exported and closed before the next, so two
-  jobs never share a document;
+- the office converts one job at a time, each document opened, exported and closed before the
+  next, so two jobs never share a document; a second job may be handed over while the first
+  runs (it waits in the driver, so the office goes on without a pause), a third waits here;
 - a job that takes longer than the timeout, or a LibreOffice that crashed, ends both processes;
   the next job (the retry included) starts them again, with a fresh profile after a failure;
 - no Python with ``uno``, or an office that does not come up: the one-shot conversion is used
@@ -20,6 +21,7 @@ office instead. Safety:
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -127,9 +129,11 @@ class WarmConverter(SofficeConverter):
         self._office: subprocess.Popen[bytes] | None = None
         self._driver: subprocess.Popen[str] | None = None
         self._office_profile: Path | None = None
-        #: Held from `_begin` to `_end`: the office converts one job at a time.
-        self._jobs = threading.Lock()
-        self._inflight: _Job | None = None
+        #: Jobs handed to the office, oldest first; it converts them one after the other.
+        self._queue: collections.deque[_Job] = collections.deque()
+        #: Taken in `_begin`, given back when the job's answer is read or the office stopped.
+        self._slots = threading.BoundedSemaphore(2)
+        self._starter: threading.Thread | None = None
         self.starts = 0  # how many times LibreOffice was started (for tests and benchmarks)
 
     # -- lifetime -----------------------------------------------------------------------------
@@ -137,13 +141,34 @@ class WarmConverter(SofficeConverter):
     def close(self) -> None:
         """Stop LibreOffice and the driver, then remove the profile and scratch files."""
         with self._lock:
+            self._closed = True  # under this lock: a start in the background never follows
             self._stop()
         super().close()
 
     def prestart(self) -> bool:
-        """Nothing to do: this converter starts its LibreOffice once, at its first job, and
-        keeps it running (`SofficeConverter.prestart` is for one-shot converters)."""
-        return False
+        """Start LibreOffice in the background now; return whether a start was begun.
+
+        Why: the start takes one to two seconds. Begun before the first documents are ready (a
+        batch worker calls this before filling its first forms), it is over, or nearly, by the
+        time they are; the first job waits for whatever is left of it. A start that fails here
+        is simply made again by the first job, which then reports the failure.
+        """
+        if self.python is None or self._closed or self._starter is not None or self.running:
+            return False
+
+        def start() -> None:
+            with self._lock:
+                if self._closed or self.running:
+                    return
+                try:
+                    self._start(self._profile)
+                except Exception as exc:  # noqa: BLE001 - the first job starts it again
+                    logger.debug("LibreOffice could not be started ahead: %s", exc)
+                    self._stop()
+
+        self._starter = threading.Thread(target=start, daemon=True)
+        self._starter.start()
+        return True
 
     @property
     def running(self) -> bool:
@@ -158,7 +183,7 @@ class WarmConverter(SofficeConverter):
     def _start(self, profile: Path) -> None:
         """Start LibreOffice with `profile`, listening on a private pipe, and the driver."""
         assert self.python is not None
-        if not (profile / "user").is_dir():
+        if not (profile / "user").is_dir() and not _soffice.seed_profile(self.soffice, profile):
             _fonts.write_substitution_table(profile)
         pipe = f"jidi-{uuid.uuid4().hex}"
         env = self._env()
@@ -189,8 +214,9 @@ class WarmConverter(SofficeConverter):
         )
         self._read_reply(time.monotonic() + self.start_timeout)  # {"ready": true}
 
-    def _stop(self) -> None:
-        """End the driver and the office (whatever state they are in)."""
+    def _stop(self, reason: str = "LibreOffice 已停止") -> None:
+        """End the driver and the office (whatever state they are in); the jobs handed to it
+        end with `reason`."""
         for proc in (self._driver, self._office):
             if proc is not None and proc.poll() is None:
                 _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
@@ -206,7 +232,10 @@ class WarmConverter(SofficeConverter):
             _procs.kill_matching(self._office_profile.as_uri(), sockets=_soffice.SOCKETS)
         self._office = self._driver = None
         self._office_profile = None
-        self._release(None)  # a job handed to the stopped office will never be answered
+        for job in self._queue:  # jobs handed to the stopped office will never be answered
+            job.error = job.error or reason
+            self._slots.release()
+        self._queue.clear()
 
     # -- one job --------------------------------------------------------------------------------
 
@@ -241,10 +270,11 @@ class WarmConverter(SofficeConverter):
         self, docs: list[Path], out_dir: Path, profile: Path, pdf_filter: str
     ) -> _Job | None:
         """Write the job to the driver and return it; None when the office does not come up."""
-        self._jobs.acquire()  # one job in the office at a time; `_end` or `_stop` releases it
+        self._slots.acquire()  # `_end` or `_stop` gives it back
         handed = False
         try:
             with self._lock:
+                self._check_open()  # closed from another thread: no LibreOffice after `close`
                 if not self.running or self._office_profile != profile:
                     self._stop()
                     try:
@@ -254,7 +284,10 @@ class WarmConverter(SofficeConverter):
                         logger.warning("LibreOffice 常驻进程未能启动（%s），改为单次转换。", exc)
                         return None
                 timeout = self.timeout + self.timeout_per_document * len(docs)
-                run = self._inflight = _Job(len(docs), timeout, time.monotonic() + timeout)
+                # A job queued behind another starts when that one ends, at its deadline latest.
+                begins = max([time.monotonic(), *(j.deadline for j in self._queue)])
+                run = _Job(len(docs), timeout, begins + timeout)
+                self._queue.append(run)
                 handed = True
                 job = {
                     "docs": [str(d) for d in docs],
@@ -273,41 +306,40 @@ class WarmConverter(SofficeConverter):
             raise
         finally:
             if not handed:
-                self._jobs.release()
+                self._slots.release()
 
     def _end(self, run: object) -> subprocess.CompletedProcess[str]:
-        """Wait for the office to finish the job `_begin` handed it."""
+        """Wait for the office to finish the job `_begin` handed it (and any job before it)."""
         if not isinstance(run, _Job):
             return super()._end(run)
         with self._lock:
-            if self._inflight is not run:  # stopped meanwhile (closed, or interrupted)
-                return subprocess.CompletedProcess(["uno"], 1, "", "LibreOffice 已停止")
-            try:
-                reply = self._read_reply(run.deadline)
-            except TimeoutError:
-                self._stop()
+            while run.reply is None and run in self._queue:
+                first = self._queue[0]  # answers come in the order the jobs were handed over
+                try:
+                    first.reply = self._read_reply(first.deadline)
+                except TimeoutError:
+                    first.timed_out = True
+                    self._stop()  # which ends the jobs behind it too: their retry starts anew
+                    continue
+                except (ConnectionError, ValueError) as exc:
+                    self._stop(f"LibreOffice 异常退出：{exc}")  # the retry starts a new office
+                    continue
+                except BaseException:
+                    self._stop()
+                    raise
+                self._queue.popleft()
+                self._slots.release()
+            if run.timed_out:
                 raise ConversionError(
                     f"LibreOffice 转换超时（{run.timeout:.0f} 秒内未完成 {run.count} 个文档），"
                     "已终止。请检查文档是否过大或损坏，或关闭占用资源的程序后重试。"
-                ) from None
-            except (ConnectionError, ValueError) as exc:
-                self._stop()  # crashed: the retry starts a new office
-                return subprocess.CompletedProcess(["uno"], 1, "", f"LibreOffice 异常退出：{exc}")
-            except BaseException:
-                self._stop()
-                raise
-            finally:
-                self._release(run)
+                )
+            if run.reply is None:  # stopped meanwhile (closed, crashed or interrupted)
+                return subprocess.CompletedProcess(["uno"], 1, "", run.error)
             if not self.running:
                 self._stop()
-            errors = reply.get("errors", [])
+            errors = run.reply.get("errors", [])
             return subprocess.CompletedProcess(["uno"], 1 if errors else 0, "", "\n".join(errors))
-
-    def _release(self, run: _Job | None) -> None:
-        """End the job in the office (`run`, or whichever there is): others may start theirs."""
-        if self._inflight is not None and (run is None or self._inflight is run):
-            self._inflight = None
-            self._jobs.release()
 
     def _run(
         self, docs: list[Path], out_dir: Path, profile: Path, *, pdf_filter: str = "pdf"
@@ -316,10 +348,14 @@ class WarmConverter(SofficeConverter):
         return self._end(self._begin(docs, out_dir, profile, pdf_filter))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class _Job:
-    """A job handed to the office: how many documents, and by when it must be done."""
+    """A job handed to the office: how many documents, by when it must be done, and how it
+    ended: the driver's answer, a time-out, or why the office stopped before answering."""
 
     count: int
     timeout: float
     deadline: float
+    reply: dict[str, list[str]] | None = None
+    timed_out: bool = False
+    error: str = ""

@@ -255,13 +255,16 @@ def batch(
     staging = _staging(out_root)
     _platform.hide(staging)
     staging = Path(tempfile.mkdtemp(prefix="run-", dir=staging))
+    # Our own pool: keep LibreOffice running in each worker, converting while it works; when
+    # every application will be built (nothing built here yet, or --force), start it already
+    # while the workers survey.
+    warm = own and pdf
+    ahead = warm and (force or not any(out_root.glob(f"*/{MANIFEST_NAME}")))
     try:
-        surveys = run.survey(pool, found, options, workers)
+        surveys = run.survey(pool, found, dataclasses.replace(options, warm=ahead), workers)
         todo = run.plan([surveys[source] for source, _ in found], out_root, force)
         if todo:
             size = chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf)
-            # Our own pool: keep LibreOffice running in each worker, converting while it works.
-            warm = own and pdf
             run.build(pool, todo, dataclasses.replace(options, warm=warm), staging, surveys, size)
     except KeyboardInterrupt:
         run.cancel(pool if own else None)

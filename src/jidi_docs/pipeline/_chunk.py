@@ -15,6 +15,7 @@ LibreOffice cannot convert fails only its own application.
 
 from __future__ import annotations
 
+import collections
 import logging
 import shutil
 import tempfile
@@ -62,6 +63,17 @@ def part_size(converter: Converter, count: int) -> int:
     if not getattr(converter, "background", False):
         return max(1, count)
     return max(2, min(8, -(-count // 4)))
+
+
+def _parts(converter: Converter, count: int) -> list[list[int]]:
+    """The chunk's applications (by index) in the parts `part_size` gives, the first one small.
+
+    Why the small first part: LibreOffice waits for it, so it should be ready soon; after it,
+    each part is filled while LibreOffice converts the one before.
+    """
+    size = part_size(converter, count)
+    first = min(size, 2) if size < count else count
+    return [list(range(first)), *chunks(range(first, count), size)] if count else []
 
 
 @dataclass
@@ -239,19 +251,25 @@ def build_pdf_chunk(
     """Build the bundles of `jobs`; failures stay per application.
 
     Each part's documents go to LibreOffice in one call; while it converts, the next part is
-    prepared and the bundles of the part before are assembled and published.
+    prepared and handed over (it waits in a running LibreOffice, which then goes on without a
+    pause) and the bundles of the part before are assembled and published.
     """
     chunk = _Chunk(jobs, options, staging, converter, load)
-    parts = chunks(range(len(jobs)), part_size(converter, len(jobs)))
+    parts = _parts(converter, len(jobs))
     round_dir = Path(tempfile.mkdtemp(prefix="convert-", dir=staging))
-    in_flight: _Together | None = None
+    # Two calls at most are handed over: LibreOffice converts one while the next waits.
+    in_flight: collections.deque[_Together] = collections.deque()
+    again: Groups = {}
     try:
         n = 0
-        while parts or in_flight is not None:
+        while parts or in_flight or again:
             groups = chunk.prepare(parts.pop(0)) if parts else {}
-            if in_flight is not None:
-                groups.update(chunk.collect(in_flight))
-            in_flight = chunk.submit(groups, round_dir / f"{n}") if groups else None
+            groups.update(again)
+            if groups:
+                in_flight.append(chunk.submit(groups, round_dir / f"{n}"))
+            again = {}
+            if len(in_flight) > 1 or (in_flight and not parts):
+                again = chunk.collect(in_flight.popleft())
             chunk.finish_ready()
             n += 1
         return [chunk.built[i] for i in range(len(jobs))]

@@ -6,6 +6,7 @@ that application's Chinese message.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing.util
 import shutil
 import tempfile
@@ -86,8 +87,14 @@ def partial_row(source: Path, display: str) -> SummaryRow:
 
 
 def survey_chunk(items: list[tuple[Path, str]], options: Options) -> list[Survey]:
-    """Worker task: load, check and hash each application of the chunk."""
+    """Worker task: load, check and hash each application of the chunk.
+
+    With `options.warm`, this worker's LibreOffice starts up meanwhile (for the bundles to come).
+    """
     with task():
+        if options.warm and options.pdf:
+            with contextlib.suppress(ConversionError):  # no LibreOffice: building reports it
+                _warm_converter(options.soffice, pdfa=options.pdfa).prestart()
         return [_survey_one(source, display, options) for source, display in items]
 
 
@@ -144,6 +151,7 @@ def build_chunk(jobs: list[Job], options: Options, staging: Path) -> list[Built]
             )
         except ConversionError as exc:
             return [Built(j.source, [], [], str(exc)) for j in jobs]
+        converter.prestart()  # it starts up while the first forms are filled
         if options.warm:
             try:
                 return build_pdf_chunk(jobs, options, staging, converter, _load)
