@@ -30,9 +30,9 @@ import psutil
 psutil.signal = types.SimpleNamespace(**vars(signal))
 del os.killpg
 del signal.SIGKILL
-from jidi_docs.cli import main
+from jidi_docs.cli import run
 sys.argv = ["jidi-docs", *sys.argv[1:]]
-main()
+run()
 """
 
 

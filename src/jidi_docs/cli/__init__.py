@@ -12,14 +12,18 @@ imports only that module, so ``jidi-docs check`` never pays for LibreOffice or P
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
 import sys
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import typer
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 #: Command name → the module (in this package) that registers it; in the order of `--help`.
 COMMAND_MODULES = {
@@ -84,3 +88,33 @@ def main() -> None:
         for _, converter in ahead.values():  # not taken: a usage error, --help
             if converter is not None:
                 converter.close()
+
+
+def run() -> NoReturn:
+    """Run the command line, then end the process: the ``jidi-docs`` console script and
+    ``python -m jidi_docs`` (`main` returns, for scripts and tests that call it).
+
+    Why not simply return: Python's own shutdown then takes apart every module the command
+    imported, about 0.1 s after a bundle (pydantic, lxml, pikepdf, python-docx …) with nothing
+    left to do. Here the steps of an orderly exit that matter are taken — `atexit` handlers
+    (logging, temporary folders), output flushed — and the process ends with the command's exit
+    code. While a thread of ours or a library's is still running, the normal exit is taken.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.exit(code)  # type: ignore[arg-type]
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): the message, exit code 1
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe (… | head): nothing to flush to
+            stream.flush()
+    os._exit(code)
