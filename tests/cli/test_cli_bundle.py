@@ -282,3 +282,12 @@ def test_the_converter_started_ahead_is_used_for_the_program_asked_for(
         assert len(fake[1].calls) == 1
     else:
         assert (len(fake), len(started.calls)) == (1, 1)
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_starts_no_libreoffice_ahead(app_dir, fake, flag):
+    ahead: dict = {}
+
+    start_ahead(["bundle", str(app_dir), flag], ahead)
+
+    assert (ahead, fake) == ({}, [])

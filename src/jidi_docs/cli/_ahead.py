@@ -42,12 +42,14 @@ def start_ahead(argv: list[str], ahead: dict[str, Any]) -> None:
     Only ``--soffice`` matters here (PDF/A is an export option, given with the documents); it
     is read as Click reads it (``--soffice X`` or ``--soffice=X``, before any ``--``), and
     ``bundle`` checks it against the parsed option: when they differ it starts another
-    converter. `jidi_docs.cli.main` closes one left unused.
+    converter. `jidi_docs.cli.main` closes one left unused. With ``--help`` nothing starts.
     """
     soffice = None
     for i, arg in enumerate(argv):
         if arg == "--":
             break
+        if arg in ("--help", "-h"):  # Click answers these before anything else: no bundle
+            return
         if arg == "--soffice" and i + 1 < len(argv):
             soffice = argv[i + 1]
         elif arg.startswith("--soffice="):

@@ -16,7 +16,6 @@ from ._common import (
     SofficeOption,
     app,
     handle_errors,
-    out_console,
     print_app_warnings,
 )
 
@@ -106,4 +105,4 @@ def bundle_cmd(
             force=force,
             soffice=soffice,
         )
-    out_console.print(f"已生成 {path}", markup=False)
+    typer.echo(f"已生成 {path}")

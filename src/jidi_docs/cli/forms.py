@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .._fs import atomic_write
-from ._common import ForceOption, ProfileOption, app, handle_errors, out_console, print_app_warnings
+from ._common import ForceOption, ProfileOption, app, handle_errors, print_app_warnings
 
 __all__ = ["ProfileOption"]  # kept importable from here for scripts written against it
 
@@ -36,7 +36,7 @@ def render_cmd(
     application = load(file, profile=profile)
     print_app_warnings(application)
     for path in render(application, out, force=force):
-        out_console.print(f"已生成 {path}", markup=False)
+        typer.echo(f"已生成 {path}")
 
 
 @app.command("schema")
@@ -61,4 +61,4 @@ def schema_cmd(
     else:
         with atomic_write(out, force=force) as tmp:
             tmp.write_text(text + "\n", encoding="utf-8")
-        out_console.print(f"已写入 {out}", markup=False)
+        typer.echo(f"已写入 {out}")
