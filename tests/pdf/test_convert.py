@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import psutil
 import pytest
 
 from jidi_docs import _platform, _procs
@@ -254,6 +255,11 @@ def test_close_kills_a_soffice_of_ours_that_outlived_its_handle(tmp_path: Path) 
         ]
     )
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "other"])
+    # Until it has started, the stray shows our command line, not its own: wait for its own.
+    deadline = time.monotonic() + 10
+    while conv._tmp.as_uri() not in " ".join(psutil.Process(stray.pid).cmdline()):
+        assert time.monotonic() < deadline, "the stand-in never started"
+        time.sleep(0.01)
     try:
         conv.close()
 
