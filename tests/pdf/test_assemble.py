@@ -429,6 +429,8 @@ def test_evidence_merged_ahead_gives_the_same_bundle(bundle_parts, tmp_path):
     assert result.page_count == 9
     assert len(tail.pdf.pages) == 9  # it was used: the front pages were put before its own
     assert _shown(ahead) == _shown(plain)
+    assert result.deduplicated == 1  # the scan used twice in the evidence, stored once
+    assert _images(ahead) == 1
     assert _shown(ahead)[0][5:] == ["LIC 1 —4—", "LIC 2 —5—", "—6—", "—7—"]
     subprocess.run(["qpdf", "--check", str(ahead)], check=True, capture_output=True)
 
@@ -445,3 +447,33 @@ def test_evidence_merged_ahead_for_other_page_counts_is_not_used(
 
     assert len(tail.pdf.pages) == 4  # not used: everything was merged anew
     assert _shown(ahead) == _shown(plain)
+
+
+def _images(path) -> int:
+    """How many distinct image objects the pages of `path` draw."""
+    with pikepdf.open(path) as pdf:
+        return len(
+            {
+                xobj.objgen
+                for page in pdf.pages
+                for xobj in page.Resources.get("/XObject", {}).values()
+            }
+        )
+
+
+def test_an_image_in_front_equal_to_one_in_the_evidence_merged_ahead_is_stored_once(
+    bundle_parts, tmp_path
+):
+    scan = tmp_path / "scan.jpg"
+    parts = [*bundle_parts[:3], Part("附图", [load_evidence(scan, entry="附图")]), bundle_parts[3]]
+    plain, ahead = tmp_path / "plain.pdf", tmp_path / "ahead.pdf"
+    merged = assemble(parts, plain, title="t", author="a", unnumbered_pages=2)
+
+    # Numbered pages before the evidence: the 3-page form and the page with the image.
+    tail = merge_tail(parts[-1:], first_number=5)
+    result = assemble(parts, ahead, title="t", author="a", unnumbered_pages=2, tail=tail)
+
+    assert len(tail.pdf.pages) == 10  # used
+    assert _shown(ahead) == _shown(plain)
+    assert (_images(ahead), _images(plain)) == (1, 1)
+    assert result.deduplicated == merged.deduplicated == 2

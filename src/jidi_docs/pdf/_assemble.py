@@ -49,7 +49,7 @@ import pikepdf
 from .._fs import atomic_write, check_targets
 from ..errors import BundleError, InternalError
 from ..forms._cover import MISSING, ContentsLine
-from ._dedupe import deduplicate_streams
+from ._dedupe import StreamIndex, deduplicate_streams
 from ._pagenumbers import number_pages
 
 logger = logging.getLogger("jidi_docs")
@@ -246,6 +246,9 @@ class Tail:
     pdf: pikepdf.Pdf
     version: str
     font: pikepdf.Object
+    #: The streams kept when the tail was deduplicated, and how many references that replaced.
+    streams: StreamIndex
+    deduplicated: int
 
     def fits(self, parts: Sequence[Part], front_pages: int) -> bool:
         """True when these are the last of `parts` and follow `front_pages` numbered pages."""
@@ -268,10 +271,12 @@ def merge_tail(parts: Sequence[Part], *, first_number: int) -> Tail:
     try:
         version, shrink = _append(out, plan(parts), at=0)
         font = number_pages(out, 0, shrink, first=first_number)
+        streams = StreamIndex()
+        deduplicated = deduplicate_streams(out, index=streams)
     except BaseException:
         out.close()
         raise
-    return Tail(tuple(parts), first_number, out, version, font)
+    return Tail(tuple(parts), first_number, out, version, font, streams, deduplicated)
 
 
 def assemble(
@@ -329,7 +334,13 @@ def assemble(
             stop=front_pages,
             font=None if tail is None else tail.font,
         )
-        deduplicated = deduplicate_streams(out)
+        if tail is None:
+            deduplicated = deduplicate_streams(out)
+        else:  # the tail's pages were done ahead: only the front's streams are new
+            front_only = out.pages[:front_pages]
+            deduplicated = tail.deduplicated + deduplicate_streams(
+                out, pages=front_only, also=tail.streams
+            )
         _set_metadata(out, title=title, author=author)
         if tail is not None:
             version = max(version, tail.version)

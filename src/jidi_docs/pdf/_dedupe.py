@@ -8,22 +8,37 @@ then by content hash.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pikepdf
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
-__all__ = ["deduplicate_streams"]
+__all__ = ["StreamIndex", "deduplicate_streams"]
+
+Streams = dict[int, dict[tuple[int, int], pikepdf.Object]]
+
+
+@dataclass
+class StreamIndex:
+    """The distinct streams a `deduplicate_streams` pass kept, by length, for a later pass.
+
+    Why: a big bundle's evidence is merged and deduplicated while LibreOffice converts the
+    forms (`jidi_docs.pdf._assemble.merge_tail`); the pass over the pages put in front of it
+    then compares their streams with these instead of walking the thousand pages again.
+    """
+
+    by_length: Streams = field(default_factory=dict)
 
 
 def _iter_resource_streams(
-    pdf: pikepdf.Pdf,
+    pages: Iterable[pikepdf.Page],
 ) -> Iterator[tuple[pikepdf.Dictionary, str, pikepdf.Object]]:
     """Yield (holder dict, key, stream) for page images/forms and embedded font programs."""
     seen_dicts: set[tuple[int, int]] = set()
-    for page in pdf.pages:
+    for page in pages:
         res = page.obj.get("/Resources")
         if res is None:
             continue
@@ -67,16 +82,29 @@ def _first_visit(obj: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
-def deduplicate_streams(pdf: pikepdf.Pdf) -> int:
+def deduplicate_streams(
+    pdf: pikepdf.Pdf,
+    *,
+    pages: Iterable[pikepdf.Page] | None = None,
+    also: StreamIndex | None = None,
+    index: StreamIndex | None = None,
+) -> int:
     """Point every reference to a duplicate image/font stream at one shared copy; return how many.
+
+    Args:
+        pdf: the merged PDF.
+        pages: only the streams these pages of `pdf` use (default: every page).
+        also: the streams an earlier pass over other pages of `pdf` kept; a stream equal to one
+            of them is replaced by it (and they themselves are left as they are).
+        index: filled with the streams this pass kept, for a later pass's `also`.
 
     Why grouped by length first: hashing is then limited to streams that could be equal, so the
     common case (all different) costs one length lookup per stream.
     """
-    refs = list(_iter_resource_streams(pdf))
+    refs = list(_iter_resource_streams(pdf.pages if pages is None else pages))
     # Many references share one stream (every page of a scan batch uses the same image);
     # group distinct streams only, by length, so equal content is hashed at most once each.
-    by_len: dict[int, dict[tuple[int, int], pikepdf.Object]] = {}
+    by_len: Streams = {n: dict(kept) for n, kept in (also.by_length if also else {}).items()}
     for _, _, stream in refs:
         if stream.is_indirect:
             by_len.setdefault(int(stream.get("/Length", -1)), {})[stream.objgen] = stream
@@ -100,4 +128,9 @@ def deduplicate_streams(pdf: pikepdf.Pdf) -> int:
         if target is not None:
             holder[key] = target
             replaced += 1
+    if index is not None:
+        index.by_length = {
+            n: {g: st for g, st in streams.items() if g not in replacement}
+            for n, streams in by_len.items()
+        }
     return replaced
