@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 
 import docx
 import pikepdf
@@ -143,3 +144,16 @@ def test_cover_pages_are_a4_with_embedded_fonts(rendered):
     assert all(row.split()[-5] == "yes" for row in rows), fonts
     assert "Serif" in fonts
     assert "Sans" in fonts
+
+
+def test_the_cover_document_is_stored_with_the_templates_other_parts(tmp_path):
+    # It only goes to LibreOffice: stored, not deflated; only its body is filled in.
+    from jidi_docs._resources import template_path
+
+    with (
+        zipfile.ZipFile(build(tmp_path / "cover.docx")) as cover,
+        zipfile.ZipFile(template_path("封面")) as template,
+    ):
+        assert {i.compress_type for i in cover.infolist()} == {zipfile.ZIP_STORED}
+        assert sorted(cover.namelist()) == sorted(template.namelist())
+        assert cover.read("word/styles.xml") == template.read("word/styles.xml")

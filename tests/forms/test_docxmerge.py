@@ -94,6 +94,13 @@ def test_merge_marks_each_part_and_keeps_each_parts_section(tmp_path: Path) -> N
     original = etree.tostring(body_of(paths[0]).find(f"{W}sectPr"))
     assert all(etree.tostring(s) == original for s in inner)
     docx.Document(str(out))  # still a valid Word document
+    # Only LibreOffice reads it: stored, not deflated, every other part as in the first form.
+    with zipfile.ZipFile(out) as merged, zipfile.ZipFile(paths[0]) as first:
+        assert {i.compress_type for i in merged.infolist()} == {zipfile.ZIP_STORED}
+        assert merged.namelist() == first.namelist()
+        for name in first.namelist():
+            if name != "word/document.xml":
+                assert merged.read(name) == first.read(name), name
 
 
 def test_merge_refuses_documents_of_different_templates(tmp_path: Path) -> None:

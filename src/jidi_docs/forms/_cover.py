@@ -89,7 +89,8 @@ def render_cover_bytes(
         TemplateError: the template is missing, broken, or uses a field the context lacks.
     """
     path = template if template is not None else template_path("封面")
-    data, warnings = load_template(Path(path)).render_bytes(context)
+    # Stored, not deflated: this document only goes to LibreOffice, on the way to the bundle.
+    data, warnings = load_template(Path(path)).render_bytes(context, compress=False)
     return data, [f"封面与目录：{w}" for w in warnings]
 
 

@@ -323,8 +323,13 @@ class FormTemplate:
                 f"请检查 {{{{ }}}} 与 {{% %}} 是否成对、拼写是否正确。"
             ) from exc
 
-    def render_bytes(self, context: Mapping[str, Any]) -> tuple[bytes, list[str]]:
+    def render_bytes(
+        self, context: Mapping[str, Any], *, compress: bool = True
+    ) -> tuple[bytes, list[str]]:
         """Return the filled .docx as bytes, and the Chinese warnings about the values.
+
+        `compress=False` stores the parts as they are (a valid .docx, about seven times larger):
+        for a document only LibreOffice reads, where deflating cost ~3 ms of each one.
 
         Raises:
             TemplateError: the template uses a field the context does not have.
@@ -332,13 +337,14 @@ class FormTemplate:
         warnings: list[str] = []
         clean = _clean(context, "", warnings)
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        with zipfile.ZipFile(out, "w", method) as zf:
             for part in self._parts:
                 data = part.data
                 if part.compiled is not None:
                     data = self._render_part(part, clean).encode("utf-8")
                 info = zipfile.ZipInfo(part.name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = method
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, data)
         return out.getvalue(), warnings
