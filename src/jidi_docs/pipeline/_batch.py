@@ -27,14 +27,12 @@ SIGINT (`SofficeConverter` kills its process tree), so no soffice is left behind
 
 from __future__ import annotations
 
-import ast
 import concurrent.futures as cf
 import contextlib
 import dataclasses
 import datetime as dt
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,7 +46,7 @@ from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
 from ..pdf._pdfa import require_ghostscript
 from ._discover import discover, hidden_yaml
-from ._guard import error_text, init_worker
+from ._guard import called_without_main_guard, error_text, init_worker
 from ._manifest import MANIFEST_NAME, up_to_date
 from ._plan import Built, Job, Options, Survey, chunks, folder_names
 from ._summary import SummaryRow, write_summary
@@ -215,111 +213,68 @@ def batch(
         UserError: a script calls `batch` outside ``if __name__ == "__main__":`` (its workers
             would run the script again).
     """
-    if executor is None and _called_without_main_guard():
+    if executor is None and called_without_main_guard():
         raise UserError(
             "批量生成会另外启动工作进程，它们会重新运行你的脚本，从而再次调用 batch()。"
             "请在脚本里加上 if __name__ == '__main__':，把调用 batch() 的代码放在它下面。"
         )
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
     found, hidden, out_root, roots = _inputs(paths, Path(out_dir))
-    program = None if soffice is None else str(soffice)
-    if pdfa and not pdf:
-        raise UserError("PDF/A 是申报材料 PDF 的格式，只生成表格（--no-pdf）时不能要求 PDF/A。")
-    if pdfa:
-        require_ghostscript()  # the install hint now, not once per application
-    if pdf:
-        # Raises the Chinese install hint when LibreOffice is missing; the workers use the
-        # program found here.
-        with SofficeConverter(soffice=program) as probe:
-            program = probe.soffice
-    memory = memory_limit_mb * 2**20 if memory_limit_mb is not None else None
-    named = str(profile) if profile is not None else None
-    options = Options(pdf, named, allow_missing, allow_outside_paths, dt.date.today())
-    options = dataclasses.replace(
-        options,
-        time_limit=time_limit,
-        memory_limit=memory,
-        force=force,
-        soffice=program,
+    options = _options(
+        pdf=pdf,
         pdfa=pdfa,
+        soffice=soffice,
+        profile=profile,
+        allow_missing=allow_missing,
+        allow_outside_paths=allow_outside_paths,
+        time_limit=time_limit,
+        memory_limit_mb=memory_limit_mb,
+        force=force,
     )
-    workers = jobs or os.cpu_count() or 1
     run = _Run(len(found), progress)
-    own = executor is None
-    run.before = _procs.descendants()
-    pool: cf.Executor = executor or cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
-    )
-    # One staging folder per run, inside one hidden folder: two runs into the same output
-    # folder never clean up each other's work.
-    staging = _staging(out_root)
-    _platform.hide(staging)
-    staging = Path(tempfile.mkdtemp(prefix="run-", dir=staging))
-    # Our own pool: keep LibreOffice running in each worker, converting while it works; when
-    # every application will be built (nothing built here yet, or --force), start it already
-    # while the workers survey.
-    warm = own and pdf
-    ahead = warm and (force or not any(out_root.glob(f"*/{MANIFEST_NAME}")))
-    try:
-        surveys = run.survey(pool, found, dataclasses.replace(options, warm=ahead), workers)
-        todo = run.plan([surveys[source] for source, _ in found], out_root, force)
-        if todo:
-            size = chunk_size or _build_chunk_size(len(todo), workers, pdf=pdf)
-            run.build(pool, todo, dataclasses.replace(options, warm=warm), staging, surveys, size)
-    except KeyboardInterrupt:
-        run.cancel(pool if own else None)
-        raise
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if own or all(f.done() for f in run.futures):
-            shutil.rmtree(staging, ignore_errors=True)
-            with contextlib.suppress(OSError):  # only when no other run is using it
-                staging.parent.rmdir()
+    run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)
     items = [run.results[source] for source, _ in found]
     rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
     return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
 
 
-def _called_without_main_guard() -> bool:
-    """True when a script calls `batch` from its top level, outside ``if __name__ == "__main__":``.
-
-    Why: the pool's workers start by running the main script again (spawn, the default on
-    Windows and macOS, and forkserver); an unguarded call then starts a batch inside every worker
-    and each one dies, which would otherwise be reported as workers killed for lack of memory.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or not path or not str(path).endswith(".py"):
-        return False
-    frame = sys._getframe(1)
-    while frame is not None and not (
-        frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"
-    ):
-        frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
-        return False  # called from a function, a thread or an interactive session
-    try:
-        tree = ast.parse(Path(path).read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return False
-    line = frame.f_lineno
-    return not any(
-        isinstance(node, ast.If)
-        and _is_main_test(node.test)
-        and node.lineno <= line <= (node.end_lineno or node.lineno)
-        for node in ast.walk(tree)
+def _options(
+    *,
+    pdf: bool,
+    pdfa: bool,
+    soffice: str | os.PathLike[str] | None,
+    profile: str | os.PathLike[str] | None,
+    allow_missing: bool,
+    allow_outside_paths: bool,
+    time_limit: float | None,
+    memory_limit_mb: int | None,
+    force: bool,
+) -> Options:
+    """The options every worker gets; the install hints for Ghostscript and LibreOffice now,
+    not once per application."""
+    if pdfa and not pdf:
+        raise UserError("PDF/A 是申报材料 PDF 的格式，只生成表格（--no-pdf）时不能要求 PDF/A。")
+    if pdfa:
+        require_ghostscript()
+    program = None if soffice is None else str(soffice)
+    if pdf:  # the workers use the program found here
+        with SofficeConverter(soffice=program) as probe:
+            program = probe.soffice
+    options = Options(
+        pdf,
+        str(profile) if profile is not None else None,
+        allow_missing,
+        allow_outside_paths,
+        dt.date.today(),
     )
-
-
-def _is_main_test(test: ast.expr) -> bool:
-    """True for ``__name__ == "__main__"`` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.comparators) == 1):
-        return False
-    sides = [test.left, test.comparators[0]]
-    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
-    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
-    return bool(names and consts and isinstance(test.ops[0], ast.Eq))
+    return dataclasses.replace(
+        options,
+        time_limit=time_limit,
+        memory_limit=memory_limit_mb * 2**20 if memory_limit_mb is not None else None,
+        force=force,
+        soffice=program,
+        pdfa=pdfa,
+    )
 
 
 def _inputs(
@@ -381,6 +336,50 @@ class _Run:
         self.results[item.source] = item
         if self.progress is not None:
             self.progress(ProgressEvent(len(self.results), self.total, item))
+
+    def all_phases(
+        self,
+        executor: cf.Executor | None,
+        workers: int,
+        found: list[tuple[Path, str]],
+        out_root: Path,
+        options: Options,
+        chunk_size: int | None,
+    ) -> None:
+        """Survey, plan and build in `executor` (default: a pool of our own), then clean up."""
+        own = executor is None
+        self.before = _procs.descendants()
+        pool: cf.Executor = executor or cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
+        )
+        # One staging folder per run, inside one hidden folder: two runs into the same output
+        # folder never clean up each other's work.
+        staging = _staging(out_root)
+        _platform.hide(staging)
+        staging = Path(tempfile.mkdtemp(prefix="run-", dir=staging))
+        # Our own pool: keep LibreOffice running in each worker, converting while it works; when
+        # every application will be built (nothing built here yet, or --force), start it
+        # already while the workers survey.
+        warm = own and options.pdf
+        fresh = options.force or not any(out_root.glob(f"*/{MANIFEST_NAME}"))
+        try:
+            ahead = dataclasses.replace(options, warm=warm and fresh)
+            surveys = self.survey(pool, found, ahead, workers)
+            todo = self.plan([surveys[source] for source, _ in found], out_root, options.force)
+            if todo:
+                size = chunk_size or _build_chunk_size(len(todo), workers, pdf=options.pdf)
+                built = dataclasses.replace(options, warm=warm)
+                self.build(pool, todo, built, staging, surveys, size)
+        except KeyboardInterrupt:
+            self.cancel(pool if own else None)
+            raise
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if own or all(f.done() for f in self.futures):
+                shutil.rmtree(staging, ignore_errors=True)
+                with contextlib.suppress(OSError):  # only when no other run is using it
+                    staging.parent.rmdir()
 
     def survey(
         self, pool: cf.Executor, found: list[tuple[Path, str]], options: Options, workers: int

@@ -1,14 +1,18 @@
-"""Guards around the work of a batch in a worker process: interrupts, per-application limits,
-warnings and error texts, so one application's failure stays its own.
+"""Guards around a batch: in the calling process, that a script calls it under a main guard; in
+the worker processes, interrupts, per-application limits, warnings and error texts, so one
+application's failure stays its own.
 """
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
 import contextlib
 import logging
 import signal
+import sys
 import traceback
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._platform import TimeLimitExceeded, work_limits
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("jidi_docs.pipeline._batch")
 
 __all__ = [
+    "called_without_main_guard",
     "capture_warnings",
     "converting",
     "error_text",
@@ -145,3 +150,44 @@ def error_text(exc: BaseException) -> str:
         f"内部错误：{type(exc).__name__}: {exc}。请单独运行 jidi-docs bundle 处理该文件，"
         "把完整输出报告给开发者。"
     )
+
+
+def called_without_main_guard() -> bool:
+    """True when a script calls `batch` from its top level, outside ``if __name__ == "__main__":``.
+
+    Why: the pool's workers start by running the main script again (spawn, the default on
+    Windows and macOS, and forkserver); an unguarded call then starts a batch inside every worker
+    and each one dies, which would otherwise be reported as workers killed for lack of memory.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not str(path).endswith(".py"):
+        return False
+    frame = sys._getframe(1)
+    while frame is not None and not (
+        frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"
+    ):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return False  # called from a function, a thread or an interactive session
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    line = frame.f_lineno
+    return not any(
+        isinstance(node, ast.If)
+        and _is_main_test(node.test)
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    """True for ``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.comparators) == 1):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return bool(names and consts and isinstance(test.ops[0], ast.Eq))
