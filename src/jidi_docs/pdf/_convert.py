@@ -4,7 +4,7 @@ Why one call for many documents: a LibreOffice start costs about a second, an ex
 same call about 0.15 s (`benchmarks/bundle.py`), so `SofficeConverter.convert` hands all documents to one
 ``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
 first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
-set-up too; its PDF is split back into one PDF per document.
+set-up too; its PDF is split back into one per document. Unused styles go first (`_docxlean`).
 
 Why a private profile per converter: two soffice processes sharing a profile directory silently lose
 output (the second exits 1 without a PDF), and a user's own open LibreOffice holds the default
@@ -15,8 +15,7 @@ Why every output is checked: soffice exits 0 even when a document fails, so we n
 code alone; every expected PDF must exist and contain at least one page. Missing documents are
 retried once in a fresh process (a crash often takes the rest of the batch with it).
 
-How each LibreOffice of ours runs (flags, fonts, cached profile, temporary folder):
-`jidi_docs.pdf._soffice`.
+How each LibreOffice of ours runs (flags, fonts, cached profile, temp folder): `_soffice`.
 """
 
 from __future__ import annotations
@@ -46,9 +45,10 @@ if TYPE_CHECKING:
 
     import pikepdf
 
-    from ..forms import _docxmerge
+    from ..forms import _docxlean, _docxmerge
 else:  # imported when first used: `SofficeConverter.prestart` must not wait for them
     pikepdf, _docxmerge = OnFirstUse("pikepdf"), OnFirstUse("jidi_docs.forms._docxmerge")
+    _docxlean = OnFirstUse("jidi_docs.forms._docxlean")
 
 __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_available"]
 
@@ -299,9 +299,8 @@ class SofficeConverter:
         # part cannot be split back out is simply converted alone in `collect`.
         sub.merged = _docxmerge.merge_alike(staged, stage) if self.merge and not self.pdfa else []
         together = {i for _, members in sub.merged for i in members}
-        run = [path for path, _ in sub.merged] + [
-            d for i, d in enumerate(staged) if i not in together
-        ]
+        alone = [d for i, d in enumerate(staged) if i not in together]
+        run = _docxlean.make_lean([path for path, _ in sub.merged] + alone)
         pdf_filter = _PDF_WITH_DESTINATIONS if sub.merged else "pdf"
         sub.run = self._begin(run, stage_out, self._profile, pdf_filter)
         return sub
