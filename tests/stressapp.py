@@ -52,3 +52,19 @@ def stress_data(rows: int = 200) -> dict[str, Any]:
 def stress_application(rows: int = 200) -> jidi_docs.Application:
     """Return the validated stress application; evidence paths resolve as the example's do."""
     return jidi_docs.validate(stress_data(rows), source=EXAMPLE)
+
+
+def example_cover(path: Path, contents: list[Any]) -> Path:
+    """The example's cover and contents (`contents`: ContentsLine items) written to `path`."""
+    from jidi_docs.forms._cover import build_cover_docx
+
+    return build_cover_docx(
+        path,
+        title="跨境电商人才社会培训基地认定\n申报材料",
+        unit_name="杭州示例跨境电商职业培训学校有限公司",
+        district="西湖区",
+        contact="李四",
+        phone="0571-87654321",
+        date_text="2021年8月10日",
+        contents=contents,
+    )

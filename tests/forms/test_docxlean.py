@@ -15,11 +15,12 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageChops
 
-from jidi_docs.forms._cover import ContentsLine, build_cover_docx
+from jidi_docs.forms._cover import ContentsLine
 from jidi_docs.forms._docxlean import make_lean
 from jidi_docs.forms._render import render_forms_bytes
 from jidi_docs.input._load import load
 from pdfhelpers import require_soffice
+from stressapp import example_cover
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "示例" / "申报.yaml"
@@ -35,15 +36,8 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for key, blob in data.items():
         paths.append(folder / f"{key}.docx")
         paths[-1].write_bytes(blob)
-    cover = build_cover_docx(
-        folder / "封面.docx",
-        title="跨境电商人才社会培训基地认定\n申报材料",
-        unit_name="杭州示例跨境电商职业培训学校有限公司",
-        district="西湖区",
-        contact="李四",
-        phone="0571-87654321",
-        date_text="2021年8月10日",
-        contents=[ContentsLine(0, "附件2", "1–4"), ContentsLine(1, "基本情况", "5")],
+    cover = example_cover(
+        folder / "封面.docx", [ContentsLine(0, "附件2", "1–4"), ContentsLine(1, "基本情况", "5")]
     )
     return [*paths, cover]
 

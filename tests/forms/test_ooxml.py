@@ -18,7 +18,7 @@ from openxml_audit import FileFormat
 import jidi_docs
 from docxcheck import FORMATS, W, audit_findings, structure_problems
 from jidi_docs.forms._cover import ContentsLine, build_cover_docx
-from stressapp import EXAMPLE, HOSTILE, stress_application
+from stressapp import EXAMPLE, HOSTILE, example_cover, stress_application
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))
@@ -33,16 +33,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         form1, form2 = jidi_docs.render(app, root / name)
         out[f"{name} 附件1"], out[f"{name} 附件2"] = form1, form2
     lines = [ContentsLine(0, "附件2 申报表", "1–4"), ContentsLine(1, "基本情况", "缺")]
-    out["example 封面"] = build_cover_docx(
-        root / "cover.docx",
-        title="跨境电商人才社会培训基地认定\n申报材料",
-        unit_name="杭州示例跨境电商职业培训学校有限公司",
-        district="西湖区",
-        contact="李四",
-        phone="0571-87654321",
-        date_text="2021年8月10日",
-        contents=lines,
-    )
+    out["example 封面"] = example_cover(root / "cover.docx", lines)
     many = [ContentsLine(i % 3, f"{i} {HOSTILE}", f"{i}–{i + 1}") for i in range(200)]  # type: ignore[arg-type]
     out["stress 封面"] = build_cover_docx(
         root / "stress-cover.docx",
