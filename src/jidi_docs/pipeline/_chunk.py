@@ -6,15 +6,15 @@ of one template merged), this process prepares the next part (load, evidence, fo
 hands it over and assembles the bundles of the part before. The one-shot converter converts a
 whole chunk in one call.
 
-Why it is arranged so: LibreOffice reading and laying out the forms sets the pace (about 0.25 s
-of its CPU per application, against about 0.12 s of ours), so it must never wait for us. The
+Why it is arranged so: LibreOffice reading and laying out the forms sets the pace (about 0.2 s
+of its CPU per application, against about 0.1 s of ours), so it must never wait for us. The
 next part waits in the running LibreOffice (`WarmConverter` takes a second job while converting
 one), the first part is small, and the worker starts LibreOffice while it surveys. Measured on 2
 cores (`benchmarks/batch.py`, 100 applications, one worker, in process): 34.8 s before, 30.0 s
 after; LibreOffice no longer idles about 0.15 s between parts and 1–2 s at the start.
 
 A cover laid out with page counts that LibreOffice did not confirm is laid out again and goes
-with the next part's documents. A failed call is repeated group by group, so a document
+with the next documents handed to LibreOffice. A failed call is repeated group by group, so a document
 LibreOffice cannot convert fails only its own application.
 """
 
