@@ -4,7 +4,7 @@ Why one call for many documents: a LibreOffice start costs about a second, an ex
 same call about 0.15 s (`benchmarks/bundle.py`), so `SofficeConverter.convert` hands all documents to one
 ``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
 first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
-set-up too; its PDF is split back into one per document. Unused styles go first (`_docxlean`).
+set-up too; its PDF is split back into one per document. Unused styles are left out (`_docxlean`).
 
 Why a private profile per converter: two soffice processes sharing a profile directory silently lose
 output (the second exits 1 without a PDF), and a user's own open LibreOffice holds the default
