@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["make_lean"]
+__all__ = ["make_lean", "write_stored"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _STYLES = "word/styles.xml"
@@ -91,9 +91,15 @@ def _make_lean(path: Path) -> None:
         return
     parts[_STYLES] = lean
     tmp = path.with_name(f".{path.name}.lean")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as out:
-        for info in infos:
+    write_stored(tmp, ((info, parts[info.filename]) for info in infos))
+    tmp.replace(path)
+
+
+def write_stored(out: Path, parts: Iterable[tuple[zipfile.ZipInfo, bytes]]) -> None:
+    """Write a .docx of `parts` (each named, dated and permissioned as its `ZipInfo` says) to
+    `out`, stored, not deflated: for a document only LibreOffice reads, which it reads at once."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for info, data in parts:
             copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             copy.external_attr = info.external_attr
-            out.writestr(copy, parts[info.filename])
-    tmp.replace(path)
+            z.writestr(copy, data)

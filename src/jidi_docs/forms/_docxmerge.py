@@ -25,6 +25,8 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
+from ._docxlean import write_stored
+
 __all__ = ["MARK", "NotMergeable", "merge", "merge_alike", "signature", "split", "split_merged"]
 
 logger = logging.getLogger(__name__)
@@ -142,11 +144,10 @@ def merge(paths: Sequence[Path], out: Path) -> None:
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     # Stored, not deflated: the merged document only goes to LibreOffice, and deflating it cost
     # a batch about 3 ms per application.
-    with zipfile.ZipFile(paths[0]) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
-        for info in src.infolist():
-            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            copy.external_attr = info.external_attr
-            dst.writestr(copy, data if info.filename == _DOCUMENT else src.read(info))
+    with zipfile.ZipFile(paths[0]) as src:
+        write_stored(
+            out, ((i, data if i.filename == _DOCUMENT else src.read(i)) for i in src.infolist())
+        )
 
 
 def _destination_pages(pdf: pikepdf.Pdf) -> dict[str, int]:
