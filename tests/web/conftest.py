@@ -33,9 +33,26 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         from django.db import connection
 
         assert connection.vendor == "postgresql", connection.vendor
+    open_round()
     setup_test_environment()
     yield data
     teardown_test_environment()
+
+
+def open_round() -> None:
+    """Give the default 认定批次 the office's 截止日期 a year from today.
+
+    The built-in batch's own deadline (2021) has passed, so without it no test could submit;
+    the deadline tests stand "now" around this date (`jidi_docs.web._clock`).
+    """
+    import datetime as dt
+
+    from jidi_docs.schema import registry
+    from jidi_docs.web.models import Deadline
+
+    Deadline.objects.update_or_create(
+        batch=registry().default_batch, defaults={"day": dt.date.today() + dt.timedelta(days=365)}
+    )
 
 
 def as_inputs(value: Any) -> Any:

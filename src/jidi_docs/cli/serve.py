@@ -76,6 +76,15 @@ def serve_cmd(
             help="在局域网上用 http（不加密）提供服务；默认非本机地址要求 https（放在反向代理后面）",
         ),
     ] = False,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp",
+            metavar="地址",
+            help="发送通知邮件的 SMTP 服务器，如 smtps://用户:密码@smtp.example.cn:465?from=发件地址"
+            "（也可用环境变量 JIDI_SMTP_URL）；不设置时只在网页内通知",
+        ),
+    ] = None,
     create_admin: Annotated[
         str | None,
         typer.Option(
@@ -100,6 +109,7 @@ def serve_cmd(
         plain_http=plain_http,
         public_url=public_url or os.environ.get("JIDI_PUBLIC_URL") or None,
         trusted_proxy=trusted_proxy or os.environ.get("JIDI_TRUSTED_PROXY") or None,
+        smtp_url=smtp or os.environ.get("JIDI_SMTP_URL") or None,
     )
     try:
         web.check_options(options)
@@ -117,6 +127,7 @@ def serve_cmd(
         return
     address = options.public_url or f"http://{host}:{port}/"
     out_console.print(f"网页版已启动：{address} （按 Ctrl-C 停止）", markup=False)
+    out_console.print(web.mail_line(options), markup=False)
     try:
         web.serve(options)
     except KeyboardInterrupt:

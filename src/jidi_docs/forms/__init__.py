@@ -8,10 +8,14 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from ._extract import extract
+    from ._format import fmt_date, fmt_number, fmt_period
     from ._render import form_paths, render
 
 __all__ = [
     "extract",
+    "fmt_date",
+    "fmt_number",
+    "fmt_period",
     "form_paths",
     "render",
 ]
@@ -20,6 +24,7 @@ __getattr__, __dir__ = attach(
     __name__,
     {
         "._extract": ("extract",),
+        "._format": ("fmt_date", "fmt_number", "fmt_period"),
         "._render": ("form_paths", "render"),
     },
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._settings import Options, check_options
 
-__all__ = ["Options", "check_options", "create_admin", "prepare", "serve"]
+__all__ = ["Options", "check_options", "create_admin", "mail_line", "prepare", "serve"]
 
 
 def prepare(options: Options) -> None:
@@ -37,6 +37,15 @@ def create_admin(options: Options, username: str, password: str) -> None:
     user.save()
 
 
+def mail_line(options: Options) -> str:
+    """Return the startup line saying whether notification mail is sent, and through which server."""
+    from ._smtp import describe
+
+    if options.smtp_url:
+        return f"通知邮件：经 {describe(options.smtp_url)} 发送；网页内也有通知。"
+    return "通知邮件：未设置 --smtp（或 JIDI_SMTP_URL），只在网页内通知，不发邮件。"
+
+
 def serve(options: Options, *, threads: int = 8) -> None:
     """Run the portal with waitress until interrupted, with the bundle queue alongside."""
     import waitress
@@ -45,6 +54,7 @@ def serve(options: Options, *, threads: int = 8) -> None:
     from django.core.wsgi import get_wsgi_application
 
     from ._jobs import JobRunner
+    from ._notify import MailSender
 
     proxy: dict[str, Any] = {}
     if options.proxy():
@@ -58,6 +68,10 @@ def serve(options: Options, *, threads: int = 8) -> None:
         }
     runner = JobRunner(max(1, options.max_conversions))
     runner.start()
+    # mail leaves from its own thread: a slow mail server never holds up a bundle or a request
+    mail = MailSender() if options.smtp_url else None
+    if mail is not None:
+        mail.start()
     try:
         waitress.serve(
             get_wsgi_application(),
@@ -69,4 +83,6 @@ def serve(options: Options, *, threads: int = 8) -> None:
             **proxy,
         )
     finally:
+        if mail is not None:
+            mail.stop()
         runner.stop()

@@ -25,6 +25,7 @@ from ..errors import ConversionError
 from ..pdf._convert import SofficeConverter
 from ..pdf._warm import WarmConverter
 from . import _library as lib
+from ._bundlezip import requeue_zips, run_next_zip
 from ._preview import requeue_previews, run_next_preview
 from ._queue import Progress, claim, requeue, run
 from ._store import app_dir
@@ -69,9 +70,10 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
 def run_one(converter: SofficeConverter | None = None) -> bool:
     """Run the next queued piece of work; False when nothing was queued.
 
-    A preview goes first: it takes seconds and someone is waiting at the page for it.
+    A preview goes first: it takes seconds and someone is waiting at the page for it; a zip of
+    many bundles goes last.
     """
-    return run_next_preview(converter) or run_next(converter)
+    return run_next_preview(converter) or run_next(converter) or run_next_zip(converter)
 
 
 class JobRunner:
@@ -86,6 +88,7 @@ class JobRunner:
     def start(self) -> None:
         requeue_interrupted()
         requeue_previews()
+        requeue_zips()
         for n in range(self.workers):
             thread = threading.Thread(target=self._loop, name=f"bundle-{n}", daemon=True)
             thread.start()

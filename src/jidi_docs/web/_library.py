@@ -28,8 +28,8 @@ from ..input._tables import expand_tables
 from ..input._yaml import label, parse_yaml
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import sniff_kind
+from ..pipeline import SummaryRow, write_summary
 from ..pipeline._bundle import bundle
-from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
 from ..schema._model import Application, Evidence
 from ..schema._registry import registry
@@ -444,14 +444,17 @@ def import_docx(content: bytes, name: str) -> dict[str, Any]:
         return _as_text_dict(extract(path).data)
 
 
-def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
-    """Return the 汇总表.xlsx (the batch's own writer) for (label, application, error) rows."""
+def summary_xlsx(rows: list[tuple[str, Application | None, str, dict[str, Any]]]) -> bytes:
+    """Return the 汇总表.xlsx (the batch's own writer) for (file, application, error, extra) rows.
+
+    `extra`: the portal's columns after the batch's own (状态, 十, 联系人 …), header → value.
+    """
     table: list[SummaryRow] = []
-    for display, app, error in rows:
+    for display, app, error, extra in rows:
         if app is None:
-            table.append(SummaryRow(display, ok=False, error=error))
+            table.append(SummaryRow(display, ok=False, error=error, extra=extra))
             continue
-        table.append(SummaryRow.of(app, check(app), display))
+        table.append(SummaryRow.of(app, check(app), display, extra=extra))
     with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
         xlsx, _csv = write_summary(table, Path(tmp))
         return xlsx.read_bytes()

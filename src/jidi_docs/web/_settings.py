@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
+from ._smtp import smtp_settings
+
 __all__ = [
     "Options",
     "build_settings",
@@ -44,6 +46,8 @@ class Options:
     #: The reverse proxy's address: only its X-Forwarded-For/-Proto headers are believed
     #: (default with `public_url`: 127.0.0.1, a proxy on this machine).
     trusted_proxy: str | None = None
+    #: ``--smtp``: where notification mail is sent (`jidi_docs.web._smtp`); None: no mail.
+    smtp_url: str | None = None
 
     def proxy(self) -> str | None:
         """The address whose forwarded headers the server believes, or None (no proxy)."""
@@ -117,6 +121,7 @@ def check_options(options: Options) -> None:
     without it no login could pass the CSRF origin check.
     """
     _database(options)
+    smtp_settings(options.smtp_url)
     if options.public_url:
         public_origin(options.public_url)
     elif not is_loopback(options.host) and not options.plain_http:
@@ -278,6 +283,9 @@ def build_settings(options: Options) -> dict[str, Any]:
         "PORTAL_MAX_FILES_PER_APPLICATION": 200,
         "STATIC_URL": "/static/",
         "PORTAL_STATIC_DIR": _PACKAGE / "static",
+        # what mail links to, and how mail leaves (`jidi_docs.web._notify`)
+        "PORTAL_PUBLIC_URL": options.public_url or f"http://{options.host}:{options.port}",
+        **smtp_settings(options.smtp_url),
     }
 
 
