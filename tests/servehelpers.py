@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["PASSWORD", "free_port", "serving", "wait_for_port"]
+__all__ = ["PASSWORD", "free_port", "open_round", "serving", "wait_for_port"]
 
 #: The password of the administrator ``office`` that `serving` creates.
 PASSWORD = "office-password-42"
@@ -88,4 +88,41 @@ def serving(data: Path, *options: str, port: int | None = None) -> Iterator[str]
     port = port or free_port()
     command = [*serve_command(data, *options), "--port", str(port), "--jobs", "1"]
     with running(command, port, data / f"server-{port}.log", env):
-        yield f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        open_round(url)
+        yield url
+
+
+def open_round(url: str, days: int = 365) -> None:
+    """Set the default 认定批次's 截止日期 `days` from today, as the office does on its page.
+
+    Why: the built-in batch's own deadline (2021) has passed, and a portal refuses submissions
+    after the deadline; a test server stands for a round that is open.
+    """
+    import datetime as dt
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def post(path: str, fields: dict[str, str], form_page: str | None = None) -> str:
+        page = opener.open(url + (form_page or path), timeout=60).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token is not None, page
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token.group(1)}).encode()
+        return opener.open(url + path, body, timeout=60).read().decode()
+
+    post("/login/", {"username": "office", "password": PASSWORD})
+    day = dt.date.today() + dt.timedelta(days=days)
+    page = post("/deadline/", {"batch": _default_batch(), "day": day.isoformat()}, "/")
+    assert "已把" in page, page
+
+
+def _default_batch() -> str:
+    from jidi_docs.schema import registry
+
+    return registry().default_batch

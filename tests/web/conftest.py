@@ -143,16 +143,30 @@ def make_preview(portal: Path) -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
+def mail() -> Iterator[Any]:
+    """A real SMTP server on loopback (aiosmtpd): what the portal's mail thread sends arrives
+    here (`mailhelpers.MailSink`)."""
+    from mailhelpers import mail_sink
+
+    with mail_sink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, soffice: str, mail: Any) -> Iterator[str]:
     """`jidi-docs serve` on a fresh data folder, on loopback, shared by every browser test;
-    yields its base URL (the administrator is ``office`` with `servehelpers.PASSWORD`)."""
+    yields its base URL (the administrator is ``office`` with `servehelpers.PASSWORD`). It
+    sends its mail to the `mail` server, and the office has opened the round (a deadline)."""
     from browserhelpers import require_browser
     from servehelpers import serving
 
     require_browser()
     database = os.environ.get(TEST_DATABASE)  # the suite rerun on PostgreSQL
     with serving(
-        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
+        tmp_path_factory.mktemp("live"),
+        *(["--database", database] if database else []),
+        "--smtp",
+        mail.url,
     ) as url:
         yield url
 

@@ -4,62 +4,15 @@ moves, reasons for 退回修改, resubmission with its changes, conflicts, deadl
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "data" / "示例"
-
-
-def _save(client: Any, app: Any, section: str, value: Any) -> Any:
-    app.refresh_from_db()
-    return client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": section, "version": app.draft_version, "value": value}),
-        content_type="application/json",
-    )
-
-
-def _evidence(client: Any, app: Any) -> list[dict[str, Any]]:
-    """Upload the example's evidence through the editor; save the 佐证材料 list; return it."""
-    example = yaml.safe_load((EXAMPLE / "申报.yaml").read_text(encoding="utf-8"))
-    entries = []
-    for entry in example["佐证材料"]:
-        names = entry["文件"] if isinstance(entry["文件"], list) else [entry["文件"]]
-        uploads = []
-        for name in names:
-            f = io.BytesIO((EXAMPLE / name).read_bytes())
-            f.name = Path(name).name
-            uploads.append(f)
-        stored = client.post(f"/app/{app.pk}/upload/", {"file": uploads}).json()["files"]
-        entries.append({**entry, "文件": [s["path"] for s in stored]})
-    assert _save(client, app, "佐证材料", entries).status_code == 200
-    return entries
-
-
-def _submit(client: Any, app: Any, **fields: Any) -> Any:
-    app.refresh_from_db()
-    return client.post(f"/app/{app.pk}/submit/", {"revision": app.revision, **fields})
-
-
-def _move(client: Any, app: Any, action: str, **fields: Any) -> Any:
-    app.refresh_from_db()
-    return client.post(
-        f"/app/{app.pk}/move/", {"action": action, "revision": app.revision, **fields}
-    )
-
-
-def _reasons(*pairs: tuple[str, str]) -> dict[str, str]:
-    form = {"reason-TOTAL_FORMS": str(len(pairs)), "reason-INITIAL_FORMS": "0"}
-    for n, (target, text) in enumerate(pairs):
-        form[f"reason-{n}-target"], form[f"reason-{n}-text"] = target, text
-    return form
+from reviewhelpers import evidence as _evidence
+from reviewhelpers import move as _move
+from reviewhelpers import reasons as _reasons
+from reviewhelpers import save as _save
+from reviewhelpers import submit as _submit
 
 
 @pytest.fixture

@@ -243,7 +243,7 @@ class _Builder:
         for c in section.columns:
             path = f"{key}.{c.label}"
             label = f"{heading} · {c.label}"
-            target = self.target(path, label) if c.type != "栏目" else Target(path, label)
+            target = self.target(path, label)
             block.fields.append(
                 Fieldline(c.label, target, self.cell(c, _get(value, c), path, label))
             )

@@ -128,10 +128,10 @@ def locked(app: Application) -> str | None:
     """Return why the base cannot change its draft now (Chinese), or None when it can."""
     if app.state in EDITABLE:
         return None
-    if app.state in (State.SUBMITTED, State.REVIEWING):
-        return f"这份申报已提交（{app.get_state_display()}），审核期间不能修改。" + (
-            "需要修改请先撤回。" if app.state == State.SUBMITTED else "如被退回修改，可再修改。"
-        )
+    if app.state == State.SUBMITTED:
+        return "这份申报已提交，等待综试办审核，审核期间不能修改；需要修改请先撤回。"
+    if app.state == State.REVIEWING:
+        return "综试办正在审核这份申报，审核期间不能修改；如被退回修改，可再修改。"
     return f"这份申报已审核完毕（{app.get_state_display()}），不能再修改。"
 
 
