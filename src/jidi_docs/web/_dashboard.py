@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from . import _library as lib
@@ -82,7 +82,13 @@ def filtered(
     if filters.get("submitted_to"):
         end = _day_start(filters["submitted_to"] + dt.timedelta(days=1))
         apps = apps.filter(last_submitted__lt=end)
-    return apps.order_by(*order)
+    # unsubmitted applications (no date, no 预审) last either way, on SQLite and PostgreSQL alike
+    return apps.order_by(
+        *(
+            F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True)
+            for o in order
+        )
+    )
 
 
 def counts(user: User, districts: list[str]) -> dict[str, Any]:
