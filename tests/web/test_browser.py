@@ -75,7 +75,7 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
     office = office_ctx.new_page()
     _login(office, server, "office", PASSWORD)
     office.fill('input[name="base_name"]', basic["单位名称"])
-    office.select_option('select[name="district"]', basic["所属区县"])
+    office.select_option('#invite-form select[name="district"]', basic["所属区县"])
     office.click("text=创建邀请链接")
     link = office.locator("input.link").input_value()
 

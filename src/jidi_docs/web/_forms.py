@@ -17,6 +17,7 @@ from .models import Reason, State
 __all__ = [
     "SORTS",
     "DeadlineForm",
+    "EmailForm",
     "FilterForm",
     "MoveForm",
     "OpinionForm",
@@ -148,6 +149,16 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, districts: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "district").choices = [("", "全部"), *((d, d) for d in districts)]
+
+
+class EmailForm(forms.Form):
+    """Where the user's notification mail goes (blank: notifications in the portal only)."""
+
+    email = forms.EmailField(
+        label="接收通知的邮箱",
+        required=False,
+        error_messages={"invalid": "请填写正确的邮箱地址，如 name@example.cn。"},
+    )
 
 
 class DeadlineForm(forms.Form):

@@ -21,7 +21,8 @@ from . import _sheet
 from ._access import AuthedRequest, application_for, file_for, version_for
 from ._bundlezip import request_zip, result_path
 from ._dashboard import filtered
-from ._forms import SORTS, FilterForm, MoveForm, SubmitForm, reason_formset
+from ._forms import SORTS, EmailForm, FilterForm, MoveForm, SubmitForm, reason_formset
+from ._notify import mail_enabled
 from ._queue import status
 from ._store import app_dir
 from ._thumbs import thumbnail
@@ -259,13 +260,23 @@ def thumbnail_view(request: AuthedRequest, pk: int, file_id: UUID) -> FileRespon
 
 @login_required
 def notifications(request: AuthedRequest) -> HttpResponse:
-    """GET: the user's notifications, unread first; POST: mark them all read."""
+    """GET: the user's notifications, unread first, and where mail goes; POST: mark them all
+    read, or (with ``email``) change the address notification mail goes to."""
     user: User = request.user
     mine = Notification.objects.filter(user=user)
-    if request.method == "POST":
+    form = EmailForm(initial={"email": user.email})
+    if request.method == "POST" and "email" in request.POST:
+        form = EmailForm(request.POST)
+        if form.is_valid():
+            user.email = form.cleaned_data["email"]
+            user.save(update_fields=["email"])
+            AuditEntry.record(user, "设置通知邮箱")
+            messages.success(request, "通知邮箱已保存。" if user.email else "已不再接收通知邮件。")
+            return redirect("portal:notifications")
+    elif request.method == "POST":
         mine.filter(read__isnull=True).update(read=timezone.now())
         return redirect("portal:notifications")
-    if request.method != "GET":
+    elif request.method != "GET":
         return HttpResponse(status=405)
     return render(
         request,
@@ -273,7 +284,10 @@ def notifications(request: AuthedRequest) -> HttpResponse:
         {
             "unread": mine.filter(read__isnull=True).order_by("-pk")[:200],
             "earlier": mine.filter(read__isnull=False).order_by("-pk")[:50],
+            "email_form": form,
+            "mail_on": mail_enabled(),
         },
+        status=400 if form.errors else 200,
     )
 
 
