@@ -25,7 +25,7 @@ import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import subprocess
@@ -46,6 +46,8 @@ __all__ = [
     "UserError",
     "ValidationFailed",
 ]
+
+E = TypeVar("E", bound=BaseException)
 
 #: How a message names input that came from no file (data or text passed in by a script).
 NO_SOURCE = "<输入>"
@@ -98,6 +100,9 @@ class InputError(UserError):
         self.issue = issue
         super().__init__(str(issue))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.issue,), self.__dict__)
+
 
 class ValidationFailed(UserError):
     """The input was read but its content breaks the rules; `issues` lists every problem at once."""
@@ -107,6 +112,9 @@ class ValidationFailed(UserError):
         self.source = source
         head = f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.issues,), {"source": self.source}), self.__dict__)
 
 
 class ProfileError(UserError):
@@ -124,6 +132,9 @@ class ConversionError(UserError):
         self.stderr = stderr
         self.returncode = returncode
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), self.__dict__)
 
     @classmethod
     def from_process(
@@ -150,9 +161,23 @@ class EvidenceError(UserError):
             prefix += f"的文件 {path}"
         super().__init__(f"{prefix}：{message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        kwargs = {"entry": self.entry, "path": self.path}
+        return (_rebuild, (type(self), (self.reason,), kwargs), self.__dict__)
+
 
 class BundleError(UserError):
     """The submission bundle cannot be assembled."""
+
+
+def _rebuild(cls: type[E], args: tuple[Any, ...], kwargs: dict[str, Any]) -> E:
+    """Return ``cls(*args, **kwargs)``: how pickle rebuilds errors whose arguments are keywords.
+
+    Why: an exception pickles as its class and its message by default, and these build their
+    message from structured arguments; rebuilt from the message alone, the message would be
+    built twice (a worker process's error would reach the parent as ``佐证材料：佐证材料「…」``).
+    """
+    return cls(*args, **kwargs)
 
 
 def locked_message(path: Path) -> str:
@@ -167,6 +192,9 @@ class OutputError(UserError):
         #: True when another program (Word, WPS, Excel …) holds the file open.
         self.locked = locked
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), self.__dict__)
 
     @classmethod
     def from_os_error(cls, target: Path, error: OSError) -> OutputError:

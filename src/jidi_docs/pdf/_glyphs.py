@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..schema._model import Application
+from ..schema import Application
 from ._numberfont import font_folders
 
 __all__ = ["Coverage", "undrawable_warnings"]
