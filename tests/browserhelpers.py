@@ -1,8 +1,8 @@
 """Helpers for the portal's browser tests (Debian's chromium driven by Playwright).
 
 The fixtures that start the browser and a live ``jidi-docs serve`` are in
-``tests/web/conftest.py`` (`browser`, `server`); they are session-scoped, so every browser test
-module shares one chromium and one server (CI has 2 cores).
+``tests/web/conftest.py``: `server` is shared by the whole run (CI has 2 cores), `browser` by one
+test module.
 """
 
 from __future__ import annotations

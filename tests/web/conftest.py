@@ -140,9 +140,16 @@ def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[s
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian chromium for the whole run; tests open their own contexts."""
+    """A headless Debian chromium for one test module; tests open their own contexts.
+
+    Why per module, not per run: Playwright's sync API keeps an asyncio loop running in this
+    thread while the browser is open, and Django refuses ORM calls from a thread with a running
+    loop (``SynchronousOnlyOperation``, docs.djangoproject.com/en/5.1/topics/async/#async-safety),
+    so an open browser would break every later module that uses the ORM in process. Launching
+    chromium costs about a second; the expensive live server is shared for the whole run.
+    """
     from browserhelpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 
     require_browser()
