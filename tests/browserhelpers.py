@@ -1,8 +1,8 @@
 """Helpers for the portal's browser tests (Debian's chromium driven by Playwright).
 
 The fixtures that start the browser and a live ``jidi-docs serve`` are in
-``tests/web/conftest.py``: `server` is shared by the whole run (CI has 2 cores), `browser` by one
-test module.
+``tests/web/conftest.py``; both live for one test module, whose tests share them (open a new
+browser context per user, not a new browser).
 """
 
 from __future__ import annotations

@@ -125,10 +125,14 @@ def make_preview(portal: Path) -> Callable[..., Any]:
     return factory
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
-    """`jidi-docs serve` on a fresh data folder, on loopback, shared by every browser test;
-    yields its base URL (the administrator is ``office`` with `servehelpers.PASSWORD`)."""
+    """`jidi-docs serve` on a fresh data folder, on loopback, for one test module; yields its
+    base URL (the administrator is ``office`` with `servehelpers.PASSWORD`).
+
+    Why per module: in the PostgreSQL rerun the server shares the test database, and its job
+    queue would claim the jobs later modules queue and run themselves (tests/web/test_jobs.py).
+    """
     from browserhelpers import require_browser
     from servehelpers import serving
 
