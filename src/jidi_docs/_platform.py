@@ -47,7 +47,6 @@ __all__ = [
     "cache_dir",
     "cjk_faces",
     "find_soffice",
-    "fonts_always_replaced",
     "hide",
     "install_hint",
     "interrupt_workers",
@@ -57,6 +56,7 @@ __all__ = [
     "shipped",
     "shipped_stem",
     "start_tree",
+    "system_cjk_fonts",
     "work_limits",
 ]
 
@@ -315,26 +315,84 @@ def can_show(text: str, stream: IO[str] | None = None) -> bool:
 # -- fonts --------------------------------------------------------------------------------------
 
 
-def cjk_faces() -> dict[str, str]:
-    """The installed Simplified-Chinese font of each style form fonts come in, on this OS.
+#: Windows' Chinese fonts, each with the other name Windows lists it under: those of every
+#: Windows 10/11, and the Chinese (Simplified) Supplemental Fonts (a Feature on Demand that comes
+#: with the Chinese language, so not on every Windows), found by their files in the fonts folder.
+_WINDOWS_BASE = {
+    "SimSun": "宋体",
+    "NSimSun": "新宋体",
+    "Microsoft YaHei": "微软雅黑",
+    "Microsoft YaHei UI": "",
+}
+_WINDOWS_SUPPLEMENTAL = {
+    "SimHei": ("黑体", "simhei.ttf"),
+    "FangSong": ("仿宋", "simfang.ttf"),
+    "KaiTi": ("楷体", "simkai.ttf"),
+    "DengXian": ("等线", "Deng.ttf"),
+}
+
+
+def _windows_font_folders(environ: Mapping[str, str]) -> list[Path]:
+    """The machine's and the user's font folders on Windows."""
+    folders = [Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"]
+    local = environ.get("LOCALAPPDATA")
+    if local:  # fonts a user installed for themselves (Windows 10 1809 and later)
+        folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return folders
+
+
+def system_cjk_fonts(
+    platform: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The Chinese fonts `platform` (default: this OS) has without anyone installing them, each
+    with its other (Chinese) name, or ""; for Windows, those of this computer.
+
+    Sources: Microsoft's font lists ("Windows 11 font list", and the Chinese (Simplified)
+    Supplemental Fonts among the Features on Demand); Apple's "Fonts included with macOS";
+    Debian's ``fonts-noto-cjk`` for Linux (installed by the install script).
+    """
+    platform = platform or _platform()
+    if platform == "win32":
+        folders = _windows_font_folders(os.environ if environ is None else environ)
+        found = dict(_WINDOWS_BASE)
+        for family, (chinese, file) in _WINDOWS_SUPPLEMENTAL.items():
+            if any((folder / file).is_file() for folder in folders):
+                found[family] = chinese
+        return found
+    if platform == "darwin":
+        return {"Songti SC": "宋体-简", "Heiti SC": "黑体-简"}
+    return {"Noto Serif CJK SC": "", "Noto Sans CJK SC": ""}
+
+
+def cjk_faces(
+    platform: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The installed Simplified-Chinese font of each style form fonts come in, on `platform`
+    (``win32``, ``darwin`` or ``linux``; default: this OS).
 
     Styles: ``serif`` (宋体, 方正小标宋简体 …), ``fangsong``, ``kai`` and ``sans`` (黑体, 微软雅黑 …).
-    Windows and macOS ship these fonts; on Linux they are Noto CJK SC (``fonts-noto-cjk``).
+    Only fonts the system has (`system_cjk_fonts`), so the table never names a missing font:
+
+    - Windows: SimHei, FangSong and KaiTi where the Chinese supplemental fonts are installed;
+      otherwise 黑体 becomes Microsoft YaHei and 仿宋/楷体 SimSun (serif, the nearer shape).
+    - macOS: of its Chinese fonts only Songti SC and Heiti SC come with the system (STFangsong
+      and Kaiti SC are downloads in Font Book), so 仿宋 and 楷体 become Songti SC.
+    - Linux: Noto CJK SC (``fonts-noto-cjk``).
     """
-    platform = _platform()
+    platform = platform or _platform()
     if platform == "win32":
-        return {"serif": "SimSun", "fangsong": "FangSong", "kai": "KaiTi", "sans": "SimHei"}
+        have = system_cjk_fonts(platform, environ=environ)
+        return {
+            "serif": "SimSun",
+            "fangsong": "FangSong" if "FangSong" in have else "SimSun",
+            "kai": "KaiTi" if "KaiTi" in have else "SimSun",
+            "sans": "SimHei" if "SimHei" in have else "Microsoft YaHei",
+        }
     if platform == "darwin":
-        faces = ("Songti SC", "STFangsong", "Kaiti SC", "Heiti SC")
-        return dict(zip(("serif", "fangsong", "kai", "sans"), faces, strict=True))
+        songti = "Songti SC"
+        return {"serif": songti, "fangsong": songti, "kai": songti, "sans": "Heiti SC"}
     serif = "Noto Serif CJK SC"
     return {"serif": serif, "fangsong": serif, "kai": serif, "sans": "Noto Sans CJK SC"}
-
-
-def fonts_always_replaced() -> bool:
-    """Whether font replacement must apply to fonts LibreOffice believes installed: on Linux
-    fontconfig answers every name, so "only when missing" never applies (LibreOffice 7.4)."""
-    return _platform() not in ("win32", "darwin")
 
 
 # -- files --------------------------------------------------------------------------------------
