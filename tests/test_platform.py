@@ -253,6 +253,27 @@ def test_macos_install_hint(monkeypatch) -> None:
     assert "「应用程序」" in _platform.install_hint()
 
 
+@pytest.mark.parametrize(
+    ("platform", "where"),
+    [
+        ("linux", "Debian/Ubuntu 请安装 python3-uno"),
+        ("win32", "program\\python.exe"),
+        ("darwin", "LibreOffice.app/Contents/Resources/python"),
+    ],
+)
+def test_where_a_python_with_uno_comes_from_fits_the_os(monkeypatch, platform, where) -> None:
+    """Windows and macOS LibreOffice bring their own Python (LibreOffice core,
+    ``pyuno/zipcore/python.cxx`` and ``python.sh``: installed beside soffice); only Linux
+    needs a package."""
+    monkeypatch.setattr(sys, "platform", platform)
+
+    hint = _platform.uno_python_hint()
+
+    assert where in hint
+    assert "JIDI_DOCS_UNO_PYTHON" in hint
+    assert ("python3-uno" in hint) == (platform == "linux")
+
+
 # -- process trees ------------------------------------------------------------------------------
 
 

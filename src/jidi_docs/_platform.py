@@ -57,6 +57,7 @@ __all__ = [
     "shipped_stem",
     "start_tree",
     "system_cjk_fonts",
+    "uno_python_hint",
     "work_limits",
 ]
 
@@ -214,6 +215,23 @@ def install_hint() -> str:
             f"装在其他位置时，用 --soffice 指定 LibreOffice.app 的路径，或设置环境变量 {SOFFICE_ENV}。"
         )
     return "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
+
+
+def uno_python_hint() -> str:
+    """How a user of this OS gets a Python with LibreOffice's ``uno`` module (Chinese)."""
+    platform = _platform()
+    if platform == "win32":
+        return (
+            "Windows 版 LibreOffice 自带，位于安装文件夹的 program\\python.exe；"
+            "若没有，请重新运行 LibreOffice 安装程序，选择「修改」并勾选「Python 脚本支持」，"
+            "或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
+        )
+    if platform == "darwin":
+        return (
+            "macOS 版 LibreOffice 自带，位于 LibreOffice.app/Contents/Resources/python；"
+            "若没有，请重新安装 LibreOffice，或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
+        )
+    return "Debian/Ubuntu 请安装 python3-uno，或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
 
 
 # -- process trees ------------------------------------------------------------------------------

@@ -47,11 +47,31 @@ logger = logging.getLogger(__name__)
 
 _DRIVER = Path(__file__).with_name("_uno_driver.py")
 
+#: How a Python with ``uno`` is started. Not ``-I``: LibreOffice's own Python is a launcher on
+#: Windows (``program\python.exe``, LibreOffice's ``pyuno/zipcore/python.cxx``) and macOS
+#: (``Contents/Resources/python``, ``pyuno/zipcore/python.sh``/``mac.sh``) that puts ``uno`` on
+#: PYTHONPATH and sets PYTHONHOME, then starts the real interpreter with the same arguments;
+#: ``-I`` implies ``-E``, which makes that interpreter ignore both, so ``import uno`` fails.
+#: ``-s`` keeps the user's own site-packages out (every Python we may meet, 3.8 on, has it);
+#: the ``PYTHON*`` variables of our own environment are left out instead of ``-E`` (`_python_env`).
+PYTHON_FLAGS = ("-s",)
+
+
+def _python_env() -> dict[str, str]:
+    """Our environment without its ``PYTHON*`` variables (our venv's paths must not reach
+    Debian's python3; LibreOffice's launchers set their own)."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PYTHON")}
+
 
 def _has_uno(python: str) -> bool:
+    """Whether `python` (an interpreter or LibreOffice's launcher) can ``import uno``."""
     try:
         probe = subprocess.run(
-            [python, "-I", "-c", "import uno"], capture_output=True, timeout=30, check=False
+            [python, *PYTHON_FLAGS, "-c", "import uno"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            env=_python_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -121,8 +141,8 @@ class WarmConverter(SofficeConverter):
         self.background = self.python is not None
         if self.python is None:
             logger.warning(
-                "未找到带 uno 模块的 Python（Debian/Ubuntu 请安装 python3-uno），"
-                "每次转换将单独启动 LibreOffice。"
+                "未找到带 uno 模块的 Python（%s），每次转换将单独启动 LibreOffice。",
+                _platform.uno_python_hint(),
             )
         self.start_timeout = start_timeout
         self._lock = threading.Lock()
@@ -207,7 +227,8 @@ class WarmConverter(SofficeConverter):
         self._office_profile = profile
         self.starts += 1
         self._driver = _platform.start_tree(
-            [self.python, "-I", str(_DRIVER), pipe, str(self.start_timeout)],
+            [self.python, *PYTHON_FLAGS, str(_DRIVER), pipe, str(self.start_timeout)],
+            env=_python_env(),
             stdin=subprocess.PIPE,
             text=True,
             encoding="utf-8",
