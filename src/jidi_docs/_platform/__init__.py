@@ -6,7 +6,8 @@ so the other branches can be tested on Linux by simulating the platform. Here: f
 LibreOffice, starting and interrupting processes (`jidi_docs._procs` stops them, portably), the
 pool's start method, consoles that never crash on a character, files held open, hidden files,
 the fonts each OS has, and limits for one unit of work (`work_limits`: POSIX timer and
-``RLIMIT_AS``; none on Windows).
+``RLIMIT_AS``; none on Windows). Two parts live in modules of their own: the fonts each OS has
+(`_fonts`) and files another program holds open (`_locks`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
-from ._lazy import OnFirstUse
-from ._procs import kill_tree
+from .._lazy import OnFirstUse
+from .._procs import kill_tree
+from . import _fonts
+from ._locks import RETRY_DELAYS, is_locked_error, retry_locked
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -41,6 +44,7 @@ except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
 __all__ = [
+    "RETRY_DELAYS",
     "SOFFICE_ENV",
     "SofficeSearch",
     "TimeLimitExceeded",
@@ -52,6 +56,7 @@ __all__ = [
     "interrupt_workers",
     "is_locked_error",
     "pool_context",
+    "retry_locked",
     "setup_console",
     "shipped",
     "shipped_stem",
@@ -64,8 +69,6 @@ __all__ = [
 #: Environment variable naming the LibreOffice program (``soffice``/``soffice.exe``).
 SOFFICE_ENV = "JIDI_DOCS_SOFFICE"
 
-#: Windows error numbers of a file another program holds open (sharing / lock violation).
-_WINERROR_LOCKED = (32, 33)
 _FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
@@ -333,84 +336,22 @@ def can_show(text: str, stream: IO[str] | None = None) -> bool:
 # -- fonts --------------------------------------------------------------------------------------
 
 
-#: Windows' Chinese fonts, each with the other name Windows lists it under: those of every
-#: Windows 10/11, and the Chinese (Simplified) Supplemental Fonts (a Feature on Demand that comes
-#: with the Chinese language, so not on every Windows), found by their files in the fonts folder.
-_WINDOWS_BASE = {
-    "SimSun": "宋体",
-    "NSimSun": "新宋体",
-    "Microsoft YaHei": "微软雅黑",
-    "Microsoft YaHei UI": "",
-}
-_WINDOWS_SUPPLEMENTAL = {
-    "SimHei": ("黑体", "simhei.ttf"),
-    "FangSong": ("仿宋", "simfang.ttf"),
-    "KaiTi": ("楷体", "simkai.ttf"),
-    "DengXian": ("等线", "Deng.ttf"),
-}
-
-
-def _windows_font_folders(environ: Mapping[str, str]) -> list[Path]:
-    """The machine's and the user's font folders on Windows."""
-    folders = [Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"]
-    local = environ.get("LOCALAPPDATA")
-    if local:  # fonts a user installed for themselves (Windows 10 1809 and later)
-        folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    return folders
-
-
 def system_cjk_fonts(
     platform: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """The Chinese fonts `platform` (default: this OS) has without anyone installing them, each
-    with its other (Chinese) name, or ""; for Windows, those of this computer.
-
-    Sources: Microsoft's font lists ("Windows 11 font list", and the Chinese (Simplified)
-    Supplemental Fonts among the Features on Demand); Apple's "Fonts included with macOS";
-    Debian's ``fonts-noto-cjk`` for Linux (installed by the install script).
-    """
-    platform = platform or _platform()
-    if platform == "win32":
-        folders = _windows_font_folders(os.environ if environ is None else environ)
-        found = dict(_WINDOWS_BASE)
-        for family, (chinese, file) in _WINDOWS_SUPPLEMENTAL.items():
-            if any((folder / file).is_file() for folder in folders):
-                found[family] = chinese
-        return found
-    if platform == "darwin":
-        return {"Songti SC": "宋体-简", "Heiti SC": "黑体-简"}
-    return {"Noto Serif CJK SC": "", "Noto Sans CJK SC": ""}
+    with its other (Chinese) name, or ""; for Windows, those of this computer
+    (`jidi_docs._platform._fonts.system_cjk_fonts`)."""
+    env = os.environ if environ is None else environ
+    return _fonts.system_cjk_fonts(platform or _platform(), env)
 
 
 def cjk_faces(
     platform: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """The installed Simplified-Chinese font of each style form fonts come in, on `platform`
-    (``win32``, ``darwin`` or ``linux``; default: this OS).
-
-    Styles: ``serif`` (宋体, 方正小标宋简体 …), ``fangsong``, ``kai`` and ``sans`` (黑体, 微软雅黑 …).
-    Only fonts the system has (`system_cjk_fonts`), so the table never names a missing font:
-
-    - Windows: SimHei, FangSong and KaiTi where the Chinese supplemental fonts are installed;
-      otherwise 黑体 becomes Microsoft YaHei and 仿宋/楷体 SimSun (serif, the nearer shape).
-    - macOS: of its Chinese fonts only Songti SC and Heiti SC come with the system (STFangsong
-      and Kaiti SC are downloads in Font Book), so 仿宋 and 楷体 become Songti SC.
-    - Linux: Noto CJK SC (``fonts-noto-cjk``).
-    """
-    platform = platform or _platform()
-    if platform == "win32":
-        have = system_cjk_fonts(platform, environ=environ)
-        return {
-            "serif": "SimSun",
-            "fangsong": "FangSong" if "FangSong" in have else "SimSun",
-            "kai": "KaiTi" if "KaiTi" in have else "SimSun",
-            "sans": "SimHei" if "SimHei" in have else "Microsoft YaHei",
-        }
-    if platform == "darwin":
-        songti = "Songti SC"
-        return {"serif": songti, "fangsong": songti, "kai": songti, "sans": "Heiti SC"}
-    serif = "Noto Serif CJK SC"
-    return {"serif": serif, "fangsong": serif, "kai": serif, "sans": "Noto Sans CJK SC"}
+    (default: this OS; `jidi_docs._platform._fonts.cjk_faces`)."""
+    return _fonts.cjk_faces(platform or _platform(), os.environ if environ is None else environ)
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -441,11 +382,6 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 def shipped_stem(path: Path) -> str:
     """The real (UTF-8) stem of a shipped file the OS lists; see `shipped`."""
     return os.fsencode(path.stem).decode("utf-8", errors="replace")
-
-
-def is_locked_error(error: BaseException) -> bool:
-    """True when another program (Word, WPS, Excel …) holds the file open (WinError 32/33)."""
-    return getattr(error, "winerror", None) in _WINERROR_LOCKED
 
 
 def hide(path: Path) -> None:
