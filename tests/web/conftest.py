@@ -123,3 +123,32 @@ def make_preview(portal: Path) -> Callable[..., Any]:
         return made
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
+    """`jidi-docs serve` on a fresh data folder, on loopback, shared by every browser test;
+    yields its base URL (the administrator is ``office`` with `servehelpers.PASSWORD`)."""
+    from browserhelpers import require_browser
+    from servehelpers import serving
+
+    require_browser()
+    database = os.environ.get(TEST_DATABASE)  # the suite rerun on PostgreSQL
+    with serving(
+        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
+    ) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian chromium for the whole run; tests open their own contexts."""
+    from browserhelpers import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
