@@ -1,12 +1,15 @@
-"""Response headers for every page: a Content-Security-Policy that allows no inline script."""
+"""Response headers for every page (a Content-Security-Policy that allows no inline script), and
+the password length rule with its Chinese message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import password_validation
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 
-__all__ = ["CSP", "SecurityHeadersMiddleware"]
+__all__ = ["CSP", "MinimumLengthValidator", "SecurityHeadersMiddleware"]
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -25,3 +28,21 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule, its message in Django's own Chinese.
+
+    Why: Django 5.2 words the message with ``%d`` (django/contrib/auth/password_validation.py,
+    ``get_error_message``) while its zh_Hans catalogue still holds the earlier
+    ``%(min_length)d`` wording (django/contrib/auth/locale/zh_Hans/LC_MESSAGES/django.po,
+    "This password is too short…"), so the message came out in English. This asks the
+    catalogue for the wording it has.
+    """
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

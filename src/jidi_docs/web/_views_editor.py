@@ -29,6 +29,7 @@ from ._access import (
     file_for,
 )
 from ._store import UploadRefused, app_dir, file_map, save_upload
+from ._views_accounts import fixed_district
 from ._widgets import section_html
 from .models import (
     Application,
@@ -154,7 +155,7 @@ def save(request: AuthedRequest, pk: int) -> JsonResponse:
                 },
                 status=409,
             )
-        app.draft = {**app.draft, section: body.get("value")}
+        app.draft = fixed_district({**app.draft, section: body.get("value")}, app.base.district)
         app.draft_version += 1
         app.save(update_fields=["draft", "draft_version", "updated"])
     draft = lib.validate_draft(app.draft, app_dir(app))
@@ -268,7 +269,9 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
-        app.draft = {k: v for k, v in data.items() if k != "认定批次" and v != []}
+        app.draft = fixed_district(
+            {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
+        )
         app.draft_version += 1
         app.save()
     AuditEntry.record(user, "导入", app, name)
@@ -329,7 +332,7 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         except lib.UserError as e:
             _error_messages(request, e)
             return redirect("portal:application", pk=app.pk)
-        app.draft = draft
+        app.draft = fixed_district(draft, app.base.district)
         app.draft_version += 1
         app.save()
     AuditEntry.record(user, "导入表格", app, "、".join(names))
@@ -376,7 +379,10 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
         latest = app.latest_version()
         number = (latest.number if latest else 0) + 1
         version = Version.objects.create(
-            application=app, number=number, data=app.draft, submitted_by=user
+            application=app,
+            number=number,
+            data=fixed_district(app.draft, app.base.district),
+            submitted_by=user,
         )
     AuditEntry.record(user, "提交", app, f"第 {version.number} 版")
     messages.success(
