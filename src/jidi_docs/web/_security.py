@@ -9,7 +9,14 @@ from django.contrib.auth import password_validation
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
-__all__ = ["CSP", "MinimumLengthValidator", "SecurityHeadersMiddleware"]
+__all__ = ["CSP", "MinimumLengthValidator", "SecurityHeadersMiddleware", "download_type"]
+
+#: Stored evidence kinds (sniffed from the content at upload) → type and file name endings.
+_KINDS = {
+    "pdf": ("application/pdf", (".pdf",)),
+    "jpg": ("image/jpeg", (".jpg", ".jpeg")),
+    "png": ("image/png", (".png",)),
+}
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -46,3 +53,17 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             "This password is too short. It must contain at least %(min_length)d characters.",
             self.min_length,
         ) % {"min_length": self.min_length}
+
+
+def download_type(kind: str, name: str) -> tuple[str, str]:
+    """Return the content type an evidence file is sent with, and the name it is saved under.
+
+    The type is what the content was checked to be at upload, never guessed from the name the
+    uploader chose: a file ``页面.html`` that starts with ``%PDF-`` is a PDF, sent as
+    ``application/pdf`` and saved as ``页面.html.pdf``, so no browser or desktop opens it as a web
+    page.
+    """
+    content_type, endings = _KINDS.get(kind, ("application/octet-stream", ()))
+    if endings and not name.lower().endswith(endings):
+        name = f"{name}{endings[0]}"
+    return content_type, name

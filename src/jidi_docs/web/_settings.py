@@ -335,6 +335,8 @@ def build_settings(options: Options) -> dict[str, Any]:
         "PORTAL_MAX_CONVERSIONS": max(1, options.max_conversions),
         "PORTAL_MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES,
         "PORTAL_MAX_FILES_PER_APPLICATION": 200,
+        "PORTAL_MAX_QUEUED_PER_BASE": 3,  # bundles and previews waiting or running, per base
+        "PORTAL_UPLOADS_PER_MINUTE": 60,  # evidence files, per user
         "STATIC_URL": "/static/",
         "PORTAL_STATIC_DIR": _PACKAGE / "static",
     }

@@ -28,6 +28,8 @@ from ._access import (
     application_for,
     file_for,
 )
+from ._limits import upload_refusal
+from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload
 from ._views_accounts import fixed_district
 from ._widgets import section_html
@@ -168,6 +170,9 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    refusal = upload_refusal(user, len(request.FILES.getlist("file")))
+    if refusal:
+        return JsonResponse({"files": [], "refused": [refusal]}, status=429)
     stored, refused = [], []
     for upload_ in request.FILES.getlist("file"):
         try:
@@ -187,7 +192,8 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
     app = application_for(request.user, pk)
     f = file_for(request.user, app, file_id)
     path = app_dir(app) / f.data_path
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f.original_name)
+    kind, name = download_type(f.kind, f.original_name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)
 
 
 @login_required
