@@ -21,6 +21,7 @@ becomes visible, and only into an empty data folder (and an empty database).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -315,7 +316,9 @@ def restore(options: Options, archive: Path) -> dict[str, Any]:
                 _compare_rows(_rows(conn), manifest)
             db.replace(staging / "data" / DATABASE_NAME)
         elif manifest["database"].get("member"):
-            _restore_postgresql(options, staging / "database" / "database.pgdump", manifest)
+            # Django reads the restored secret key from the staged folder, not the target
+            staged = dataclasses.replace(options, data_dir=staging / "data")
+            _restore_postgresql(staged, staging / "database" / "database.pgdump", manifest)
         (staging / "data").mkdir(exist_ok=True)
         if data.exists():
             data.rmdir()
