@@ -33,14 +33,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], log: Path, *, host: str = "127.0.0.1"
+) -> None:
     """Wait until `port` accepts connections; fail with `log` if `process` ends or 120 s pass."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(log.read_text(encoding="utf-8", errors="replace"))
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((host, port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.3)
@@ -48,14 +50,16 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextlib.contextmanager
-def running(command: list[str], port: int, log: Path, env: dict[str, str]) -> Iterator[None]:
+def running(
+    command: list[str], port: int, log: Path, env: dict[str, str], *, host: str = "127.0.0.1"
+) -> Iterator[None]:
     """Run `command` (its own process group) until the block ends; it must open `port`."""
     with log.open("ab") as out:
         process = subprocess.Popen(
             command, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        wait_for_port(port, process, log)
+        wait_for_port(port, process, log, host=host)
         yield
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the server and any LibreOffice it started

@@ -187,7 +187,9 @@ def ensure_certificates(data_dir: Path, address: str) -> LanCertificates:
     now = _now()
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, address)]))
+        # No common name: OpenSSL reads a CN like "192.168.1.20" as a host name and holds it
+        # to the CA's host-name constraint; browsers read the address from the SAN alone.
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "jidi-docs")]))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

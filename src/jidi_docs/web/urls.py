@@ -11,13 +11,20 @@ from . import _views_accounts as accounts
 from . import _views_editor as editor
 from . import _views_office as office
 from . import _views_preview as preview
+from . import _views_setup as setup
 from . import views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html", extra_context={"lan": settings.PORTAL_LAN}
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invite/", accounts.invite, name="invite"),
     path("join/<str:token>/", accounts.accept, name="accept"),
@@ -51,6 +58,9 @@ urlpatterns = [
     path("account/<int:pk>/active/", accounts.set_active, name="set_active"),
     path("account/<int:pk>/district/", accounts.move_base, name="move_base"),
     path("invitation/<int:pk>/revoke/", accounts.revoke_invitation, name="revoke"),
+    # --lan: the local CA's certificate and how to trust it
+    path("ca/", setup.ca_page, name="ca"),
+    path("ca.crt", setup.ca_certificate, name="ca_certificate"),
     # the portal's own two static files (no user content is ever served from a folder)
     re_path(
         r"^static/(?P<path>portal/[a-z]+\.(?:js|css))$",
