@@ -55,7 +55,8 @@ def _ask_password(username: str) -> str:
 def _announce(options: Any, info: dict[str, str]) -> None:
     """What the clerk needs once the portal runs: folder, addresses, how links look."""
     local = f"http://{options.host}:{options.port}/"
-    origin = options.origin()
+    # as the clerk typed it (a Chinese host name, not its punycode)
+    origin = options.public_url.strip().rstrip("/") if options.public_url else options.origin()
     lines = ["网页版已启动（按 Ctrl-C 停止）。", f"  数据文件夹：{info['data_dir']}"]
     if origin:
         lines += [
