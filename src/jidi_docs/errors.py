@@ -11,7 +11,9 @@ Our exception hierarchy::
     │   ├── ConversionError       LibreOffice is missing, failed, or wrote no PDF
     │   ├── EvidenceError         a 佐证材料 file is missing, unreadable or not allowed
     │   ├── BundleError           the submission bundle cannot be assembled
-    │   └── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
+    │                             data folder, a refused account or password, a backup or restore
     └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
@@ -41,6 +43,7 @@ __all__ = [
     "Issue",
     "JidiDocsError",
     "OutputError",
+    "PortalError",
     "ProfileError",
     "TemplateError",
     "UserError",
@@ -168,6 +171,10 @@ class EvidenceError(UserError):
 
 class BundleError(UserError):
     """The submission bundle cannot be assembled."""
+
+
+class PortalError(UserError):
+    """The web portal cannot start or do what ``jidi-docs serve`` was asked (Chinese message)."""
 
 
 def _rebuild(cls: type[E], args: tuple[Any, ...], kwargs: dict[str, Any]) -> E:
