@@ -222,7 +222,10 @@ def test_the_startup_line_says_whether_mail_is_sent(monkeypatch: Any, tmp_path: 
     from jidi_docs import web
     from jidi_docs.cli import app as cli
 
-    monkeypatch.setattr(web, "serve", lambda options: None)
+    def started(options: Any, *, on_ready: Any) -> None:  # the server, as far as the line goes
+        on_ready({"data_dir": str(tmp_path)})
+
+    monkeypatch.setattr(web, "serve", started)
     monkeypatch.delenv("JIDI_SMTP_URL", raising=False)
     runner = CliRunner()
 

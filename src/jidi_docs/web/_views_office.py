@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ..schema import builtin_profile, registry
+from ..schema import registry
 from . import _library as lib
 from . import _notify, _sheet
 from ._access import AuthedRequest, applications_in_scope, job_for, version_for
 from ._dashboard import counts, entry_name, fill_prechecks, filtered
 from ._diff import diff
 from ._forms import SORTS, DeadlineForm, FilterForm, MoveForm, OpinionForm, reason_formset
+from ._limits import queue_refusal
 from ._queue import status
 from ._store import app_dir
+from ._views_accounts import districts_for
 from ._views_editor import _attachment, _docx_response
 from ._workflow import actions_for, batch_of, deadline_of, last_return
 from .models import (
@@ -42,7 +44,6 @@ from .models import (
 )
 
 __all__ = [
-    "districts_for",
     "job_pdf",
     "job_status",
     "office_home",
@@ -54,12 +55,6 @@ __all__ = [
 ]
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def districts_for(user: User) -> list[str]:
-    """Return the districts `user` reviews, in the 认定批次's order."""
-    options = list(builtin_profile(registry().default_batch).districts)
-    return options if user.scope == CITY else [d for d in options if d == user.scope]
 
 
 def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, dict[str, Any]]:
@@ -244,6 +239,10 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue a bundle (申报材料.pdf) of a submitted version."""
     user: User = request.user
     ver = version_for(user, pk)
+    refusal = queue_refusal(ver.application.base)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("portal:version", pk=ver.pk)
     pdfa = request.POST.get("pdfa") == "1"
     job = Job.objects.create(version=ver, requested_by=user, pdfa=pdfa)
     detail = f"第 {ver.number} 版" + ("（PDF/A）" if pdfa else "")

@@ -24,10 +24,11 @@ from ._dashboard import filtered
 from ._forms import SORTS, EmailForm, FilterForm, MoveForm, SubmitForm, reason_formset
 from ._notify import mail_enabled
 from ._queue import status
+from ._security import download_type
 from ._store import app_dir
 from ._thumbs import thumbnail
+from ._views_accounts import districts_for
 from ._views_editor import _attachment
-from ._views_office import districts_for
 from ._workflow import ACTIONS, MoveConflict, MoveRefused, move, open_reasons, submit
 from .models import (
     CITY,
@@ -56,8 +57,6 @@ __all__ = [
     "zip_file",
     "zip_status",
 ]
-
-_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 def _back(request: HttpRequest, app: Application, user: User) -> str:
@@ -235,11 +234,9 @@ def version_file(request: AuthedRequest, pk: int, file_id: UUID, name: str) -> H
             "portal:version_file", pk=ver.pk, file_id=stored.pk, name=stored.original_name
         )
     path = app_dir(ver.application) / stored.data_path
+    content_type, saved_as = download_type(stored.kind, stored.original_name)
     return FileResponse(
-        path.open("rb"),
-        content_type=_TYPES[stored.kind],
-        as_attachment=False,
-        filename=stored.original_name,
+        path.open("rb"), content_type=content_type, as_attachment=False, filename=saved_as
     )
 
 

@@ -30,6 +30,7 @@ from . import _clock, _notify
 from . import _library as lib
 from ._access import application_for
 from ._store import app_dir
+from ._views_accounts import fixed_district
 from .models import (
     Application,
     AuditEntry,
@@ -345,7 +346,9 @@ def submit(
                 f"未提交：{text[0] if text else '申报已截止。'}截止后不能再提交；"
                 "确有原因的，请联系综试办，由审核人员为这份申报重新开放提交。"
             )
-        draft = lib.validate_draft(app.draft, app_dir(app))
+        # the district is the base's own (it decides who reviews), whatever the draft says
+        data = fixed_district(app.draft, app.base.district)
+        draft = lib.validate_draft(data, app_dir(app))
         if draft.app is None:
             raise MoveRefused(f"还有 {len(draft.issues)} 处填写错误，改正后才能提交。")
         reasons = open_reasons(app)
@@ -359,7 +362,7 @@ def submit(
         version = Version.objects.create(
             application=app,
             number=(latest.number if latest else 0) + 1,
-            data=app.draft,
+            data=data,
             submitted_by=user,
             answers=last_return(app) if app.state == State.RETURNED else None,
             precheck=precheck_of(draft),

@@ -13,7 +13,7 @@ def _submitted_before_the_review(apps, schema_editor):  # type: ignore[no-untype
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0003_job_pdfa"),
+        ("portal", "0004_accounts"),
     ]
 
     operations = [
