@@ -103,11 +103,22 @@ class Writer(threading.Thread):
                 if n % 5 == 0:
                     _upload(self.base, self.server, self.pk, f"照片{n}.png", PNG + str(n).encode())
                     self.done.append((time.monotonic(), "upload"))
-                if n % 7 == 0:
-                    self.base.request(f"{self.server}/app/{self.pk}/submit/", {})
+                if n % 7 == 0:  # submit, then withdraw it to go on editing
+                    self.base.request(
+                        f"{self.server}/app/{self.pk}/submit/", {"revision": self._revision()}
+                    )
                     self.done.append((time.monotonic(), "submit"))
+                    self.base.request(
+                        f"{self.server}/app/{self.pk}/move/",
+                        {"action": "withdraw", "revision": self._revision()},
+                    )
         except Exception as e:  # noqa: BLE001 - reported by the test, whatever it is
             self.error = e
+
+    def _revision(self) -> str:
+        """The application's review revision, as its page shows it (every move carries it)."""
+        page = self.base.page(f"{self.server}/app/{self.pk}/")
+        return re.search(r'name="revision" value="(\d+)"', page).group(1)
 
 
 def _sha256(path: Path) -> str:

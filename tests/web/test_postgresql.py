@@ -184,7 +184,8 @@ def test_two_servers_share_sessions_drafts_versions_and_the_bundle_queue(
     assert _stored_draft(other, b, pk)["申报单位审核意见"] == "第一个窗口"
 
     # submit on A; the office, logged in on A, writes 十 on B and queues bundles on both
-    base.request(f"{a}/app/{pk}/submit/", {})
+    revision = re.search(r'name="revision" value="(\d+)"', base.page(f"{b}/app/{pk}/")).group(1)
+    base.request(f"{a}/app/{pk}/submit/", {"revision": revision})
     office_home = office.page(f"{b}/")
     ver = int(re.search(r"/version/(\d+)/", office_home).group(1))
     page = office.page(f"{b}/version/{ver}/")

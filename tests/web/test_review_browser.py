@@ -263,9 +263,8 @@ def test_the_review_loop_in_a_real_browser(
 
     # -- the office's list: counts, filter by state; on a phone too --------------------------------
     office.goto(f"{server}/?state=approved&district=西湖区")
-    listed = office.locator("table.office-list tbody tr")
-    assert UNIT in listed.first.inner_text()
-    assert "审核通过" in listed.first.inner_text()
+    listed = office.locator("table.office-list tbody tr", has_text=UNIT)
+    assert "审核通过" in listed.inner_text()
     shot(office, "审核一览-筛选")
     phone_ctx = browser.new_context(viewport=PHONE)
     phone = phone_ctx.new_page()

@@ -129,7 +129,12 @@ def _save_opinion(request: AuthedRequest, ver: Version) -> HttpResponse:
         return redirect("portal:version", pk=ver.pk)
     text = form.cleaned_data["office_opinion"].strip()
     with transaction.atomic():
-        locked = Version.objects.select_for_update().select_related("opinion_by").get(pk=ver.pk)
+        # of=self: PostgreSQL locks no row on the nullable side of the join to opinion_by
+        locked = (
+            Version.objects.select_for_update(of=("self",))
+            .select_related("opinion_by")
+            .get(pk=ver.pk)
+        )
         if locked.opinion_version != form.cleaned_data["opinion_version"]:
             conflict = {
                 "theirs": locked.office_opinion,
