@@ -239,3 +239,50 @@ def test_the_startup_line_says_whether_mail_is_sent(monkeypatch: Any, tmp_path: 
     assert "secret" not in with_env.output
     assert wrong.exit_code == 2
     assert "--smtp 应写成" in wrong.output
+
+
+def test_a_mail_cut_off_while_sending_is_sent_again_later_but_not_one_being_sent() -> None:
+    from django.utils import timezone
+
+    from jidi_docs.web._notify import requeue_stuck
+    from jidi_docs.web.models import Mail
+
+    now = timezone.now()
+    cut = Mail.objects.create(
+        to="cut@example.cn",
+        subject="x",
+        body="x",
+        state="sending",
+        next_try=now - dt.timedelta(minutes=11),
+        created=now,
+    )
+    busy = Mail.objects.create(
+        to="busy@example.cn",
+        subject="x",
+        body="x",
+        state="sending",
+        next_try=now - dt.timedelta(minutes=1),
+        created=now,
+    )
+
+    requeue_stuck(now)
+
+    cut.refresh_from_db()
+    busy.refresh_from_db()
+    assert (cut.state, busy.state) == ("queued", "sending")
+
+
+def test_users_choose_where_their_notification_mail_goes(
+    make_reviewer: Any, client_for: Any
+) -> None:
+    user = make_reviewer("西湖区")
+    client = client_for(user)
+
+    wrong = client.post("/notifications/", {"email": "不是邮箱"})
+    right = client.post("/notifications/", {"email": "me@example.cn"})
+    user.refresh_from_db()
+
+    assert wrong.status_code == 400
+    assert "请填写正确的邮箱地址" in wrong.content.decode()
+    assert right.status_code == 302
+    assert user.email == "me@example.cn"

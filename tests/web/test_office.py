@@ -165,3 +165,14 @@ def test_the_bundle_pdf_of_a_job_is_named_by_unit(
 
     unit = app.draft["基本情况"]["单位名称"]
     assert quote(f"余杭区-{unit}-申报材料.pdf") in response["Content-Disposition"]
+
+
+def test_the_deadline_form_shows_the_date_set(make_reviewer: Any, client_for: Any) -> None:
+    from jidi_docs.schema import registry
+    from jidi_docs.web.models import Deadline
+
+    day = Deadline.objects.get(batch=registry().default_batch).day
+
+    page = client_for(make_reviewer("全市")).get("/").content.decode()
+
+    assert f'type="date" name="day" value="{day.isoformat()}"' in page

@@ -58,7 +58,7 @@ def _mail_to(mail: Any, address: str, subject: str, timeout: float = 60) -> Any:
 
 def _join(browser: Any, link: str, username: str, viewport: dict[str, int] | None = None) -> Any:
     context = browser.new_context(
-        accept_downloads=True, viewport=viewport or {"width": 1280, "height": 900}
+        accept_downloads=True, viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN"
     )
     page = context.new_page()
     page.goto(link)
@@ -109,7 +109,7 @@ def _fits_a_phone(page: Any) -> None:
 def test_the_review_loop_in_a_real_browser(
     server: str, browser: Any, mail: Any, tmp_path: Path
 ) -> None:
-    office_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    office_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     office = office_ctx.new_page()
     login(office, server, "office", PASSWORD)
     base_link = _invite(office, server, "base", "西湖区", UNIT)
@@ -266,7 +266,7 @@ def test_the_review_loop_in_a_real_browser(
     listed = office.locator("table.office-list tbody tr", has_text=UNIT)
     assert "审核通过" in listed.inner_text()
     shot(office, "审核一览-筛选")
-    phone_ctx = browser.new_context(viewport=PHONE)
+    phone_ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
     phone = phone_ctx.new_page()
     login(phone, server, "西湖区审核员", "review-password-42")
     phone.goto(version_url)

@@ -137,10 +137,14 @@ class FilterForm(forms.Form):
         choices=[("", "全部"), *((p, p) for p in PRECHECKS), ("未提交", "未提交")],
     )
     submitted_from = forms.DateField(
-        label="提交日期从", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="提交日期从",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     submitted_to = forms.DateField(
-        label="到", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="到",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sort = forms.ChoiceField(
         label="排序", required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
@@ -165,7 +169,9 @@ class DeadlineForm(forms.Form):
     """The office's 截止日期 of a 认定批次 (instead of its profile's)."""
 
     batch = forms.ChoiceField(label="认定批次")
-    day = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

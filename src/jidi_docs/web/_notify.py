@@ -24,7 +24,6 @@ from django.core.mail import EmailMessage
 from django.db import close_old_connections, connections, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from . import _clock
 from .models import (
@@ -245,7 +244,6 @@ class MailSender:
         self._thread = threading.Thread(target=self._loop, name="mail", daemon=True)
 
     def start(self) -> None:
-        requeue_stuck(timezone.now() + _STUCK)  # at start-up, none is being sent
         self._thread.start()
 
     def _loop(self) -> None:
@@ -253,6 +251,9 @@ class MailSender:
             while not self._stop.is_set():
                 close_old_connections()
                 try:
+                    # a mail left "sending" that long was cut off (its server stopped): another
+                    # server sharing the database may be sending the younger ones right now
+                    requeue_stuck()
                     busy = send_due()
                 except Exception:  # the database was busy or gone: try again later
                     log.exception("mail queue")
