@@ -148,8 +148,8 @@ def serve_cmd(
         typer.Option(
             "--smtp",
             metavar="地址",
-            help="发送通知邮件的 SMTP 服务器，如 smtps://用户:密码@smtp.example.cn:465?from=发件地址"
-            "（也可用环境变量 JIDI_SMTP_URL）；不设置时只在网页内通知",
+            help="发送通知邮件的 SMTP 服务器，如 smtps://用户:密码@邮件服务器:465（发件地址等写法见"
+            "网页版部署文档）；也可用环境变量 JIDI_SMTP_URL；不设置时只在网页内通知",
         ),
     ] = None,
     create_admin: Annotated[
