@@ -31,8 +31,10 @@ def _applicant(
 
 
 def _listed(page: str) -> list[str]:
+    """The units this module made, in the order the office's list shows them."""
     rows = page.split('class="grid office-list"')[1].split("</table>")[0]
-    return re.findall(r"<tr data-app=\"\d+\"><td>([^<]+)</td>", rows)
+    units = re.findall(r"<tr data-app=\"\d+\"><td>([^<]+)</td>", rows)
+    return [u for u in units if re.fullmatch(r".+第\d+培训学校", u)]
 
 
 def test_the_list_filters_sorts_and_counts(

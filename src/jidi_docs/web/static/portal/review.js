@@ -24,10 +24,15 @@
     return box;
   }
 
+  // The note goes into the row's widest cell (a phone leaves the first ones a few characters
+  // wide), never into a row of its own: the editor numbers a table's rows by their position.
   function markRow(tr, note) {
     if (!tr) return false;
     tr.classList.add("has-reason");
-    const cell = tr.querySelector("td");
+    let cell = null;
+    tr.querySelectorAll(":scope > td").forEach(function (td) {
+      if (!cell || td.getBoundingClientRect().width > cell.getBoundingClientRect().width) cell = td;
+    });
     if (cell) cell.append(inline(note));
     return Boolean(cell);
   }
