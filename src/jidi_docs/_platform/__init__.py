@@ -50,6 +50,7 @@ __all__ = [
     "TimeLimitExceeded",
     "cache_dir",
     "cjk_faces",
+    "config_dir",
     "find_soffice",
     "hide",
     "install_hint",
@@ -383,6 +384,20 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     if platform == "darwin":
         return home / "Library" / "Caches" / "jidi-docs"
     return Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "jidi-docs"
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder for settings jidi_docs remembers across runs (%APPDATA%, ~/Library/Application
+    Support, $XDG_CONFIG_HOME): e.g. the portal's data folders, so ``serve`` started elsewhere
+    can name the right one."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
+    platform = _platform()
+    if platform == "win32":
+        return Path(env.get("APPDATA") or home / "AppData" / "Roaming") / "jidi-docs"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "jidi-docs"
+    return Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "jidi-docs"
 
 
 def shipped_stem(path: Path) -> str:

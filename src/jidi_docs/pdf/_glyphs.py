@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..schema._model import Application
+from ..schema import Application
 from . import _fontindex
 
 __all__ = ["Coverage", "undrawable_warnings"]
