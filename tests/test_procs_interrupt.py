@@ -58,9 +58,11 @@ finally:
 """
 
 
-def _interrupt(how: str, seconds: int) -> str:
+def _interrupt(how: str, seconds: int, script: str = SCRIPT) -> str:
+    """Run `script` (waiting `how`: "ours" or "one wait"), send SIGINT once it waits; return
+    what it printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(ROOT / "src"), how, str(seconds)],
+        [sys.executable, "-c", script, str(ROOT / "src"), how, str(seconds)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -115,24 +117,11 @@ except KeyboardInterrupt:
 """
 
 
-def _interrupt_result(how: str, seconds: int) -> str:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", FUTURES, str(ROOT / "src"), how, str(seconds)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "waiting"
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
-    return out.strip()
-
-
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
 def test_ctrl_c_is_handled_while_a_worker_still_converts() -> None:
-    assert _interrupt_result("ours", 5) == "interrupted while running"
+    assert _interrupt("ours", 5, FUTURES) == "interrupted while running"
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
 def test_control_waiting_for_a_result_in_one_piece_holds_ctrl_c() -> None:
-    assert _interrupt_result("one wait", 3) == "interrupted after"
+    assert _interrupt("one wait", 3, FUTURES) == "interrupted after"
