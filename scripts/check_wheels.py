@@ -22,6 +22,9 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import wheeltargets
+from packaging.utils import canonicalize_name
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The systems people install on, as pip names their wheels' platforms. macOS: 13 to 15 (a
 #: wheel for an older macOS works on newer ones; pip counts those in).
@@ -46,8 +49,25 @@ def requirements(extras: tuple[str, ...] = ("web",)) -> list[str]:
 
 
 def resolve(reqs: list[str], platform: str, python: str) -> tuple[bool, str]:
-    """Resolve `reqs` for `platform` and `python` from wheels only: (ok, what was missing or
-    how many wheels)."""
+    """Resolve `reqs` for `platform` and `python` from wheels only, with the dependencies pip
+    leaves out for the markers of the running system (`wheeltargets`): (ok, what was missing
+    or how many wheels)."""
+    env = wheeltargets.environment(platform, python)
+    extra: list[str] = []
+    for _ in range(5):
+        ok, note, packages = _resolve_once([*reqs, *extra], platform, python)
+        if not ok:
+            return ok, note
+        more = wheeltargets.unmet(packages, [*reqs, *extra], env)
+        if not more:
+            return ok, note
+        extra += more
+    return False, f"仍缺少 {extra}"
+
+
+def _resolve_once(
+    reqs: list[str], platform: str, python: str
+) -> tuple[bool, str, dict[str, list[str]]]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         done = subprocess.run(
@@ -59,13 +79,17 @@ def resolve(reqs: list[str], platform: str, python: str) -> tuple[bool, str]:
         )  # fmt: skip
         if done.returncode == 0:
             wheels = json.loads(report.read_text("utf-8"))["install"]
-            return True, f"{len(wheels)} 个 wheel"
+            packages = {
+                canonicalize_name(w["metadata"]["name"]): w["metadata"].get("requires_dist", [])
+                for w in wheels
+            }
+            return True, f"{len(wheels)} 个 wheel", packages
     missing = re.findall(r"No matching distribution found for ([^\s]+)", done.stderr)
     # Every version of a package rejected: one of its own dependencies has no wheel there.
     missing += re.findall(r"Cannot install ([\w.\-]+(?:\[[^\]]+\])?)==", done.stderr)[:1]
     if missing:
-        return False, "缺少 " + "、".join(dict.fromkeys(missing)) + " 的 wheel"
-    return False, done.stderr.strip().splitlines()[-1][:80]
+        return False, "缺少 " + "、".join(dict.fromkeys(missing)) + " 的 wheel", {}
+    return False, done.stderr.strip().splitlines()[-1][:80], {}
 
 
 def main() -> None:
