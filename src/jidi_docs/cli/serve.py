@@ -77,6 +77,7 @@ def _announce(options: Any, info: dict[str, str]) -> None:
             f"  证书指纹（SHA-256）：{info['fingerprint']}",
         ]
     out_console.print("\n".join(lines), markup=False, soft_wrap=True)
+    out_console.file.flush()  # a log file or a service's journal gets it now, not at exit
 
 
 @app.command("serve")
