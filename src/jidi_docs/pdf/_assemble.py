@@ -48,7 +48,7 @@ import pikepdf
 
 from .._fs import atomic_write, check_targets
 from ..errors import BundleError, InternalError
-from ..forms._cover import MISSING, ContentsLine
+from ..forms import MISSING, ContentsLine
 from ._dedupe import StreamIndex, deduplicate_streams
 from ._inert import make_inert
 from ._pagenumbers import number_pages

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from .._fs import atomic_write, atomic_write_many
 from .._text import csv_text, display_width, no_formulas
 from ..errors import OutputError
-from ..forms._format import fmt_number
+from ..forms import fmt_number
 
 if TYPE_CHECKING:
-    from ..review._check import CheckReport
-    from ..schema._model import Application
+    from ..review import CheckReport
+    from ..schema import Application
 
 __all__ = [
     "CSV_NAME",
