@@ -406,3 +406,32 @@ def test_an_invitation_link_works_once(make_reviewer: Any, client_for: Any) -> N
     assert again.status_code == 404
     assert "已经用过" in again.content.decode()
     assert "请选择您审核范围内的区县" in other_district.content.decode()
+
+
+def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    """Every URL, enumerated: what is not a page (HTML) or the page's data (JSON) is sent as an
+    attachment with a definite type; only the preview's PNG images (made by the portal) show
+    inline, inside the preview page."""
+    owners = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
+    downloads = []
+    for pattern in _patterns():
+        url = _url(pattern, two_bases)
+        if url is None or "/account/" in url or "/invitation/" in url:
+            continue
+        for client in owners:
+            response = client.get(url)
+            kind = response.get("Content-Type", "")
+            disposition = response.get("Content-Disposition", "")
+            response.close()
+            if response.status_code != 200 or kind.startswith(("text/html", "application/json")):
+                continue
+            downloads.append(url)
+            assert kind, url
+            assert not kind.startswith("text/"), (url, kind)
+            if kind == "image/png" and "/preview/" in url:
+                continue
+            assert disposition.startswith("attachment"), (url, kind, disposition)
+
+    assert len(set(downloads)) >= 4  # evidence file, bundle PDF, the forms, the export …
