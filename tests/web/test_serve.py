@@ -201,6 +201,7 @@ def test_serve_announces_the_folder_and_how_links_look(tmp_path: Path) -> None:
     [
         (["--lan", "--plain-http", "--host", "192.0.2.5"], "不能与 --public-url"),
         (["--lan", "--host", "myhost"], "IP 地址"),
+        (["--lan", "--host", "0.0.0.0"], "IP 地址"),
     ],
 )
 def test_lan_options_that_cannot_work_are_refused(
