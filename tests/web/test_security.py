@@ -219,9 +219,20 @@ def test_state_changes_without_csrf_token_are_refused(
             f"/version/{two_bases['version'].pk}/",
             {"office_opinion": "x", "opinion_version": "1"},
         ),
+        office.post(f"/account/{two_bases['user_b'].pk}/active/", {"active": "0"}),
+        office.post(f"/account/{two_bases['user_b'].pk}/reset-link/"),
+        office.post(f"/account/{two_bases['user_b'].pk}/district/", {"district": "滨江区"}),
+        office.post(f"/invitation/{two_bases['invitation'].pk}/revoke/"),
+        client.post(
+            "/password/", {"old_password": "x", "new_password1": "y", "new_password2": "y"}
+        ),
     ]
 
     assert [r.status_code for r in refused] == [403] * len(refused)
+    two_bases["user_b"].refresh_from_db()
+    two_bases["invitation"].refresh_from_db()
+    assert two_bases["user_b"].is_active
+    assert two_bases["invitation"].state == "未使用"
     assert "页面已过期或请求来源不明" in refused[0].content.decode()
     app.refresh_from_db()
     assert app.versions.count() == 0
@@ -435,3 +446,20 @@ def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
             assert disposition.startswith("attachment"), (url, kind, disposition)
 
     assert len(set(downloads)) >= 4  # evidence file, bundle PDF, the forms, the export …
+
+
+def test_xss_in_the_account_pages_is_escaped(
+    make_base: Any, make_reviewer: Any, client_for: Any
+) -> None:
+    from jidi_docs.web.models import Invitation
+
+    reviewer = make_reviewer("全市")
+    _user, app = make_base()
+    app.base.name = XSS
+    app.base.save()
+    Invitation.issue(base_name=XSS, district="西湖区", created_by=reviewer)
+
+    page = client_for(reviewer).get("/accounts/").content.decode()
+
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;") >= 2
