@@ -716,11 +716,16 @@ class Mix:
     made: dict[str, int] = field(default_factory=dict)
 
 
-def apply_mix(pkg: Package, rng: random.Random, share: float) -> Mix:
-    """Make a random edit at a random `share` of the places of every kind, at most one per place."""
+def apply_mix(
+    pkg: Package, rng: random.Random, share: float, *, leave_out: frozenset[str] = frozenset()
+) -> Mix:
+    """Make a random edit at a random `share` of the places of every kind, at most one per place
+    (none of the edits named in `leave_out`)."""
     mix = Mix()
     for where in ORDER:
-        names = [n for n, e in EDITS.items() if e.where == where]
+        names = [n for n, e in EDITS.items() if e.where == where and n not in leave_out]
+        if not names:
+            continue
         for place in places(pkg, where):
             if rng.random() < share:
                 name = rng.choice(names)

@@ -24,7 +24,8 @@ reads what Word shows in its "final" view (every change accepted), citing ECMA-3
   next one, as Word shows it. Rows are never hidden by Word as such (``w:trPr/w:hidden`` hides
   only the end-of-row mark, 17.4.20): a row is gone only when all of its text is hidden;
 * ``w:br`` and ``w:cr`` are line breaks, ``w:tab``/``w:ptab`` a space, ``w:sym`` (17.3.3.30) its
-  character, ``w:noBreakHyphen`` a hyphen, ``w:softHyphen`` nothing (shown only at a line end);
+  character, ``w:noBreakHyphen`` a hyphen, ``w:softHyphen`` nothing (shown only at a line end),
+  and so are zero-width characters typed into the text (`INVISIBLE`);
 * a content control showing its placeholder (``w:showingPlcHdr``, 17.5.2.39) holds Word's
   prompt (“单击或点击此处输入文字”), not a value: it reads as empty.
 
@@ -44,6 +45,7 @@ __all__ = [
     "AC",
     "BLOCK_WRAPPERS",
     "INLINE_WRAPPERS",
+    "INVISIBLE",
     "Styles",
     "TextReader",
     "W",
@@ -87,6 +89,11 @@ INLINE_WRAPPERS = frozenset(
 )
 #: Elements around paragraphs, tables, rows or cells whose content Word shows (``w:sdt`` aside).
 BLOCK_WRAPPERS = frozenset({_CUSTOM_XML})
+
+#: Characters Word shows as nothing, removed from text read: zero-width space, non-joiner and
+#: joiner (LibreOffice writes a U+200D beside a text box's anchor), word joiner, the byte-order
+#: mark, the soft hyphen typed as a character.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 _BREAKS = frozenset({w("br"), w("cr")})
 _SPACES = frozenset({w("tab"), w("ptab")})
@@ -405,7 +412,7 @@ class TextReader:
             elif hidden or (self._fields and not all(self._fields)):
                 continue
             elif tag == _T:
-                out.append(child.text or "")
+                out.append((child.text or "").translate(INVISIBLE))
             elif tag in _BREAKS:
                 out.append("\n")
             elif tag in _SPACES:

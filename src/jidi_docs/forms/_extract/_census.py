@@ -11,7 +11,7 @@ reports that cell instead of returning less than Word shows. Pictures, embedded 
 embedded documents hold no characters here, so they are counted as what they are.
 
 Only the rules of what Word hides are shared with the reader (`Styles`, `branch`,
-`field_step`, `is_placeholder`, `structural`); the walk is separate, so a construct missed by the reader is
+`field_step`, `is_placeholder`, `structural`, `INVISIBLE`); the walk is separate, so a construct missed by the reader is
 not missed here too.
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 
 from .._wordtext import (
     AC,
+    INVISIBLE,
     Styles,
     branch,
     field_step,
@@ -100,7 +101,7 @@ class _Walk:
                 continue
             if tag in _TEXT:
                 if not hidden and all(self.fields):
-                    self.out.append(child.text or "")
+                    self.out.append((child.text or "").translate(INVISIBLE))
             elif tag == _R:
                 self.walk(child, paragraph, hidden or self.styles.run_hidden(child, paragraph))
             elif tag == _P:
