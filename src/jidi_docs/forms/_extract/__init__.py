@@ -22,7 +22,7 @@ from ._cells import parse_date_cell, parse_period_cell
 from ._files import CONVERTIBLE, ToDocx, extract, extract_to_file
 from ._read import extract_document
 from ._result import Extracted, Note, SectionReport, summary_lines
-from ._yaml import to_yaml, yaml_scalar
+from ._yaml import header_lines, join_blocks, section_notes, to_yaml, yaml_blocks, yaml_scalar
 
 __all__ = [
     "CONVERTIBLE",
@@ -33,9 +33,13 @@ __all__ = [
     "extract",
     "extract_document",
     "extract_to_file",
+    "header_lines",
+    "join_blocks",
     "parse_date_cell",
     "parse_period_cell",
+    "section_notes",
     "summary_lines",
     "to_yaml",
+    "yaml_blocks",
     "yaml_scalar",
 ]
