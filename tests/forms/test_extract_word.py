@@ -36,7 +36,8 @@ from wordedits import (
 
 import jidi_docs
 from docxcheck import audit_findings
-from jidi_docs.forms._extract import extract, summary_lines, to_yaml
+from jidi_docs import extract
+from jidi_docs.forms._extract import summary_lines, to_yaml
 from jidi_docs.forms._render import render
 from jidi_docs.input._yaml import parse_yaml
 

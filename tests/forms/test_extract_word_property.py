@@ -23,7 +23,8 @@ from test_extract_word import DATA, EXAMPLE, LAST_ROW, UNREADABLE, _paragraph_of
 from wordedits import Package, apply_mix, delete_row, equation, hide_row, insert_row
 
 import jidi_docs
-from jidi_docs.forms._extract import extract, summary_lines
+from jidi_docs import extract
+from jidi_docs.forms._extract import summary_lines
 from jidi_docs.forms._render import render
 
 

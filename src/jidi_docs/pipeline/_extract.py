@@ -1,7 +1,8 @@
-"""`extract` for a file of any Word format: .doc and .wps go through LibreOffice first.
+"""The one public ``extract``: a filled 申报表 of any Word format read back into the YAML.
 
-The reading itself is `jidi_docs.forms._extract`; converting needs `jidi_docs.pdf`, a later
-stage, so the two meet here.
+The reading itself is `jidi_docs.forms` (`read_form`); converting a .doc or .wps needs
+`jidi_docs.pdf`, a later stage, so the two meet here. Writing the YAML, or merging it into an
+application already there, is `extract_to_file` (`_extract_merge`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from pathlib import Path
 from .. import _platform
 from .._fs import backup_name, write_files
 from ..errors import InputError, Issue
-from ..forms import CONVERTIBLE, Extracted, to_yaml
-from ..forms import extract as _extract
+from ..forms import CONVERTIBLE, Extracted, read_form, to_yaml
 from ..input import YamlDoc, parse_yaml, read_text
 from ..pdf import SofficeConverter, is_available
 from ._extract_merge import merge_into
@@ -40,16 +40,19 @@ def _converter(path: str | Path, soffice: str | Path | None) -> SofficeConverter
 def extract(path: str | Path, *, soffice: str | Path | None = None) -> Extracted:
     """Return the data of the filled 申报表 at `path` (.docx, or .doc/.wps via LibreOffice).
 
-    `soffice` names the LibreOffice program (see `jidi_docs.pdf._convert.find_soffice`).
+    The text read is what Word shows (tracked changes accepted, hidden text left out); every
+    cell whose text could not be read is a note, and the summary says how each section was read
+    and how many tracked changes were not yet accepted (`jidi_docs.forms.summary_lines`).
+    `soffice` names the LibreOffice program for a .doc or .wps (see `jidi_docs.pdf.find_soffice`).
 
     Raises:
         InputError: the file is missing, not a Word document, or not a 申报表.
         ConversionError: a .doc/.wps could not be converted (LibreOffice missing or failed).
     """
     if Path(path).suffix.lower() not in CONVERTIBLE:
-        return _extract(path)
+        return read_form(path)
     with _converter(path, soffice) as converter:
-        return _extract(path, converter=converter)
+        return read_form(path, converter=converter)
 
 
 @dataclass

@@ -19,7 +19,7 @@ summary), `_yaml` (the YAML file), `_files` (opening files).
 from __future__ import annotations
 
 from ._cells import parse_date_cell, parse_period_cell
-from ._files import CONVERTIBLE, ToDocx, extract, extract_to_file
+from ._files import CONVERTIBLE, ToDocx, read_form
 from ._read import extract_document
 from ._result import Extracted, Note, SectionReport, summary_lines
 from ._yaml import header_lines, join_blocks, section_notes, to_yaml, yaml_blocks, yaml_scalar
@@ -30,13 +30,12 @@ __all__ = [
     "Note",
     "SectionReport",
     "ToDocx",
-    "extract",
     "extract_document",
-    "extract_to_file",
     "header_lines",
     "join_blocks",
     "parse_date_cell",
     "parse_period_cell",
+    "read_form",
     "section_notes",
     "summary_lines",
     "to_yaml",
