@@ -186,6 +186,17 @@ def test_a_yaml_that_cannot_be_read_is_left_alone_and_said_so(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["申报.yaml", "表"]
 
 
+def test_a_yaml_written_in_flow_style_is_not_merged_into(tmp_path: Path) -> None:
+    target = tmp_path / "申报.yaml"
+    target.write_text("{认定批次: 杭州-2021, 自评分: {日常管理: 5}}\n", encoding="utf-8")
+    form = render(jidi_docs.load(EXAMPLE), tmp_path / "表")[1]
+
+    with pytest.raises(InputError, match="没法逐栏合并"):
+        extract_to_file(form, target)
+
+    assert target.read_text(encoding="utf-8") == "{认定批次: 杭州-2021, 自评分: {日常管理: 5}}\n"
+
+
 def test_force_replaces_the_yaml_whole_and_keeps_the_old_one(folder: Path, tmp_path: Path) -> None:
     before = (folder / "申报.yaml").read_text(encoding="utf-8")
 

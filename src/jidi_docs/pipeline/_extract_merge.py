@@ -165,9 +165,25 @@ def _split(old: YamlDoc) -> tuple[list[str], dict[str, list[str]]]:
 
     A key's block runs from the comment lines right above it (no blank line between) to the
     line before the next block.
+
+    Raises:
+        InputError: the keys are not each at the start of a line of their own (flow style).
     """
     lines = old.text.splitlines()
-    starts = sorted((old.keys[(k,)].line - 1, k) for k in old.data if (k,) in old.keys)
+    marks = [(old.keys[(k,)], k) for k in old.data if (k,) in old.keys]
+    starts = sorted((m.line - 1, k) for m, k in marks)
+    if len(starts) != len(old.data) or any(m.column != 1 for m, _ in marks):
+        raise InputError(
+            Issue(
+                old.source,
+                None,
+                None,
+                "",
+                "文件已经存在，但它的各栏不是一栏一行从行首写起的（例如整个文件写在一对大括号里），"
+                "没法逐栏合并，所以没有改动它。请换一个文件名（-o），"
+                "或加 --force 整个覆盖（原文件会另存为备份）。",
+            )
+        )
     begins = []
     for line, _ in starts:
         while line > 0 and lines[line - 1].lstrip().startswith("#"):
