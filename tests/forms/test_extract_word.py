@@ -21,6 +21,7 @@ from typing import Any
 import docx
 import pytest
 from handtyped import flatten, tally, typed_form, unreported, write_separate
+from lxml import etree
 from PIL import Image
 from wordedits import (
     EDITS,
@@ -347,3 +348,47 @@ def test_a_round_trip_through_libreoffice_reads_the_same(
         assert extracted.notes == []
         assert extracted.changes["四、已开展的跨境电商培训活动"] >= 1
         assert extracted.changes["七、企业荣誉"] >= 1
+
+
+def test_cells_inside_row_and_cell_controls_keep_their_grid_columns(tmp_path: Path) -> None:
+    """A list table whose data rows leave a grid column empty before their first cell
+    (``w:gridBefore``) under a header whose first cell spans two columns (``w:gridSpan``), with
+    a cell merged down (``w:vMerge``), every cell and row then put in a content control: each
+    value still goes to the column above it."""
+    from test_extract_property import build
+
+    plan = {
+        "big": False,
+        "headings": True,
+        "order": list(range(7)),
+        "merges": [("培训活动", 1, 2)],
+        "drops": {},
+        "blanks": [],
+    }
+    source, expected, _ = build(plan, tmp_path / "合并.docx")
+    pkg = Package(source)
+    w = pkg.body.nsmap["w"]
+    tbl = pkg.row_with(LAST_ROW["培训活动"]).getparent()
+    grid = tbl.find(f"{{{w}}}tblGrid")
+    grid.insert(0, copy.deepcopy(grid[0]))
+    header, *rows = tbl.iterchildren(f"{{{w}}}tr")
+    tcpr = header.find(f"{{{w}}}tc/{{{w}}}tcPr")
+    span = etree.SubElement(tcpr, f"{{{w}}}gridSpan")
+    span.set(f"{{{w}}}val", "2")
+    tcpr.insert(1, span)  # after w:tcW
+    for tr in rows:
+        trpr = tr.find(f"{{{w}}}trPr")
+        if trpr is None:
+            trpr = etree.Element(f"{{{w}}}trPr")
+            tr.insert(0, trpr)
+        etree.SubElement(trpr, f"{{{w}}}gridBefore").set(f"{{{w}}}val", "1")
+    apply_everywhere(pkg, "control_cell")
+    apply_everywhere(pkg, "control_row")
+    path = pkg.save(tmp_path / "控件.docx")
+
+    extracted = extract(path)
+
+    assert expected["培训活动"][2]["地点"] == expected["培训活动"][1]["地点"]
+    assert unreported(expected, extracted) == []
+    assert extracted.notes == []
+    assert schema_findings(path) == []
