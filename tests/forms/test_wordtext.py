@@ -152,6 +152,16 @@ def test_characters_breaks_and_symbols() -> None:
     assert read(f"<w:p>{runs}</w:p>") == "a b\nc\nd-ef\uf0fc杭 gh"
 
 
+def test_of_a_phonetic_guide_the_base_text_is_read() -> None:
+    ruby = (
+        '<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/><w:hps w:val="10"/>'
+        '<w:hpsRaise w:val="18"/><w:hpsBaseText w:val="21"/><w:lid w:val="zh-CN"/></w:rubyPr>'
+        f"<w:rt>{r('hángzhōu')}</w:rt><w:rubyBase>{r('杭州')}</w:rubyBase></w:ruby></w:r>"
+    )
+
+    assert read(f"<w:p>{ruby}{r('市')}</w:p>") == "杭州市"
+
+
 def test_tracked_changes_in_the_final_view() -> None:
     xml = (
         f"<w:p>{r('甲')}"

@@ -389,6 +389,24 @@ def tab_for_space(pkg: Package, run: Any) -> None:
     rest.find(w("t")).addprevious(el("tab"))
 
 
+def phonetic_guide(pkg: Package, run: Any) -> None:
+    """The value under a phonetic guide (拼音指南): the run holds a ``w:ruby`` whose base is the
+    value and whose guide text is something else."""
+    base = copy.deepcopy(run)
+    for child in list(run):
+        if child.tag != w("rPr"):
+            run.remove(child)
+    props = el(
+        "rubyPr",
+        el("rubyAlign", val="center"),
+        el("hps", val="10"),
+        el("hpsRaise", val="18"),
+        el("hpsBaseText", val="21"),
+        el("lid", val="zh-CN"),
+    )
+    run.append(el("ruby", props, el("rt", text_run(JUNK)), el("rubyBase", base)))
+
+
 def bookmark(pkg: Package, run: Any) -> None:
     """A bookmark and a spelling mark around half of the value (long handled; a control)."""
     text = _run_text(run)
@@ -675,6 +693,7 @@ EDITS: dict[str, Edit] = {
     "soft_hyphen": Edit("run", soft_hyphen),
     "tab": Edit("run", tab_for_space),
     "bookmark": Edit("run", bookmark),
+    "phonetic_guide": Edit("run", phonetic_guide),
     "text_box": Edit("paragraph", text_box),
     "control_paragraphs": Edit("cell", control_paragraphs),
     "nested_table": Edit("cell", nested_table),

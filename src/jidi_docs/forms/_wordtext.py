@@ -27,7 +27,8 @@ reads what Word shows in its "final" view (every change accepted), citing ECMA-3
   character, ``w:noBreakHyphen`` a hyphen, ``w:softHyphen`` nothing (shown only at a line end),
   and so are zero-width characters typed into the text (`INVISIBLE`);
 * a content control showing its placeholder (``w:showingPlcHdr``, 17.5.2.39) holds Word's
-  prompt (“单击或点击此处输入文字”), not a value: it reads as empty.
+  prompt (“单击或点击此处输入文字”), not a value: it reads as empty; of a phonetic guide
+  (``w:ruby``, 17.3.3.25: 拼音指南) the base text is read, not the pinyin above it.
 
 Not read: equations (``m:oMath``), embedded documents (``w:altChunk``), charts and other objects.
 ``extract`` compares every cell with the characters present in it and reports such cells.
@@ -447,6 +448,10 @@ class TextReader:
             elif tag in _SHAPES:
                 for box in _boxes(child):
                     out.append(_BOX + self.story(box) + _BOX)
+            elif tag == _RUBY:
+                base = child.find(_RUBY_BASE)
+                if base is not None:
+                    self._inline(base, out, None)
             elif tag == AC:
                 chosen = branch(child)
                 if chosen is not None:
@@ -455,6 +460,7 @@ class TextReader:
 
 _SYM = w("sym")
 _NO_BREAK_HYPHEN = w("noBreakHyphen")
+_RUBY, _RUBY_BASE = w("ruby"), w("rubyBase")
 
 
 def _symbol(sym: Any) -> str:

@@ -59,6 +59,8 @@ _SKIP = frozenset(
         "sdtPr",
         "sdtEndPr",
         "sectPr",
+        "rt",  # the pinyin of a phonetic guide: a reading aid over the text, not the text
+        "rubyPr",
     )
 )
 _TEXT = frozenset({w("t"), f"{{{_M}}}t"})
