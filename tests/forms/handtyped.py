@@ -427,9 +427,13 @@ def reported(path: tuple[Any, ...], extracted: Extracted) -> bool:
     report = {r.key: r for r in extracted.sections}.get(path[0])
     if report is not None and not report.found:
         return True
+    owner = {"统一社会信用代码": "单位名称", "办公面积": "办公地址", "历年培训总人次": "单位简介"}
+    same_cell = (path[0], owner[path[1]]) if path[0] == "基本情况" and path[1] in owner else None
     for note in extracted.notes:
         n = note.path
         if (len(n) > 1 or len(path) == 1) and path[: len(n)] == n:
+            return True
+        if n == same_cell:  # read from the same cell as the field the note names
             return True
         if len(n) == 3 and n[2] == "学历" and path[:2] == n[:2] and path[2] == "职称":
             return True  # 职称学历 unreadable: both halves

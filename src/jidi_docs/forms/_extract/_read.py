@@ -71,6 +71,12 @@ _OPINION_MARK = re.compile(
     r"^(?:法定代表人|负责人)\s*[（(]\s*签[章字名]\s*[）)]|^申请单位\s*[（(]\s*(?:公章|盖章)\s*[）)]"
 )
 _FILLER = re.compile(r"^[.…。·\s]*$")
+#: 基本情况 fields read from the same cell as another (withheld with it when that cell is).
+_READ_WITH = {
+    "单位名称": ("统一社会信用代码",),
+    "办公地址": ("办公面积",),
+    "单位简介": ("历年培训总人次",),
+}
 #: Where tracked changes before the first section are counted.
 _BEFORE = "开头部分"
 
@@ -376,7 +382,8 @@ class _Reader:
         data: dict[str, Any] = {BASIC: self.basic.finish(self.lists)}
         for path in self.withheld:
             if path[0] == BASIC:
-                data[BASIC].pop(path[1], None)
+                for key in (str(path[1]), *_READ_WITH.get(str(path[1]), ())):
+                    data[BASIC].pop(key, None)
         data.update(self.lists)
         for key, lines in self.opinions.items():
             opinion = "\n".join(lines).strip()
