@@ -81,7 +81,7 @@ def install_command() -> str:
         origin = json.loads(text or "{}")
         url = urlsplit(str(origin.get("url", "")))
         if url.scheme == "file":
-            folder = url2pathname(url.path)  # Windows: file:///C:/… is C:\…
+            folder = url2pathname(url.path)  # file:///C:/… on Windows, file:///home/… elsewhere
             target = f'"{Path(folder)}[web]"'
             editable = bool(origin.get("dir_info", {}).get("editable"))
     if "pipx" in Path(sys.prefix).parts and not editable:
