@@ -524,8 +524,9 @@ def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
     two_bases: Any, client_for: Any, make_reviewer: Any
 ) -> None:
     """Every URL, enumerated: what is not a page (HTML) or the page's data (JSON) is sent as an
-    attachment with a definite type; only the preview's PNG images (made by the portal) show
-    inline, inside the preview page."""
+    attachment with a definite type; only the preview's and the thumbnails' PNG images (made by
+    the portal) show inline, and the reviewer's evidence opens inline in the browser, sent only
+    as the PDF, JPEG or PNG its content was checked to be, never sniffed."""
     owners = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
     downloads = []
     for pattern in _patterns():
@@ -542,7 +543,12 @@ def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
             downloads.append(url)
             assert kind, url
             assert not kind.startswith("text/"), (url, kind)
-            if kind == "image/png" and "/preview/" in url:
+            if kind == "image/png" and ("/preview/" in url or "/thumb/" in url):
+                continue
+            if "/version/" in url and "/file/" in url:  # evidence, opened by the reviewer
+                assert kind in ("application/pdf", "image/jpeg", "image/png"), (url, kind)
+                assert disposition.startswith("inline"), (url, disposition)
+                assert response["X-Content-Type-Options"] == "nosniff"
                 continue
             assert disposition.startswith("attachment"), (url, kind, disposition)
 
