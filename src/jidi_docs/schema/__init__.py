@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ._dates import parse_date as parse_date
     from ._dates import parse_period as parse_period
     from ._derive import model_for as model_for
+    from ._form import Figure as Figure
+    from ._form import Pick as Pick
+    from ._form import fill as fill
+    from ._form import pattern as pattern
     from ._kinds import EVIDENCE_KINDS as EVIDENCE_KINDS
     from ._kinds import HEAD_BYTES as HEAD_BYTES
     from ._kinds import EvidenceKind as EvidenceKind
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from ._profile import Profile as Profile
     from ._profile import builtin_profile as builtin_profile
     from ._profile import builtin_profiles as builtin_profiles
+    from ._registry import SUMMARY_FILE as SUMMARY_FILE
     from ._registry import Column as Column
     from ._registry import Registry as Registry
     from ._registry import Section as Section

@@ -261,6 +261,7 @@ class Application(StrictModel):
     evidence: list[Evidence] = _f("", "evidence")
 
     _profile: Profile | None = PrivateAttr(None)
+    _registry: Registry | None = PrivateAttr(None)
     _source: Path | None = PrivateAttr(None)
     _warnings: list[Issue] = PrivateAttr(default_factory=list)
 
@@ -272,6 +273,11 @@ class Application(StrictModel):
         if self._profile is None:
             self._profile = builtin_profile(self.batch)
         return self._profile
+
+    @property
+    def registry(self) -> Registry:
+        """The registry of sections this application was validated against (the built-in one)."""
+        return self._registry or registry()
 
     @property
     def source(self) -> Path | None:

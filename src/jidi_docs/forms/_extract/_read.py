@@ -122,7 +122,7 @@ class _Reader:
         self.reports = {BASIC: SectionReport(BASIC, "一、基本情况")}
         self.reports.update({s.key: SectionReport(s.key, s.title) for s in self.list_specs})
         self.reports[OPINION] = SectionReport(OPINION, "九、申报单位审核意见")
-        self.basic = BasicReader(self.notes, self.reports[BASIC])
+        self.basic = BasicReader(self.notes, self.reports[BASIC], reg)
         self.lists: dict[str, list[dict[str, str]]] = {s.key: [] for s in self.list_specs}
         self.opinions: dict[str, list[str]] = {OPINION: [], OFFICE: []}
         self.section: str | None = None
