@@ -37,18 +37,13 @@ __all__ = [
 
 
 def _figures(app: Application) -> dict[str, Decimal | None]:
-    b = app.basic
-    return {
-        "讲师数量": Decimal(app.lecturer_count),
-        "专职讲师数量": Decimal(app.fulltime_count),
-        "具有大学本科及以上学历讲师数量": Decimal(app.bachelor_count),
-        "占比（%）": app.bachelor_ratio,
-        "管理人员数量": Decimal(app.manager_count),
-        "涉及平台数量": Decimal(app.platform_count),
-        "历年培训总人次": Decimal(b.total_trainees) if b.total_trainees is not None else None,
-        "跨境电商培训人次": Decimal(app.crossborder_trainees),
-        "办公面积（平方米）": b.office_area,
-    }
+    """The figures the report lists, in the registry's order (its 预审数字)."""
+    reg = app.registry
+    out: dict[str, Decimal | None] = {}
+    for pick in reg.review_figures:
+        value = reg.pick_value(app, pick.source)
+        out[pick.header] = None if value is None else Decimal(value)
+    return out
 
 
 def check(app: Application | str | PathLike[str], *, base_dir: Path | None = None) -> CheckReport:
