@@ -93,7 +93,9 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
         SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}, district_rank=0),
         SummaryRow("bad.yaml", ok=False, error="YAML 格式错误"),
         SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}, district_rank=0),
-        SummaryRow("b.yaml", "丙公司", "上城区", figures={"总分": Decimal("90.5")}, district_rank=5),
+        SummaryRow(
+            "b.yaml", "丙公司", "上城区", figures={"总分": Decimal("90.5")}, district_rank=5
+        ),
     ]
 
     headers, body = summary_table(rows)
