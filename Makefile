@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := data/示例/申报.yaml
 OUT := 输出/示例
 
-.PHONY: demo test lint setup sysdeps bench templates evidence clean
+.PHONY: demo test lint setup sysdeps bench models templates evidence clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: setup
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bundle.py
 	$(BIN)/python benchmarks/batch.py
+
+# After editing src/jidi_docs/schema/sections.yaml: the model classes' fields, then the templates.
+models: $(STAMP)
+	$(BIN)/python scripts/make_models.py
 
 templates: $(STAMP)
 	$(BIN)/python scripts/make_templates.py

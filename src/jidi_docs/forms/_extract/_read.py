@@ -116,6 +116,7 @@ def _header(block: Block, current: str | None, lists: tuple[ListSection, ...]) -
 
 class _Reader:
     def __init__(self, reg: Registry) -> None:
+        self.reg = reg
         self.list_specs = list_sections(reg)
         self.parsers = _parsers(reg)
         self.notes: list[Note] = []
@@ -170,7 +171,7 @@ class _Reader:
             self.notes.append(Note((self.section,), text, "这段文字不在表格里，没有读取"))
 
     def _heading(self, text: str) -> bool:
-        section = heading_of(text)
+        section = heading_of(text, self.reg)
         if section is None:
             return False
         self._open(section)

@@ -65,6 +65,10 @@ class ListSection:
         return next((c for c in self.columns if h in c.labels), None)
 
 
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.,]?|[(][一二三四五六七八九十\d]+[)]|\d{1,2}[、.,])"
+)
+
 _NO = Column("", ("序号", "编号", "No.", "NO."), on_form=False)
 
 
@@ -93,10 +97,12 @@ def _list_section(section: RegistrySection) -> ListSection:
         else:
             labels = _labels(*c.form_headers, c.label, *c.header_aliases)
             columns.append(Column(c.label, labels, marker=c.label in section.form_markers))
+    printed = _NUMBERING.sub("", norm(section.heading or ""))  # 三、专兼职讲师 → 专兼职讲师
+    headings = _labels(*section.form_headings, *([printed] if printed else []))
     return ListSection(
         section.key,
         section.heading or section.key,
-        _labels(*section.form_headings) or (section.key,),
+        headings or (section.key,),
         tuple(columns),
         tuple(section.labels),
     )
@@ -191,11 +197,7 @@ def basic_label(text: str, reg: Registry | None = None) -> tuple[bool, str | Non
     return False, None
 
 
-_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.,]?|[(][一二三四五六七八九十\d]+[)]|\d{1,2}[、.,])"
-)
-
-
+@cache
 def _headings(reg: Registry) -> tuple[dict[str, str], frozenset[str]]:
     """Every heading text (`norm` form, numbering left out) → the part it opens; and the texts
     that are headings only when numbered (a box's alias inside another box's label: 审核意见)."""
@@ -212,10 +214,7 @@ def _headings(reg: Registry) -> tuple[dict[str, str], frozenset[str]]:
     return found, frozenset(ambiguous)
 
 
-_HEADINGS, _NUMBERED_ONLY = _headings(registry())
-
-
-def heading_of(text: str) -> str | None:
+def heading_of(text: str, reg: Registry | None = None) -> str | None:
     """Return the section a heading names (``三、专兼职讲师`` → ``讲师``), or None.
 
     Only a short text that is a heading and nothing else counts: numbering, the heading, and
@@ -227,8 +226,9 @@ def heading_of(text: str) -> str | None:
     numbered = _NUMBERING.match(key)
     key = key[numbered.end() :] if numbered else key
     key = _BRACKETED.sub("", key).rstrip(":")
-    found = _HEADINGS.get(key)
-    if found is None or (not numbered and key in _NUMBERED_ONLY):
+    headings, numbered_only = _headings(reg or registry())
+    found = headings.get(key)
+    if found is None or (not numbered and key in numbered_only):
         return None
     return found
 
