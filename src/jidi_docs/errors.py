@@ -11,7 +11,9 @@ Our exception hierarchy::
     │   ├── ConversionError       LibreOffice is missing, failed, or wrote no PDF
     │   ├── EvidenceError         a 佐证材料 file is missing, unreadable or not allowed
     │   ├── BundleError           the submission bundle cannot be assembled
-    │   └── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
+    │                             data folder, a refused account or password, a backup or restore
     └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
@@ -41,6 +43,7 @@ __all__ = [
     "Issue",
     "JidiDocsError",
     "OutputError",
+    "PortalError",
     "ProfileError",
     "TemplateError",
     "UserError",
@@ -170,6 +173,10 @@ class BundleError(UserError):
     """The submission bundle cannot be assembled."""
 
 
+class PortalError(UserError):
+    """The web portal cannot start or do what ``jidi-docs serve`` was asked (Chinese message)."""
+
+
 def _rebuild(cls: type[E], args: tuple[Any, ...], kwargs: dict[str, Any]) -> E:
     """Return ``cls(*args, **kwargs)``: how pickle rebuilds errors whose arguments are keywords.
 
@@ -180,9 +187,25 @@ def _rebuild(cls: type[E], args: tuple[Any, ...], kwargs: dict[str, Any]) -> E:
     return cls(*args, **kwargs)
 
 
+#: The programs that most likely hold a file open, by its suffix.
+_HOLDERS = {
+    ".docx": "Word 或 WPS",
+    ".doc": "Word 或 WPS",
+    ".xlsx": "Excel 或 WPS",
+    ".xls": "Excel 或 WPS",
+    ".csv": "Excel 或 WPS",
+    ".pdf": "PDF 阅读器（如 WPS、Adobe Reader 或浏览器）",
+}
+
+
 def locked_message(path: Path) -> str:
-    """The message for a file another program holds open (Windows refuses to replace it)."""
-    return f"「{path}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+    """The message for a file another program holds open (Windows refuses to replace it),
+    naming the program that most likely does."""
+    holder = _HOLDERS.get(path.suffix.lower(), "Word、WPS、Excel 等程序")
+    return (
+        f"「{path}」正被其他程序占用（多半是在 {holder} 中打开着），无法替换。"
+        f"请先在 {holder} 中关闭它，再重试；若并没有打开它，请检查是否有写入权限。"
+    )
 
 
 class OutputError(UserError):
@@ -199,7 +222,7 @@ class OutputError(UserError):
     @classmethod
     def from_os_error(cls, target: Path, error: OSError) -> OutputError:
         """Build the error for writing `target`, keeping the system's reason."""
-        if _platform.is_locked_error(error):
+        if _platform.is_locked_error(error, target):
             return cls(locked_message(target), locked=True)
         reasons = {
             errno.EACCES: "没有写入权限",

@@ -441,7 +441,7 @@ class SofficeConverter:
             self._check_open()  # closed from another thread: no LibreOffice after `close`
             proc = _platform.start_tree(cmd, env=env)  # output as bytes, decoded below
         try:
-            out, err = proc.communicate(timeout=timeout)
+            out, err = _procs.communicate(proc, timeout)  # in slices: Ctrl-C on Windows
         except subprocess.TimeoutExpired:
             _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
             _, err = proc.communicate()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._fs import atomic_write
-from .._text import display_width
+from .._text import display_width, no_formulas
 from ..errors import InputError, Issue, ValidationFailed
 from ..forms import fmt_number
 from ..input import (
@@ -210,6 +210,7 @@ def write_table_template(
             )
             dv.add(rng)
             ws.add_data_validation(dv)
+    no_formulas(wb)
     with atomic_write(path) as tmp:
         wb.save(tmp)
 
