@@ -18,9 +18,10 @@ from pathlib import Path
 
 from ..input import as_application
 from ..schema import Application
+from . import _rules_records  # registers the rules about the records, after _rules's
+from ._register import RULES, run_rules
 from ._results import FAIL, OK, WARN, CategoryResult, CheckReport, ConditionResult, ScoreRow, Status
 from ._rules import num, subtotals
-from ._rules_records import CONDITION_KEYS, CONDITIONS, evidence_files
 
 __all__ = [
     "CONDITION_KEYS",
@@ -34,6 +35,12 @@ __all__ = [
     "Status",
     "check",
 ]
+
+
+del _rules_records  # imported for its registrations only
+
+#: Every condition's key, in report order.
+CONDITION_KEYS = tuple(r.key for r in RULES)
 
 
 def _figures(app: Application) -> dict[str, Decimal | None]:
@@ -61,8 +68,7 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
     """
     app = as_application(app)
     p = app.profile
-    conditions = [f(app, p) for f in CONDITIONS]
-    conditions.append(evidence_files(app, Path(base_dir) if base_dir else app.base_dir))
+    conditions = run_rules(app, p, Path(base_dir) if base_dir else app.base_dir)
     scores = app.scores.as_dict()
     rows = [
         ScoreRow(

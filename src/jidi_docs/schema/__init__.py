@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ._phone import phone_problem as phone_problem
     from ._profile import DEFAULT_PROFILE as DEFAULT_PROFILE
     from ._profile import SAME_AS_ABOVE as SAME_AS_ABOVE
+    from ._profile import Conditions as Conditions
     from ._profile import Profile as Profile
     from ._profile import builtin_profile as builtin_profile
     from ._profile import builtin_profiles as builtin_profiles
