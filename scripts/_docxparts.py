@@ -202,7 +202,7 @@ def _add_fonts_to_font_table(doc: Document) -> None:
         ):
             child = etree.SubElement(font, qn(tag))
             child.set(qn("w:val"), val)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # type: ignore[attr-defined]
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def para(
@@ -228,7 +228,9 @@ def para(
     return p
 
 
-def cell(target: _Cell, text: str, *, header: bool = False, align: WD_ALIGN_PARAGRAPH = Align.CENTER) -> None:
+def cell(
+    target: _Cell, text: str, *, header: bool = False, align: WD_ALIGN_PARAGRAPH = Align.CENTER
+) -> None:
     """Put `text` in a table cell (first paragraph, one more per line), centred vertically."""
     style = "Table Header" if header else "Table Text"
     font = HEADING_FONT if header else BODY_FONT
@@ -268,7 +270,7 @@ def cell_border(target: _Cell, edge: str, val: str) -> None:
 
 def table(doc: Document, widths_cm: Sequence[float], rows: int = 0, *, lines: bool = True) -> Table:
     """Add a fixed-layout, centred table with the given column widths (and borders if `lines`)."""
-    made = doc.add_table(rows=rows, cols=len(widths_cm))
+    made: Table = doc.add_table(rows=rows, cols=len(widths_cm))
     made.alignment = WD_TABLE_ALIGNMENT.CENTER
     made.autofit = False
     borders(made, "single" if lines else "nil")
@@ -278,10 +280,14 @@ def table(doc: Document, widths_cm: Sequence[float], rows: int = 0, *, lines: bo
 
 
 def row(
-    target: Table, *, header: bool = False, cant_split: bool = True, min_height_cm: float | None = None
+    target: Table,
+    *,
+    header: bool = False,
+    cant_split: bool = True,
+    min_height_cm: float | None = None,
 ) -> _Row:
     """Append a row; widths are set on each cell because Word reads tcW, LibreOffice gridCol."""
-    added = target.add_row()
+    added: _Row = target.add_row()  # type: ignore[no-untyped-call]
     trpr = added._tr.get_or_add_trPr()
     if cant_split:
         trpr.append(OxmlElement("w:cantSplit"))
@@ -296,7 +302,8 @@ def row(
 
 def merge(target: _Row, start: int, end: int) -> _Cell:
     """Merge cells start..end (inclusive) of a row horizontally and return the merged cell."""
-    return target.cells[start].merge(target.cells[end])
+    merged: _Cell = target.cells[start].merge(target.cells[end])
+    return merged
 
 
 def loop_rows(

@@ -24,8 +24,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jidi_docs.schema import Column, Registry, Section, registry
-from jidi_docs.schema import _derive, _types  # the generator's own view of the types
+from jidi_docs.schema import (  # the generator's own view of the types
+    Column,
+    Registry,
+    Section,
+    _derive,
+    _types,
+    registry,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "src" / "jidi_docs" / "schema" / "_model.py"
@@ -92,7 +98,9 @@ def generate(text: str, reg: Registry) -> str:
             re.DOTALL | re.MULTILINE,
         )
         if found:
-            text = text[: found.start(1)] + "".join(f"{ln}\n" for ln in lines) + text[found.end(1) :]
+            text = (
+                text[: found.start(1)] + "".join(f"{ln}\n" for ln in lines) + text[found.end(1) :]
+            )
             continue
         if owner is None:
             raise ValueError(f"_model.py 中没有 {model} 类")

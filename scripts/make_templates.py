@@ -122,7 +122,8 @@ def _basic_info(doc: Document, reg: Registry) -> None:
     A row of n cells gives each 6/n of the six columns: the label, then the value across the rest.
     """
     section = reg.mapping_section
-    assert section.layout is not None and section.heading is not None  # checked by the registry
+    assert section.layout is not None  # checked when the registry is read
+    assert section.heading is not None
     para(doc, section.heading, "Section Heading", font=HEADING_FONT)
     grid = table(doc, section.layout.widths)
     for line in section.layout.rows:
@@ -133,7 +134,9 @@ def _basic_info(doc: Document, reg: Registry) -> None:
             first = reg.basic_part(parts[0])
             start = k * span
             cell(added.cells[start], first.form_headers[0])
-            value = merge(added, start + 1, start + span - 1) if span > 2 else added.cells[start + 1]
+            value = (
+                merge(added, start + 1, start + span - 1) if span > 2 else added.cells[start + 1]
+            )
             key = first.template_key or (first.name if isinstance(first, Column) else None)
             cell(value, f"{{{{ {section.template_key}.{key} }}}}", align=align)
     para(doc, section.form_note or "", "Form Note")
@@ -248,9 +251,9 @@ def _cover_styles(doc: Document) -> None:
     title = add_style(doc, "Cover Title", TITLE_FONT, 26, bold=None).paragraph_format
     title.alignment = Align.CENTER
     title.line_spacing = Pt(40)
-    add_style(doc, "Cover Label", HEADING_FONT, 16, bold=None).paragraph_format.alignment = (
-        Align.DISTRIBUTE
-    )
+    add_style(
+        doc, "Cover Label", HEADING_FONT, 16, bold=None
+    ).paragraph_format.alignment = Align.DISTRIBUTE
     heading = add_style(doc, "Contents Heading", HEADING_FONT, 22, bold=None).paragraph_format
     heading.alignment = Align.CENTER
     heading.page_break_before = True
