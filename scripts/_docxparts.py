@@ -184,7 +184,9 @@ def _setup_styles(doc: Document) -> None:
     heading.keep_with_next = True
     add_style(doc, "Table Text", BODY_FONT, 10.5)
     add_style(doc, "Table Header", HEADING_FONT, 10.5).paragraph_format.alignment = Align.CENTER
-    add_style(doc, "Form Note", BODY_FONT, 10.5).paragraph_format.space_before = Pt(3)
+    note = add_style(doc, "Form Note", BODY_FONT, 10.5).paragraph_format
+    note.space_before = Pt(3)
+    note.keep_together = True  # a note of two lines is never split over two pages
 
 
 def _add_fonts_to_font_table(doc: Document) -> None:
@@ -312,16 +314,30 @@ def loop_rows(
     item: str,
     fields: Sequence[str | None],
     aligns: Sequence[WD_ALIGN_PARAGRAPH] | None = None,
+    *,
+    last_keeps_with_next: bool = False,
 ) -> None:
-    """Append the three rows `{%tr for %}` / body / `{%tr endfor %}`; None fields stay blank."""
-    start = row(target)
-    cell(start.cells[0], f"{{%tr for {item} in {var} %}}", align=Align.LEFT)
-    body = row(target)
-    for i, (c, field) in enumerate(zip(body.cells, fields, strict=True)):
-        align = aligns[i] if aligns else Align.CENTER
-        cell(c, f"{{{{ {item}.{field} }}}}" if field else "", align=align)
-    end = row(target)
-    cell(end.cells[0], "{%tr endfor %}", align=Align.LEFT)
+    """Append the three rows `{%tr for %}` / body / `{%tr endfor %}`; None fields stay blank.
+
+    With `last_keeps_with_next` the last item gets a loop of its own whose row keeps with the
+    next paragraph (every paragraph of it has w:keepNext), so the note under the table never
+    starts a page alone: Word and LibreOffice move the last row along with it. Only the last:
+    on every row, LibreOffice gives the chain up and Word pushes whole tables to a new page.
+    """
+    loops = [(var, False)]
+    if last_keeps_with_next:
+        loops = [(f"{var}[:-1]", False), (f"{var}[-1:]", True)]
+    for items, keep in loops:
+        start = row(target)
+        cell(start.cells[0], f"{{%tr for {item} in {items} %}}", align=Align.LEFT)
+        body = row(target)
+        for i, (c, field) in enumerate(zip(body.cells, fields, strict=True)):
+            align = aligns[i] if aligns else Align.CENTER
+            cell(c, f"{{{{ {item}.{field} }}}}" if field else "", align=align)
+            for p in c.paragraphs:
+                p.paragraph_format.keep_with_next = keep or None
+        end = row(target)
+        cell(end.cells[0], "{%tr endfor %}", align=Align.LEFT)
 
 
 def portrait_or_landscape(doc: Document, *, landscape: bool) -> None:

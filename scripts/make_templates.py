@@ -139,6 +139,9 @@ def _basic_info(doc: Document, reg: Registry) -> None:
             )
             key = first.template_key or (first.name if isinstance(first, Column) else None)
             cell(value, f"{{{{ {section.template_key}.{key} }}}}", align=align)
+    for c in added.cells:  # the last row keeps with the note under the table
+        for p in c.paragraphs:
+            p.paragraph_format.keep_with_next = True
     para(doc, section.form_note or "", "Form Note")
 
 
@@ -157,7 +160,7 @@ def _list_table(doc: Document, reg: Registry, section: Section) -> None:
     labels = ["序号", *(c.form_headers[0] for c in columns.values())]
     for c, label in zip(head.cells, labels, strict=True):
         cell(c, label, header=True)
-    loop_rows(grid, str(section.template_key), ROW, ["no", *columns])
+    loop_rows(grid, str(section.template_key), ROW, ["no", *columns], last_keeps_with_next=True)
 
 
 def _opinion_box(

@@ -180,7 +180,8 @@ def cell_after(table: Any, label: str) -> str:
         ("具有大学本科及以上学历讲师数量", "3"),
         ("占比（%）", "75"),
         ("管理人员\n数量", "4"),
-        ("涉及平台数量", "6\n（亚马逊、速卖通、eBay、Shopee、TikTok Shop、Lazada）"),
+        # broken between names only, so that no name is cut (tests/pdf/test_form_layout.py)
+        ("涉及平台数量", "6\n（亚马逊、速卖通、\neBay、Shopee、\nTikTok Shop、\nLazada）"),
         (
             "单位简介",
             (

@@ -10,8 +10,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..schema import SAME_AS_ABOVE, Application, Column, Figure, Profile, Registry, fill
-from ._format import MERGE_UP, fmt_date, fmt_number, fmt_period, fmt_short_date
+from ..schema import (
+    SAME_AS_ABOVE,
+    Application,
+    BasicLayout,
+    Column,
+    Figure,
+    Profile,
+    Registry,
+    fill,
+)
+from ._format import (
+    MERGE_UP,
+    fmt_date,
+    fmt_number,
+    fmt_period,
+    fmt_short_date,
+    lines_between_names,
+)
 
 __all__ = ["form1_context", "form2_context"]
 
@@ -56,7 +72,10 @@ def _list_rows(app: Application) -> dict[str, list[dict[str, str]]]:
             cells: dict[str, list[str]] = {key: [] for key in keys}
             for column in section.columns:
                 if column.template_key:
-                    cells[column.template_key].append(_cell(column, getattr(item, column.name)))
+                    text = _cell(column, getattr(item, column.name))
+                    if column.keep_names and column.width:
+                        text = lines_between_names(text, column.width)
+                    cells[column.template_key].append(text)
             items.append({key: "／".join(x for x in parts if x) for key, parts in cells.items()})
         out[str(section.template_key)] = _rows(items, keys)
     return out
@@ -92,6 +111,17 @@ def _basic_text(reg: Registry, column: Column, value: Any) -> str:
     return str(value).rstrip("\n")
 
 
+def _cells_and_widths(layout: BasicLayout) -> list[tuple[tuple[str, ...], float]]:
+    """Each cell of the 基本情况 grid with the width (cm) of its value: a row of n cells gives
+    each 6/n columns, the first for the label (as ``make templates`` draws it)."""
+    out = []
+    for row in layout.rows:
+        span = len(layout.widths) // len(row.cells)
+        for k, parts in enumerate(row.cells):
+            out.append((parts, sum(layout.widths[k * span + 1 : (k + 1) * span])))
+    return out
+
+
 def _basic(app: Application) -> dict[str, str]:
     """The 基本情况 grid's cells by template key, as the registry lays them out.
 
@@ -103,7 +133,7 @@ def _basic(app: Application) -> dict[str, str]:
     assert section.layout is not None  # checked when the registry is read
     basic = getattr(app, reg.root_column_of_type("栏目", required=True).name)
     cells: dict[str, str] = {}
-    for parts in section.layout.cells:
+    for parts, width in _cells_and_widths(section.layout):
         texts = []
         for name in parts:
             part = reg.basic_part(name)
@@ -112,7 +142,10 @@ def _basic(app: Application) -> dict[str, str]:
             else:
                 text = _basic_text(reg, part, getattr(basic, part.name))
             if text:
-                texts.append(fill(part.format, text, part.form_headers[0]))
+                text = fill(part.format, text, part.form_headers[0])
+                if isinstance(part, Column) and part.keep_names:
+                    text = lines_between_names(text, width)
+                texts.append(text)
         first = reg.basic_part(parts[0])
         key = first.template_key or (first.name if isinstance(first, Column) else None)
         cells[str(key)] = "\n".join(texts)

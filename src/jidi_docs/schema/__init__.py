@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ._dates import parse_date as parse_date
     from ._dates import parse_period as parse_period
     from ._derive import model_for as model_for
+    from ._form import BasicLayout as BasicLayout
     from ._form import Figure as Figure
     from ._form import Pick as Pick
     from ._form import fill as fill

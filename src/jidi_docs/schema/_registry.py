@@ -101,6 +101,7 @@ class Column(_Frozen):
     format: str = Field("{值}", alias="格式")
     heading: str | None = Field(None, alias="标题")
     sign_lines: tuple[str, ...] = Field((), alias="签章")
+    keep_names: bool = Field(False, alias="名称不拆行")
 
     @property
     def form_headers(self) -> tuple[str, ...]:

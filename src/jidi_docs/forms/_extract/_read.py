@@ -16,6 +16,7 @@ from typing import Any
 
 from ...errors import InputError, Issue
 from ...schema import Registry, registry
+from .._format import names_without_lines
 from ._basic import BasicReader
 from ._cells import (
     Unreadable,
@@ -53,12 +54,17 @@ _TYPE_PARSERS: dict[str, Callable[[str], str]] = {
 
 def _parsers(reg: Registry) -> dict[str, Callable[[str], str]]:
     """Column label → how its cells are read, over every list of the registry."""
-    return {
+    parsers = {
         c.label: _TYPE_PARSERS[c.type]
         for s in reg.form_sections
         for c in s.columns
         if c.type in _TYPE_PARSERS
     }
+    # names the form wrapped between names (亚马逊、⏎速卖通) read back on one line
+    parsers.update(
+        {c.label: names_without_lines for s in reg.form_sections for c in s.columns if c.keep_names}
+    )
+    return parsers
 
 
 _SIGNATURE = re.compile(
