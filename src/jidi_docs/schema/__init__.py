@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ._kinds import allowed_kinds_text as allowed_kinds_text
     from ._kinds import evidence_kind as evidence_kind
     from ._kinds import kind_labels as kind_labels
+    from ._kinds import kind_of_name as kind_of_name
     from ._kinds import sniff_kind as sniff_kind
     from ._model import Application as Application
     from ._model import BasicInfo as BasicInfo
