@@ -155,7 +155,7 @@ def serve_cmd(
         typer.Option(
             "--backup",
             metavar="文件",
-            help="把数据库和全部文件备份到一个 .zip 文件后退出（网页版运行时也可以）",
+            help="把数据库和全部文件备份到一个压缩包文件后退出（网页版运行时也可以）",
         ),
     ] = None,
     restore: Annotated[
