@@ -16,9 +16,8 @@ any of the column's names (label, printed name, aliases).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "VALUE",
@@ -34,19 +33,69 @@ __all__ = [
 #: The placeholders of a format.
 VALUE, NAME = "{值}", "{名}"
 
+# Why plain dataclasses read by hand, not pydantic models like the rest of the registry: every
+# command that reads the registry (check included) would build five more pydantic models at
+# start-up, about 5 ms; these few shapes are checked here with messages just as clear.
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+def _mapping(
+    data: Any, where: str, known: tuple[str, ...], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`data` as a mapping of the `known` keys with every `required` one.
+
+    Raises:
+        ValueError: anything else (pydantic reports a ValueError at the registry's key).
+    """
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}：应为“键: 值”的映射")  # noqa: TRY004 - see Raises
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        raise ValueError(
+            f"{where}：不认识的键 {'、'.join(map(str, unknown))}（可用：{'、'.join(known)}）"
+        )
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ValueError(f"{where}：缺少 {'、'.join(missing)}")
+    return data
 
 
-class FormLayout(_Frozen):
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{where}：应为一段文字")
+    return value
+
+
+def _texts(value: Any, where: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(_text(v, where) for v in items)
+
+
+def _positive(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"{where}：应为大于 0 的数")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class FormLayout:
     """What belongs to 附件2 as a whole: the 序号 column's width and the closing note."""
 
-    number_width: float = Field(alias="序号列宽", gt=0)
-    closing_note: str = Field("", alias="表尾注")
+    number_width: float
+    closing_note: str = ""
+
+    @classmethod
+    def read(cls, data: Any) -> FormLayout:
+        """Return the layout from the registry's ``附件2`` (序号列宽, 表尾注)."""
+        d = _mapping(data, "附件2", ("序号列宽", "表尾注"), ("序号列宽",))
+        note = d.get("表尾注", "")
+        return cls(
+            _positive(d["序号列宽"], "附件2 → 序号列宽"),
+            _text(note, "附件2 → 表尾注") if note else "",
+        )
 
 
-class Figure(_Frozen):
+@dataclass(frozen=True)
+class Figure:
     """A figure the program computes (讲师数量 …): never typed, printed and checked.
 
     Attributes:
@@ -55,18 +104,45 @@ class Figure(_Frozen):
         attribute: the `Application` property that computes it (None: no single value, 小计).
         description: what it is computed from, for the message when someone types it.
         form_headers_: its label in the 基本情况 grid, when other than `name`.
-        template_key: its cell in the template (default: `attribute`).
+        template_key_: its cell in the template, when other than `attribute`.
         checks: a list section whose row count a form's printed figure must equal.
+        format: how it is printed in its cell (``{值}``).
     """
 
-    name: str = Field(alias="名称", min_length=1)
-    aliases: tuple[str, ...] = Field((), alias="别名")
-    attribute: str | None = Field(None, alias="属性", pattern=r"^[a-z_][a-z0-9_]*$")
-    description: str = Field("", alias="说明")
-    form_headers_: tuple[str, ...] = Field((), alias="表中列名")
-    template_key_: str | None = Field(None, alias="模板键")
-    checks: str | None = Field(None, alias="核对")
-    format: str = Field(VALUE, alias="格式")
+    name: str
+    aliases: tuple[str, ...] = ()
+    attribute: str | None = None
+    description: str = ""
+    form_headers_: tuple[str, ...] = ()
+    template_key_: str | None = None
+    checks: str | None = None
+    format: str = VALUE
+
+    _KEYS = ("名称", "别名", "属性", "说明", "表中列名", "模板键", "核对", "格式")
+
+    @classmethod
+    def read(cls, data: Any) -> Figure:
+        """Return the figure of one entry of the registry's ``计算项``."""
+        d = _mapping(
+            data,
+            f"计算项 {data.get('名称', '') if isinstance(data, dict) else ''}",
+            cls._KEYS,
+            ("名称",),
+        )
+        where = f"计算项“{d['名称']}”"
+        attribute = d.get("属性")
+        if attribute is not None and not re.fullmatch(r"[a-z_][a-z0-9_]*", str(attribute)):
+            raise ValueError(f"{where} → 属性：应为 Python 属性名")
+        return cls(
+            name=_text(d["名称"], where),
+            aliases=_texts(d.get("别名", []), f"{where} → 别名"),
+            attribute=attribute,
+            description=str(d.get("说明", "")),
+            form_headers_=_texts(d.get("表中列名", []), f"{where} → 表中列名"),
+            template_key_=d.get("模板键"),
+            checks=d.get("核对"),
+            format=_text(d.get("格式", VALUE), f"{where} → 格式"),
+        )
 
     @property
     def form_headers(self) -> tuple[str, ...]:
@@ -79,15 +155,25 @@ class Figure(_Frozen):
         return self.template_key_ or self.attribute
 
 
-class Pick(_Frozen):
+@dataclass(frozen=True)
+class Pick:
     """A column of a listing (the 汇总表, the 预审's figures): its header and where it comes from.
 
     Written in ``sections.yaml`` as the header alone when it is the name of a figure or a
     基本情况 column, else as ``{列名: …, 取自: …}``.
     """
 
-    header: str = Field(alias="列名", min_length=1)
-    source_: str | None = Field(None, alias="取自")
+    header: str
+    source_: str | None = None
+
+    @classmethod
+    def read(cls, data: Any) -> Pick:
+        """Return the column of one entry of ``汇总表`` or ``预审数字``."""
+        if isinstance(data, str):
+            return cls(_text(data, "列名"))
+        d = _mapping(data, "汇总表或预审数字的一项", ("列名", "取自"), ("列名",))
+        source = d.get("取自")
+        return cls(_text(d["列名"], "列名"), _text(source, "取自") if source is not None else None)
 
     @property
     def source(self) -> str:
@@ -95,31 +181,58 @@ class Pick(_Frozen):
         return self.source_ or self.header
 
 
-class BasicRow(_Frozen):
+@dataclass(frozen=True)
+class BasicRow:
     """One row of the 基本情况 grid: one to three cells, each a label and its value.
 
     A cell names one field or figure, or several: the first gives the cell its label and template
     key, the others are printed after it, each on a line of its own and in its own format.
     """
 
-    cells: tuple[tuple[str, ...], ...] = Field(alias="格", min_length=1, max_length=3)
-    height: float | None = Field(None, alias="行高", gt=0)
-    align: Literal["居中", "靠左"] = Field("居中", alias="对齐")
-    may_split: bool = Field(False, alias="可跨页")
+    cells: tuple[tuple[str, ...], ...]
+    height: float | None = None
+    align: Literal["居中", "靠左"] = "居中"
+    may_split: bool = False
 
-    @field_validator("cells", mode="before")
     @classmethod
-    def _one_or_several(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [item if isinstance(item, list) else [item] for item in value]
-        return value
+    def read(cls, data: Any) -> BasicRow:
+        """Return one entry of the 基本情况 grid's ``行``."""
+        d = _mapping(data, "表格 → 行", ("格", "行高", "对齐", "可跨页"), ("格",))
+        cells = d["格"] if isinstance(d["格"], list) else [d["格"]]
+        if not 1 <= len(cells) <= 3:
+            raise ValueError("表格 → 行 → 格：一行写一到三格")
+        align = d.get("对齐", "居中")
+        if align not in ("居中", "靠左"):
+            raise ValueError("表格 → 行 → 对齐：只能是 居中 或 靠左")
+        height = d.get("行高")
+        return cls(
+            tuple(_texts(c, "表格 → 行 → 格") for c in cells),
+            _positive(height, "表格 → 行 → 行高") if height is not None else None,
+            align,
+            bool(d.get("可跨页", False)),
+        )
 
 
-class BasicLayout(_Frozen):
-    """The 基本情况 grid: its columns' widths (cm) and its rows."""
+@dataclass(frozen=True)
+class BasicLayout:
+    """The 基本情况 grid: its six columns' widths (cm) and its rows."""
 
-    widths: tuple[float, ...] = Field(alias="列宽", min_length=6, max_length=6)
-    rows: tuple[BasicRow, ...] = Field(alias="行", min_length=1)
+    widths: tuple[float, ...]
+    rows: tuple[BasicRow, ...]
+
+    @classmethod
+    def read(cls, data: Any) -> BasicLayout:
+        """Return the layout of a section's ``表格``."""
+        d = _mapping(data, "表格", ("列宽", "行"), ("列宽", "行"))
+        widths = d["列宽"]
+        if not isinstance(widths, list) or len(widths) != 6:
+            raise ValueError("表格 → 列宽：写六列的宽度")
+        if not isinstance(d["行"], list) or not d["行"]:
+            raise ValueError("表格 → 行：至少写一行")
+        return cls(
+            tuple(_positive(w, "表格 → 列宽") for w in widths),
+            tuple(BasicRow.read(r) for r in d["行"]),
+        )
 
     @property
     def cells(self) -> list[tuple[str, ...]]:

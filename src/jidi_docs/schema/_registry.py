@@ -27,13 +27,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .. import _cache
 from ._form import BasicLayout, Figure, FormLayout, Pick
@@ -54,6 +61,8 @@ __all__ = [
     "registry",
     "sections",
 ]
+
+T = TypeVar("T")
 
 #: The kinds of value a column holds (see sections.yaml for what each accepts).
 ColumnType = Literal[
@@ -80,6 +89,21 @@ ColumnType = Literal[
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _layout(value: Any) -> BasicLayout | None:
+    return None if value is None else BasicLayout.read(value)
+
+
+def _each(read: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
+    """A validator reading every item of a list with `read` (the `_form` shapes)."""
+
+    def each(value: Any) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            raise ValueError("应为列表")  # noqa: TRY004 - pydantic reports a ValueError at its key
+        return tuple(read(v) for v in value)
+
+    return each
 
 
 class Column(_Frozen):
@@ -138,8 +162,13 @@ class Section(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     form_headings: tuple[str, ...] = Field((), alias="表中标题")
     form_markers: tuple[str, ...] = Field((), alias="表中标志")
-    layout: BasicLayout | None = Field(None, alias="表格")
+    layout_: Annotated[Any, BeforeValidator(_layout)] = Field(None, alias="表格")
     columns: tuple[Column, ...] = Field(alias="列", min_length=1)
+
+    @property
+    def layout(self) -> BasicLayout | None:
+        """The grid of 基本情况 (表格); None for the other sections."""
+        return cast("BasicLayout | None", self.layout_)
 
     def column(self, label: str) -> Column:
         """Return the column with this label (KeyError if there is none)."""
@@ -173,19 +202,34 @@ class Registry(_Frozen):
     default_batch: str = Field(alias="默认认定批次", min_length=1)
     education_levels: tuple[str, ...] = Field(alias="学历", min_length=1)
     bachelor_or_above: tuple[str, ...] = Field(alias="本科及以上")
-    form: FormLayout = Field(alias="附件2")
-    figures: tuple[Figure, ...] = Field(alias="计算项")
-    review_figures: tuple[Pick, ...] = Field(alias="预审数字")
-    summary_columns: tuple[Pick, ...] = Field(alias="汇总表")
+    # The 申报表's layout and listings (`_form`) are read by hand into dataclasses; typed Any
+    # here so that pydantic builds no schema for them (start-up), the properties below type them.
+    form_: Annotated[Any, BeforeValidator(FormLayout.read)] = Field(alias="附件2")
+    figures_: Annotated[Any, BeforeValidator(_each(Figure.read))] = Field(alias="计算项")
+    review_figures_: Annotated[Any, BeforeValidator(_each(Pick.read))] = Field(alias="预审数字")
+    summary_columns_: Annotated[Any, BeforeValidator(_each(Pick.read))] = Field(alias="汇总表")
     root: Root = Field(alias="申报")
     sections: tuple[Section, ...] = Field(alias="栏目", min_length=1)
 
-    @field_validator("review_figures", "summary_columns", mode="before")
-    @classmethod
-    def _header_alone(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [{"列名": v} if isinstance(v, str) else v for v in value]
-        return value
+    @property
+    def form(self) -> FormLayout:
+        """附件2 as a whole: the 序号 column's width, the closing note."""
+        return cast("FormLayout", self.form_)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """The figures the program computes (计算项)."""
+        return cast("tuple[Figure, ...]", self.figures_)
+
+    @property
+    def review_figures(self) -> tuple[Pick, ...]:
+        """The figures the 预审 report lists (预审数字)."""
+        return cast("tuple[Pick, ...]", self.review_figures_)
+
+    @property
+    def summary_columns(self) -> tuple[Pick, ...]:
+        """The 汇总表's columns before the conditions (汇总表)."""
+        return cast("tuple[Pick, ...]", self.summary_columns_)
 
     @model_validator(mode="after")
     def _consistent(self) -> Registry:
