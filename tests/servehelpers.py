@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["PASSWORD", "Browser", "free_port", "serving", "wait_for_port"]
+__all__ = ["PASSWORD", "Browser", "free_port", "serving", "wait_for_port", "wait_for_text"]
 
 #: The password of the administrator ``office`` that `serving` creates.
 PASSWORD = "office-password-42"
@@ -137,3 +137,14 @@ class Browser:
             f"{server}/login/", {"username": username, "password": password}
         )
         assert not landed.endswith("/login/"), f"login {username} refused"
+
+
+def wait_for_text(log: Path, text: str, timeout: float = 60) -> str:
+    """Wait until `log` contains `text`; return the log (fail after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if text in content:
+            return content
+        time.sleep(0.2)
+    pytest.fail(f"“{text}” not in {log}:\n{content}")

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -286,3 +287,29 @@ def test_a_postgresql_backup_dumps_the_database_and_restores_into_an_empty_one(
     manifest = _check_restored(restored, archive, from_postgresql)
     assert manifest["database"]["engine"] == "postgresql"
     assert "database/database.pgdump" in manifest["members"]
+
+
+@pytest.mark.slow
+def test_without_pg_dump_the_files_are_backed_up_and_the_database_gap_is_said(
+    cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    database = ["--database", cluster.create_database("no_dump")]
+    data = tmp_path / "data"
+    env = create_office(data, *database)
+    env["PATH"] = str(Path(sys.executable).parent)  # this Python's tools only: no pg_dump
+
+    done = subprocess.run(
+        [*serve_command(data, *database), "--backup", str(tmp_path / "b.zip")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "没有找到 pg_dump" in done.stderr
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["database"] == {"engine": "postgresql", "member": None}
+    assert "data/secret_key.txt" in manifest["members"]

@@ -219,9 +219,20 @@ def test_state_changes_without_csrf_token_are_refused(
             f"/version/{two_bases['version'].pk}/",
             {"office_opinion": "x", "opinion_version": "1"},
         ),
+        office.post(f"/account/{two_bases['user_b'].pk}/active/", {"active": "0"}),
+        office.post(f"/account/{two_bases['user_b'].pk}/reset-link/"),
+        office.post(f"/account/{two_bases['user_b'].pk}/district/", {"district": "滨江区"}),
+        office.post(f"/invitation/{two_bases['invitation'].pk}/revoke/"),
+        client.post(
+            "/password/", {"old_password": "x", "new_password1": "y", "new_password2": "y"}
+        ),
     ]
 
     assert [r.status_code for r in refused] == [403] * len(refused)
+    two_bases["user_b"].refresh_from_db()
+    two_bases["invitation"].refresh_from_db()
+    assert two_bases["user_b"].is_active
+    assert two_bases["invitation"].state == "未使用"
     assert "页面已过期或请求来源不明" in refused[0].content.decode()
     app.refresh_from_db()
     assert app.versions.count() == 0
@@ -406,3 +417,49 @@ def test_an_invitation_link_works_once(make_reviewer: Any, client_for: Any) -> N
     assert again.status_code == 404
     assert "已经用过" in again.content.decode()
     assert "请选择您审核范围内的区县" in other_district.content.decode()
+
+
+def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    """Every URL, enumerated: what is not a page (HTML) or the page's data (JSON) is sent as an
+    attachment with a definite type; only the preview's PNG images (made by the portal) show
+    inline, inside the preview page."""
+    owners = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
+    downloads = []
+    for pattern in _patterns():
+        url = _url(pattern, two_bases)
+        if url is None or "/account/" in url or "/invitation/" in url:
+            continue
+        for client in owners:
+            response = client.get(url)
+            kind = response.get("Content-Type", "")
+            disposition = response.get("Content-Disposition", "")
+            response.close()
+            if response.status_code != 200 or kind.startswith(("text/html", "application/json")):
+                continue
+            downloads.append(url)
+            assert kind, url
+            assert not kind.startswith("text/"), (url, kind)
+            if kind == "image/png" and "/preview/" in url:
+                continue
+            assert disposition.startswith("attachment"), (url, kind, disposition)
+
+    assert len(set(downloads)) >= 4  # evidence file, bundle PDF, the forms, the export …
+
+
+def test_xss_in_the_account_pages_is_escaped(
+    make_base: Any, make_reviewer: Any, client_for: Any
+) -> None:
+    from jidi_docs.web.models import Invitation
+
+    reviewer = make_reviewer("全市")
+    _user, app = make_base()
+    app.base.name = XSS
+    app.base.save()
+    Invitation.issue(base_name=XSS, district="西湖区", created_by=reviewer)
+
+    page = client_for(reviewer).get("/accounts/").content.decode()
+
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;") >= 2

@@ -77,6 +77,7 @@ def _announce(options: Any, info: dict[str, str]) -> None:
             f"  证书指纹（SHA-256）：{info['fingerprint']}",
         ]
     out_console.print("\n".join(lines), markup=False, soft_wrap=True)
+    out_console.file.flush()  # a log file or a service's journal gets it now, not at exit
 
 
 @app.command("serve")
@@ -223,9 +224,23 @@ def serve_cmd(
             markup=False,
             soft_wrap=True,
         )
+        if summary["database"] == "missing":
+            err_console.print(
+                "注意：没有找到 pg_dump（PostgreSQL 客户端），备份里只有文件，没有数据库。"
+                "请安装 PostgreSQL 客户端后重新备份，或用数据库自己的工具另行备份。",
+                markup=False,
+                soft_wrap=True,
+            )
         return
     if restore:
         summary = web.restore(options, restore)
+        if summary["database"] == "missing":
+            err_console.print(
+                "注意：这个备份里没有数据库（备份时没有 pg_dump），只恢复了文件；"
+                "数据库请用 PostgreSQL 自己的工具恢复。",
+                markup=False,
+                soft_wrap=True,
+            )
         out_console.print(
             f"已恢复到数据文件夹 {data.resolve()}：{summary['files']} 个文件，"
             f"{summary['versions']} 个提交版本，全部与备份清单核对一致。",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ._batch import ProgressEvent as ProgressEvent
     from ._batch import batch as batch
     from ._bundle import bundle as bundle
+    from ._extract import Written as Written
     from ._extract import extract as extract
     from ._extract import extract_to_file as extract_to_file
     from ._scaffold import YAML_FILE as YAML_FILE

@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
-from ..forms import extract, render_forms_bytes
+from ..forms import render_forms_bytes
 from ..input import expand_tables, json_schema, label, parse_yaml, validate
 from ..pdf import Converter, SofficeConverter, load_evidence
-from ..pipeline import SummaryRow, bundle, write_summary
+from ..pipeline import SummaryRow, bundle, extract, write_summary
 from ..review import CheckReport, check
 from ..schema import (
     HEAD_BYTES,

@@ -144,7 +144,8 @@ def check_options(options: Options) -> None:
                 "--lan 自己提供 https，不能与 --public-url（反向代理）或 --plain-http 同时使用。"
             )
         try:
-            ipaddress.ip_address(options.host)
+            if ipaddress.ip_address(options.host).is_unspecified:  # 0.0.0.0: no one address
+                raise ValueError(options.host)
         except ValueError:
             raise ValueError(
                 f"--lan 需要这台电脑在局域网上的 IP 地址，如 --host 192.168.1.20，"

@@ -201,7 +201,7 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
 def draft_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
     """The draft's 附件1 or 附件2 as .docx (only when the draft is valid)."""
     app = application_for(request.user, pk, edit=True)
-    return _docx_response(request, app, app.draft, form, f"申报-{app.pk}")
+    return _docx_response(request, app, app.draft, form, f"{app.title}-草稿")
 
 
 def _docx_response(
@@ -232,7 +232,7 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
     app = application_for(request.user, pk, edit=True)
     content = lib.export_zip(app.draft, file_map(app, app.draft))
     response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = _attachment(f"申报-{app.pk}.zip")
+    response["Content-Disposition"] = _attachment(f"{app.title}.zip")
     return response
 
 

@@ -92,7 +92,7 @@ def version_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
         ver.application,
         lib.with_office_opinion(ver.data, ver.office_opinion),
         form,
-        f"申报-{ver.application_id}-第{ver.number}版",
+        f"{ver.application.title}-第{ver.number}版",
     )
 
 
@@ -134,7 +134,7 @@ def job_pdf(request: AuthedRequest, pk: int) -> FileResponse:
         path.open("rb"),
         as_attachment=True,
         content_type="application/pdf",
-        filename=f"申报材料-{job.version.application_id}-第{job.version.number}版"
+        filename=f"{job.version.application.title}-申报材料-第{job.version.number}版"
         + ("-PDFA" if job.pdfa else "")
         + ".pdf",
     )
