@@ -80,20 +80,19 @@ def _read(path: Path) -> tuple[list[int], list[str]]:
         return [str(n.toUnicode(errors="replace")) for n in found]
 
     suffix = path.suffix.lower()
+    if suffix not in (".ttf", ".otf", ".ttc"):
+        return [], []
     try:
-        if suffix in (".ttf", ".otf"):
-            with TTFont(str(path), lazy=True) as font:
-                return list(font.getBestCmap() or {}), names(font)
-        if suffix == ".ttc":
-            collection = TTCollection(str(path), lazy=True)
-            try:
-                faces = collection.fonts
+        # The file is opened here, not by fontTools: TTFont leaves the file it opened itself
+        # unclosed when the file is not a font (an empty or damaged .ttf).
+        with path.open("rb") as file:
+            if suffix == ".ttc":
+                faces = TTCollection(file, lazy=True).fonts
                 return list(faces[0].getBestCmap() or {}), [n for f in faces for n in names(f)]
-            finally:
-                collection.close()
+            font = TTFont(file, lazy=True)
+            return list(font.getBestCmap() or {}), names(font)
     except (OSError, TTLibError, KeyError, AssertionError, IndexError, UnicodeError):
-        pass
-    return [], []
+        return [], []
 
 
 def font_files(folders: list[Path]) -> dict[str, tuple[int, int]]:
