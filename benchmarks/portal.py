@@ -111,7 +111,11 @@ class Session:
             self.server + path,
             data=body,
             method="POST",
-            headers={"Content-Type": content_type, "X-CSRFToken": csrf},
+            headers={
+                "Content-Type": content_type,
+                "X-CSRFToken": csrf,
+                "Accept": "application/json",
+            },
         )
         try:
             with self.opener.open(request, timeout=600) as r:
@@ -137,8 +141,8 @@ def _drafts(
         session = Session(server)
         session.login(username)
         page = session.get(f"/app/{pk}/edit/8/")
-        csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
-        version = int(re.search(r'data-version="(\d+)"', page).group(1))
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        version = int(re.search(r'name="base" value="(\d+)"', page).group(1))
     except Exception:
         start.abort()  # one user could not start: nobody waits for it
         raise
@@ -150,12 +154,17 @@ def _drafts(
     while time.monotonic() < until:
         n += 1
         text = f"{username} 第 {n} 次保存"
-        body = json.dumps({"section": "申报单位审核意见", "version": version, "value": text})
+        # what the page's script posts: the form of the 申报单位审核意见 page
+        body = urllib.parse.urlencode(
+            {"section": "申报单位审核意见", "base": version, "申报单位审核意见": text}
+        )
         start = time.perf_counter()
-        status, reply = session.post(f"/app/{pk}/save/", body.encode(), "application/json", csrf)
+        status, reply = session.post(
+            f"/app/{pk}/save/", body.encode(), "application/x-www-form-urlencoded", csrf
+        )
         latencies.append(time.perf_counter() - start)
         if status == 200:
-            version, last = json.loads(reply)["version"], text
+            version, last = json.loads(reply)["base"], text
         else:
             errors += 1
     return {"pk": pk, "latencies": latencies, "errors": errors, "last": last}

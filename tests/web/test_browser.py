@@ -49,7 +49,7 @@ def _fill(page: Any, path: str, value: Any) -> None:
 
 
 def _fill_table(page: Any, key: str, rows: list[dict[str, Any]]) -> None:
-    table = page.locator(f'[data-table-path="{key}"]')
+    table = page.locator(f'.table[data-table="{key}"]')
     for n, row in enumerate(rows):
         table.locator(":scope > .add-row").click()
         for column, value in row.items():
@@ -58,9 +58,9 @@ def _fill_table(page: Any, key: str, rows: list[dict[str, Any]]) -> None:
 
 def _section(page: Any, server: str, app_url: str, key: str) -> None:
     """Open the editor's page of section `key` by its heading, as a user would."""
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import page_of
 
-    heading = next(s.heading for s in sections() if s.key == key)
+    heading = page_of(key).heading
     page.goto(app_url)
     page.get_by_role("link", name=heading, exact=True).first.click()
     page.wait_for_selector("#editor")
@@ -135,14 +135,14 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
 
     # -- 佐证材料: every entry with its files uploaded, the JPG as a phone photo ---------------
     _section(page, server, app_url, "佐证材料")
-    table = page.locator('[data-table-path="佐证材料"]')
+    table = page.locator('.table[data-table="佐证材料"]')
     for n, entry in enumerate(example["佐证材料"]):
         table.locator(":scope > .add-row").click()
         _fill(page, f"佐证材料.{n}.名称", entry["名称"])
         _fill(page, f"佐证材料.{n}.指标", entry["指标"])
         files = entry["文件"] if isinstance(entry["文件"], list) else [entry["文件"]]
-        box = page.locator(f'[data-files-path="佐证材料.{n}.文件"]')
-        box.locator("input.upload").set_input_files([str(EXAMPLE / f) for f in files])
+        box = page.locator(f'.files[data-files="佐证材料.{n}.文件"]')
+        box.locator("input.upload[multiple]").set_input_files([str(EXAMPLE / f) for f in files])
         box.locator("li.file").nth(len(files) - 1).wait_for()
         _saved(page)
     page.wait_for_selector("#report .report")

@@ -33,6 +33,7 @@ import yaml
 
 from pgserver import PostgresCluster, require_postgresql
 from servehelpers import PASSWORD, create_office, free_port, running, serve_command
+from webhelpers import form_body
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -101,14 +102,18 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def request(
-        self, url: str, data: dict[str, Any] | None = None, *, json_body: Any = None
+        self, url: str, data: dict[str, Any] | None = None, *, form: str | None = None
     ) -> tuple[int, bytes, str]:
         headers = {}
         body = None
         csrf = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        if json_body is not None:
-            body = json.dumps(json_body).encode()
-            headers = {"Content-Type": "application/json", "X-CSRFToken": csrf}
+        if form is not None:  # an editor page's form, as its script posts it
+            body = form.encode()
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": csrf,
+                "Accept": "application/json",
+            }
         elif data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}).encode()
         request = urllib.request.Request(url, data=body, headers=headers)
@@ -164,13 +169,12 @@ def _join(office: Browser, servers: list[str], name: str) -> tuple[Browser, int]
 
 def _editor_version(base: Browser, server: str, pk: int) -> int:
     page = base.page(f"{server}/app/{pk}/edit/1/")
-    return int(re.search(r'data-version="(\d+)"', page).group(1))
+    return int(re.search(r'name="base" value="(\d+)"', page).group(1))
 
 
 def _save(base: Browser, server: str, pk: int, section: str, value: Any, version: int) -> Any:
     status, body, _ = base.request(
-        f"{server}/app/{pk}/save/",
-        json_body={"section": section, "version": version, "value": value},
+        f"{server}/app/{pk}/save/", form=form_body(section, value, version)
     )
     return status, json.loads(body)
 
@@ -206,7 +210,7 @@ def test_two_servers_share_sessions_drafts_versions_and_the_bundle_queue(
     for n, (section, value) in enumerate(example.items()):
         status, reply = _save(base, (a, b)[n % 2], pk, section, value, version)
         assert status == 200, reply
-        version = reply["version"]
+        version = reply["base"]
     stored = _stored_draft(base, a, pk)
     assert set(stored) == set(example)
     assert stored["基本情况"]["单位名称"] == example["基本情况"]["单位名称"]
@@ -270,7 +274,7 @@ def test_concurrent_saves_through_both_servers_lose_nothing(two_servers: list[st
             text = f"用户{n} 第 {i} 次保存"
             status, reply = _save(base, (a, b)[i % 2], pk, "申报单位审核意见", text, version)
             if status == 200:
-                version, last = reply["version"], text
+                version, last = reply["base"], text
             else:
                 errors += 1
         return pk, last, errors

@@ -95,6 +95,8 @@ class Column(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     text_format: bool = Field(False, alias="文本格式")
     office_only: bool = Field(False, alias="综试办填写")
+    heading: str | None = Field(None, alias="标题")
+    web_description: str = Field("", alias="网页说明")
 
     @property
     def form_headers(self) -> tuple[str, ...]:
@@ -126,6 +128,7 @@ class Section(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     form_headings: tuple[str, ...] = Field((), alias="表中标题")
     form_markers: tuple[str, ...] = Field((), alias="表中标志")
+    web_description: str = Field("", alias="网页说明")
     columns: tuple[Column, ...] = Field(alias="列", min_length=1)
 
     def column(self, label: str) -> Column:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,37 +23,41 @@ import yaml
 from ..errors import InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
-from ..input._jsonschema import REGISTRY_TYPE, json_schema
-from ..input._load import validate
+from ..input._load import get_profile, validate
 from ..input._tables import expand_tables
-from ..input._yaml import label, parse_yaml
+from ..input._yaml import parse_yaml
 from ..pdf._convert import Converter, SofficeConverter
 from ..pdf._evidence import sniff_kind
 from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
-from ..schema._model import Application, Evidence
-from ..schema._registry import registry
-from ..schema._registry import sections as registry_sections
+from ..schema import Application, Column, Evidence, Profile, Section, registry
 
 __all__ = [
+    "FIELD_BATCH",
     "FIELD_EVIDENCE",
     "FIELD_FILES",
     "FIELD_OFFICE",
     "YAML_NAME",
+    "Column",
     "Draft",
-    "FieldSpec",
+    "Profile",
     "Section",
+    "batch_of",
     "bundle_pdf",
     "check",
     "clean",
+    "evidence_accept",
     "export_zip",
     "form_pdfs",
     "import_docx",
     "import_yaml",
     "import_zip",
+    "path_of_field",
+    "points",
+    "profile",
+    "registry",
     "render_docx",
-    "sections",
     "sniff_kind",
     "summary_xlsx",
     "validate_draft",
@@ -66,128 +71,37 @@ FIELD_FILES = Evidence.model_fields["files"].alias or "文件"
 FIELD_OFFICE = Application.model_fields["office_opinion"].alias or "综试办审核意见"
 #: The application's key of its evidence list.
 FIELD_EVIDENCE = Application.model_fields["evidence"].alias or "佐证材料"
-_NUMERALS = "一二三四五六七八九十"
+#: The key naming the application's 认定批次.
+FIELD_BATCH = Application.model_fields["batch"].alias or "认定批次"
 
 
 # ---------------------------------------------------------------------------------------------
-# The editor's pages, derived from the library's JSON Schema
+# The registry and the 认定批次
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One input of the editor, derived from a JSON Schema node."""
-
-    key: str
-    kind: str  # text, textarea, number, integer, date, enum, list, table, object, files
-    required: bool = False
-    description: str = ""
-    options: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    columns: tuple[FieldSpec, ...] = ()  # table rows' columns, object members
+def profile(batch: str | None = None) -> Profile:
+    """Return the 认定批次 `batch` (by default the registry's default batch)."""
+    return get_profile(batch or registry().default_batch)
 
 
-@dataclass(frozen=True)
-class Section:
-    """One page of the editor: a top-level key of the application."""
-
-    key: str
-    heading: str
-    spec: FieldSpec
+def batch_of(data: Mapping[str, Any]) -> str:
+    """Return the 认定批次 an application's data names (the registry's default when none)."""
+    name = data.get(FIELD_BATCH) if isinstance(data, Mapping) else None
+    return name if isinstance(name, str) and name else registry().default_batch
 
 
-def _numbers(node: dict[str, Any]) -> tuple[float | None, float | None]:
-    low = node.get("minimum", node.get("ge", node.get("exclusiveMinimum")))
-    high = node.get("maximum", node.get("le", node.get("exclusiveMaximum")))
-    return low, high
-
-
-def _spec(
-    key: str, node: dict[str, Any], defs: dict[str, Any], required: bool, *, cell: bool = False
-) -> FieldSpec:
-    node = _deref(node, defs)
-    if isinstance(node.get("type"), list):
-        # The JSON types a YAML 1.2 reader may make of the value (an integer phone, a quoted
-        # count, blank): the input is for the first one, or a list when one is allowed.
-        listed = [t for t in node["type"] if t != "null"]
-        node = {**node, "type": "array" if "array" in listed else listed[0]}
-    description = str(node.get("description") or "")
-    low, high = _numbers(node)
-    if "anyOf" in node:
-        branches = [_deref(b, defs) for b in node["anyOf"] if b.get("type") != "null"]
-        arrays = [b for b in branches if b.get("type") == "array"]
-        types = {b.get("type") for b in branches}
-        if arrays:
-            chosen = arrays[0]
-        elif "number" in types:
-            chosen = next(b for b in branches if b.get("type") == "number")
-        elif types == {"integer"} or len(branches) == 1:
-            chosen = branches[0]
-        else:
-            chosen = {"type": "string"}
-        merged = {**chosen, **{k: v for k, v in node.items() if k not in ("anyOf", "type")}}
-        for k in ("minimum", "maximum", "ge", "le"):
-            if k in chosen:
-                merged[k] = chosen[k]
-        return _spec(key, merged, defs, required, cell=cell)
-    kind = node.get("type")
-    if "enum" in node:
-        return FieldSpec(key, "enum", required, description, tuple(map(str, node["enum"])))
-    if kind == "array":
-        items = _deref(node.get("items", {}), defs)
-        if items.get("type") == "object" or "properties" in items:
-            columns = _members(items, defs, cell=True)
-            return FieldSpec(key, "table", required, description, columns=columns)
-        return FieldSpec(key, "files" if key == FIELD_FILES else "list", required, description)
-    if kind == "object" or "properties" in node:
-        return FieldSpec(key, "object", required, description, columns=_members(node, defs))
-    if kind in ("integer", "number"):
-        return FieldSpec(key, kind, required, description, minimum=low, maximum=high)
-    if node.get("format") == "date" or node.get(REGISTRY_TYPE) == "日期":
-        return FieldSpec(key, "date", required, description)
-    # Free optional text outside a table (单位简介, the opinions) may run to paragraphs.
-    free = not cell and not required and not any(k in node for k in ("pattern", "minLength"))
-    return FieldSpec(key, "textarea" if free else "text", required, description)
-
-
-def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target = defs[node["$ref"].rsplit("/", 1)[-1]]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
-
-
-def _members(
-    node: dict[str, Any], defs: dict[str, Any], *, cell: bool = False
-) -> tuple[FieldSpec, ...]:
-    required = set(node.get("required", []))
-    return tuple(
-        _spec(k, v, defs, k in required, cell=cell) for k, v in node.get("properties", {}).items()
+def evidence_accept() -> tuple[str, str]:
+    """Return what an evidence upload control accepts (``accept``) and the kinds in words."""
+    return (
+        ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.webp,.heic,.heif,application/pdf,image/*",
+        "PDF、JPG、PNG、TIFF、WebP、HEIC",
     )
 
 
-@lru_cache(maxsize=4)
-def sections(profile: str | None = None) -> tuple[Section, ...]:
-    """Return the editor's pages: the application's top-level keys in the forms' order.
-
-    The first nine are the 申报表's sections 一–九; then the 评价表's 自评分 and the 佐证材料.
-    十 is the office's (`with_office_opinion`), so it is no page of the base's editor.
-    """
-    schema = json_schema(profile)
-    defs = schema.get("$defs", {})
-    required = set(schema.get("required", []))
-    # headings as the 申报表 prints them, from the registry of the forms' sections
-    headings = {s.key: s.heading for s in registry_sections() if s.heading}
-    hidden = {c.label for c in registry().root.columns if c.office_only or c.type == "认定批次"}
-    out: list[Section] = []
-    for n, (key, node) in enumerate(
-        (k, v) for k, v in schema["properties"].items() if k not in hidden | {FIELD_OFFICE}
-    ):
-        spec = _spec(key, node, defs, key in required)
-        heading = headings.get(key) or (f"{_NUMERALS[n]}、{key}" if n < 9 else key)
-        out.append(Section(key, heading, spec))
-    return tuple(out)
+def points(value: Decimal) -> str:
+    """An indicator's points as the 评价表 prints them (``10``, ``2.5``)."""
+    return f"{value.normalize():f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,18 +135,20 @@ class Draft:
     report: CheckReport | None = None
 
 
-def _paths(
-    data: Any, specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[str | int, ...]]:
-    """Yield every path an issue may name: the data's own and each schema key under it."""
-    yield path
-    if isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _paths(item, specs, (*path, i))
-        return
-    for spec in specs:
-        child = data.get(spec.key) if isinstance(data, dict) else None
-        yield from _paths(child, spec.columns, (*path, spec.key))
+_ITEM = re.compile(r"^第 (\d+) 项$")
+
+
+def path_of_field(field: str) -> str:
+    """Return the dotted data path (``讲师.1.学历``) of an issue's field (``讲师 → 第 2 项 → 学历``).
+
+    The library names a field in the user's words, one key per part and ``第 N 项`` for the N-th
+    item of a list (`jidi_docs.Issue.field`); the editor's inputs carry the dotted path.
+    """
+    parts = []
+    for part in field.split(" → ") if field else ():
+        item = _ITEM.match(part)
+        parts.append(str(int(item.group(1)) - 1) if item else part)
+    return ".".join(parts)
 
 
 def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = True) -> Draft:
@@ -245,13 +161,8 @@ def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = 
     try:
         app = validate(cleaned, source=base_dir / YAML_NAME)
     except ValidationFailed as failed:
-        by_label = {
-            label(p): ".".join(map(str, p))
-            for p in _paths(cleaned, tuple(s.spec for s in sections()))
-            if p
-        }
         issues = [
-            {"path": by_label.get(i.field, ""), "field": i.field, "message": i.message}
+            {"path": path_of_field(i.field), "field": i.field, "message": i.message}
             for i in failed.issues
         ]
         return Draft(None, issues)

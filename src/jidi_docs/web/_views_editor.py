@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from functools import wraps
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,8 +30,9 @@ from ._access import (
     application_for,
     file_for,
 )
+from ._forms import page_form
+from ._pages import Page, page_of, pages
 from ._store import UploadRefused, app_dir, file_map, save_upload
-from ._widgets import section_html
 from .models import (
     Application,
     AuditEntry,
@@ -43,14 +46,6 @@ _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 # ---------------------------------------------------------------------------------------------
 # the application and its editor
 # ---------------------------------------------------------------------------------------------
@@ -60,11 +55,8 @@ def _names(app: Application) -> dict[str, str]:
     return {f.data_path: f.original_name for f in app.files.all()}
 
 
-def _errors_by_path(issues: list[dict[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for issue in issues:
-        out.setdefault(issue["path"], []).append(issue["message"])
-    return out
+def _pages(app: Application) -> tuple[Page, ...]:
+    return pages(lib.batch_of(app.draft))
 
 
 @login_required
@@ -80,7 +72,7 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "app": app,
             "draft": draft,
-            "sections": lib.sections(),
+            "sections": _pages(app),
             "versions": app.versions.order_by("-number"),
             "audit": app.audit.select_related("user").order_by("-when")[:50],
             "can_edit": user.role == Role.BASE,
@@ -91,30 +83,27 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
-    """One page of the editor: one section of the forms."""
+    """One page of the editor: one section of the forms, its inputs bound to the draft."""
     app = application_for(request.user, pk, edit=True)
-    all_sections = lib.sections()
-    if not 0 <= index < len(all_sections):
+    all_pages = _pages(app)
+    if not 0 <= index < len(all_pages):
         raise Http404
-    section = all_sections[index]
+    page = all_pages[index]
     draft = lib.validate_draft(app.draft, app_dir(app))
-    html = section_html(
-        section.spec,
-        app.draft.get(section.key),
-        errors=_errors_by_path(draft.issues),
-        names=_names(app),
-    )
+    form = page_form(page, value=app.draft.get(page.key), names=_names(app))
+    elsewhere = form.attach(draft.issues)
     return render(
         request,
         "portal/edit.html",
         {
             "app": app,
-            "section": section,
+            "page": page,
+            "section": page,
+            "form": form,
             "index": index,
-            "sections": all_sections,
-            "inputs": html,
+            "sections": all_pages,
             "draft": draft,
-            "elsewhere": [i for i in draft.issues if not i["path"].startswith(section.key)],
+            "elsewhere": elsewhere,
         },
     )
 
@@ -129,39 +118,92 @@ def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
     return {"version": app.draft_version, "issues": draft.issues, "report": report}
 
 
-@login_required
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required`, but the page's script gets 401 with a message instead of a redirect to
+    the login page: it keeps what was typed and asks the user to sign in again."""
+    redirecting = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and _wants_json(request):
+            return JsonResponse({"login": True, "error": "登录已过期，请重新登录。"}, status=401)
+        return redirecting(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_signed_in
 @require_POST
-def save(request: AuthedRequest, pk: int) -> JsonResponse:
-    """Save one section of the draft if nobody saved since `version`; else 409 with a message."""
+def save(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Save one page of the draft (its form as the page posts it) if nobody saved since `base`.
+
+    The page's script posts the form on every pause in typing and gets JSON back: the library's
+    messages by input path, the 预审, or 409 with what changed. Without the script, the page's
+    own 保存 button posts it and the page is shown again.
+    """
     user: User = request.user
-    application_for(user, pk, edit=True)
-    body = _json(request)
-    keys = {s.key for s in lib.sections()}
-    section, version = body.get("section"), body.get("version")
-    if section not in keys or not isinstance(version, int):
-        return JsonResponse({"error": "请求格式不对：缺少栏目或版本号。"}, status=400)
+    app = application_for(user, pk, edit=True)
+    key, base = request.POST.get("section", ""), request.POST.get("base", "")
+    try:
+        page = page_of(key, lib.batch_of(app.draft))
+    except KeyError:
+        page = None
+    if page is None or not base.isdigit():
+        return _refused(request, app, "请求格式不对：缺少栏目或版本号。")
+    form = page_form(page, data=request.POST, names=_names(app))
+    if not form.complete():
+        return _refused(request, app, "请求格式不对：表格的行数缺失。请刷新页面后再填。")
+    value = form.value()
     with transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
-        if app.draft_version != version:
-            return JsonResponse(
-                {
-                    "conflict": (
-                        f"未保存：这份申报已在别处被修改（现在是第 {app.draft_version} 版，"
-                        f"您的页面是第 {version} 版）。为免覆盖别人的修改，请复制您刚填的内容，"
-                        "刷新页面后再填。"
-                    ),
-                    "version": app.draft_version,
-                },
-                status=409,
+        if app.draft_version != int(base):
+            conflict = (
+                f"未保存：这份申报已在别处被修改（现在是第 {app.draft_version} 版，"
+                f"您的页面是第 {base} 版）。为免覆盖别人的修改，请复制您刚填的内容，"
+                "刷新页面后再填。"
             )
-        app.draft = {**app.draft, section: body.get("value")}
+            if not _wants_json(request):
+                messages.error(request, conflict)
+                return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
+            return JsonResponse({"conflict": conflict, "version": app.draft_version}, status=409)
+        app.draft = {**app.draft, page.key: value}
         app.draft_version += 1
         app.save(update_fields=["draft", "draft_version", "updated"])
     draft = lib.validate_draft(app.draft, app_dir(app))
-    return JsonResponse(_draft_payload(app, draft))
+    elsewhere = form.attach(draft.issues)
+    if not _wants_json(request):
+        messages.success(request, f"已保存（第 {app.draft_version} 版）。")
+        return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
+    return JsonResponse(
+        {
+            **_draft_payload(app, draft),
+            "base": app.draft_version,
+            "errors": form.errors(),
+            "page_errors": form.page_errors,
+            "elsewhere": elsewhere,
+        }
+    )
 
 
-@login_required
+@require_GET
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token for the page's script (its own went stale) and whether the session
+    is still signed in: the script asks before it retries a refused save."""
+    return JsonResponse({"token": get_token(request), "login": bool(request.user.is_authenticated)})
+
+
+def _refused(request: HttpRequest, app: Application, text: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": text}, status=400)
+    messages.error(request, text)
+    return redirect("portal:application", pk=app.pk)
+
+
+@_signed_in
 @require_POST
 def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""

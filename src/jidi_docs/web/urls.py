@@ -23,6 +23,7 @@ urlpatterns = [
     path("app/<int:pk>/", editor.application, name="application"),
     path("app/<int:pk>/edit/<int:index>/", editor.edit, name="edit"),
     path("app/<int:pk>/save/", editor.save, name="save"),
+    path("csrf/", editor.csrf_token, name="csrf"),
     path("app/<int:pk>/upload/", editor.upload, name="upload"),
     path("app/<int:pk>/file/<uuid:file_id>/", editor.download_file, name="file"),
     path("app/<int:pk>/docx/<str:form>/", editor.draft_docx, name="draft_docx"),

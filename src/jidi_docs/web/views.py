@@ -13,6 +13,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +46,11 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Refused state change without a valid CSRF token (Chinese page, status 403)."""
+    """Refused state change without a valid CSRF token (Chinese page, status 403; JSON for the
+    page's script, which fetches a fresh token and tries once more)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        text = "页面已过期或请求来源不明，操作未执行。请刷新页面后重试。"
+        return JsonResponse({"csrf": True, "error": text}, status=403)
     return render(
         request,
         "portal/message.html",
@@ -105,9 +110,8 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def _districts(user: User) -> list[str]:
-    spec = next(s for s in lib.sections() if s.spec.kind == "object")
-    district = next(c for c in spec.spec.columns if c.kind == "enum")
-    options = list(district.options)
+    """The districts of the current 认定批次 (the profile's list) this reviewer may invite to."""
+    options = list(lib.profile().districts)
     return options if user.scope == CITY else [d for d in options if d == user.scope]
 
 
