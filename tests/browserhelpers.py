@@ -1,8 +1,8 @@
 """Helpers for the portal's browser tests (Debian's chromium driven by Playwright).
 
 The fixtures that start the browser and a live ``jidi-docs serve`` are in
-``tests/web/conftest.py`` (`browser`, `server`); they are session-scoped, so every browser test
-module shares one chromium and one server (CI has 2 cores).
+``tests/web/conftest.py``; both live for one test module, whose tests share them (open a new
+browser context per user, not a new browser).
 """
 
 from __future__ import annotations

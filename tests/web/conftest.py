@@ -125,10 +125,14 @@ def make_preview(portal: Path) -> Callable[..., Any]:
     return factory
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
-    """`jidi-docs serve` on a fresh data folder, on loopback, shared by every browser test;
-    yields its base URL (the administrator is ``office`` with `servehelpers.PASSWORD`)."""
+    """`jidi-docs serve` on a fresh data folder, on loopback, for one test module; yields its
+    base URL (the administrator is ``office`` with `servehelpers.PASSWORD`).
+
+    Why per module: in the PostgreSQL rerun the server shares the test database, and its job
+    queue would claim the jobs later modules queue and run themselves (tests/web/test_jobs.py).
+    """
     from browserhelpers import require_browser
     from servehelpers import serving
 
@@ -140,9 +144,16 @@ def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[s
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian chromium for the whole run; tests open their own contexts."""
+    """A headless Debian chromium for one test module; tests open their own contexts.
+
+    Why per module, not per run: Playwright's sync API keeps an asyncio loop running in this
+    thread while the browser is open, and Django refuses ORM calls from a thread with a running
+    loop (``SynchronousOnlyOperation``, docs.djangoproject.com/en/5.1/topics/async/#async-safety),
+    so an open browser would break every later module that uses the ORM in process. Launching
+    chromium costs about a second; the expensive live server is shared for the whole run.
+    """
     from browserhelpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 
     require_browser()

@@ -20,29 +20,42 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError, Issue, UserError, ValidationFailed
+from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
 from ..input._load import get_profile, validate
 from ..input._tables import expand_tables
 from ..input._yaml import parse_yaml
+from ..pdf import load_evidence
 from ..pdf._convert import Converter, SofficeConverter
-from ..pdf._evidence import sniff_kind
 from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
-from ..schema import Application, Column, Evidence, Profile, Section, registry
+from ..schema import (
+    HEAD_BYTES,
+    Application,
+    Column,
+    Evidence,
+    Profile,
+    Section,
+    accept_attribute,
+    kind_labels,
+    registry,
+    sniff_kind,
+)
 
 __all__ = [
     "FIELD_BATCH",
     "FIELD_EVIDENCE",
     "FIELD_FILES",
     "FIELD_OFFICE",
+    "HEAD_BYTES",
     "YAML_NAME",
     "Column",
     "Draft",
     "Profile",
     "Section",
+    "accept_attribute",
     "batch_of",
     "bundle_pdf",
     "check",
@@ -53,6 +66,8 @@ __all__ = [
     "import_docx",
     "import_yaml",
     "import_zip",
+    "kind_labels",
+    "load_evidence",
     "path_of_field",
     "points",
     "profile",
@@ -92,11 +107,9 @@ def batch_of(data: Mapping[str, Any]) -> str:
 
 
 def evidence_accept() -> tuple[str, str]:
-    """Return what an evidence upload control accepts (``accept``) and the kinds in words."""
-    return (
-        ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.webp,.heic,.heif,application/pdf,image/*",
-        "PDF、JPG、PNG、TIFF、WebP、HEIC",
-    )
+    """Return what an evidence upload control accepts (``accept``) and the kinds in words, both
+    from the library's one table of evidence kinds."""
+    return accept_attribute(), "、".join(kind_labels())
 
 
 def points(value: Decimal) -> str:
@@ -368,7 +381,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
         return xlsx.read_bytes()
 
 
-__all__ += ["InputError", "UserError", "ValidationFailed", "to_yaml"]
+__all__ += ["EvidenceError", "InputError", "UserError", "ValidationFailed", "to_yaml"]
 
 
 def with_office_opinion(data: dict[str, Any], opinion: str) -> dict[str, Any]:
