@@ -42,8 +42,12 @@ def form_body(section: str, value: Any, base: int) -> str:
     return urlencode(out)
 
 
-def save_page(client: Any, app: Any, section: str, value: Any, base: int) -> Any:
-    """Post one page of the editor as its script does (JSON answer)."""
+def save_page(client: Any, app: Any, section: str, value: Any, base: int | None = None) -> Any:
+    """Post one page of the editor as its script does (JSON answer); `base` is the page's
+    version the post was typed on (by default the stored one: no conflict)."""
+    if base is None:
+        app.refresh_from_db()
+        base = app.section_version(section)
     return client.post(
         f"/app/{app.pk}/save/",
         form_body(section, value, base),

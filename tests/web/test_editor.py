@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -18,17 +19,14 @@ from webhelpers import save_page
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "示例"
 
 
-def _save(client: Any, app: Any, section: str, value: Any, version: int) -> Any:
-    return save_page(client, app, section, value, version)
+def _save(client: Any, app: Any, section: str, value: Any, base: int | None = None) -> Any:
+    return save_page(client, app, section, value, base)
 
 
-def _fill(client: Any, app: Any, data: dict[str, Any]) -> int:
-    version = app.draft_version
+def _fill(client: Any, app: Any, data: dict[str, Any]) -> None:
     for key, value in data.items():
-        response = _save(client, app, key, value, version)
+        response = _save(client, app, key, value)
         assert response.status_code == 200, response.content
-        version = response.json()["version"]
-    return version
 
 
 def test_editor_pages_are_the_registrys_sections_in_form_order(portal: Any) -> None:
@@ -127,8 +125,8 @@ def test_the_example_typed_as_text_validates_and_gets_a_preliminary_review(
     user, app = make_base()
     client = client_for(user)
 
-    version = _fill(client, app, example)
-    response = _save(client, app, "自评分", example["自评分"], version)
+    _fill(client, app, example)
+    response = _save(client, app, "自评分", example["自评分"])
 
     body = response.json()
     assert body["issues"] == []
@@ -145,7 +143,7 @@ def test_a_wrong_value_comes_back_with_the_loaders_chinese_message_at_its_input(
     lecturers = example["讲师"]
     lecturers[1]["学历"] = "大学"
 
-    body = _save(client, app, "讲师", lecturers, app.draft_version).json()
+    body = _save(client, app, "讲师", lecturers).json()
 
     assert body["report"] is None
     (issue,) = body["issues"]
@@ -162,21 +160,50 @@ def test_a_wrong_value_comes_back_with_the_loaders_chinese_message_at_its_input(
     assert '<option value="大学" selected>大学（不在可选范围内）</option>' in page
 
 
-def test_the_later_of_two_conflicting_saves_is_refused_and_nothing_is_overwritten(
+def test_the_later_of_two_saves_of_one_page_is_refused_showing_both_values(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
     user, app = make_base(draft=example)
     first, second = client_for(user), client_for(user)
-    seen = app.draft_version
+    seen = app.section_version("讲师")
+    mine, theirs = copy.deepcopy(example["讲师"]), copy.deepcopy(example["讲师"])
+    mine[1]["学历"], theirs[1]["学历"] = "博士", "本科"
 
-    ok = _save(first, app, "申报单位审核意见", "第一个窗口", seen)
-    late = _save(second, app, "申报单位审核意见", "第二个窗口", seen)
+    ok = _save(first, app, "讲师", theirs, seen)
+    late = _save(second, app, "讲师", mine, seen)
 
     assert ok.status_code == 200
     assert late.status_code == 409
-    assert "已在别处被修改" in late.json()["conflict"]
+    body = late.json()
+    assert "已在别处" in body["conflict"]
+    assert body["changes"] == [{"field": "讲师 → 第 2 项 → 学历", "mine": "博士", "theirs": "本科"}]
     app.refresh_from_db()
-    assert app.draft["申报单位审核意见"] == "第一个窗口"
+    assert app.draft["讲师"][1]["学历"] == "本科"  # nothing overwritten unseen
+    # "keep mine": the page posts again on the version it was shown
+    kept = _save(second, app, "讲师", mine, body["base"])
+    assert kept.status_code == 200
+    app.refresh_from_db()
+    assert app.draft["讲师"][1]["学历"] == "博士"
+
+
+def test_two_windows_saving_different_pages_never_conflict(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    user, app = make_base(draft=example)
+    first, second = client_for(user), client_for(user)
+    opinion, lecturers = app.section_version("申报单位审核意见"), app.section_version("讲师")
+    changed = copy.deepcopy(example["讲师"])
+    changed[0]["备注"] = "第二个窗口"
+
+    for n in range(3):  # each window goes on saving its own page
+        a = _save(first, app, "申报单位审核意见", f"第一个窗口 {n}", opinion)
+        b = _save(second, app, "讲师", changed, lecturers)
+        assert (a.status_code, b.status_code) == (200, 200)
+        opinion, lecturers = a.json()["base"], b.json()["base"]
+
+    app.refresh_from_db()
+    assert app.draft["申报单位审核意见"] == "第一个窗口 2"
+    assert app.draft["讲师"][0]["备注"] == "第二个窗口"
 
 
 def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
@@ -188,7 +215,7 @@ def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
     client = client_for(user)
 
     client.post(f"/app/{app.pk}/submit/")
-    _save(client, app, "申报单位审核意见", "提交后改的", app.draft_version)
+    _save(client, app, "申报单位审核意见", "提交后改的")
 
     (version,) = app.versions.all()
     assert version.data["申报单位审核意见"] == example["申报单位审核意见"]
@@ -309,7 +336,7 @@ def test_an_exported_folder_with_its_evidence_imports_into_another_application(
     upload.name = "营业执照.pdf"
     stored = client.post(f"/app/{app.pk}/upload/", {"file": upload}).json()["files"][0]
     entry = {"名称": "营业执照", "指标": "基本情况", "文件": [stored["path"], "../../secret.pdf"]}
-    _save(client, app, "佐证材料", [entry], app.draft_version)
+    _save(client, app, "佐证材料", [entry])
     exported = io.BytesIO(client.get(f"/app/{app.pk}/export/").content)
     exported.name = "申报.zip"
     other_user, other = make_base()

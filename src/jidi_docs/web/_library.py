@@ -12,7 +12,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -60,7 +60,9 @@ __all__ = [
     "bundle_pdf",
     "check",
     "clean",
+    "differences",
     "evidence_accept",
+    "field_of_path",
     "export_zip",
     "form_pdfs",
     "import_docx",
@@ -162,6 +164,36 @@ def path_of_field(field: str) -> str:
         item = _ITEM.match(part)
         parts.append(str(int(item.group(1)) - 1) if item else part)
     return ".".join(parts)
+
+
+def field_of_path(path: Sequence[str | int]) -> str:
+    """Return a data path in the user's words, as the library names fields (``讲师 → 第 2 项 →
+    学历``); the inverse of `path_of_field`."""
+    return " → ".join(f"第 {p + 1} 项" if isinstance(p, int) else str(p) for p in path)
+
+
+def _leaves(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+    elif isinstance(value, list):
+        yield path, "、".join(map(str, value))
+    else:
+        yield path, "" if value is None else str(value)
+
+
+def differences(key: str, mine: Any, theirs: Any) -> list[dict[str, str]]:
+    """Return where two values of the draft's key `key` differ, field by field, as a person
+    reads them: ``[{"field": "讲师 → 第 2 项 → 学历", "mine": "本科", "theirs": "硕士"}]``."""
+    a, b = dict(_leaves(clean(mine), (key,))), dict(_leaves(clean(theirs), (key,)))
+    return [
+        {"field": field_of_path(path), "mine": a.get(path, ""), "theirs": b.get(path, "")}
+        for path in dict.fromkeys([*a, *b])
+        if a.get(path, "") != b.get(path, "")
+    ]
 
 
 def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = True) -> Draft:

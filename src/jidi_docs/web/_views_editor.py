@@ -104,6 +104,7 @@ def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
             "sections": all_pages,
             "draft": draft,
             "elsewhere": elsewhere,
+            "base": app.section_version(page.key),
         },
     )
 
@@ -160,19 +161,10 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
     value = form.value()
     with transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
-        if app.draft_version != int(base):
-            conflict = (
-                f"未保存：这份申报已在别处被修改（现在是第 {app.draft_version} 版，"
-                f"您的页面是第 {base} 版）。为免覆盖别人的修改，请复制您刚填的内容，"
-                "刷新页面后再填。"
-            )
-            if not _wants_json(request):
-                messages.error(request, conflict)
-                return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
-            return JsonResponse({"conflict": conflict, "version": app.draft_version}, status=409)
-        app.draft = {**app.draft, page.key: value}
-        app.draft_version += 1
-        app.save(update_fields=["draft", "draft_version", "updated"])
+        if app.section_version(page.key) != int(base):
+            return _conflict(request, app, page, value)
+        app.replace_draft({**app.draft, page.key: value})
+        app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])
     draft = lib.validate_draft(app.draft, app_dir(app))
     elsewhere = form.attach(draft.issues)
     if not _wants_json(request):
@@ -181,7 +173,7 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
     return JsonResponse(
         {
             **_draft_payload(app, draft),
-            "base": app.draft_version,
+            "base": app.section_version(page.key),
             "errors": form.errors(),
             "page_errors": form.page_errors,
             "elsewhere": elsewhere,
@@ -194,6 +186,23 @@ def csrf_token(request: HttpRequest) -> JsonResponse:
     """A fresh CSRF token for the page's script (its own went stale) and whether the session
     is still signed in: the script asks before it retries a refused save."""
     return JsonResponse({"token": get_token(request), "login": bool(request.user.is_authenticated)})
+
+
+def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) -> HttpResponse:
+    """This page was saved elsewhere since it was opened: nothing is overwritten; the answer
+    shows both values, field by field, so the user keeps either."""
+    text = (
+        f"未保存：“{page.heading}”在您打开本页之后已在别处（另一个窗口或另一位同事）保存过。"
+        "请对照下面的不同之处，选择保留哪一份。"
+    )
+    if not _wants_json(request):
+        messages.error(request, text + "本页现在显示的是别处保存的内容，您刚填的没有保存。")
+        return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
+    changes = lib.differences(page.key, value, app.draft.get(page.key))
+    return JsonResponse(
+        {"conflict": text, "changes": changes, "base": app.section_version(page.key)},
+        status=409,
+    )
 
 
 def _refused(request: HttpRequest, app: Application, text: str) -> HttpResponse:
@@ -310,8 +319,7 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
-        app.draft = {k: v for k, v in data.items() if k != "认定批次" and v != []}
-        app.draft_version += 1
+        app.replace_draft({k: v for k, v in data.items() if k != "认定批次" and v != []})
         app.save()
     AuditEntry.record(user, "导入", app, name)
     for text in refused:
@@ -371,8 +379,7 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         except lib.UserError as e:
             _error_messages(request, e)
             return redirect("portal:application", pk=app.pk)
-        app.draft = draft
-        app.draft_version += 1
+        app.replace_draft(draft)
         app.save()
     AuditEntry.record(user, "导入表格", app, "、".join(names))
     messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")

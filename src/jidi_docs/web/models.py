@@ -90,13 +90,37 @@ class Invitation(models.Model):
 
 
 class Application(models.Model):
-    """One base's application: its working copy (draft) with an optimistic-concurrency version."""
+    """One base's application: its working copy (draft) with optimistic-concurrency versions.
+
+    `draft_version` counts every change of the draft; `section_versions` counts the changes of
+    each top-level key (a page of the editor), so two windows editing different pages never
+    refuse each other's saves, and a window whose page changed elsewhere is told so.
+    """
 
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="applications")
     draft = models.JSONField(default=dict)
     draft_version = models.PositiveIntegerField(default=1)
+    section_versions = models.JSONField(default=dict)
     updated = models.DateTimeField(auto_now=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    def section_version(self, key: str) -> int:
+        """How many times the draft's key `key` has changed (0: never since it was created)."""
+        return int(self.section_versions.get(key, 0))
+
+    def replace_draft(self, draft: dict[str, Any]) -> list[str]:
+        """Set the draft to `draft`, counting a change for each key whose value differs; return
+        those keys (nothing is counted, and nothing needs saving, when none differs)."""
+        keys = sorted({*self.draft, *draft})
+        changed = [k for k in keys if self.draft.get(k) != draft.get(k)]
+        if changed:
+            self.draft = draft
+            self.draft_version += 1
+            self.section_versions = {
+                **self.section_versions,
+                **{k: self.section_version(k) + 1 for k in changed},
+            }
+        return changed
 
     def latest_version(self) -> Version | None:
         return self.versions.order_by("-number").first()

@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("portal", "0003_job_pdfa"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="application",
+            name="section_versions",
+            field=models.JSONField(default=dict),
+        ),
+    ]
