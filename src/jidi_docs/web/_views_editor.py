@@ -32,7 +32,7 @@ from ._access import (
 )
 from ._forms import page_form
 from ._pages import Page, page_of, pages
-from ._store import UploadRefused, app_dir, file_map, save_upload
+from ._store import UploadRefused, app_dir, file_map, save_upload, sync_files
 from .models import (
     Application,
     AuditEntry,
@@ -163,8 +163,11 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
         app = application_for(user, pk, edit=True, lock=True)
         if app.section_version(page.key) != int(base):
             return _conflict(request, app, page, value)
-        app.replace_draft({**app.draft, page.key: value})
-        app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])
+        changed = app.replace_draft({**app.draft, page.key: value})
+        if changed:
+            app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])
+    if page.key == lib.FIELD_EVIDENCE and changed:
+        sync_files(app)  # files no longer used stop counting towards the limit
     draft = lib.validate_draft(app.draft, app_dir(app))
     elsewhere = form.attach(draft.issues)
     if not _wants_json(request):
@@ -321,6 +324,7 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
         app = Application.objects.select_for_update().get(pk=app.pk)
         app.replace_draft({k: v for k, v in data.items() if k != "认定批次" and v != []})
         app.save()
+    sync_files(app)
     AuditEntry.record(user, "导入", app, name)
     for text in refused:
         messages.error(request, text)

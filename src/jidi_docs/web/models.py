@@ -163,6 +163,9 @@ class StoredFile(models.Model):
     digest = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded = models.DateTimeField(auto_now_add=True)
+    #: when neither the draft nor any submitted version referred to it any more: it no longer
+    #: counts towards the application's limit, and is deleted a day later unless referred to again
+    removed = models.DateTimeField(null=True, blank=True)
 
     @property
     def data_path(self) -> str:

@@ -12,4 +12,9 @@ class Migration(migrations.Migration):
             name="section_versions",
             field=models.JSONField(default=dict),
         ),
+        migrations.AddField(
+            model_name="storedfile",
+            name="removed",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
     ]
