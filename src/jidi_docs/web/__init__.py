@@ -14,6 +14,9 @@ from ._settings import Options, check_options
 
 __all__ = ["Options", "check_options", "create_admin", "prepare", "serve"]
 
+#: The largest request the web server reads (an upload of several files at once).
+MAX_REQUEST_MB = 64
+
 
 def prepare(options: Options) -> None:
     """Configure Django for `options` and bring the database up to date (migrations)."""
@@ -39,11 +42,12 @@ def create_admin(options: Options, username: str, password: str) -> None:
 
 def serve(options: Options, *, threads: int = 8) -> None:
     """Run the portal with waitress until interrupted, with the bundle queue alongside."""
-    import waitress
+    from waitress.server import create_server
 
     prepare(options)
     from django.core.wsgi import get_wsgi_application
 
+    from ._errors import chinese_server_errors
     from ._jobs import JobRunner
 
     proxy: dict[str, Any] = {}
@@ -56,17 +60,20 @@ def serve(options: Options, *, threads: int = 8) -> None:
             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
             "clear_untrusted_proxy_headers": True,
         }
+    server = create_server(
+        get_wsgi_application(),
+        host=options.host,
+        port=options.port,
+        threads=threads,
+        max_request_body_size=MAX_REQUEST_MB * 1024 * 1024,
+        ident="jidi-docs",
+        **proxy,
+    )
+    chinese_server_errors(server, MAX_REQUEST_MB)
     runner = JobRunner(max(1, options.max_conversions))
     runner.start()
     try:
-        waitress.serve(
-            get_wsgi_application(),
-            host=options.host,
-            port=options.port,
-            threads=threads,
-            max_request_body_size=64 * 1024 * 1024,
-            ident="jidi-docs",
-            **proxy,
-        )
+        server.run()
     finally:
+        server.close()
         runner.stop()

@@ -255,7 +255,7 @@ class _ReportingConverter:
 
     def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
         self.calls += 1
-        self.progress(30 if self.calls == 1 else 60, "转换申报表、评价表和封面（LibreOffice）")
+        self.progress(30 if self.calls == 1 else 60, "转换申报表、评价表和封面")
         pdfs = self.inner.convert(docs, out_dir)
         self.progress(80, "合并佐证材料、添加书签和页码")
         return pdfs

@@ -298,8 +298,8 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     if upload_ is None or upload_.size is None or upload_.size > limit:
         messages.error(
             request,
-            "请选择一个不超过 100 MB 的 申报.yaml、导出的 zip 或已填写的申报表 .docx"
-            "（或一个或几个名单表格 .xlsx）。",
+            "请选择一个不超过 100 MB 的文件：以前导出的申报（zip 压缩包）或已填写的申报表"
+            "（Word 文件）；或一份或几份名单表格（Excel）。",
         )
         return redirect("portal:application", pk=app.pk)
     content = upload_.read()
@@ -313,7 +313,9 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             data = lib.import_yaml(content.decode("utf-8"), name or lib.YAML_NAME)
     except UnicodeDecodeError:
-        messages.error(request, "文件不是 UTF-8 编码的 YAML，也不是 zip 或 Word（.docx）文件。")
+        messages.error(
+            request, "认不出这个文件：它不是导出的申报（zip 压缩包），也不是申报表（Word 文件）。"
+        )
         return redirect("portal:application", pk=app.pk)
     except lib.UserError as e:
         _error_messages(request, e)

@@ -272,7 +272,7 @@
       const rowsOf = (data.changes || []).map(function (c) {
         return el("tr", {}, [el("th", { scope: "row", text: c.field }), el("td", { text: c.mine }), el("td", { text: c.theirs })]);
       });
-      const table = el("table", { className: "changes" }, [
+      const table = el("table", { className: "conflict-changes" }, [
         el("caption", { text: "不同之处" }),
         el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: "栏目" }), el("th", { scope: "col", text: "您填写的" }), el("th", { scope: "col", text: "别处保存的" })])]),
         el("tbody", {}, rowsOf),
