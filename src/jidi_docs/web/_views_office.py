@@ -26,6 +26,7 @@ from ._access import (
 from ._queue import status
 from ._store import app_dir
 from .models import (
+    Application,
     AuditEntry,
     Job,
     JobState,
@@ -76,9 +77,16 @@ def version(request: AuthedRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "jobs": jobs,
             "is_reviewer": user.is_reviewer,
-            "yaml": lib.to_yaml(ver.data),
+            "yaml": _named(lib.to_yaml(ver.data), app),
         },
     )
+
+
+def _named(text: str, app: Application) -> str:
+    """`text` with each stored file named as it was uploaded, not by its generated name."""
+    for f in app.files.all():
+        text = text.replace(f.data_path, f.original_name)
+    return text
 
 
 @login_required

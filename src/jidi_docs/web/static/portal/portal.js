@@ -111,7 +111,9 @@
     function changed(e) {
       if (e && e.target && e.target.type === "file") return;
       keep();
-      if (halted && halted !== "server") return;
+      // waiting for the user to sign in again or to choose between two versions: typing goes
+      // on into the browser's copy; after "too large" or a server error, a change is tried again
+      if (halted === "login" || halted === "conflict") return;
       say("正在编辑…");
       schedule(700);
     }
@@ -216,6 +218,10 @@
     }
 
     function loginExpired() {
+      if (halted !== "login") setTimeout(function poll() {
+        // signed in again in another tab: save what was kept
+        if (halted === "login") { checkLogin(); setTimeout(poll, 4000); }
+      }, 4000);
       halted = "login";
       keep();
       say("未保存：登录已过期。您填写的内容已保存在本机浏览器中，没有丢失。", true);
