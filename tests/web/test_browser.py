@@ -46,6 +46,9 @@ def _saved(page: Any) -> None:
 
 def _fill(page: Any, path: str, value: Any) -> None:
     field = page.locator(f'[data-path="{path}"]')
+    if field.is_disabled():  # set by the office (所属区县): shown, not typed
+        assert field.input_value() == str(value)
+        return
     if field.evaluate("e => e.tagName") == "SELECT":
         field.select_option(str(value))
     elif isinstance(value, list):

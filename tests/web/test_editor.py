@@ -186,6 +186,22 @@ def test_the_later_of_two_saves_of_one_page_is_refused_showing_both_values(
     assert app.draft["讲师"][1]["学历"] == "博士"
 
 
+def test_a_stale_page_sending_what_is_stored_already_is_no_conflict(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    """A save that reached the server though its answer did not (closing the tab, offline) is
+    sent again from the browser's copy with the old version: nothing to choose between."""
+    user, app = make_base(draft=example)
+    client = client_for(user)
+    seen = app.section_version("申报单位审核意见")
+    assert _save(client, app, "申报单位审核意见", "同一段意见", seen).status_code == 200
+
+    again = _save(client, app, "申报单位审核意见", "同一段意见", seen)
+
+    assert again.status_code == 200
+    assert again.json()["base"] == seen + 1
+
+
 def test_two_windows_saving_different_pages_never_conflict(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
@@ -392,6 +408,7 @@ def test_an_unfinished_yaml_is_imported_and_its_problems_shown_in_the_editor(
     client.post(f"/app/{app.pk}/import/", {"file": upload})
 
     app.refresh_from_db()
-    assert app.draft["基本情况"] == {"单位名称": "只填了名称"}
+    # the district is the base's own (set by its invitation), whatever the file says
+    assert app.draft["基本情况"] == {"单位名称": "只填了名称", "所属区县": app.base.district}
     page = client.get(f"/app/{app.pk}/edit/2/").content.decode()
     assert "“大学”不在可选范围内" in page

@@ -16,10 +16,9 @@ import typer
 
 from .. import _platform
 from ..errors import InputError, UserError, ValidationFailed
-from ..forms._format import fmt_number
-from ..input._load import load
-from ..review._check import check
-from ..review._report import REPORT_SUFFIXES, to_text, write_report
+from ..forms import fmt_number
+from ..input import load
+from ..review import REPORT_SUFFIXES, check, to_text, write_report
 from ._common import (
     ForceOption,
     ProfileOption,
@@ -99,7 +98,7 @@ def check_cmd(
         if as_json:
             typer.echo(_error_json(error))
         elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
-            from ..pipeline._scaffold import summarize_unfilled
+            from ..pipeline import summarize_unfilled
 
             raise summarize_unfilled(error, file) from None
         raise

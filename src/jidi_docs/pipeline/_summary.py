@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._fs import atomic_write, atomic_write_many
-from .._text import display_width
+from .._text import csv_text, display_width, no_formulas
 from ..errors import OutputError
-from ..forms._format import fmt_number
+from ..forms import fmt_number
 
 if TYPE_CHECKING:
-    from ..review._check import CheckReport
-    from ..schema._model import Application
+    from ..review import CheckReport
+    from ..schema import Application
 
 __all__ = [
     "CSV_NAME",
@@ -202,7 +202,7 @@ def _csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, Decimal):
         return fmt_number(value)
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:
@@ -277,6 +277,7 @@ def _write_xlsx(
         for row in details.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
+    no_formulas(wb)
     wb.save(path)
 
 

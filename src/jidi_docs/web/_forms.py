@@ -218,6 +218,16 @@ class PageForm:
         #: messages at the page's own path or at a row, not at one input
         self.page_errors: list[str] = []
 
+    def fix(self, path: str, value: str, hint: str) -> None:
+        """Show the input at `path` with `value`, not to be changed here (the office sets it)."""
+        for at, form, name in self._fields():
+            if at == path:
+                field = form.fields[name]
+                field.disabled = True  # Django then takes the value from `initial`, not the post
+                field.widget = forms.TextInput({**field.widget.attrs})
+                field.help_text = hint
+                form.initial[name] = value
+
     def complete(self) -> bool:
         """False when a table's row count is missing or garbled (the page would lose rows)."""
         tables = [self.table] if self.table is not None else []

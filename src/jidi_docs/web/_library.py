@@ -21,16 +21,11 @@ from typing import Any
 import yaml
 
 from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
-from ..forms._extract import extract
-from ..forms._render import render_forms_bytes
-from ..input._load import get_profile, validate
-from ..input._tables import expand_tables
-from ..input._yaml import parse_yaml
-from ..pdf import load_evidence
-from ..pdf._convert import Converter, SofficeConverter
-from ..pipeline._bundle import bundle
-from ..pipeline._summary import SummaryRow, write_summary
-from ..review._check import CheckReport, check
+from ..forms import extract, render_forms_bytes
+from ..input import expand_tables, get_profile, parse_yaml, validate
+from ..pdf import Converter, SofficeConverter, load_evidence
+from ..pipeline import SummaryRow, bundle, write_summary
+from ..review import CheckReport, check
 from ..schema import (
     HEAD_BYTES,
     Application,
@@ -61,6 +56,7 @@ __all__ = [
     "check",
     "clean",
     "differences",
+    "district_path",
     "evidence_accept",
     "export_zip",
     "field_of_path",
@@ -112,6 +108,13 @@ def evidence_accept() -> tuple[str, str]:
     """Return what an evidence upload control accepts (``accept``) and the kinds in words, both
     from the library's one table of evidence kinds."""
     return accept_attribute(), "、".join(kind_labels())
+
+
+def district_path() -> str:
+    """The data path of the application's 区县 (``基本情况.所属区县``), from the registry."""
+    section = registry().mapping_section
+    column = next(c for c in section.columns if c.type == "区县")
+    return f"{section.key}.{column.label}"
 
 
 def points(value: Decimal) -> str:

@@ -30,9 +30,12 @@ from ._access import (
     application_for,
     file_for,
 )
-from ._forms import page_form
+from ._forms import PageForm, page_form
+from ._limits import upload_refusal
 from ._pages import Page, page_of, pages
+from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload, sync_files
+from ._views_accounts import fixed_district
 from .models import (
     Application,
     AuditEntry,
@@ -90,7 +93,7 @@ def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
         raise Http404
     page = all_pages[index]
     draft = lib.validate_draft(app.draft, app_dir(app))
-    form = page_form(page, value=app.draft.get(page.key), names=_names(app))
+    form = _page_form(app, page, value=app.draft.get(page.key))
     elsewhere = form.attach(draft.issues)
     return render(
         request,
@@ -107,6 +110,13 @@ def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
             "base": app.section_version(page.key),
         },
     )
+
+
+def _page_form(app: Application, page: Page, **bound: Any) -> PageForm:
+    """The page's form; the base's 所属区县 shown as the office set it, not to be changed."""
+    form = page_form(page, names=_names(app), **bound)
+    form.fix(lib.district_path(), app.base.district, "由综试办按邀请设定；如需更改，请联系综试办。")
+    return form
 
 
 def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
@@ -155,15 +165,19 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
         page = None
     if page is None or not base.isdigit():
         return _refused(request, app, "请求格式不对：缺少栏目或版本号。")
-    form = page_form(page, data=request.POST, names=_names(app))
+    form = _page_form(app, page, data=request.POST)
     if not form.complete():
         return _refused(request, app, "请求格式不对：表格的行数缺失。请刷新页面后再填。")
     value = form.value()
     with transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
-        if app.section_version(page.key) != int(base):
-            return _conflict(request, app, page, value)
-        changed = app.replace_draft({**app.draft, page.key: value})
+        stale = app.section_version(page.key) != int(base)
+        if stale and lib.differences(page.key, value, app.draft.get(page.key)):
+            return _conflict(request, app, page, value)  # else: what was sent is there already
+        # the base's 所属区县 is its invitation's, whatever the page sent
+        changed = app.replace_draft(
+            fixed_district({**app.draft, page.key: value}, app.base.district)
+        )
         if changed:
             app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])
     if page.key == lib.FIELD_EVIDENCE and changed:
@@ -221,6 +235,9 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    refusal = upload_refusal(user, len(request.FILES.getlist("file")))
+    if refusal:
+        return JsonResponse({"files": [], "refused": [refusal]}, status=429)
     stored, refused = [], []
     for upload_ in request.FILES.getlist("file"):
         try:
@@ -240,7 +257,8 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
     app = application_for(request.user, pk)
     f = file_for(request.user, app, file_id)
     path = app_dir(app) / f.data_path
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f.original_name)
+    kind, name = download_type(f.kind, f.original_name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)
 
 
 @login_required
@@ -324,7 +342,11 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
-        app.replace_draft({k: v for k, v in data.items() if k != "认定批次" and v != []})
+        app.replace_draft(
+            fixed_district(
+                {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
+            )
+        )
         app.save()
     sync_files(app)
     AuditEntry.record(user, "导入", app, name)
@@ -385,7 +407,7 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         except lib.UserError as e:
             _error_messages(request, e)
             return redirect("portal:application", pk=app.pk)
-        app.replace_draft(draft)
+        app.replace_draft(fixed_district(draft, app.base.district))
         app.save()
     AuditEntry.record(user, "导入表格", app, "、".join(names))
     messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")
@@ -431,7 +453,10 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
         latest = app.latest_version()
         number = (latest.number if latest else 0) + 1
         version = Version.objects.create(
-            application=app, number=number, data=app.draft, submitted_by=user
+            application=app,
+            number=number,
+            data=fixed_district(app.draft, app.base.district),
+            submitted_by=user,
         )
     AuditEntry.record(user, "提交", app, f"第 {version.number} 版")
     messages.success(

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0003_job_pdfa"),
+        ("portal", "0004_accounts"),
     ]
 
     operations = [

@@ -79,8 +79,9 @@
     function restore() {
       const copy = kept();
       if (!copy) return;
-      const now = snapshot().fields;
-      if (JSON.stringify(now) === JSON.stringify(copy.fields)) { forget(); return; }
+      // the same text as the page shows (the copy reached the server after all): nothing to do
+      const typed = function (fields) { return JSON.stringify(fields.filter(function (kv) { return kv[0] !== "base"; })); };
+      if (typed(snapshot().fields) === typed(copy.fields)) { forget(); return; }
       const values = {};
       copy.fields.forEach(function (kv) { (values[kv[0]] = values[kv[0]] || []).push(kv[1]); });
       form.querySelectorAll(".table[data-prefix]").forEach(function (table) {
