@@ -65,6 +65,13 @@ class Page:
     def is_table(self) -> bool:
         return self.kind == "list"
 
+    @property
+    def has_files(self) -> bool:
+        """True when an input (or a table's) holds uploaded files."""
+        return any(
+            i.kind == "files" or any(r.kind == "files" for r in i.rows or ()) for i in self.inputs
+        )
+
 
 def _hint(column: lib.Column) -> str:
     """The column's hint on a web page: the registry's web hint where its 说明 is about YAML."""
