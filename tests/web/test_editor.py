@@ -412,3 +412,43 @@ def test_an_unfinished_yaml_is_imported_and_its_problems_shown_in_the_editor(
     assert app.draft["基本情况"] == {"单位名称": "只填了名称", "所属区县": app.base.district}
     page = client.get(f"/app/{app.pk}/edit/2/").content.decode()
     assert "“大学”不在可选范围内" in page
+
+
+def test_without_the_script_the_pages_own_button_saves_and_shows_the_page_again(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from webhelpers import form_body
+
+    user, app = make_base(draft=example)
+    client = client_for(user)
+
+    response = client.post(
+        f"/app/{app.pk}/save/",
+        form_body("申报单位审核意见", "没有脚本时保存的意见", 0),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == f"/app/{app.pk}/edit/8/"
+    page = response.content.decode()
+    assert "已保存" in page
+    assert "没有脚本时保存的意见" in page
+    app.refresh_from_db()
+    assert app.draft["申报单位审核意见"] == "没有脚本时保存的意见"
+
+
+def test_the_bases_district_is_shown_as_the_office_set_it_and_cannot_be_changed(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    user, app = make_base(district="淳安县", draft=example)
+    client = client_for(user)
+
+    page = client.get(f"/app/{app.pk}/edit/0/").content.decode()
+    save_page(client, app, "基本情况", {**example["基本情况"], "所属区县": "西湖区"})
+
+    field = re.search(r'<input[^>]*name="基本情况-所属区县"[^>]*>', page).group(0)
+    assert "disabled" in field
+    assert 'value="淳安县"' in field
+    assert "由综试办按邀请设定" in page
+    app.refresh_from_db()
+    assert app.draft["基本情况"]["所属区县"] == "淳安县"
