@@ -20,6 +20,12 @@ minimum, median and maximum over the rounds:
    style sheets and scripts; the bytes transferred (headers and bodies, uncompressed) of the
    largest. Target: ≤ 300 KB.
 
+Then, once, the review loop and draft saves at the same time (`--review-seconds`): the
+`--users` bases save without pause while `--reviewers` (10) reviewers move `--per-reviewer` (3)
+submitted applications each through the review (开始审核, 审核通过, 重新审核, 不予通过 …, every
+move carrying the revision the reviewer last saw). Afterwards every application's moves must be
+exactly those its reviewer made, ending in the state of the last one.
+
 Then, once: `--bundles` (20) bundle requests at once from the office; the queue may run at most
 `--jobs` (2) LibreOffice conversions at a time. psutil samples the server's process tree every
 0.1 s; reports the most LibreOffice processes alive at once and the time until all are done.
@@ -29,7 +35,8 @@ port); it is stopped, with any LibreOffice it started, at the end. The machine's
 is printed with the figures: on a shared machine they mean little without it.
 
 Usage: ``python benchmarks/portal.py [--users 50] [--seconds 20] [--stress-seconds 10]
-[--rounds 3] [--bundles 20] [--jobs 2]``
+[--rounds 3] [--reviewers 10] [--per-reviewer 3] [--review-seconds 10] [--bundles 20] [--jobs 2]``
+(``--reviewers 0 --bundles 0``: the editor's measures alone)
 """
 
 from __future__ import annotations
@@ -77,8 +84,11 @@ def _example() -> dict[str, Any]:
     return data
 
 
-def _seed(data_dir: Path, users: int, bundles: int) -> dict[str, Any]:
-    """Create the office, `users` bases with the example as draft, and `bundles` versions."""
+def _seed(
+    data_dir: Path, users: int, bundles: int, reviewers: int = 0, per: int = 0
+) -> dict[str, Any]:
+    """Create the office, `users` bases with the example as draft, and `bundles` versions; and
+    `reviewers` reviewers with `per` submitted applications each (of other bases)."""
     sys.path.insert(0, str(ROOT / "src"))
     from jidi_docs.web import Options, prepare
 
@@ -103,8 +113,33 @@ def _seed(data_dir: Path, users: int, bundles: int) -> dict[str, Any]:
         versions.append(
             Version.objects.create(application_id=pk, number=1, data=example, submitted_by=user).pk
         )
+    reviews = []
+    for r in range(reviewers):
+        User.objects.create(username=f"office{r}", password=hashed, role=Role.REVIEWER, scope=CITY)
+        for k in range(per):
+            base = Base.objects.create(name=f"审核基地{r}-{k}", district="西湖区")
+            user = User.objects.create(
+                username=f"reviewed{r}-{k}", password=hashed, role=Role.BASE, base=base
+            )
+            app = Application.objects.create(base=base, draft=example, state="submitted")
+            Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+            reviews.append((f"office{r}", app.pk))
     connections.close_all()
-    return {"office": office.username, "apps": apps, "versions": versions}
+    return {"office": office.username, "apps": apps, "versions": versions, "reviews": reviews}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: The reviewers' cycle after 开始审核: each move is allowed from the state the one before left.
+_CYCLE = (
+    ("approve", "approved"),
+    ("again", "reviewing"),
+    ("reject", "rejected"),
+    ("again", "reviewing"),
+)
 
 
 #: The editor's page of the 申报单位审核意见 (九), by its index among the pages.
@@ -119,6 +154,10 @@ class Session:
         self.user = ""
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        # a move answers with a redirect to the page it came from: its latency is the move's
+        self.direct = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
 
     def get(self, path: str) -> str:
         with self.opener.open(self.server + path, timeout=600) as r:
@@ -131,7 +170,9 @@ class Session:
             head = len(f"HTTP/1.1 {r.status} {r.reason}\r\n") + len(r.headers.as_bytes())
             return body.decode("utf-8", errors="replace"), head + len(body)
 
-    def post(self, path: str, body: bytes, content_type: str, csrf: str) -> tuple[int, bytes]:
+    def post(
+        self, path: str, body: bytes, content_type: str, csrf: str, *, follow: bool = True
+    ) -> tuple[int, bytes]:
         request = urllib.request.Request(
             self.server + path,
             data=body,
@@ -142,8 +183,9 @@ class Session:
                 "Accept": "application/json",
             },
         )
+        opener = self.opener if follow else self.direct
         try:
-            with self.opener.open(request, timeout=600) as r:
+            with opener.open(request, timeout=600) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
@@ -194,6 +236,51 @@ def _drafts(
             errors += 1
         time.sleep(pause)
     return {"pk": pk, "latencies": latencies, "errors": errors, "last": last}
+
+
+def _reviews(
+    server: str, username: str, pks: list[int], start: threading.Barrier, seconds: float
+) -> dict[str, Any]:
+    """One reviewer moving its applications round and round through the review."""
+    try:
+        session = Session(server)
+        session.login(username)
+        page = session.get(f"/app/{pks[0]}/")
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        revisions = {}
+        for pk in pks:  # the revision the reviewer's page of the latest version shows
+            version = re.search(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/")).group(1)
+            page = session.get(version)
+            revisions[pk] = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+    except Exception:
+        start.abort()
+        raise
+    start.wait()
+    until = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors = 0
+    done: dict[int, list[str]] = {pk: [] for pk in pks}
+    last: dict[int, str] = {pk: "submitted" for pk in pks}
+    n = 0
+    while time.monotonic() < until:
+        pk = pks[n % len(pks)]
+        n += 1
+        moves = len(done[pk])
+        action, state = ("accept", "reviewing") if moves == 0 else _CYCLE[(moves - 1) % len(_CYCLE)]
+        fields = {"action": action, "revision": revisions[pk], "csrfmiddlewaretoken": csrf}
+        body = urllib.parse.urlencode(fields).encode()
+        began = time.perf_counter()
+        status, _reply = session.post(
+            f"/app/{pk}/move/", body, "application/x-www-form-urlencoded", csrf, follow=False
+        )
+        latencies.append(time.perf_counter() - began)
+        if status == 302:
+            revisions[pk] += 1
+            done[pk].append(action)
+            last[pk] = state
+        else:
+            errors += 1
+    return {"latencies": latencies, "errors": errors, "done": done, "last": last}
 
 
 def _is_office(p: psutil.Process) -> bool:
@@ -276,6 +363,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="saving as one types, per round")
     parser.add_argument("--stress-seconds", type=float, default=10, help="saving without pause")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reviewers", type=int, default=10)
+    parser.add_argument("--per-reviewer", type=int, default=3)
+    parser.add_argument("--review-seconds", type=float, default=10)
     parser.add_argument("--bundles", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
@@ -283,7 +373,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jidi-portal-bench-") as tmp:
         data = Path(tmp)
         # the savers, and one base more per round (and a warm-up) whose draft is previewed
-        seeded = _seed(data, args.users + args.rounds + 1, args.bundles)
+        seeded = _seed(
+            data, args.users + args.rounds + 1, args.bundles, args.reviewers, args.per_reviewer
+        )
         port = _free_port()
         server = f"http://127.0.0.1:{port}"
         log = (data / "server.log").open("wb")
@@ -316,7 +408,9 @@ def main() -> None:
             print(
                 f"机器负载（1 分钟平均）：开始时 {os.getloadavg()[0]:.1f}，{os.cpu_count()} 个 CPU"
             )
-            _editor_rounds(server, seeded, args, psutil.Process(process.pid))
+            sessions = _editor_rounds(server, seeded, args, psutil.Process(process.pid))
+            if args.reviewers:
+                _report_reviews(server, seeded, args, sessions)
             if args.bundles:
                 _report_bundles(server, process.pid, seeded, args)
             print(f"机器负载（1 分钟平均）：结束时 {os.getloadavg()[0]:.1f}")
@@ -390,7 +484,7 @@ class Saves:
 
 def _editor_rounds(
     server: str, seeded: dict[str, Any], args: argparse.Namespace, process: psutil.Process
-) -> None:
+) -> list[Session]:
     """The three measures of the editor, one after another in each round."""
     users = seeded["apps"][: args.users]
     sessions = []
@@ -442,6 +536,64 @@ def _editor_rounds(
     print(
         f"  最大的一页（{page}）：{_spread(largest, 'KB', 1 / 1024)}，"
         f"{_verdict(statistics.median(largest), 300 * 1024)}"
+    )
+    return sessions
+
+
+def _report_reviews(
+    server: str, seeded: dict[str, Any], args: argparse.Namespace, sessions: list[Session]
+) -> None:
+    """Saves without pause and the review loop at the same time; every move must be kept."""
+    from jidi_docs.web.models import Application, Move
+
+    users = seeded["apps"][: args.users]
+    by_reviewer: dict[str, list[int]] = {}
+    for username, pk in seeded["reviews"]:
+        by_reviewer.setdefault(username, []).append(pk)
+    print(
+        f"草稿保存与审核同时进行：{len(users)} 个用户不停顿地保存，{args.review_seconds:g} 秒；"
+        f"同时 {len(by_reviewer)} 个审核人员各审核 {args.per_reviewer} 份申报"
+    )
+    start = threading.Barrier(len(users) + len(by_reviewer))
+    seconds = args.review_seconds
+    with cf.ThreadPoolExecutor(len(users) + len(by_reviewer)) as pool:
+        saving = [
+            pool.submit(_drafts, session, pk, start, seconds, 0)
+            for session, (_user, pk) in zip(sessions, users, strict=True)
+        ]
+        reviewing = [
+            pool.submit(_reviews, server, name, pks, start, seconds)
+            for name, pks in by_reviewer.items()
+        ]
+        results = [f.result() for f in saving]
+        reviews = [f.result() for f in reviewing]
+    latencies = sorted(x for r in results for x in r["latencies"])
+    q = statistics.quantiles(latencies, n=100)
+    print(
+        f"  保存 {len(latencies)} 次（{len(latencies) / seconds:.1f} 次/秒），"
+        f"p50 {q[49] * 1000:.0f} ms，p95 {q[94] * 1000:.0f} ms，"
+        f"错误 {sum(r['errors'] for r in results)}"
+    )
+    moves = sorted(x for r in reviews for x in r["latencies"])
+    lost = 0
+    for r in reviews:
+        for pk, made in r["done"].items():
+            app = Application.objects.get(pk=pk)
+            recorded = list(
+                Move.objects.filter(application_id=pk)
+                .order_by("pk")
+                .values_list("action", flat=True)
+            )
+            lost += recorded != made or app.state != r["last"][pk] or app.revision != 1 + len(made)
+    mq = statistics.quantiles(moves, n=100)
+    print(
+        f"  审核操作 {len(moves)} 次（{len(moves) / seconds:.1f} 次/秒），"
+        f"p50 {mq[49] * 1000:.0f} ms，p95 {mq[94] * 1000:.0f} ms，"
+        f"错误 {sum(r['errors'] for r in reviews)}"
+    )
+    print(
+        f"  丢失或错位的审核操作：{lost} 份申报（每份申报的审核记录 = 其审核人员成功的操作，"
+        "状态 = 最后一次操作的结果）"
     )
 
 

@@ -78,7 +78,7 @@ def _section(page: Any, server: str, app_url: str, key: str) -> None:
 def _invite(office: Any, name: str, district: str) -> str:
     """The office creates a one-time invitation for base `name`; return the link."""
     office.fill('input[name="base_name"]', name)
-    office.select_option('select[name="district"]', district)
+    office.select_option('#invite-form select[name="district"]', district)
     with office.expect_navigation():
         office.click("text=创建邀请链接")
     return str(office.locator("input.link").input_value())

@@ -222,7 +222,7 @@ def test_two_windows_saving_different_pages_never_conflict(
     assert app.draft["讲师"][0]["备注"] == "第二个窗口"
 
 
-def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
+def test_submit_freezes_a_version_and_the_draft_is_locked_until_withdrawn(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
     from jidi_docs.web.models import AuditEntry
@@ -230,20 +230,31 @@ def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
     user, app = make_base(draft=example)
     client = client_for(user)
 
-    client.post(f"/app/{app.pk}/submit/")
-    _save(client, app, "申报单位审核意见", "提交后改的")
+    client.post(f"/app/{app.pk}/submit/", {"revision": app.revision})
+    refused = _save(client, app, "申报单位审核意见", "提交后改的")
+    app.refresh_from_db()
+    client.post(f"/app/{app.pk}/move/", {"action": "withdraw", "revision": app.revision})
+    saved = _save(client, app, "申报单位审核意见", "撤回后改的")
 
+    assert refused.status_code == 409
+    assert refused.json()["locked"] is True
+    assert "审核期间不能修改" in refused.json()["error"]
+    assert saved.status_code == 200
     (version,) = app.versions.all()
     assert version.data["申报单位审核意见"] == example["申报单位审核意见"]
     app.refresh_from_db()
-    assert app.draft["申报单位审核意见"] == "提交后改的"
+    assert app.state == "draft"
+    assert app.draft["申报单位审核意见"] == "撤回后改的"
     assert AuditEntry.objects.filter(application=app, action="提交").count() == 1
+    assert AuditEntry.objects.filter(application=app, action="撤回").count() == 1
 
 
 def test_an_invalid_draft_cannot_be_submitted(make_base: Any, client_for: Any) -> None:
     user, app = make_base(draft={"基本情况": {"单位名称": "缺很多栏"}})
 
-    response = client_for(user).post(f"/app/{app.pk}/submit/", follow=True)
+    response = client_for(user).post(
+        f"/app/{app.pk}/submit/", {"revision": app.revision}, follow=True
+    )
 
     assert app.versions.count() == 0
     assert "处填写错误，改正后才能提交" in response.content.decode()
@@ -440,7 +451,7 @@ def test_without_the_script_the_pages_own_button_saves_and_shows_the_page_again(
 def test_the_bases_district_is_shown_as_the_office_set_it_and_cannot_be_changed(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
-    user, app = make_base(district="淳安县", draft=example)
+    user, app = make_base(district="建德市", draft=example)
     client = client_for(user)
 
     page = client.get(f"/app/{app.pk}/edit/0/").content.decode()
@@ -448,7 +459,7 @@ def test_the_bases_district_is_shown_as_the_office_set_it_and_cannot_be_changed(
 
     field = re.search(r'<input[^>]*name="基本情况-所属区县"[^>]*>', page).group(0)
     assert "disabled" in field
-    assert 'value="淳安县"' in field
+    assert 'value="建德市"' in field
     assert "由综试办按邀请设定" in page
     app.refresh_from_db()
-    assert app.draft["基本情况"]["所属区县"] == "淳安县"
+    assert app.draft["基本情况"]["所属区县"] == "建德市"

@@ -43,9 +43,9 @@ def test_an_html_file_that_starts_like_a_pdf_downloads_as_a_pdf_attachment(
 ) -> None:
     user, app = make_base()
     client = client_for(user)
-    # a whole PDF (it passes the upload's check) with a page of HTML after it, named .html
-    pdf = make_pdf(tmp_path / "页面.pdf", 1).read_bytes()
-    page = pdf + b"\n<html><script>alert(document.cookie)</script></html>"
+    # a real PDF (the upload is decoded in full) that ends as a web page would
+    pdf = make_pdf(tmp_path / "p.pdf", 1).read_bytes()
+    page = pdf + b"\n<html><script>alert(document.cookie)</script></html>\n"
 
     stored = _upload(client, app, ("页面.html", page)).json()["files"]
     file_id = app.files.get().pk
@@ -86,19 +86,18 @@ def test_the_summary_workbook_keeps_a_formula_like_unit_name_as_text(
 
 
 def test_a_failed_bundle_names_the_uploaded_file_not_the_servers_path(
-    make_base: Any, client_for: Any, example: dict[str, Any], portal: Path, tmp_path: Path
+    make_base: Any, client_for: Any, example: dict[str, Any], portal: Path
 ) -> None:
     from jidi_docs.web._jobs import run_next
-    from jidi_docs.web._store import app_dir
     from jidi_docs.web.models import Job, Version
 
     _quiet_queue()
     user, app = make_base(draft=example)
     client = client_for(user)
-    _upload(client, app, ("营业执照扫描.pdf", make_pdf(tmp_path / "执照.pdf", 1).read_bytes()))
+    _upload(client, app, ("营业执照扫描.pdf", make_pdf(portal / "ok.pdf", 1).read_bytes()))
     stored = app.files.get()
-    # damaged after its upload was checked (a bad damaged file is refused at upload)
-    (app_dir(app) / stored.data_path).write_bytes(b"%PDF-1.4\nthis is no PDF at all\n")
+    # damaged on the server's disk after the upload was checked
+    (portal / "files" / str(app.pk) / stored.data_path).write_bytes(b"%PDF-1.4\nno PDF at all\n")
     data = {
         **example,
         "佐证材料": [{"名称": "营业执照", "指标": "基本情况", "文件": [stored.data_path]}],

@@ -188,7 +188,8 @@ def test_heic_a_three_frame_tiff_and_webp_photos_upload_and_appear_in_the_bundle
         assert stored["name"] == name
         entries.append({"名称": name, "指标": "基本情况", "文件": [stored["path"]]})
     assert save_page(client, app, "佐证材料", entries).json()["issues"] == []
-    client.post(f"/app/{app.pk}/submit/")
+    app.refresh_from_db()
+    client.post(f"/app/{app.pk}/submit/", {"revision": app.revision})
     version = app.versions.get()
     client.post(f"/version/{version.pk}/bundle/")  # a base may build its own bundle
 

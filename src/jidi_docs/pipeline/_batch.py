@@ -394,7 +394,7 @@ class _Run:
         submitted = {pool.submit(survey_chunk, c, options): c for c in chunks(found, size)}
         self.futures.extend(submitted)
         surveys: dict[Path, Survey] = {}
-        for fut in cf.as_completed(submitted):
+        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
             try:
                 for s in fut.result():
                     surveys[s.source] = s
@@ -447,7 +447,7 @@ class _Run:
         """Phase 3, in the workers: build each chunk; a dead worker fails only its chunk."""
         submitted = {pool.submit(build_chunk, c, options, staging): c for c in chunks(todo, size)}
         self.futures.extend(submitted)
-        for fut in cf.as_completed(submitted):
+        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
             chunk = submitted[fut]
             try:
                 built = fut.result()

@@ -87,6 +87,8 @@ class SummaryRow:
         ok: whether the application's outputs were written (or were already up to date).
         error: the Chinese error text when `ok` is False.
         district_rank: the position of `district` in its 认定批次's list (None: not in it).
+        extra: columns a caller adds after the batch's own (the portal: 状态, 十, 联系人 …),
+            header → value, in order.
     """
 
     file: str
@@ -101,9 +103,17 @@ class SummaryRow:
     ok: bool = True
     error: str = ""
     district_rank: int | None = None
+    extra: dict[str, Cell] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, app: Application, report: CheckReport, file: str) -> SummaryRow:
+    def of(
+        cls,
+        app: Application,
+        report: CheckReport,
+        file: str,
+        *,
+        extra: dict[str, Cell] | None = None,
+    ) -> SummaryRow:
         """Return the row of a valid application and its 预审 (batch and portal alike)."""
         districts = app.profile.districts
         district = app.basic.district
@@ -118,6 +128,7 @@ class SummaryRow:
             total_score=app.total_score,
             conditions={c.title: c.status for c in report.conditions},
             district_rank=districts.index(district) if district in districts else None,
+            extra=dict(extra or {}),
         )
 
     @property
@@ -167,9 +178,11 @@ def summary_table(
     shortened to one line (`short_error`); `write_summary` keeps their full text apart.
     """
     titles: list[str] = []
+    extras: list[str] = []
     for row in rows:
         titles.extend(t for t in row.conditions if t not in titles)
-    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS]
+        extras.extend(h for h in row.extra if h not in extras)
+    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS, *extras]
     body: list[list[Cell]] = []
     for row in sort_rows(rows):
         body.append(
@@ -186,6 +199,7 @@ def summary_table(
                 row.review,
                 "成功" if row.ok else "失败",
                 short_error(row.error, roots) or None,
+                *(row.extra.get(h) for h in extras),
             ]
         )
     return headers, body

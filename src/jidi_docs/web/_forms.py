@@ -1,344 +1,178 @@
-"""The editor's Django forms, generated from the registry's pages (`jidi_docs.web._pages`).
+"""The review's input, as Django forms: moves, reasons, 十, the base's submission, filters, deadline.
 
-A page is one form (基本情况, 自评分, 申报单位审核意见) or one formset with a form per row (the
-lists); a table inside a form (基本情况 → 培训场地) is a formset of that form. The fields take any
-text: whether a value is right is the library's validator's to say, the one authority. Its
-messages are attached to the fields the Django way (`Form.add_error`), so the page renders each
-next to its input and the save answer names each by the input's path.
-
-Names and paths: a form's prefix is its data path (``基本情况``), a formset's too
-(``基本情况.培训场地``), so an input is named ``基本情况.培训场地-0-地址`` and carries
-``data-path="基本情况.培训场地.0.地址"`` — the path the library's messages are mapped to
-(`jidi_docs.web._library.path_of_field`).
+Every form carries what its move needs to be checked on the server: the application's
+`revision` (or 十's `opinion_version`) the page showed, so a move from a stale page is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django import forms
-from django.forms.formsets import BaseFormSet, formset_factory
-from django.utils.datastructures import MultiValueDict
 
-from ._library import evidence_accept
-from ._pages import Input, Page
-from ._widgets import ChoiceSelect, FilesWidget, LinesTextarea
+from ..schema import builtin_profiles
+from ._workflow import ACTIONS
+from .models import Reason, State
 
-__all__ = ["PageForm", "page_form"]
+__all__ = [
+    "SORTS",
+    "DeadlineForm",
+    "EmailForm",
+    "FilterForm",
+    "MoveForm",
+    "OpinionForm",
+    "ReasonForm",
+    "SubmitForm",
+    "reason_formset",
+]
 
-#: The placeholder of a new row's index in the row template (Django's own).
-NEW = "__prefix__"
-
-
-class _Located:
-    """What a field of the editor knows besides Django's: its data path and whether the library
-    requires it (shown as 必填; the check is the library's)."""
-
-    path: str = ""
-    must: bool = False
-
-
-class TextField(_Located, forms.CharField):
-    """Any text (the library judges it)."""
-
-
-class LinesField(TextField):
-    """One short text per line → a list (blank lines dropped)."""
-
-    widget = LinesTextarea
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        return [line.strip() for line in str(text).splitlines() if line.strip()]
+PRECHECKS = ("符合", "需注意", "不符合", "有误")
+#: The office list's orders: key → (label, ORM ordering).
+SORTS = {
+    "district": ("按区县", ("base__district", "base__name", "pk")),
+    "-submitted": ("按提交时间（新的在前）", ("-last_submitted", "pk")),
+    "submitted": ("按提交时间（早的在前）", ("last_submitted", "pk")),
+    "state": ("按状态", ("state", "base__district", "pk")),
+    "precheck": ("按预审结果", ("last_precheck", "base__district", "pk")),
+    "name": ("按单位名称", ("base__name", "pk")),
+}
 
 
-class FilesField(_Located, forms.Field):
-    """The data paths of a 佐证材料 entry's uploaded files."""
-
-    widget = FilesWidget
-
-    def to_python(self, value: Any) -> list[str]:
-        return [str(v) for v in value] if isinstance(value, list) else []
-
-
-_MODES = {"integer": "numeric", "number": "decimal", "phone": "tel"}
-
-
-def _field(inp: Input, path: str) -> forms.Field:
-    attrs: dict[str, Any] = {"data-path": path}
-    if inp.required:
-        attrs["aria-required"] = "true"
-    field: TextField | FilesField
-    if inp.kind == "choice":
-        field = TextField(widget=ChoiceSelect(inp.choices, attrs))
-    elif inp.kind == "textarea":
-        field = TextField(widget=forms.Textarea({**attrs, "rows": 4}))
-    elif inp.kind == "lines":
-        field = LinesField(widget=LinesTextarea({**attrs, "rows": 3}))
-    elif inp.kind == "files":
-        field = FilesField(widget=FilesWidget(attrs))
-    else:
-        if inp.kind in _MODES:
-            attrs["inputmode"] = _MODES[inp.kind]
-        if inp.kind == "date":
-            attrs["placeholder"] = "如 2015-06-18"
-        field = TextField(widget=forms.TextInput(attrs))
-    field.required = False  # the library says what is missing, in its own words
-    field.label = inp.key
-    field.help_text = inp.hint
-    field.path = path
-    field.must = inp.required
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # declared as one in the form class
     return field
 
 
-class RowForm(forms.Form):
-    """The inputs of a page, or of one row of a table, with the tables inside it."""
+class MoveForm(forms.Form):
+    """A move of the review (not 提交), with the revision the page showed."""
 
-    use_required_attribute = False
+    action = forms.ChoiceField(choices=[(k, a.label) for k, a in ACTIONS.items() if k != "submit"])
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="说明（可不填，会告知申报单位）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(
-        self,
-        data: MultiValueDict[str, Any] | None = None,
-        *,
-        inputs: tuple[Input, ...],
-        path: str,
-        names: Mapping[str, str],
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("auto_id", "f-%s")
-        super().__init__(data, **kwargs)
-        self.inputs = inputs
-        self.path = path
-        self.tables: dict[str, TableFormSet] = {}
-        for inp in inputs:
-            child = f"{path}.{inp.key}" if path else inp.key
-            if inp.rows is not None:
-                self.tables[inp.key] = table(inp.rows, child, data, names)
-                continue
-            field = self.fields[inp.key] = _field(inp, child)
-            # the hint, the library's message and a reviewer's note describe the input
-            ident = f"f-{self.add_prefix(inp.key)}"
-            described = [f"{ident}_helptext"] if field.help_text else []
-            field.widget.attrs["aria-describedby"] = " ".join(
-                [*described, f"{ident}_error", f"{ident}_note"]
+
+class ReasonForm(forms.Form):
+    """One reason for 退回修改: where it points, and what is wrong."""
+
+    target = forms.ChoiceField(label="针对", required=False)
+    text = forms.CharField(
+        label="意见",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "如：学历证明不清晰，请重新上传"}),
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "target").choices = [("", "（请选择栏目、行或佐证材料）"), *targets]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("text", "").strip() and not data.get("target"):
+            self.add_error("target", "请选择这条意见针对的栏目、行或佐证材料。")
+        return data
+
+
+def reason_formset(
+    targets: list[tuple[str, str]], data: Any = None, *, extra: int = 3
+) -> forms.BaseFormSet[ReasonForm]:
+    """Return the formset of a return's reasons (`extra` empty rows; the page may add more)."""
+    factory = forms.formset_factory(ReasonForm, extra=extra, max_num=50, absolute_max=50)
+    return factory(data, prefix="reason", form_kwargs={"targets": targets})
+
+
+class OpinionForm(forms.Form):
+    """十、综试办审核意见, with the opinion's version the page showed."""
+
+    office_opinion = forms.CharField(
+        label="十、综试办审核意见",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "id": "office-opinion"}),
+    )
+    opinion_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SubmitForm(forms.Form):
+    """The base's submission: one 已处理 box (and an optional reply) per open reason."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, reasons: list[Reason], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reasons = reasons
+        for r in reasons:
+            self.fields[f"done_{r.pk}"] = forms.BooleanField(
+                label=f"已处理：{r.label}：{r.text}", required=False
             )
-            if isinstance(field.widget, FilesWidget):
-                field.widget.names = dict(names)
-                field.widget.accept, field.widget.kinds = evidence_accept()
-
-    @property
-    def index(self) -> str:
-        """This row's index in its table (``__prefix__`` for the template of a new row)."""
-        return self.path.rsplit(".", 1)[-1]
-
-    def items(self) -> list[tuple[Input, Any]]:
-        """(input, bound field or table) in the page's order, for the templates."""
-        return [(i, self.tables.get(i.key) or self[i.key]) for i in self.inputs]
-
-    def value(self) -> dict[str, Any]:
-        """The data the form was filled with (blank inputs as blank text, lists as lists)."""
-        self.is_valid()  # the fields take any text: this only fills cleaned_data
-        cleaned = getattr(self, "cleaned_data", {})
-        out: dict[str, Any] = {}
-        for inp in self.inputs:
-            if inp.rows is not None:
-                out[inp.key] = self.tables[inp.key].value()
-            elif inp.kind in ("lines", "files"):
-                out[inp.key] = cleaned.get(inp.key) or []
-            else:
-                out[inp.key] = cleaned.get(inp.key, "")
-        return out
-
-    def fields_by_path(self) -> Iterator[tuple[str, RowForm, str]]:
-        """Yield (data path, form, field name) of every input, tables included."""
-        for name, field in self.fields.items():
-            assert isinstance(field, _Located)
-            yield field.path, self, name
-        for formset in self.tables.values():
-            for form in formset.forms:
-                yield from form.fields_by_path()
-
-
-if TYPE_CHECKING:
-    _Rows = BaseFormSet[RowForm]
-else:  # Django's class is generic for the type checker only
-    _Rows = BaseFormSet
-
-
-class TableFormSet(_Rows):
-    """The rows of a table; each row a `RowForm` whose path is ``<table path>.<index>``."""
-
-    def __init__(self, data: MultiValueDict[str, Any] | None = None, *, path: str, **kwargs: Any):
-        self.path = path
-        super().__init__(data, prefix=path, auto_id="f-%s", **kwargs)
-
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs(index)
-        return {**kwargs, "path": f"{self.path}.{NEW if index is None else index}"}
-
-    def value(self) -> list[dict[str, Any]]:
-        """Every row's data, in order (a blank row stays: the library says what it lacks)."""
-        return [form.value() for form in self.forms]
-
-
-def table(
-    inputs: tuple[Input, ...],
-    path: str,
-    data: MultiValueDict[str, Any] | None,
-    names: Mapping[str, str],
-) -> TableFormSet:
-    """Return the formset of a table at `path` (its prefix is the path)."""
-    return _Table(data, path=path, form_kwargs={"inputs": inputs, "names": names})
-
-
-#: At most as many rows as the upload limits let a page send (Django's own guard besides).
-_Table = cast(
-    "type[TableFormSet]",
-    formset_factory(RowForm, formset=TableFormSet, extra=0, max_num=1000, absolute_max=1000),
-)
-
-
-class PageForm:
-    """The form (or formset) of one editor page, bound to data as the browser sends it."""
-
-    def __init__(
-        self, page: Page, data: MultiValueDict[str, Any], names: Mapping[str, str]
-    ) -> None:
-        self.page = page
-        self.form: RowForm | None = None
-        self.table: TableFormSet | None = None
-        if page.kind == "list":
-            self.table = table(page.inputs, page.key, data, names)
-        else:
-            path = "" if page.kind == "text" else page.key
-            self.form = RowForm(
-                data, inputs=page.inputs, path=path, names=names, prefix=path or None
+            self.fields[f"reply_{r.pk}"] = forms.CharField(
+                label="说明（可不填）", required=False, max_length=2000
             )
-        #: messages at the page's own path or at a row, not at one input
-        self.page_errors: list[str] = []
 
-    def fix(self, path: str, value: str, hint: str) -> None:
-        """Show the input at `path` with `value`, not to be changed here (the office sets it)."""
-        for at, form, name in self._fields():
-            if at == path:
-                field = form.fields[name]
-                field.disabled = True  # Django then takes the value from `initial`, not the post
-                field.widget = forms.TextInput({**field.widget.attrs})
-                field.help_text = hint
-                form.initial[name] = value
+    def rows(self) -> list[tuple[Reason, forms.BoundField, forms.BoundField]]:
+        """Each open reason with its box and its reply field, for the template."""
+        return [(r, self[f"done_{r.pk}"], self[f"reply_{r.pk}"]) for r in self.reasons]
 
-    def complete(self) -> bool:
-        """False when a table's row count is missing or garbled (the page would lose rows)."""
-        tables = [self.table] if self.table is not None else []
-        if self.form is not None:
-            tables += list(self.form.tables.values())
-        return all(t.management_form.is_valid() for t in tables)
+    def dealt_with(self) -> list[int]:
+        return [r.pk for r in self.reasons if self.cleaned_data.get(f"done_{r.pk}")]
 
-    def value(self) -> Any:
-        """The page's data, as the application's key `page.key` holds it."""
-        if self.table is not None:
-            return self.table.value()
-        assert self.form is not None
-        value = self.form.value()
-        return value[self.page.key] if self.page.kind == "text" else value
-
-    def _fields(self) -> Iterator[tuple[str, RowForm, str]]:
-        if self.form is not None:
-            yield from self.form.fields_by_path()
-        if self.table is not None:
-            for form in self.table.forms:
-                yield from form.fields_by_path()
-
-    def attach(self, issues: list[dict[str, str]]) -> list[dict[str, str]]:
-        """Attach the library's messages to this page's fields; return the other pages' issues."""
-        fields = {path: (form, name) for path, form, name in self._fields()}
-        elsewhere = []
-        for issue in issues:
-            path = issue["path"]
-            if path in fields:
-                form, name = fields[path]
-                form.add_error(name, issue["message"])
-            elif path == self.page.key or path.startswith(f"{self.page.key}."):
-                where = issue["field"].removeprefix(self.page.key).lstrip(" →")
-                self.page_errors.append(
-                    f"「{where}」{issue['message']}" if where else issue["message"]
-                )
-            else:
-                elsewhere.append(issue)
-        return elsewhere
-
-    def errors(self) -> dict[str, list[str]]:
-        """The messages attached to each input, by its data path."""
-        out: dict[str, list[str]] = {}
-        for path, form, name in self._fields():
-            if name in form.errors:
-                out[path] = [str(e) for e in form.errors[name]]
-        return out
+    def replies(self) -> dict[int, str]:
+        return {r.pk: self.cleaned_data.get(f"reply_{r.pk}", "") for r in self.reasons}
 
 
-# ---------------------------------------------------------------------------------------------
-# stored data → the data a browser would send (how a page is shown: its forms bound to it)
-# ---------------------------------------------------------------------------------------------
+class FilterForm(forms.Form):
+    """The office list's filter and order (a GET form: the URL keeps the filter)."""
+
+    district = forms.ChoiceField(label="区县", required=False)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *State.choices])
+    precheck = forms.ChoiceField(
+        label="预审结果",
+        required=False,
+        choices=[("", "全部"), *((p, p) for p in PRECHECKS), ("未提交", "未提交")],
+    )
+    submitted_from = forms.DateField(
+        label="提交日期从",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    submitted_to = forms.DateField(
+        label="到",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args: Any, districts: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "district").choices = [("", "全部"), *((d, d) for d in districts)]
 
 
-def _scalar(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value)
+class EmailForm(forms.Form):
+    """Where the user's notification mail goes (blank: notifications in the portal only)."""
+
+    email = forms.EmailField(
+        label="接收通知的邮箱",
+        required=False,
+        error_messages={"invalid": "请填写正确的邮箱地址，如 name@example.cn。"},
+    )
 
 
-def _put_form(
-    out: MultiValueDict[str, Any],
-    prefix: str | None,
-    path: str,
-    inputs: tuple[Input, ...],
-    value: Any,
-) -> None:
-    data = value if isinstance(value, Mapping) else {}
-    for inp in inputs:
-        name = f"{prefix}-{inp.key}" if prefix else inp.key
-        child = data.get(inp.key)
-        if inp.rows is not None:
-            _put_table(out, f"{path}.{inp.key}" if path else inp.key, inp.rows, child)
-        elif inp.kind in ("lines", "files"):
-            items = child if isinstance(child, list) else ([child] if child else [])
-            if inp.kind == "lines":
-                out[name] = "\n".join(map(_scalar, items))
-            else:
-                out.setlist(name, [_scalar(v) for v in items])
-        else:
-            out[name] = _scalar(child)
+class DeadlineForm(forms.Form):
+    """The office's 截止日期 of a 认定批次 (instead of its profile's)."""
 
+    batch = forms.ChoiceField(label="认定批次")
+    day = forms.DateField(
+        label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
-def _put_table(
-    out: MultiValueDict[str, Any], path: str, inputs: tuple[Input, ...], value: Any
-) -> None:
-    rows = value if isinstance(value, list) else []
-    out[f"{path}-TOTAL_FORMS"] = str(len(rows))
-    out[f"{path}-INITIAL_FORMS"] = "0"
-    for n, row in enumerate(rows):
-        _put_form(out, f"{path}-{n}", f"{path}.{n}", inputs, row)
-
-
-def as_data(page: Page, value: Any) -> MultiValueDict[str, Any]:
-    """Return the stored value of `page` as the data its form posts."""
-    out: MultiValueDict[str, Any] = MultiValueDict()
-    if page.kind == "list":
-        _put_table(out, page.key, page.inputs, value)
-    elif page.kind == "text":
-        _put_form(out, None, "", page.inputs, {page.key: value})
-    else:
-        _put_form(out, page.key, page.key, page.inputs, value)
-    return out
-
-
-def page_form(
-    page: Page,
-    *,
-    value: Any = None,
-    data: MultiValueDict[str, Any] | None = None,
-    names: Mapping[str, str] | None = None,
-) -> PageForm:
-    """Return the form of `page` bound to what the browser sent (`data`) or to the stored `value`."""
-    return PageForm(page, data if data is not None else as_data(page, value), names or {})
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "batch").choices = [(b, b) for b in builtin_profiles()]

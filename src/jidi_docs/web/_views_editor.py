@@ -1,4 +1,7 @@
-"""The base's pages: overview, the editor (one page per section), uploads, import, export, submit."""
+"""The base's pages: overview, the editor (one page per section), saves, uploads, downloads.
+
+Imports of whole applications and of spreadsheets are in `jidi_docs.web._views_import`.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import wraps
-from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import (
     FileResponse,
@@ -28,13 +28,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
-from . import _tables
+from . import _workflow
 from ._access import (
     AuthedRequest,
     application_for,
     file_for,
 )
-from ._forms import PageForm, page_form
+from ._dashboard import draft_stem
+from ._editor_forms import PageForm, page_form
 from ._limits import upload_refusal
 from ._pages import Page, page_of, pages
 from ._security import download_type
@@ -45,7 +46,6 @@ from .models import (
     AuditEntry,
     Role,
     User,
-    Version,
 )
 
 _SHOWN_ISSUES = 20
@@ -205,6 +205,9 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
     # (binding a page's form is well under a millisecond), and SQLite has one writer anyway.
     with _one_writer(), transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
+        locked = _workflow.locked(app)  # submitted, in review: the draft waits
+        if locked:
+            return _locked(request, app, f"未保存：{locked}")
         try:
             page = page_of(key, lib.batch_of(app.draft))
         except KeyError:
@@ -266,6 +269,15 @@ def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) ->
     )
 
 
+def _locked(request: HttpRequest, app: Application, text: str) -> HttpResponse:
+    """The application may not be changed now (the review has it): nothing saved, nothing lost —
+    the page's script keeps what was typed in the browser."""
+    if _wants_json(request):
+        return JsonResponse({"locked": True, "error": text}, status=409)
+    messages.error(request, text)
+    return redirect("portal:application", pk=app.pk)
+
+
 def _refused(request: HttpRequest, app: Application, text: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"error": text}, status=400)
@@ -279,6 +291,10 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    if _workflow.locked(app):
+        return JsonResponse(
+            {"files": [], "refused": [f"未上传：{_workflow.locked(app)}"]}, status=409
+        )
     refusal = upload_refusal(user, len(request.FILES.getlist("file")))
     if refusal:
         return JsonResponse({"files": [], "refused": [refusal]}, status=429)
@@ -310,7 +326,7 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
 def draft_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
     """The draft's 附件1 or 附件2 as .docx (only when the draft is valid)."""
     app = application_for(request.user, pk, edit=True)
-    return _docx_response(request, app, app.draft, form, f"申报-{app.pk}")
+    return _docx_response(request, app, app.draft, form, draft_stem(app))
 
 
 def _docx_response(
@@ -341,169 +357,5 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
     app = application_for(request.user, pk, edit=True)
     content = lib.export_zip(app.draft, file_map(app, app.draft))
     response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = _attachment(f"申报-{app.pk}.zip")
+    response["Content-Disposition"] = _attachment(f"{draft_stem(app)}.zip")
     return response
-
-
-@login_required
-@require_POST
-def import_(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx);
-    or replace its lists by spreadsheets of them (讲师.xlsx …, several at once)."""
-    user: User = request.user
-    app = application_for(user, pk, edit=True)
-    uploads = request.FILES.getlist("file")
-    if uploads and any(_tables.is_table(str(u.name or "")) for u in uploads):
-        return _import_tables(request, app, uploads)
-    upload_ = uploads[0] if len(uploads) == 1 else None
-    limit = 100 * 1024 * 1024
-    if upload_ is None or upload_.size is None or upload_.size > limit:
-        messages.error(
-            request,
-            "请选择一个不超过 100 MB 的文件：以前导出的申报（zip 压缩包）或已填写的申报表"
-            "（Word 文件）；或一份或几份名单表格（Excel）。",
-        )
-        return redirect("portal:application", pk=app.pk)
-    content = upload_.read()
-    name = _base_name(upload_.name)
-    files: dict[str, bytes] = {}
-    try:
-        if content.startswith(b"PK") and name.lower().endswith(".docx"):
-            data = lib.import_docx(content, name)
-        elif content.startswith(b"PK"):
-            data, files = lib.import_zip(content, name)
-        else:
-            data = lib.import_yaml(content.decode("utf-8"), name or lib.YAML_NAME)
-    except UnicodeDecodeError:
-        messages.error(
-            request, "认不出这个文件：它不是导出的申报（zip 压缩包），也不是申报表（Word 文件）。"
-        )
-        return redirect("portal:application", pk=app.pk)
-    except lib.UserError as e:
-        _error_messages(request, e)
-        return redirect("portal:application", pk=app.pk)
-    data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
-    data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
-    with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        app.replace_draft(
-            fixed_district(
-                {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
-            )
-        )
-        app.save()
-    sync_files(app)
-    AuditEntry.record(user, "导入", app, name)
-    for text in refused:
-        messages.error(request, text)
-    messages.success(
-        request, f"已导入“{name}”。请逐页核对；没有随附的佐证材料请在“佐证材料”页上传。"
-    )
-    return redirect("portal:application", pk=app.pk)
-
-
-def _base_name(name: str | None) -> str:
-    return PurePosixPath(str(name or "").replace("\\", "/")).name
-
-
-def _error_messages(request: HttpRequest, error: lib.UserError) -> None:
-    """Show a library error: a validation failure as one message per problem (file, row, column)."""
-    if not isinstance(error, lib.ValidationFailed):
-        messages.error(request, str(error))
-        return
-    head, *lines = str(error).splitlines()
-    messages.error(request, f"未导入，草稿保持不变。{head}")
-    for line in lines[:_SHOWN_ISSUES]:
-        messages.error(request, line.strip().removeprefix("• "))
-    if len(lines) > _SHOWN_ISSUES:
-        messages.error(request, f"……另有 {len(lines) - _SHOWN_ISSUES} 处，改正以上各处后再导入。")
-
-
-def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any]) -> HttpResponse:
-    """Replace the draft's lists by the rows of the uploaded spreadsheets: all of them or none."""
-    user: User = request.user
-    names = [_base_name(u.name) for u in uploads]
-    wrong = [n for n in names if not _tables.is_table(n)]
-    limit = settings.PORTAL_MAX_UPLOAD_BYTES
-    big = [n for n, u in zip(names, uploads, strict=True) if u.size is None or u.size > limit]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:  # files of one name from two folders: one would silently replace the other
-        messages.error(request, "未导入：有几个文件同名，请改名后再导入：" + "、".join(twice))
-        return redirect("portal:application", pk=app.pk)
-    if wrong:
-        messages.error(
-            request,
-            "未导入：名单表格（.xlsx、.csv）只能与名单表格一起导入，请分开导入："
-            + "、".join(wrong),
-        )
-        return redirect("portal:application", pk=app.pk)
-    if big:
-        messages.error(
-            request,
-            f"未导入：名单表格每个不超过 {limit // (1024 * 1024)} MB：" + "、".join(big),
-        )
-        return redirect("portal:application", pk=app.pk)
-    contents = {n: u.read() for n, u in zip(names, uploads, strict=True)}
-    with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        try:
-            draft = _tables.import_tables(app.draft, contents)
-        except lib.UserError as e:
-            _error_messages(request, e)
-            return redirect("portal:application", pk=app.pk)
-        app.replace_draft(fixed_district(draft, app.base.district))
-        app.save()
-    AuditEntry.record(user, "导入表格", app, "、".join(names))
-    messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")
-    return redirect("portal:application", pk=app.pk)
-
-
-def _store_imported(
-    app: Application, user: User, data: dict[str, Any], files: dict[str, bytes]
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Store the imported evidence files; return the entries pointing at them and refusals."""
-    entries, refused = [], []
-    for entry in data.get(lib.FIELD_EVIDENCE) or []:
-        if not isinstance(entry, dict):
-            continue
-        raw = entry.get(lib.FIELD_FILES)
-        paths = raw if isinstance(raw, list) else ([raw] if raw else [])
-        kept = []
-        for rel in paths:
-            if rel not in files:
-                continue
-            try:
-                stored = save_upload(app, SimpleUploadedFile(str(rel), files[rel]), user)
-            except UploadRefused as e:
-                refused.append(str(e))
-                continue
-            kept.append(stored.data_path)
-        entries.append({**entry, lib.FIELD_FILES: kept})
-    return entries, refused
-
-
-@login_required
-@require_POST
-def submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Freeze the (valid) draft as a new version for the office."""
-    user: User = request.user
-    with transaction.atomic():
-        app = application_for(user, pk, edit=True)
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        draft = lib.validate_draft(app.draft, app_dir(app), with_report=False)
-        if draft.app is None:
-            messages.error(request, f"还有 {len(draft.issues)} 处填写错误，改正后才能提交。")
-            return redirect("portal:application", pk=app.pk)
-        latest = app.latest_version()
-        number = (latest.number if latest else 0) + 1
-        version = Version.objects.create(
-            application=app,
-            number=number,
-            data=fixed_district(app.draft, app.base.district),
-            submitted_by=user,
-        )
-    AuditEntry.record(user, "提交", app, f"第 {version.number} 版")
-    messages.success(
-        request, f"已提交第 {version.number} 版。之后的修改会成为新的草稿，需再次提交。"
-    )
-    return redirect("portal:application", pk=app.pk)

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_accounts"),
+        ("portal", "0005_review"),
     ]
 
     operations = [

@@ -29,7 +29,7 @@
     let timer = null;
     let saving = false;
     let again = false;
-    let halted = null; // why saving waits for the user: "login", "conflict", "large", "server"
+    let halted = null; // why saving waits: "login", "conflict", "locked", "large", "server"
     let backoff = 0;
     let csrfRetried = false;
 
@@ -114,7 +114,7 @@
       keep();
       // waiting for the user to sign in again or to choose between two versions: typing goes
       // on into the browser's copy; after "too large" or a server error, a change is tried again
-      if (halted === "login" || halted === "conflict") return;
+      if (halted === "login" || halted === "conflict" || halted === "locked") return;
       say("正在编辑…");
       schedule(700);
     }
@@ -179,6 +179,14 @@
       }
       if (res.status === 401) return loginExpired();
       if (res.status === 403 && data.csrf) return refreshToken();
+      if (res.status === 409 && data.locked) {
+        // submitted, in review: the draft may not change now; what was typed stays here
+        halted = "locked";
+        keep();
+        say("未保存：申报已提交或正在审核。", true);
+        show([el("p", { text: data.error || "" }), el("p", { text: "您填写的内容已保存在本机浏览器中，撤回提交或退回修改后打开本页即可继续保存。" })]);
+        return;
+      }
       if (res.status === 409) return conflict(data);
       if (res.status === 413) {
         halted = "large";
