@@ -58,6 +58,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,16 @@ def _as_inputs(value: Any) -> Any:
     return str(value)
 
 
+def _found(pattern: str, text: str) -> str:
+    """The first group of `pattern` in a page; a page without it is a broken run."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"not in the page: {pattern}")
+    return match.group(1)
+
+
 def _example() -> dict[str, Any]:
-    data = _as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data: dict[str, Any] = _as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
     data.pop("认定批次")
     data.pop("佐证材料")  # bundles without evidence: the conversions are what is measured
     return data
@@ -161,7 +170,8 @@ class Session:
 
     def get(self, path: str) -> str:
         with self.opener.open(self.server + path, timeout=600) as r:
-            return r.read().decode("utf-8")
+            text: str = r.read().decode("utf-8")
+            return text
 
     def fetch(self, path: str) -> tuple[str, int]:
         """The text of `path` and the bytes transferred for it (status line, headers, body)."""
@@ -193,7 +203,7 @@ class Session:
     def login(self, username: str) -> None:
         self.user = username
         page = self.get("/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         body = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         ).encode()
@@ -208,8 +218,8 @@ def _drafts(
     """One user saving its 申报单位审核意见 page, `pause` seconds after each answer."""
     try:
         page = session.get(f"/app/{pk}/edit/{OPINION_PAGE}/")
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        version = int(re.search(r'name="base" value="(\d+)"', page).group(1))
+        csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        version = int(_found(r'name="base" value="(\d+)"', page))
     except Exception:
         start.abort()  # one user could not start: nobody waits for it
         raise
@@ -246,12 +256,12 @@ def _reviews(
         session = Session(server)
         session.login(username)
         page = session.get(f"/app/{pks[0]}/")
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         revisions = {}
         for pk in pks:  # the revision the reviewer's page of the latest version shows
-            version = re.search(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/")).group(1)
+            version = _found(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/"))
             page = session.get(version)
-            revisions[pk] = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+            revisions[pk] = int(_found(r'name="revision" value="(\d+)"', page))
     except Exception:
         start.abort()
         raise
@@ -312,7 +322,7 @@ def _bundles(server: str, pid: int, versions: list[int]) -> dict[str, Any]:
     session = Session(server)
     session.login("office")
     page = session.get(f"/version/{versions[0]}/")
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     start = time.monotonic()
     with cf.ThreadPoolExecutor(len(versions)) as pool:
         statuses = list(
@@ -424,7 +434,7 @@ def main() -> None:
             log.close()
 
 
-def _spread(values: list[float], unit: str, scale: float = 1.0, digits: int = 0) -> str:
+def _spread(values: Sequence[float], unit: str, scale: float = 1.0, digits: int = 0) -> str:
     low, mid, high = (
         f"{v * scale:.{digits}f}" for v in (min(values), statistics.median(values), max(values))
     )
@@ -619,7 +629,7 @@ def _preview_session(server: str, username: str, pk: int) -> tuple[Session, int,
     session = Session(server)
     session.login(username)
     page = session.get(f"/app/{pk}/")
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     return session, pk, csrf
 
 

@@ -27,7 +27,7 @@ from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
 from jidi_docs.pipeline._chunk import _convert_together
-from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table, write_summary
+from jidi_docs.pipeline._summary import SummaryRow, summary_table, write_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
@@ -93,12 +93,17 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
         SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}, district_rank=0),
         SummaryRow("bad.yaml", ok=False, error="YAML 格式错误"),
         SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}, district_rank=0),
-        SummaryRow("b.yaml", "丙公司", "上城区", total_score=Decimal("90.5"), district_rank=5),
+        SummaryRow(
+            "b.yaml", "丙公司", "上城区", figures={"总分": Decimal("90.5")}, district_rank=5
+        ),
     ]
 
     headers, body = summary_table(rows)
 
-    assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "错误信息"]
+    assert headers == [
+        *("文件", "单位名称", "所属区县", "讲师数量", "本科及以上占比（%）", "跨境电商培训人次"),
+        *("历年培训总人次", "自评总分", "场地", "预审结果", "生成结果", "错误信息"),
+    ]
     # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
     assert [r[0] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
     assert [r[-3] for r in body] == ["不符合", "符合", None, None]

@@ -156,6 +156,7 @@ def validate(
     data = expand_tables(data, doc=doc, base_dir=base_dir, reg=reg)
     app = _validate_model(model_for(chosen, reg), data, doc, name)
     app._profile = chosen
+    app._registry = reg
     app._source = source
     if doc is not None:
         app._warnings = list(doc.warnings)

@@ -27,6 +27,7 @@ from .._fs import atomic_write, atomic_write_many
 from .._text import csv_text, display_width, no_formulas
 from ..errors import OutputError
 from ..forms import fmt_number
+from ..schema import SUMMARY_FILE, registry
 
 if TYPE_CHECKING:
     from ..review import CheckReport
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_NAME",
-    "FIXED_HEADERS",
     "XLSX_NAME",
     "SummaryRow",
     "short_error",
@@ -49,18 +49,7 @@ logger = logging.getLogger(__name__)
 XLSX_NAME = "汇总表.xlsx"
 CSV_NAME = "汇总.csv"
 
-#: Columns before the per-condition statuses.
-FIXED_HEADERS = (
-    "文件",
-    "单位名称",
-    "所属区县",
-    "讲师数量",
-    "本科及以上占比（%）",
-    "跨境电商培训人次",
-    "历年培训总人次",
-    "自评总分",
-)
-#: Columns after the per-condition statuses.
+#: Columns after the per-condition statuses (those before them are the registry's 汇总表).
 TAIL_HEADERS = ("预审结果", "生成结果", "错误信息")
 #: Statuses from best to worst; an application's 预审结果 is its worst condition.
 _STATUS_ORDER = ("符合", "需注意", "不符合")
@@ -72,17 +61,14 @@ Cell = str | int | Decimal | None
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """What the 汇总表 shows about one application; figures are None when it could not be read.
+    """What the 汇总表 shows about one application; figures are missing when it could not be read.
 
     Attributes:
         file: the YAML file, as the user should find it (relative to the batch folder).
         unit: 单位名称.
         district: 所属区县.
-        lecturers: 讲师数量.
-        bachelor_ratio: 本科及以上学历讲师占比, in percent.
-        crossborder_trainees: 跨境电商培训人次 (the sum over 培训活动).
-        total_trainees: 历年培训总人次 as declared.
-        total_score: 自评总分.
+        figures: the values of the registry's 汇总表 columns, by where they come from (a figure
+            or a 基本情况 column: ``讲师数量``, ``占比（%）``, ``总分`` …).
         conditions: each 认定条件's title → status (符合 / 不符合 / 需注意), in report order.
         ok: whether the application's outputs were written (or were already up to date).
         error: the Chinese error text when `ok` is False.
@@ -94,11 +80,7 @@ class SummaryRow:
     file: str
     unit: str | None = None
     district: str | None = None
-    lecturers: int | None = None
-    bachelor_ratio: Decimal | None = None
-    crossborder_trainees: int | None = None
-    total_trainees: int | None = None
-    total_score: Decimal | None = None
+    figures: dict[str, Cell] = field(default_factory=dict)
     conditions: dict[str, str] = field(default_factory=dict)
     ok: bool = True
     error: str = ""
@@ -117,15 +99,16 @@ class SummaryRow:
         """Return the row of a valid application and its 预审 (batch and portal alike)."""
         districts = app.profile.districts
         district = app.basic.district
+        reg = app.registry
         return cls(
             file=file,
             unit=app.basic.name,
             district=district,
-            lecturers=app.lecturer_count,
-            bachelor_ratio=app.bachelor_ratio,
-            crossborder_trainees=app.crossborder_trainees,
-            total_trainees=app.basic.total_trainees,
-            total_score=app.total_score,
+            figures={
+                p.source: reg.pick_value(app, p.source)
+                for p in reg.summary_columns
+                if p.source != SUMMARY_FILE
+            },
             conditions={c.title: c.status for c in report.conditions},
             district_rank=districts.index(district) if district in districts else None,
             extra=dict(extra or {}),
@@ -182,19 +165,22 @@ def summary_table(
     for row in rows:
         titles.extend(t for t in row.conditions if t not in titles)
         extras.extend(h for h in row.extra if h not in extras)
-    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS, *extras]
+    reg = registry()
+    columns = reg.summary_columns
+    headers = [*(p.header for p in columns), *titles, *TAIL_HEADERS, *extras]
+    basic = reg.mapping_section
+    district = next(c.label for c in basic.columns if c.type == "区县")
     body: list[list[Cell]] = []
     for row in sort_rows(rows):
+        values: dict[str, Cell] = {
+            SUMMARY_FILE: row.file,
+            basic.columns[0].label: row.unit,
+            district: row.district,
+        }
+        values.update(row.figures)
         body.append(
             [
-                row.file,
-                row.unit,
-                row.district,
-                row.lecturers,
-                row.bachelor_ratio,
-                row.crossborder_trainees,
-                row.total_trainees,
-                row.total_score,
+                *(values.get(p.source) for p in columns),
                 *(row.conditions.get(t) for t in titles),
                 row.review,
                 "成功" if row.ok else "失败",

@@ -78,9 +78,9 @@ def _hint(column: lib.Column) -> str:
     return column.web_description or column.description
 
 
-def _choices(column: lib.Column, profile: lib.Profile) -> tuple[str, ...]:
+def _choices(column: lib.Column, profile: lib.Profile, reg: lib.Registry) -> tuple[str, ...]:
     if column.type == "学历":
-        return lib.registry().education_levels
+        return reg.education_levels
     if column.type == "区县":
         return tuple(profile.districts)
     if column.type == "指标":
@@ -88,20 +88,20 @@ def _choices(column: lib.Column, profile: lib.Profile) -> tuple[str, ...]:
     return column.choices
 
 
-def _inputs(section: lib.Section, profile: lib.Profile) -> tuple[Input, ...]:
+def _inputs(section: lib.Section, profile: lib.Profile, reg: lib.Registry) -> tuple[Input, ...]:
     out = []
     for column in section.columns:
         if column.office_only or column.type == "认定批次":
             continue
         if column.type == "栏目":
-            inner = lib.registry().section(column.label)
+            inner = reg.section(column.label)
             out.append(
                 Input(
                     column.label,
                     "text",
                     column.required,
                     inner.web_description or inner.description,
-                    rows=_inputs(inner, profile),
+                    rows=_inputs(inner, profile, reg),
                 )
             )
             continue
@@ -111,7 +111,7 @@ def _inputs(section: lib.Section, profile: lib.Profile) -> tuple[Input, ...]:
                 _KINDS.get(column.type, "text"),
                 column.required,
                 _hint(column),
-                _choices(column, profile),
+                _choices(column, profile, reg),
             )
         )
     return tuple(out)
@@ -130,17 +130,25 @@ def _scores(profile: lib.Profile) -> tuple[Input, ...]:
     )
 
 
+def pages(batch: str | None = None, reg: lib.Registry | None = None) -> tuple[Page, ...]:
+    """Return the editor's pages for the 认定批次 `batch` (default: the registry's default), from
+    the built-in registry or `reg` (another registry file of the same format)."""
+    return _built_in(batch) if reg is None else _pages(batch, reg)
+
+
 @cache
-def pages(batch: str | None = None) -> tuple[Page, ...]:
+def _built_in(batch: str | None) -> tuple[Page, ...]:
+    return _pages(batch, lib.registry())
+
+
+def _pages(batch: str | None, reg: lib.Registry) -> tuple[Page, ...]:
     """Return the editor's pages for the 认定批次 `batch` (default: the registry's default).
 
     十 综试办审核意见 is the office's (``综试办填写`` in the registry) and the 认定批次 is no
     choice of the base's, so neither is a page.
     """
-    reg = lib.registry()
     profile = lib.profile(batch)
     out: list[Page] = []
-    numbered = 0
     for column in reg.root.columns:
         if column.office_only or column.type == "认定批次":
             continue
@@ -148,9 +156,8 @@ def pages(batch: str | None = None) -> tuple[Page, ...]:
             section = reg.section(column.label)
             kind: PageKind = "mapping" if section.key == reg.mapping_section.key else "list"
             heading = section.heading or column.label
-            numbered += bool(section.heading)
             note = section.web_description or section.form_note or ""
-            out.append(Page(column.label, heading, kind, _inputs(section, profile), note))
+            out.append(Page(column.label, heading, kind, _inputs(section, profile, reg), note))
         elif column.type == "自评分":
             note = f"对照《{profile.score_title}》逐项自评；总分由系统计算。"
             out.append(Page(column.label, column.label, "scores", _scores(profile), note))
