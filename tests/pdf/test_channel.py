@@ -51,6 +51,16 @@ def test_a_silent_peer_ends_in_a_timeout_at_the_deadline(pair) -> None:
     assert time.monotonic() - start >= 3 * SLICE
 
 
+def test_an_answer_after_the_deadline_is_too_late_even_within_a_slice(pair) -> None:
+    channel, peer = pair
+    timer = threading.Timer(SLICE / 2, lambda: peer.sendall(b'{"converted": []}\n'))
+    timer.start()
+
+    with pytest.raises(TimeoutError):
+        channel.readline(time.monotonic() + SLICE / 10)
+    timer.join()
+
+
 def test_a_closed_peer_is_a_connection_error(pair) -> None:
     channel, peer = pair
     peer.sendall(b'{"converted": [], ')

@@ -56,8 +56,11 @@ class Channel:
             ConnectionError: the peer closed the connection.
         """
         while b"\n" not in self._buffer:
-            if time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise TimeoutError
+            # never wait past the deadline: an answer arriving after it is too late
+            self._sock.settimeout(min(SLICE, left))
             try:
                 chunk = self._sock.recv(65536)
             except TimeoutError:  # one slice passed: look at the deadline again
