@@ -577,3 +577,36 @@ def test_a_conflict_shows_both_values_and_keeps_either(
     assert _stored(first, base_account) == "第二个窗口的意见"
     first_context.close()
     second_context.close()
+
+
+def test_the_keyboard_moves_through_a_page_in_the_forms_order(
+    server: str, browser: Any, base_account: dict[str, str]
+) -> None:
+    """Tab goes from input to input as the form reads (labels above inputs, rows in order),
+    and an error is said in words, not by colour alone."""
+    context, page = _editor(browser, server, base_account)
+    page.goto(base_account["app"] + "edit/0/")  # 一、基本情况, with the 培训场地 table
+    page.locator('.table[data-table="基本情况.培训场地"] > .add-row').click()
+    page.locator('[data-path="基本情况.单位名称"]').focus()
+    order = page.evaluate(
+        """() => [...document.querySelectorAll("#editor input, #editor select, #editor textarea, #editor button")]
+        .filter(e => e.type !== "hidden" && !e.disabled && e.offsetParent !== null && e.tabIndex >= 0)
+        .map(e => e.id || e.textContent.trim())"""
+    )
+    start = order.index("f-基本情况-单位名称")
+    tabbed = []
+    for _ in range(12):
+        tabbed.append(
+            page.evaluate(
+                "() => document.activeElement.id || document.activeElement.textContent.trim()"
+            )
+        )
+        page.keyboard.press("Tab")
+    assert tabbed == order[start : start + 12]
+
+    page.locator('[data-path="基本情况.总面积"]').fill("很大")
+    _saved(page)
+    error = page.locator('.err[data-err="基本情况.总面积"]')
+    assert error.inner_text().startswith("错误：")  # the word, besides the red
+    assert "（必填）" in page.locator('label[for="f-基本情况-单位名称"]').inner_text()
+    context.close()
