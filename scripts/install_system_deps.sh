@@ -45,12 +45,14 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# yaml-language-server at the version in scripts/node/package-lock.json, local to this checkout.
+# yaml-language-server and axe-core at the versions in scripts/node/package-lock.json, local to this
+# checkout.
 tools=.cache/node
 if command -v npm >/dev/null 2>&1; then
   if ! cmp -s scripts/node/package-lock.json "$tools/package-lock.json" \
-      || [ ! -x "$tools/node_modules/.bin/yaml-language-server" ]; then
-    echo "正在安装 yaml-language-server（用于测试 JSON Schema，见 scripts/node/package.json）"
+      || [ ! -x "$tools/node_modules/.bin/yaml-language-server" ] \
+      || [ ! -f "$tools/node_modules/axe-core/axe.min.js" ]; then
+    echo "正在安装测试用的 Node 工具（yaml-language-server、axe-core，见 scripts/node/package.json）"
     mkdir -p "$tools"
     cp scripts/node/package.json scripts/node/package-lock.json "$tools/"
     npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error >/dev/null || status=1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import http.cookiejar
-import json
 import os
 import signal
 import socket
@@ -148,14 +147,18 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def request(
-        self, url: str, data: dict[str, Any] | None = None, *, json_body: Any = None
+        self, url: str, data: dict[str, Any] | None = None, *, form: str | None = None
     ) -> tuple[int, bytes, str]:
         headers = {}
         body = None
         csrf = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        if json_body is not None:
-            body = json.dumps(json_body).encode()
-            headers = {"Content-Type": "application/json", "X-CSRFToken": csrf}
+        if form is not None:  # an editor page's form, as its script posts it
+            body = form.encode()
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": csrf,
+                "Accept": "application/json",
+            }
         elif data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}).encode()
         request = urllib.request.Request(url, data=body, headers=headers)

@@ -128,11 +128,11 @@ def test_recipe_1_the_new_section_gets_a_workbook_a_schema_and_an_editor_page(
     assert [c.value for c in ws[1]] == ["企业名称", "合作内容"]
     assert "合作企业" in schema["properties"]
     pytest.importorskip("django", reason="the web extra is not installed")
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import pages
 
-    page = next(s for s in sections(reg=reg) if s.key == "合作企业")
+    page = next(p for p in pages(reg=reg) if p.key == "合作企业")
     assert page.heading == "九、合作企业"
-    assert [c.key for c in page.spec.columns] == ["企业名称", "合作内容"]
+    assert [i.key for i in page.inputs] == ["企业名称", "合作内容"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -145,15 +145,13 @@ def test_the_portal_editor_shows_the_page_under_the_new_heading_with_the_column(
     copy: Registry,
 ) -> None:
     pytest.importorskip("django", reason="the web extra is not installed")
-    from jidi_docs.web._library import sections
-    from jidi_docs.web._widgets import section_html
+    from jidi_docs.web._pages import pages
 
-    page = next(s for s in sections(reg=copy) if s.key == "企业荣誉")
-    html = section_html(page.spec, [{"证书编号": "HZ-1"}], errors={}, names={})
+    page = next(p for p in pages(reg=copy) if p.key == "企业荣誉")
+    column = next(i for i in page.inputs if i.key == "证书编号")
 
     assert page.heading == HEADING
-    assert "证书编号" in [c.key for c in page.spec.columns]
-    assert 'data-path="企业荣誉.0.证书编号"' in html
-    assert 'value="HZ-1"' in html
-    built_in = next(s for s in sections() if s.key == "企业荣誉")
+    assert column.hint.startswith("荣誉证书上的编号")  # the registry's words, as the page shows
+    built_in = next(p for p in pages() if p.key == "企业荣誉")
     assert built_in.heading == "七、企业荣誉"
+    assert "证书编号" not in [i.key for i in built_in.inputs]

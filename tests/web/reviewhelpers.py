@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from webhelpers import save_page
 
 __all__ = ["EXAMPLE", "evidence", "move", "reasons", "save", "submit"]
 
@@ -16,12 +17,8 @@ EXAMPLE = ROOT / "data" / "示例"
 
 
 def save(client: Any, app: Any, section: str, value: Any) -> Any:
-    app.refresh_from_db()
-    return client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": section, "version": app.draft_version, "value": value}),
-        content_type="application/json",
-    )
+    """Save one page of the editor as its script does."""
+    return save_page(client, app, section, value)
 
 
 def evidence(client: Any, app: Any) -> list[dict[str, Any]]:

@@ -197,7 +197,7 @@ def test_invitation_states_and_revoking(make_reviewer: Any, client_for: Any) -> 
 def test_a_base_cannot_change_its_district_but_the_city_office_can(
     make_base: Any, make_reviewer: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
-    import json
+    from webhelpers import save_page
 
     # a unit name of its own: in the PostgreSQL rerun the browser test's server shares this
     # database, and its office looks the example's unit up by name
@@ -206,11 +206,7 @@ def test_a_base_cannot_change_its_district_but_the_city_office_can(
     client = client_for(user)
     basic = {**example["基本情况"], "所属区县": "滨江区"}
 
-    saved = client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": "基本情况", "version": app.draft_version, "value": basic}),
-        content_type="application/json",
-    )
+    saved = save_page(client, app, "基本情况", basic)
     app.refresh_from_db()
 
     assert saved.status_code == 200

@@ -30,6 +30,7 @@ import pytest
 
 from pgserver import PostgresCluster, require_postgresql
 from servehelpers import PASSWORD, Browser, create_office, free_port, running, serve_command
+from webhelpers import form_body
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -89,17 +90,17 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         try:
-            page = self.base.page(f"{self.server}/app/{self.pk}/edit/1/")
-            version = int(re.search(r'data-version="(\d+)"', page).group(1))
+            page = self.base.page(f"{self.server}/app/{self.pk}/edit/0/")
+            version = int(re.search(r'name="base" value="(\d+)"', page).group(1))
             n = 0
             while not self.stop.is_set():
                 n += 1
                 value = {**self.example["基本情况"], "单位简介": f"第 {n} 次保存"}
                 _, body, _ = self.base.request(
                     f"{self.server}/app/{self.pk}/save/",
-                    json_body={"section": "基本情况", "version": version, "value": value},
+                    form=form_body("基本情况", value, version),
                 )
-                version = json.loads(body)["version"]
+                version = json.loads(body)["base"]
                 self.done.append((time.monotonic(), "save"))
                 if n % 5 == 0:
                     _upload(self.base, self.server, self.pk, f"照片{n}.png", PNG + str(n).encode())
@@ -176,12 +177,7 @@ def _backup_while_writing(
         office.login(server, "office")
         base, pk = _join(office, server, "杭州备份测试基地")
         for section, value in example.items():  # a valid draft, submitted once
-            page = base.page(f"{server}/app/{pk}/edit/1/")
-            version = int(re.search(r'data-version="(\d+)"', page).group(1))
-            base.request(
-                f"{server}/app/{pk}/save/",
-                json_body={"section": section, "version": version, "value": value},
-            )
+            base.request(f"{server}/app/{pk}/save/", form=form_body(section, value, 0))
         _upload(base, server, pk, "营业执照.png", PNG)
         writer = Writer(base, server, pk, example)
         writer.submit()  # version 1 before the backup; withdrawn, so the base goes on editing

@@ -1,68 +1,122 @@
-"""The editor's server side: sections from the schema, saving, conflicts, messages, submit."""
+"""The editor's server side: pages from the registry, Django forms, saving, conflicts, submit."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
-import json
+import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
+
+from webhelpers import save_page
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "示例"
 
-import pytest
+
+def _save(client: Any, app: Any, section: str, value: Any, base: int | None = None) -> Any:
+    return save_page(client, app, section, value, base)
 
 
-def _save(client: Any, app: Any, section: str, value: Any, version: int) -> Any:
-    return client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": section, "version": version, "value": value}),
-        content_type="application/json",
-    )
-
-
-def _fill(client: Any, app: Any, data: dict[str, Any]) -> int:
-    version = app.draft_version
+def _fill(client: Any, app: Any, data: dict[str, Any]) -> None:
     for key, value in data.items():
-        response = _save(client, app, key, value, version)
+        response = _save(client, app, key, value)
         assert response.status_code == 200, response.content
-        version = response.json()["version"]
-    return version
 
 
-def test_editor_pages_are_the_schema_sections_in_form_order(portal: Any) -> None:
-    from jidi_docs import json_schema
-    from jidi_docs.web._library import sections
+def test_editor_pages_are_the_registrys_sections_in_form_order(portal: Any) -> None:
+    from jidi_docs.schema import registry
+    from jidi_docs.web._pages import pages
 
-    keys = [s.key for s in sections()]
+    reg = registry()
+    keys = [p.key for p in pages()]
 
-    assert keys == [
-        k for k in json_schema()["properties"] if k not in ("认定批次", "综试办审核意见")
-    ]
-    assert [s.heading for s in sections()][:3] == [
-        "一、基本情况",
-        "二、管理运营团队",
-        "三、专兼职讲师",
-    ]
-    assert sections()[8].heading == "九、申报单位审核意见"
+    assert keys == [c.label for c in reg.root.columns if not c.office_only and c.type != "认定批次"]
+    headings = [p.heading for p in pages()]
+    assert headings[:3] == ["一、基本情况", "二、管理运营团队", "三、专兼职讲师"]
+    assert headings[8] == "九、申报单位审核意见"
+    for page in pages():
+        if page.kind in ("mapping", "list"):
+            section = reg.section(page.key)
+            assert page.heading == (section.heading or page.key)
+            assert [i.key for i in page.inputs] == section.labels
+            assert [i.required for i in page.inputs] == [c.required for c in section.columns]
 
 
-def test_every_section_page_shows_an_input_for_each_schema_field(
+def test_choices_come_from_the_registry_and_the_applications_profile(portal: Any) -> None:
+    from jidi_docs import get_profile
+    from jidi_docs.schema import registry
+    from jidi_docs.web._pages import page_of
+
+    profile = get_profile(registry().default_batch)
+    basic = {i.key: i for i in page_of("基本情况").inputs}
+    lecturer = {i.key: i for i in page_of("讲师").inputs}
+    evidence = {i.key: i for i in page_of("佐证材料").inputs}
+    scores = page_of("自评分").inputs
+
+    assert basic["所属区县"].choices == tuple(profile.districts)
+    assert lecturer["学历"].choices == registry().education_levels
+    assert lecturer["专兼职"].choices == registry().section("讲师").column("专兼职").choices
+    assert evidence["指标"].choices == tuple(profile.evidence_groups)
+    assert [i.key for i in scores] == [i.name for i in profile.indicators]
+    assert basic["培训场地"].rows is not None
+    assert [i.key for i in basic["培训场地"].rows] == registry().section("培训场地").labels
+
+
+class _Inputs(HTMLParser):
+    """The labels, ids and inputs of a page (outside the new-row template)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: set[str] = set()
+        self.ids: set[str] = set()
+        self.fields: list[dict[str, str | None]] = []
+        self.in_template = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.in_template += tag == "template"
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        if tag == "label" and a.get("for"):
+            self.labels.add(str(a["for"]))
+        if tag in ("input", "select", "textarea") and a.get("data-path") and not self.in_template:
+            self.fields.append(a)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_template -= tag == "template"
+
+
+def test_every_page_labels_each_input_and_ties_its_hint_and_message_to_it(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import pages
 
-    user, app = make_base(draft=example)
+    evidence = [{"名称": "营业执照", "指标": "基本情况", "文件": []}]
+    user, app = make_base(draft={**example, "佐证材料": evidence})
     client = client_for(user)
-
-    for index, section in enumerate(sections()):
-        page = client.get(f"/app/{app.pk}/edit/{index}/").content.decode()
-        for column in section.spec.columns:
-            assert f"{section.key}." in page
-            assert column.key in page, (section.key, column.key)
+    for index, page in enumerate(pages()):
+        parser = _Inputs()
+        parser.feed(client.get(f"/app/{app.pk}/edit/{index}/").content.decode())
+        assert parser.fields, page.key
+        for field in parser.fields:
+            assert field["id"] in parser.labels, (page.key, field)
+            described = str(field["aria-describedby"]).split()
+            assert f"{field['id']}_error" in described
+            assert all(d in parser.ids for d in described), (page.key, field)
+        paths = {f["data-path"] for f in parser.fields}
+        for inp in page.inputs:
+            path = {"list": f"{page.key}.0.{inp.key}", "text": inp.key}.get(
+                page.kind, f"{page.key}.{inp.key}"
+            )
+            if inp.rows is not None:
+                path = f"{path}.0.{inp.rows[0].key}"
+            assert path in paths, (page.key, path)
 
 
 def test_the_example_typed_as_text_validates_and_gets_a_preliminary_review(
@@ -71,8 +125,8 @@ def test_the_example_typed_as_text_validates_and_gets_a_preliminary_review(
     user, app = make_base()
     client = client_for(user)
 
-    version = _fill(client, app, example)
-    response = _save(client, app, "自评分", example["自评分"], version)
+    _fill(client, app, example)
+    response = _save(client, app, "自评分", example["自评分"])
 
     body = response.json()
     assert body["issues"] == []
@@ -89,7 +143,7 @@ def test_a_wrong_value_comes_back_with_the_loaders_chinese_message_at_its_input(
     lecturers = example["讲师"]
     lecturers[1]["学历"] = "大学"
 
-    body = _save(client, app, "讲师", lecturers, app.draft_version).json()
+    body = _save(client, app, "讲师", lecturers).json()
 
     assert body["report"] is None
     (issue,) = body["issues"]
@@ -97,24 +151,75 @@ def test_a_wrong_value_comes_back_with_the_loaders_chinese_message_at_its_input(
     assert issue["field"] == "讲师 → 第 2 项 → 学历"
     assert "“大学”不在可选范围内" in issue["message"]
     page = client.get(f"/app/{app.pk}/edit/2/").content.decode()
-    assert 'data-err="讲师.1.学历">“大学”不在可选范围内' in page
+    assert re.search(
+        r'data-err="讲师.1.学历"><span class="err-label">错误：</span>“大学”不在可选范围内', page
+    )
+    # the Django way: the input says it is invalid and keeps the wrong value, marked as such
+    select = re.search(r'<select name="讲师-1-学历"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in select
+    assert '<option value="大学" selected>大学（不在可选范围内）</option>' in page
 
 
-def test_the_later_of_two_conflicting_saves_is_refused_and_nothing_is_overwritten(
+def test_the_later_of_two_saves_of_one_page_is_refused_showing_both_values(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
     user, app = make_base(draft=example)
     first, second = client_for(user), client_for(user)
-    seen = app.draft_version
+    seen = app.section_version("讲师")
+    mine, theirs = copy.deepcopy(example["讲师"]), copy.deepcopy(example["讲师"])
+    mine[1]["学历"], theirs[1]["学历"] = "博士", "本科"
 
-    ok = _save(first, app, "申报单位审核意见", "第一个窗口", seen)
-    late = _save(second, app, "申报单位审核意见", "第二个窗口", seen)
+    ok = _save(first, app, "讲师", theirs, seen)
+    late = _save(second, app, "讲师", mine, seen)
 
     assert ok.status_code == 200
     assert late.status_code == 409
-    assert "已在别处被修改" in late.json()["conflict"]
+    body = late.json()
+    assert "已在别处" in body["conflict"]
+    assert body["changes"] == [{"field": "讲师 → 第 2 项 → 学历", "mine": "博士", "theirs": "本科"}]
     app.refresh_from_db()
-    assert app.draft["申报单位审核意见"] == "第一个窗口"
+    assert app.draft["讲师"][1]["学历"] == "本科"  # nothing overwritten unseen
+    # "keep mine": the page posts again on the version it was shown
+    kept = _save(second, app, "讲师", mine, body["base"])
+    assert kept.status_code == 200
+    app.refresh_from_db()
+    assert app.draft["讲师"][1]["学历"] == "博士"
+
+
+def test_a_stale_page_sending_what_is_stored_already_is_no_conflict(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    """A save that reached the server though its answer did not (closing the tab, offline) is
+    sent again from the browser's copy with the old version: nothing to choose between."""
+    user, app = make_base(draft=example)
+    client = client_for(user)
+    seen = app.section_version("申报单位审核意见")
+    assert _save(client, app, "申报单位审核意见", "同一段意见", seen).status_code == 200
+
+    again = _save(client, app, "申报单位审核意见", "同一段意见", seen)
+
+    assert again.status_code == 200
+    assert again.json()["base"] == seen + 1
+
+
+def test_two_windows_saving_different_pages_never_conflict(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    user, app = make_base(draft=example)
+    first, second = client_for(user), client_for(user)
+    opinion, lecturers = app.section_version("申报单位审核意见"), app.section_version("讲师")
+    changed = copy.deepcopy(example["讲师"])
+    changed[0]["备注"] = "第二个窗口"
+
+    for n in range(3):  # each window goes on saving its own page
+        a = _save(first, app, "申报单位审核意见", f"第一个窗口 {n}", opinion)
+        b = _save(second, app, "讲师", changed, lecturers)
+        assert (a.status_code, b.status_code) == (200, 200)
+        opinion, lecturers = a.json()["base"], b.json()["base"]
+
+    app.refresh_from_db()
+    assert app.draft["申报单位审核意见"] == "第一个窗口 2"
+    assert app.draft["讲师"][0]["备注"] == "第二个窗口"
 
 
 def test_submit_freezes_a_version_and_the_draft_is_locked_until_withdrawn(
@@ -126,13 +231,14 @@ def test_submit_freezes_a_version_and_the_draft_is_locked_until_withdrawn(
     client = client_for(user)
 
     client.post(f"/app/{app.pk}/submit/", {"revision": app.revision})
-    refused = _save(client, app, "申报单位审核意见", "提交后改的", app.draft_version)
+    refused = _save(client, app, "申报单位审核意见", "提交后改的")
     app.refresh_from_db()
     client.post(f"/app/{app.pk}/move/", {"action": "withdraw", "revision": app.revision})
-    saved = _save(client, app, "申报单位审核意见", "撤回后改的", app.draft_version)
+    saved = _save(client, app, "申报单位审核意见", "撤回后改的")
 
     assert refused.status_code == 409
-    assert "审核期间不能修改" in refused.json()["conflict"]
+    assert refused.json()["locked"] is True
+    assert "审核期间不能修改" in refused.json()["error"]
     assert saved.status_code == 200
     (version,) = app.versions.all()
     assert version.data["申报单位审核意见"] == example["申报单位审核意见"]
@@ -241,10 +347,10 @@ def test_the_office_opinion_is_rendered_into_form2s_box_ten(
 
 def test_the_base_editor_has_no_page_for_box_ten(portal: Any) -> None:
     from jidi_docs import json_schema
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import pages
 
     assert "综试办审核意见" in json_schema()["properties"]
-    assert "综试办审核意见" not in [s.key for s in sections()]
+    assert "综试办审核意见" not in [p.key for p in pages()]
 
 
 def test_an_exported_folder_with_its_evidence_imports_into_another_application(
@@ -257,11 +363,7 @@ def test_an_exported_folder_with_its_evidence_imports_into_another_application(
     upload.name = "营业执照.pdf"
     stored = client.post(f"/app/{app.pk}/upload/", {"file": upload}).json()["files"][0]
     entry = {"名称": "营业执照", "指标": "基本情况", "文件": [stored["path"], "../../secret.pdf"]}
-    client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": "佐证材料", "version": app.draft_version, "value": [entry]}),
-        content_type="application/json",
-    )
+    _save(client, app, "佐证材料", [entry])
     exported = io.BytesIO(client.get(f"/app/{app.pk}/export/").content)
     exported.name = "申报.zip"
     other_user, other = make_base()
@@ -321,3 +423,43 @@ def test_an_unfinished_yaml_is_imported_and_its_problems_shown_in_the_editor(
     assert app.draft["基本情况"] == {"单位名称": "只填了名称", "所属区县": app.base.district}
     page = client.get(f"/app/{app.pk}/edit/2/").content.decode()
     assert "“大学”不在可选范围内" in page
+
+
+def test_without_the_script_the_pages_own_button_saves_and_shows_the_page_again(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    from webhelpers import form_body
+
+    user, app = make_base(draft=example)
+    client = client_for(user)
+
+    response = client.post(
+        f"/app/{app.pk}/save/",
+        form_body("申报单位审核意见", "没有脚本时保存的意见", 0),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == f"/app/{app.pk}/edit/8/"
+    page = response.content.decode()
+    assert "已保存" in page
+    assert "没有脚本时保存的意见" in page
+    app.refresh_from_db()
+    assert app.draft["申报单位审核意见"] == "没有脚本时保存的意见"
+
+
+def test_the_bases_district_is_shown_as_the_office_set_it_and_cannot_be_changed(
+    make_base: Any, client_for: Any, example: dict[str, Any]
+) -> None:
+    user, app = make_base(district="建德市", draft=example)
+    client = client_for(user)
+
+    page = client.get(f"/app/{app.pk}/edit/0/").content.decode()
+    save_page(client, app, "基本情况", {**example["基本情况"], "所属区县": "西湖区"})
+
+    field = re.search(r'<input[^>]*name="基本情况-所属区县"[^>]*>', page).group(0)
+    assert "disabled" in field
+    assert 'value="建德市"' in field
+    assert "由综试办按邀请设定" in page
+    app.refresh_from_db()
+    assert app.draft["基本情况"]["所属区县"] == "建德市"

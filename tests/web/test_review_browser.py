@@ -202,7 +202,7 @@ def test_the_review_loop_in_a_real_browser(
     _fits_a_phone(base)
     shot(base, "退回意见")
     reasons.filter(has_text="学历证明不清晰").get_by_role("link", name="去修改").click()
-    row = base.locator("tr.has-reason")
+    row = base.locator(".row.has-reason")
     assert row.locator('[data-path="讲师.1.姓名"]').input_value() == "孙八"
     assert "学历证明不清晰" in row.locator(".reason-inline").inner_text()
     base.locator('[data-path="讲师.1.学历"]').select_option("博士")
@@ -212,12 +212,12 @@ def test_the_review_loop_in_a_real_browser(
     base.locator("#home-reasons li").filter(has_text="劳动合同缺盖章页").get_by_role(
         "link", name="去修改"
     ).click()
-    row = base.locator("tr.has-reason")
+    row = base.locator(".row.has-reason")
     assert row.count() == 1
     assert "劳动合同缺盖章页" in row.locator(".reason-inline").inner_text()
     stamped = tmp_path / "劳动合同（含盖章页）.pdf"
     stamped.write_bytes((EXAMPLE / "佐证材料" / "营业执照.pdf").read_bytes())
-    row.locator("input.upload").set_input_files(str(stamped))
+    row.locator("input.upload[multiple]").set_input_files(str(stamped))
     row.locator("li.file").nth(1).wait_for()
     _saved(base)
     row.evaluate("e => e.scrollIntoView()")

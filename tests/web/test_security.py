@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import uuid
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver
+
+from webhelpers import save_page
 
 XSS = "<script>alert('x')</script>\"'&<img src=x onerror=alert(1)>"
 
@@ -135,6 +136,7 @@ _NO_OBJECT = {
     "accounts/",
     "ca/",
     "ca.crt",
+    "csrf/",
 }
 
 
@@ -290,11 +292,7 @@ def test_a_reviewer_cannot_edit_a_draft(
     _user, app = make_base()
     client = client_for(make_reviewer("全市"))
 
-    response = client.post(
-        f"/app/{app.pk}/save/",
-        json.dumps({"section": "申报单位审核意见", "version": 1, "value": "x"}),
-        content_type="application/json",
-    )
+    response = save_page(client, app, "申报单位审核意见", "x", 0)
 
     assert response.status_code == 404
 
@@ -305,10 +303,8 @@ def test_state_changes_without_csrf_token_are_refused(
     app = two_bases["app_a"]
     client = client_for(two_bases["user_a"], csrf=True)
     office = client_for(make_reviewer("全市"), csrf=True)
-    body = json.dumps({"section": "申报单位审核意见", "version": app.draft_version, "value": "x"})
-
     refused = [
-        client.post(f"/app/{app.pk}/save/", body, content_type="application/json"),
+        save_page(client, app, "申报单位审核意见", "x"),
         client.post(f"/app/{app.pk}/submit/"),
         client.post(f"/app/{app.pk}/upload/"),
         client.post(f"/app/{app.pk}/import/"),
@@ -334,21 +330,25 @@ def test_state_changes_without_csrf_token_are_refused(
     two_bases["invitation"].refresh_from_db()
     assert two_bases["user_b"].is_active
     assert two_bases["invitation"].state == "未使用"
-    assert "页面已过期或请求来源不明" in refused[0].content.decode()
+    assert "页面已过期或请求来源不明" in refused[1].content.decode()
+    assert refused[0].json()["csrf"] is True  # the editor's script fetches a new token
+    assert "页面已过期" in refused[0].json()["error"]
     app.refresh_from_db()
     assert app.versions.count() == 0
     assert app.previews.count() == 0
     assert app.draft.get("申报单位审核意见") != "x"
 
 
-def _payloads(spec: Any, markers: list[str]) -> Any:
-    """Return a value for `spec` whose every text input holds its own XSS marker."""
-    if spec.kind == "object":
-        return {c.key: _payloads(c, markers) for c in spec.columns if c.kind != "files"}
-    if spec.kind == "table":
-        return [{c.key: _payloads(c, markers) for c in spec.columns if c.kind != "files"}]
-    markers.append(f"\"'<i>x{len(markers)}</i><script>")
-    return [markers[-1]] if spec.kind == "list" else markers[-1]
+def _payloads(inputs: Any, markers: list[str]) -> dict[str, Any]:
+    """Return a value for `inputs` whose every input holds its own XSS marker."""
+    out: dict[str, Any] = {}
+    for inp in inputs:
+        if inp.rows is not None:
+            out[inp.key] = [_payloads(inp.rows, markers)]
+            continue
+        markers.append(f"\"'<i>x{len(markers)}</i><script>")
+        out[inp.key] = [markers[-1]] if inp.kind in ("lines", "files") else markers[-1]
+    return out
 
 
 def test_an_xss_payload_in_every_text_field_comes_back_escaped(
@@ -356,21 +356,19 @@ def test_an_xss_payload_in_every_text_field_comes_back_escaped(
 ) -> None:
     from django.utils.html import escape
 
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import pages
 
     user, app = make_base()
     client = client_for(user)
-    version = app.draft_version
     per_page: dict[int, list[str]] = {}
-    for index, section in enumerate(sections()):
+    for index, page in enumerate(pages()):
         markers: list[str] = []
-        value = _payloads(section.spec, markers)
-        response = client.post(
-            f"/app/{app.pk}/save/",
-            json.dumps({"section": section.key, "version": version, "value": value}),
-            content_type="application/json",
-        )
-        version = response.json()["version"]
+        value: Any = _payloads(page.inputs, markers)
+        if page.kind == "list":
+            value = [value]
+        elif page.kind == "text":
+            value = value[page.key]
+        assert save_page(client, app, page.key, value).status_code == 200
         per_page[index] = markers
 
     for index, markers in per_page.items():

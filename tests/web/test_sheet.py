@@ -44,7 +44,7 @@ def reviewed(make_base: Any, make_reviewer: Any, client_for: Any, example: dict[
 
 def _text(page: str) -> str:
     """The page as a reader sees it: tags gone, entities decoded."""
-    body = page.split("<main>", 1)[1]
+    body = re.split(r"<main[^>]*>", page, maxsplit=1)[1]
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 

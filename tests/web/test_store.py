@@ -106,16 +106,16 @@ def test_a_file_of_no_accepted_kind_is_refused_listing_the_tables_kinds(
 def test_the_file_picker_accepts_what_the_table_accepts(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
-    from jidi_docs.web._library import sections
+    from jidi_docs.web._pages import pages
 
     user, app = make_base(draft=example)
-    index = [s.key for s in sections()].index("佐证材料")
+    index = [p.key for p in pages()].index("佐证材料")
 
     page = client_for(user).get(f"/app/{app.pk}/edit/{index}/").content.decode()
 
     accepts = {
-        html.unescape(a) for a in re.findall(r'class="upload" multiple accept="([^"]*)"', page)
+        html.unescape(a) for a in re.findall(r'class="upload"[^>]* multiple accept="([^"]*)"', page)
     }
     assert accepts == {accept_attribute()}
     assert ".heic" in accept_attribute()
-    assert "添加文件（PDF、JPG、PNG、TIFF、WebP、HEIC；" in page
+    assert "选择文件（PDF、JPG、PNG、TIFF、WebP、HEIC；" in page

@@ -129,7 +129,7 @@ def test_moves_follow_the_states_and_the_roles(submitted: Any) -> None:
     assert "退回修改至少要写一条意见" in no_reason
     locked = _save(base, app, "申报单位审核意见", "审核中改")
     assert locked.status_code == 409
-    assert "审核期间不能修改" in locked.json()["conflict"]
+    assert "审核期间不能修改" in locked.json()["error"]
     withdraw = base.get(_move(base, app, "withdraw").url).content.decode()
     assert "“撤回”只能用于已提交（待审核）的申报" in withdraw
 

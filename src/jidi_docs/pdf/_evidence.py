@@ -169,7 +169,7 @@ def _load(path: Path, entry: str | None, *, decode: bool) -> EvidencePdf:
             path=path,
         )
     kind = sniff_kind(head)
-    if kind is None:
+    if kind is None or _other_document(head) is not None:
         raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)
     if not kind.is_image:
         return _load_pdf(path, entry)
@@ -187,18 +187,38 @@ def decode_image(evidence: EvidencePdf) -> EvidencePdf:
     return _load_image(evidence.path, evidence.entry, evidence_kind(evidence.kind))
 
 
+#: How other documents start, and what they are. A web page or a program that carries ``%PDF-``
+#: in its first kilobyte is still no PDF: readers tolerate a few stray bytes before the header
+#: (the reason `sniff_kind` looks that far), not a whole other document.
+_OTHER_STARTS = (
+    ((b"PK\x03\x04",), "Word/Excel 文档或压缩包"),
+    ((b"\xd0\xcf\x11\xe0",), "旧版 Word/Excel 文档"),
+    ((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe"), "程序（可执行文件）"),
+    ((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<?xml", b"<svg"), "网页文件"),
+    ((b"#!",), "脚本"),
+)
+
+
+def _other_document(head: bytes) -> str | None:
+    """What the file really is when it starts as another kind of document does, else None."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16]
+    for starts, what in _OTHER_STARTS:
+        if start.startswith(starts) or start.lower().startswith(starts):  # <HTML> as <html>
+            return what
+    return None
+
+
 def _not_allowed_message(head: bytes) -> str:
-    if head.startswith(b"PK\x03\x04"):
-        what = "它实际上是 Word/Excel 文档或压缩包"
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        what = "它实际上是旧版 Word/Excel 文档"
+    other = _other_document(head)
+    if other is not None:
+        what = f"它实际上是{' ' if other[:1].isascii() else ''}{other}"
     elif head.startswith((b"GIF8", b"BM", b"RIFF")):
         what = "它是一种不受支持的图片格式"
     else:
         what = "它的内容不是 PDF 或图片"
     return (
         f"文件类型不符合要求：{what}（按文件内容判断，与扩展名无关）。"
-        f"{allowed_kinds_text()}，请另存为 PDF 后再引用。"
+        f"{allowed_kinds_text()}，请另存为 PDF 或图片后再用。"
     )
 
 
@@ -212,14 +232,17 @@ def _load_pdf(path: Path, entry: str | None) -> EvidencePdf:
             path=path,
         ) from e
     except pikepdf.PdfError as e:
+        # qpdf's own words (English, with the file's path) go to the log, not to the user
+        logger.info("qpdf cannot open %s: %s", path, e)
         raise EvidenceError(
-            f"PDF 已损坏，无法读取（{e}）。请重新扫描或导出该文件。", entry=entry, path=path
+            "PDF 已损坏，无法读取。请重新扫描或导出该文件。", entry=entry, path=path
         ) from e
     with pdf:
         try:
             pages = len(pdf.pages)
         except pikepdf.PdfError as e:
-            raise EvidenceError(f"PDF 已损坏，无法读取页面（{e}）。", entry=entry, path=path) from e
+            logger.info("qpdf cannot read the pages of %s: %s", path, e)
+            raise EvidenceError("PDF 已损坏，无法读取页面。", entry=entry, path=path) from e
         repaired = bool(pdf.get_warnings())
     if pages == 0:
         raise EvidenceError("PDF 中没有任何页面。请重新导出该文件。", entry=entry, path=path)

@@ -126,6 +126,7 @@ class Column(_Frozen):
     heading: str | None = Field(None, alias="标题")
     sign_lines: tuple[str, ...] = Field((), alias="签章")
     keep_names: bool = Field(False, alias="名称不拆行")
+    web_description: str = Field("", alias="网页说明")
 
     @property
     def form_headers(self) -> tuple[str, ...]:
@@ -162,6 +163,7 @@ class Section(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     form_headings: tuple[str, ...] = Field((), alias="表中标题")
     form_markers: tuple[str, ...] = Field((), alias="表中标志")
+    web_description: str = Field("", alias="网页说明")
     layout_: Annotated[Any, BeforeValidator(_layout)] = Field(None, alias="表格")
     columns: tuple[Column, ...] = Field(alias="列", min_length=1)
 

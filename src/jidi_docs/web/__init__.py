@@ -34,6 +34,9 @@ __all__ = [
     "serve",
 ]
 
+#: The largest request the web server reads (an upload of several files at once).
+MAX_REQUEST_MB = 64
+
 
 def prepare(options: Options) -> None:
     """Configure Django for `options` and bring the database up to date (migrations)."""
@@ -173,6 +176,8 @@ def serve(
 def _waitress(app: Any, options: Options, threads: int) -> Any:
     from waitress.server import create_server
 
+    from ._errors import chinese_server_errors
+
     proxy: dict[str, Any] = {}
     if options.proxy():
         # Only the proxy's X-Forwarded-* are believed (others' are dropped): the client's
@@ -183,15 +188,17 @@ def _waitress(app: Any, options: Options, threads: int) -> Any:
             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
             "clear_untrusted_proxy_headers": True,
         }
-    return create_server(
+    server = create_server(
         app,
         host=options.host,
         port=options.port,
         threads=threads,
-        max_request_body_size=64 * 1024 * 1024,
+        max_request_body_size=MAX_REQUEST_MB * 1024 * 1024,
         ident="jidi-docs",
         **proxy,
     )
+    chinese_server_errors(server, MAX_REQUEST_MB)
+    return server
 
 
 def _bind_message(options: Options, error: OSError) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,16 +22,18 @@ import yaml
 
 from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
 from ..forms import render_forms_bytes
-from ..input import expand_tables, json_schema, label, parse_yaml, validate
+from ..input import expand_tables, get_profile, parse_yaml, validate
 from ..pdf import Converter, SofficeConverter, load_evidence
 from ..pipeline import SummaryRow, bundle, extract, write_summary
 from ..review import CheckReport, check
 from ..schema import (
     HEAD_BYTES,
-    REGISTRY_TYPE,
     Application,
+    Column,
     Evidence,
+    Profile,
     Registry,
+    Section,
     accept_attribute,
     kind_labels,
     registry,
@@ -38,27 +41,38 @@ from ..schema import (
 )
 
 __all__ = [
+    "FIELD_BATCH",
     "FIELD_EVIDENCE",
     "FIELD_FILES",
     "FIELD_OFFICE",
     "HEAD_BYTES",
     "YAML_NAME",
+    "Column",
     "Draft",
-    "FieldSpec",
+    "Profile",
+    "Registry",
     "Section",
     "accept_attribute",
+    "batch_of",
     "bundle_pdf",
     "check",
     "clean",
+    "differences",
+    "district_path",
+    "evidence_accept",
     "export_zip",
+    "field_of_path",
     "form_pdfs",
     "import_docx",
     "import_yaml",
     "import_zip",
     "kind_labels",
     "load_evidence",
+    "path_of_field",
+    "points",
+    "profile",
+    "registry",
     "render_docx",
-    "sections",
     "sniff_kind",
     "summary_xlsx",
     "validate_draft",
@@ -72,127 +86,42 @@ FIELD_FILES = Evidence.model_fields["files"].alias or "文件"
 FIELD_OFFICE = Application.model_fields["office_opinion"].alias or "综试办审核意见"
 #: The application's key of its evidence list.
 FIELD_EVIDENCE = Application.model_fields["evidence"].alias or "佐证材料"
+#: The key naming the application's 认定批次.
+FIELD_BATCH = Application.model_fields["batch"].alias or "认定批次"
 
 
 # ---------------------------------------------------------------------------------------------
-# The editor's pages, derived from the library's JSON Schema
+# The registry and the 认定批次
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One input of the editor, derived from a JSON Schema node."""
-
-    key: str
-    kind: str  # text, textarea, number, integer, date, enum, list, table, object, files
-    required: bool = False
-    description: str = ""
-    options: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    columns: tuple[FieldSpec, ...] = ()  # table rows' columns, object members
+def profile(batch: str | None = None) -> Profile:
+    """Return the 认定批次 `batch` (by default the registry's default batch)."""
+    return get_profile(batch or registry().default_batch)
 
 
-@dataclass(frozen=True)
-class Section:
-    """One page of the editor: a top-level key of the application."""
-
-    key: str
-    heading: str
-    spec: FieldSpec
+def batch_of(data: Mapping[str, Any]) -> str:
+    """Return the 认定批次 an application's data names (the registry's default when none)."""
+    name = data.get(FIELD_BATCH) if isinstance(data, Mapping) else None
+    return name if isinstance(name, str) and name else registry().default_batch
 
 
-def _numbers(node: dict[str, Any]) -> tuple[float | None, float | None]:
-    low = node.get("minimum", node.get("ge", node.get("exclusiveMinimum")))
-    high = node.get("maximum", node.get("le", node.get("exclusiveMaximum")))
-    return low, high
+def evidence_accept() -> tuple[str, str]:
+    """Return what an evidence upload control accepts (``accept``) and the kinds in words, both
+    from the library's one table of evidence kinds."""
+    return accept_attribute(), "、".join(kind_labels())
 
 
-def _spec(
-    key: str, node: dict[str, Any], defs: dict[str, Any], required: bool, *, cell: bool = False
-) -> FieldSpec:
-    node = _deref(node, defs)
-    if isinstance(node.get("type"), list):
-        # The JSON types a YAML 1.2 reader may make of the value (an integer phone, a quoted
-        # count, blank): the input is for the first one, or a list when one is allowed.
-        listed = [t for t in node["type"] if t != "null"]
-        node = {**node, "type": "array" if "array" in listed else listed[0]}
-    description = str(node.get("description") or "")
-    low, high = _numbers(node)
-    if "anyOf" in node:
-        branches = [_deref(b, defs) for b in node["anyOf"] if b.get("type") != "null"]
-        arrays = [b for b in branches if b.get("type") == "array"]
-        types = {b.get("type") for b in branches}
-        if arrays:
-            chosen = arrays[0]
-        elif "number" in types:
-            chosen = next(b for b in branches if b.get("type") == "number")
-        elif types == {"integer"} or len(branches) == 1:
-            chosen = branches[0]
-        else:
-            chosen = {"type": "string"}
-        merged = {**chosen, **{k: v for k, v in node.items() if k not in ("anyOf", "type")}}
-        for k in ("minimum", "maximum", "ge", "le"):
-            if k in chosen:
-                merged[k] = chosen[k]
-        return _spec(key, merged, defs, required, cell=cell)
-    kind = node.get("type")
-    if "enum" in node:
-        return FieldSpec(key, "enum", required, description, tuple(map(str, node["enum"])))
-    if kind == "array":
-        items = _deref(node.get("items", {}), defs)
-        if items.get("type") == "object" or "properties" in items:
-            columns = _members(items, defs, cell=True)
-            return FieldSpec(key, "table", required, description, columns=columns)
-        return FieldSpec(key, "files" if key == FIELD_FILES else "list", required, description)
-    if kind == "object" or "properties" in node:
-        return FieldSpec(key, "object", required, description, columns=_members(node, defs))
-    if kind in ("integer", "number"):
-        return FieldSpec(key, kind, required, description, minimum=low, maximum=high)
-    if node.get("format") == "date" or node.get(REGISTRY_TYPE) == "日期":
-        return FieldSpec(key, "date", required, description)
-    # Free optional text outside a table (单位简介, the opinions) may run to paragraphs.
-    free = not cell and not required and not any(k in node for k in ("pattern", "minLength"))
-    return FieldSpec(key, "textarea" if free else "text", required, description)
+def district_path() -> str:
+    """The data path of the application's 区县 (``基本情况.所属区县``), from the registry."""
+    section = registry().mapping_section
+    column = next(c for c in section.columns if c.type == "区县")
+    return f"{section.key}.{column.label}"
 
 
-def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target = defs[node["$ref"].rsplit("/", 1)[-1]]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
-
-
-def _members(
-    node: dict[str, Any], defs: dict[str, Any], *, cell: bool = False
-) -> tuple[FieldSpec, ...]:
-    required = set(node.get("required", []))
-    return tuple(
-        _spec(k, v, defs, k in required, cell=cell) for k, v in node.get("properties", {}).items()
-    )
-
-
-@lru_cache(maxsize=4)
-def sections(profile: str | None = None, reg: Registry | None = None) -> tuple[Section, ...]:
-    """Return the editor's pages: the application's top-level keys in the forms' order.
-
-    Each page is headed as the 申报表 prints it (一 to 九, from the registry), the others (the
-    评价表's 自评分, the 佐证材料) by their key. 十 is the office's (`with_office_opinion`), so it
-    is no page of the base's editor.
-    """
-    reg = reg or registry()
-    schema = json_schema(profile, reg=reg)
-    defs = schema.get("$defs", {})
-    required = set(schema.get("required", []))
-    headings = {s.key: s.heading for s in reg.sections if s.heading}
-    headings.update({c.label: c.heading for c in reg.root.columns if c.heading})
-    hidden = {c.label for c in reg.root.columns if c.office_only or c.type == "认定批次"}
-    out: list[Section] = []
-    for key, node in schema["properties"].items():
-        if key not in hidden:
-            spec = _spec(key, node, defs, key in required)
-            out.append(Section(key, headings.get(key) or key, spec))
-    return tuple(out)
+def points(value: Decimal) -> str:
+    """An indicator's points as the 评价表 prints them (``10``, ``2.5``)."""
+    return f"{value.normalize():f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,18 +155,50 @@ class Draft:
     report: CheckReport | None = None
 
 
-def _paths(
-    data: Any, specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[str | int, ...]]:
-    """Yield every path an issue may name: the data's own and each schema key under it."""
-    yield path
-    if isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _paths(item, specs, (*path, i))
-        return
-    for spec in specs:
-        child = data.get(spec.key) if isinstance(data, dict) else None
-        yield from _paths(child, spec.columns, (*path, spec.key))
+_ITEM = re.compile(r"^第 (\d+) 项$")
+
+
+def path_of_field(field: str) -> str:
+    """Return the dotted data path (``讲师.1.学历``) of an issue's field (``讲师 → 第 2 项 → 学历``).
+
+    The library names a field in the user's words, one key per part and ``第 N 项`` for the N-th
+    item of a list (`jidi_docs.Issue.field`); the editor's inputs carry the dotted path.
+    """
+    parts = []
+    for part in field.split(" → ") if field else ():
+        item = _ITEM.match(part)
+        parts.append(str(int(item.group(1)) - 1) if item else part)
+    return ".".join(parts)
+
+
+def field_of_path(path: Sequence[str | int]) -> str:
+    """Return a data path in the user's words, as the library names fields (``讲师 → 第 2 项 →
+    学历``); the inverse of `path_of_field`."""
+    return " → ".join(f"第 {p + 1} 项" if isinstance(p, int) else str(p) for p in path)
+
+
+def _leaves(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+    elif isinstance(value, list):
+        yield path, "、".join(map(str, value))
+    else:
+        yield path, "" if value is None else str(value)
+
+
+def differences(key: str, mine: Any, theirs: Any) -> list[dict[str, str]]:
+    """Return where two values of the draft's key `key` differ, field by field, as a person
+    reads them: ``[{"field": "讲师 → 第 2 项 → 学历", "mine": "本科", "theirs": "硕士"}]``."""
+    a, b = dict(_leaves(clean(mine), (key,))), dict(_leaves(clean(theirs), (key,)))
+    return [
+        {"field": field_of_path(path), "mine": a.get(path, ""), "theirs": b.get(path, "")}
+        for path in dict.fromkeys([*a, *b])
+        if a.get(path, "") != b.get(path, "")
+    ]
 
 
 def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = True) -> Draft:
@@ -250,13 +211,8 @@ def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = 
     try:
         app = validate(cleaned, source=base_dir / YAML_NAME)
     except ValidationFailed as failed:
-        by_label = {
-            label(p): ".".join(map(str, p))
-            for p in _paths(cleaned, tuple(s.spec for s in sections()))
-            if p
-        }
         issues = [
-            {"path": by_label.get(i.field, ""), "field": i.field, "message": i.message}
+            {"path": path_of_field(i.field), "field": i.field, "message": i.message}
             for i in failed.issues
         ]
         return Draft(None, issues)
@@ -304,7 +260,7 @@ class _ReportingConverter:
 
     def convert(self, docs: Sequence[Path], out_dir: Path) -> list[Path]:
         self.calls += 1
-        self.progress(30 if self.calls == 1 else 60, "转换申报表、评价表和封面（LibreOffice）")
+        self.progress(30 if self.calls == 1 else 60, "转换申报表、评价表和封面")
         pdfs = self.inner.convert(docs, out_dir)
         self.progress(80, "合并佐证材料、添加书签和页码")
         return pdfs

@@ -173,7 +173,7 @@ def run_next_preview(converter: SofficeConverter | None = None) -> bool:
 def _make(
     app: Any, folder: Path, converter: Converter | None, progress: Progress
 ) -> dict[str, int]:
-    progress(30, "转换为 PDF（LibreOffice）")
+    progress(30, "转换为 PDF")
     if converter is None:
         with SofficeConverter() as soffice:
             pdfs = lib.form_pdfs(app, folder, soffice)

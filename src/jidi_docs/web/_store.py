@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from ._library import (
     FIELD_EVIDENCE,
@@ -26,7 +29,15 @@ from ._library import (
 )
 from .models import Application, StoredFile, User
 
-__all__ = ["UploadRefused", "app_dir", "file_map", "save_upload", "yaml_path"]
+__all__ = [
+    "UploadRefused",
+    "app_dir",
+    "file_map",
+    "live_files",
+    "save_upload",
+    "sync_files",
+    "yaml_path",
+]
 
 
 class UploadRefused(ValueError):
@@ -65,7 +76,7 @@ def save_upload(application: Application, upload: UploadedFile, user: User) -> S
     name = Path(str(upload.name or "文件").replace("\\", "/")).name[:200] or "文件"
     if upload.size is None or upload.size > limit:
         raise UploadRefused(f"“{name}”超过 {limit // (1024 * 1024)} MB，请压缩或分成几份再上传。")
-    if application.files.count() >= settings.PORTAL_MAX_FILES_PER_APPLICATION:
+    if live_files(application).count() >= settings.PORTAL_MAX_FILES_PER_APPLICATION:
         raise UploadRefused(
             f"每份申报最多 {settings.PORTAL_MAX_FILES_PER_APPLICATION} 个文件，请先移除不用的文件。"
         )
@@ -100,15 +111,63 @@ def save_upload(application: Application, upload: UploadedFile, user: User) -> S
     )
 
 
-def file_map(application: Application, data: dict[str, Any]) -> dict[str, Path]:
-    """Return data path → stored file for every file of `application` that `data` refers to."""
+def live_files(application: Application) -> QuerySet[StoredFile]:
+    """The application's files that count towards its limit: all but those no longer used."""
+    return application.files.filter(removed__isnull=True)
+
+
+#: How long a file nobody refers to any more is kept (an open page may still refer to it again:
+#: a window that saved before the upload reached the other one's save).
+KEPT_AFTER_REMOVAL = timedelta(days=1)
+
+
+def _referenced(application: Application) -> set[str]:
+    paths = set(file_map_paths(application.draft))
+    for data in application.versions.values_list("data", flat=True):
+        paths |= file_map_paths(data)
+    return paths
+
+
+def sync_files(application: Application) -> None:
+    """Bring the files' records in line with what the draft and the versions refer to.
+
+    A file no longer referred to stops counting towards the limit (a base that replaces its
+    scans is never locked out); one referred to again counts again; a day after its removal it
+    is deleted from the disk.
+    """
+    used = _referenced(application)
+    now = timezone.now()
+    files = list(application.files.all())
+    gone = [f.pk for f in files if f.removed is None and f.data_path not in used]
+    back = [f.pk for f in files if f.removed is not None and f.data_path in used]
+    if gone:
+        StoredFile.objects.filter(pk__in=gone).update(removed=now)
+    if back:
+        StoredFile.objects.filter(pk__in=back).update(removed=None)
+    for f in files:
+        if f.removed is not None and f.pk not in back and f.removed < now - KEPT_AFTER_REMOVAL:
+            (app_dir(application) / f.data_path).unlink(missing_ok=True)
+            f.delete()
+
+
+def file_map_paths(data: Any) -> set[str]:
+    """Every evidence file path `data` (a draft or a version) refers to."""
     entries = data.get(FIELD_EVIDENCE) if isinstance(data, dict) else None
-    wanted = {
+    return {
         str(f)
         for entry in (entries if isinstance(entries, list) else [])
         if isinstance(entry, dict)
-        for f in (entry.get(FIELD_FILES) or [])
+        for f in _as_list(entry.get(FIELD_FILES))
     }
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
+def file_map(application: Application, data: dict[str, Any]) -> dict[str, Path]:
+    """Return data path → stored file for every file of `application` that `data` refers to."""
+    wanted = file_map_paths(data)
     folder = app_dir(application)
     return {
         f.data_path: folder / f.data_path for f in application.files.all() if f.data_path in wanted

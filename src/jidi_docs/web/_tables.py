@@ -101,8 +101,7 @@ def _recognise(files: dict[str, Path]) -> tuple[dict[str, str], list[Issue]]:
             issues.append(
                 _problem(
                     name,
-                    f"认不出这是哪一份名单：文件名应是 {accepted} 之一（jidi-docs init 生成的表格），"
-                    "或第一个工作表以名单命名。",
+                    f"认不出这是哪一份名单：文件名应是 {accepted} 之一，或第一个工作表以名单命名。",
                 )
             )
         elif section.key == evidence:

@@ -60,9 +60,7 @@ __all__ = [
 
 def districts_for(user: User) -> list[str]:
     """The districts `user` may invite into or move a base to (all, for the city)."""
-    spec = next(s for s in lib.sections() if s.spec.kind == "object")
-    district = next(c for c in spec.spec.columns if c.kind == "enum")
-    options = list(district.options)
+    options = list(lib.profile().districts)  # the current 认定批次's list
     return options if user.scope == CITY else [d for d in options if d == user.scope]
 
 

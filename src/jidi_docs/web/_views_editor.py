@@ -1,16 +1,21 @@
-"""The base's pages: overview, the editor (one page per section), uploads, import, export, submit."""
+"""The base's pages: overview, the editor (one page per section), saves, uploads, downloads.
+
+Imports of whole applications and of spreadsheets are in `jidi_docs.web._views_import`.
+"""
 
 from __future__ import annotations
 
-import json
-from pathlib import PurePosixPath
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -18,22 +23,24 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
-from . import _tables, _workflow
+from . import _workflow
 from ._access import (
     AuthedRequest,
     application_for,
     file_for,
 )
 from ._dashboard import draft_stem
+from ._editor_forms import PageForm, page_form
 from ._limits import upload_refusal
+from ._pages import Page, page_of, pages
 from ._security import download_type
-from ._store import UploadRefused, app_dir, file_map, save_upload
+from ._store import UploadRefused, app_dir, file_map, save_upload, sync_files
 from ._views_accounts import fixed_district
-from ._widgets import section_html
 from .models import (
     Application,
     AuditEntry,
@@ -46,14 +53,6 @@ _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 # ---------------------------------------------------------------------------------------------
 # the application and its editor
 # ---------------------------------------------------------------------------------------------
@@ -63,11 +62,8 @@ def _names(app: Application) -> dict[str, str]:
     return {f.data_path: f.original_name for f in app.files.all()}
 
 
-def _errors_by_path(issues: list[dict[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for issue in issues:
-        out.setdefault(issue["path"], []).append(issue["message"])
-    return out
+def _pages(app: Application) -> tuple[Page, ...]:
+    return pages(lib.batch_of(app.draft))
 
 
 @login_required
@@ -76,14 +72,14 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
     """Overview: sections, 预审, versions, downloads, audit log."""
     user: User = request.user
     app = application_for(user, pk)
-    draft = lib.validate_draft(app.draft, app_dir(app)) if user.role == Role.BASE else None
+    draft = _validated(app) if user.role == Role.BASE else None
     return render(
         request,
         "portal/application.html",
         {
             "app": app,
             "draft": draft,
-            "sections": lib.sections(),
+            "sections": _pages(app),
             "versions": app.versions.order_by("-number"),
             "audit": app.audit.select_related("user").order_by("-when")[:50],
             "can_edit": user.role == Role.BASE,
@@ -94,32 +90,76 @@ def application(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
-    """One page of the editor: one section of the forms."""
+    """One page of the editor: one section of the forms, its inputs bound to the draft."""
     app = application_for(request.user, pk, edit=True)
-    all_sections = lib.sections()
-    if not 0 <= index < len(all_sections):
+    all_pages = _pages(app)
+    if not 0 <= index < len(all_pages):
         raise Http404
-    section = all_sections[index]
-    draft = lib.validate_draft(app.draft, app_dir(app))
-    html = section_html(
-        section.spec,
-        app.draft.get(section.key),
-        errors=_errors_by_path(draft.issues),
-        names=_names(app),
-    )
+    page = all_pages[index]
+    draft = _validated(app)
+    form = _page_form(app, page, value=app.draft.get(page.key))
+    elsewhere = form.attach(draft.issues)
     return render(
         request,
         "portal/edit.html",
         {
             "app": app,
-            "section": section,
+            "page": page,
+            "section": page,
+            "form": form,
             "index": index,
-            "sections": all_sections,
-            "inputs": html,
+            "sections": all_pages,
             "draft": draft,
-            "elsewhere": [i for i in draft.issues if not i["path"].startswith(section.key)],
+            "elsewhere": elsewhere,
+            "base": app.section_version(page.key),
         },
     )
+
+
+def _page_form(app: Application, page: Page, **bound: Any) -> PageForm:
+    """The page's form; the base's 所属区县 shown as the office set it, not to be changed."""
+    form = page_form(page, names=_names(app) if page.has_files else {}, **bound)
+    form.fix(lib.district_path(), app.base.district, "由综试办按邀请设定；如需更改，请联系综试办。")
+    return form
+
+
+_WRITER = threading.Lock()
+
+
+def _one_writer() -> AbstractContextManager[Any]:
+    """On SQLite, saves of this process take turns here, before the database's write lock.
+
+    Why: SQLite lets one writer in at a time and the others wait in its busy handler, which
+    sleeps and retries with growing pauses (up to 100 ms each); at 50 saving users those pauses,
+    not the work, made the slowest saves slow. Waiting on a lock in Python wakes the next save as
+    soon as the one before commits. Several server processes (PostgreSQL) lock rows instead.
+    """
+    return _WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
+
+
+#: Validation results by (application, draft version): a draft's version changes with any change
+#: of its data, and the evidence files it refers to are stored before it can refer to them.
+_VALIDATED: OrderedDict[tuple[int, int], lib.Draft] = OrderedDict()
+_VALIDATED_LOCK = threading.Lock()
+
+
+def _validated(app: Application) -> lib.Draft:
+    """The library's validation and 预审 of the application's draft, each version once.
+
+    Why: the editor's page, the overview and every save's answer show them; a save validates
+    its new version once, and the page opened next reuses it.
+    """
+    key = (app.pk, app.draft_version)
+    with _VALIDATED_LOCK:
+        if key in _VALIDATED:
+            _VALIDATED.move_to_end(key)
+            return _VALIDATED[key]
+    draft = lib.validate_draft(app.draft, app_dir(app))
+    with _VALIDATED_LOCK:
+        _VALIDATED[key] = draft
+        while len(_VALIDATED) > 512:
+            _VALIDATED.popitem(last=False)
+    return draft
 
 
 def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
@@ -132,41 +172,120 @@ def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
     return {"version": app.draft_version, "issues": draft.issues, "report": report}
 
 
-@login_required
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required`, but the page's script gets 401 with a message instead of a redirect to
+    the login page: it keeps what was typed and asks the user to sign in again."""
+    redirecting = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and _wants_json(request):
+            return JsonResponse({"login": True, "error": "登录已过期，请重新登录。"}, status=401)
+        return redirecting(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_signed_in
 @require_POST
-def save(request: AuthedRequest, pk: int) -> JsonResponse:
-    """Save one section of the draft if nobody saved since `version`; else 409 with a message."""
+def save(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Save one page of the draft (its form as the page posts it) if nobody saved since `base`.
+
+    The page's script posts the form on every pause in typing and gets JSON back: the library's
+    messages by input path, the 预审, or 409 with what changed. Without the script, the page's
+    own 保存 button posts it and the page is shown again.
+    """
     user: User = request.user
-    application_for(user, pk, edit=True)
-    body = _json(request)
-    keys = {s.key for s in lib.sections()}
-    section, version = body.get("section"), body.get("version")
-    if section not in keys or not isinstance(version, int):
-        return JsonResponse({"error": "请求格式不对：缺少栏目或版本号。"}, status=400)
-    with transaction.atomic():
+    key, base = request.POST.get("section", ""), request.POST.get("base", "")
+    # One read of the application, locked: everything between here and the commit is short
+    # (binding a page's form is well under a millisecond), and SQLite has one writer anyway.
+    with _one_writer(), transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
-        if _workflow.locked(app):
-            return JsonResponse({"conflict": f"未保存：{_workflow.locked(app)}"}, status=409)
-        if app.draft_version != version:
-            return JsonResponse(
-                {
-                    "conflict": (
-                        f"未保存：这份申报已在别处被修改（现在是第 {app.draft_version} 版，"
-                        f"您的页面是第 {version} 版）。为免覆盖别人的修改，请复制您刚填的内容，"
-                        "刷新页面后再填。"
-                    ),
-                    "version": app.draft_version,
-                },
-                status=409,
-            )
-        app.draft = fixed_district({**app.draft, section: body.get("value")}, app.base.district)
-        app.draft_version += 1
-        app.save(update_fields=["draft", "draft_version", "updated"])
-    draft = lib.validate_draft(app.draft, app_dir(app))
-    return JsonResponse(_draft_payload(app, draft))
+        locked = _workflow.locked(app)  # submitted, in review: the draft waits
+        if locked:
+            return _locked(request, app, f"未保存：{locked}")
+        try:
+            page = page_of(key, lib.batch_of(app.draft))
+        except KeyError:
+            page = None
+        if page is None or not base.isdigit():
+            return _refused(request, app, "请求格式不对：缺少栏目或版本号。")
+        form = _page_form(app, page, data=request.POST)
+        if not form.complete():
+            return _refused(request, app, "请求格式不对：表格的行数缺失。请刷新页面后再填。")
+        value = form.value()
+        stale = app.section_version(page.key) != int(base)
+        if stale and lib.differences(page.key, value, app.draft.get(page.key)):
+            return _conflict(request, app, page, value)  # else: what was sent is there already
+        # the base's 所属区县 is its invitation's, whatever the page sent
+        changed = app.replace_draft(
+            fixed_district({**app.draft, page.key: value}, app.base.district)
+        )
+        if changed:
+            app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])
+    if page.key == lib.FIELD_EVIDENCE and changed:
+        sync_files(app)  # files no longer used stop counting towards the limit
+    draft = _validated(app)
+    elsewhere = form.attach(draft.issues)
+    if not _wants_json(request):
+        messages.success(request, f"已保存（第 {app.draft_version} 版）。")
+        return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
+    return JsonResponse(
+        {
+            **_draft_payload(app, draft),
+            "base": app.section_version(page.key),
+            "errors": form.errors(),
+            "page_errors": form.page_errors,
+            "elsewhere": elsewhere,
+        }
+    )
 
 
-@login_required
+@require_GET
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token for the page's script (its own went stale) and whether the session
+    is still signed in: the script asks before it retries a refused save."""
+    return JsonResponse({"token": get_token(request), "login": bool(request.user.is_authenticated)})
+
+
+def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) -> HttpResponse:
+    """This page was saved elsewhere since it was opened: nothing is overwritten; the answer
+    shows both values, field by field, so the user keeps either."""
+    text = (
+        f"未保存：“{page.heading}”在您打开本页之后已在别处（另一个窗口或另一位同事）保存过。"
+        "请对照下面的不同之处，选择保留哪一份。"
+    )
+    if not _wants_json(request):
+        messages.error(request, text + "本页现在显示的是别处保存的内容，您刚填的没有保存。")
+        return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
+    changes = lib.differences(page.key, value, app.draft.get(page.key))
+    return JsonResponse(
+        {"conflict": text, "changes": changes, "base": app.section_version(page.key)},
+        status=409,
+    )
+
+
+def _locked(request: HttpRequest, app: Application, text: str) -> HttpResponse:
+    """The application may not be changed now (the review has it): nothing saved, nothing lost —
+    the page's script keeps what was typed in the browser."""
+    if _wants_json(request):
+        return JsonResponse({"locked": True, "error": text}, status=409)
+    messages.error(request, text)
+    return redirect("portal:application", pk=app.pk)
+
+
+def _refused(request: HttpRequest, app: Application, text: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": text}, status=400)
+    messages.error(request, text)
+    return redirect("portal:application", pk=app.pk)
+
+
+@_signed_in
 @require_POST
 def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
@@ -240,140 +359,3 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = _attachment(f"{draft_stem(app)}.zip")
     return response
-
-
-@login_required
-@require_POST
-def import_(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Replace the draft by an imported 申报.yaml, a zipped folder, or a filled 附件2 (.docx);
-    or replace its lists by spreadsheets of them (讲师.xlsx …, several at once)."""
-    user: User = request.user
-    app = application_for(user, pk, edit=True)
-    if _workflow.locked(app):
-        messages.error(request, f"未导入：{_workflow.locked(app)}")
-        return redirect("portal:application", pk=app.pk)
-    uploads = request.FILES.getlist("file")
-    if uploads and any(_tables.is_table(str(u.name or "")) for u in uploads):
-        return _import_tables(request, app, uploads)
-    upload_ = uploads[0] if len(uploads) == 1 else None
-    limit = 100 * 1024 * 1024
-    if upload_ is None or upload_.size is None or upload_.size > limit:
-        messages.error(
-            request,
-            "请选择一个不超过 100 MB 的 申报.yaml、导出的 zip 或已填写的申报表 .docx"
-            "（或一个或几个名单表格 .xlsx）。",
-        )
-        return redirect("portal:application", pk=app.pk)
-    content = upload_.read()
-    name = _base_name(upload_.name)
-    files: dict[str, bytes] = {}
-    try:
-        if content.startswith(b"PK") and name.lower().endswith(".docx"):
-            data = lib.import_docx(content, name)
-        elif content.startswith(b"PK"):
-            data, files = lib.import_zip(content, name)
-        else:
-            data = lib.import_yaml(content.decode("utf-8"), name or lib.YAML_NAME)
-    except UnicodeDecodeError:
-        messages.error(request, "文件不是 UTF-8 编码的 YAML，也不是 zip 或 Word（.docx）文件。")
-        return redirect("portal:application", pk=app.pk)
-    except lib.UserError as e:
-        _error_messages(request, e)
-        return redirect("portal:application", pk=app.pk)
-    data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
-    data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
-    with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        app.draft = fixed_district(
-            {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
-        )
-        app.draft_version += 1
-        app.save()
-    AuditEntry.record(user, "导入", app, name)
-    for text in refused:
-        messages.error(request, text)
-    messages.success(
-        request, f"已导入“{name}”。请逐页核对；没有随附的佐证材料请在“佐证材料”页上传。"
-    )
-    return redirect("portal:application", pk=app.pk)
-
-
-def _base_name(name: str | None) -> str:
-    return PurePosixPath(str(name or "").replace("\\", "/")).name
-
-
-def _error_messages(request: HttpRequest, error: lib.UserError) -> None:
-    """Show a library error: a validation failure as one message per problem (file, row, column)."""
-    if not isinstance(error, lib.ValidationFailed):
-        messages.error(request, str(error))
-        return
-    head, *lines = str(error).splitlines()
-    messages.error(request, f"未导入，草稿保持不变。{head}")
-    for line in lines[:_SHOWN_ISSUES]:
-        messages.error(request, line.strip().removeprefix("• "))
-    if len(lines) > _SHOWN_ISSUES:
-        messages.error(request, f"……另有 {len(lines) - _SHOWN_ISSUES} 处，改正以上各处后再导入。")
-
-
-def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any]) -> HttpResponse:
-    """Replace the draft's lists by the rows of the uploaded spreadsheets: all of them or none."""
-    user: User = request.user
-    names = [_base_name(u.name) for u in uploads]
-    wrong = [n for n in names if not _tables.is_table(n)]
-    limit = settings.PORTAL_MAX_UPLOAD_BYTES
-    big = [n for n, u in zip(names, uploads, strict=True) if u.size is None or u.size > limit]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:  # files of one name from two folders: one would silently replace the other
-        messages.error(request, "未导入：有几个文件同名，请改名后再导入：" + "、".join(twice))
-        return redirect("portal:application", pk=app.pk)
-    if wrong:
-        messages.error(
-            request,
-            "未导入：名单表格（.xlsx、.csv）只能与名单表格一起导入，请分开导入："
-            + "、".join(wrong),
-        )
-        return redirect("portal:application", pk=app.pk)
-    if big:
-        messages.error(
-            request,
-            f"未导入：名单表格每个不超过 {limit // (1024 * 1024)} MB：" + "、".join(big),
-        )
-        return redirect("portal:application", pk=app.pk)
-    contents = {n: u.read() for n, u in zip(names, uploads, strict=True)}
-    with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        try:
-            draft = _tables.import_tables(app.draft, contents)
-        except lib.UserError as e:
-            _error_messages(request, e)
-            return redirect("portal:application", pk=app.pk)
-        app.draft = fixed_district(draft, app.base.district)
-        app.draft_version += 1
-        app.save()
-    AuditEntry.record(user, "导入表格", app, "、".join(names))
-    messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")
-    return redirect("portal:application", pk=app.pk)
-
-
-def _store_imported(
-    app: Application, user: User, data: dict[str, Any], files: dict[str, bytes]
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Store the imported evidence files; return the entries pointing at them and refusals."""
-    entries, refused = [], []
-    for entry in data.get(lib.FIELD_EVIDENCE) or []:
-        if not isinstance(entry, dict):
-            continue
-        raw = entry.get(lib.FIELD_FILES)
-        paths = raw if isinstance(raw, list) else ([raw] if raw else [])
-        kept = []
-        for rel in paths:
-            if rel not in files:
-                continue
-            try:
-                stored = save_upload(app, SimpleUploadedFile(str(rel), files[rel]), user)
-            except UploadRefused as e:
-                refused.append(str(e))
-                continue
-            kept.append(stored.data_path)
-        entries.append({**entry, lib.FIELD_FILES: kept})
-    return entries, refused

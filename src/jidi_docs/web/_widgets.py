@@ -1,189 +1,81 @@
-"""HTML inputs for one editor page, generated from the library's field specs.
+"""The editor's own Django widgets: choices that keep an unknown value, lines, evidence files.
 
-Every piece of user text goes through `format_html`/`escape`; the inputs carry ``data-path``
-(``讲师.0.学历``) so the page's script can collect the section and place messages by path.
+Each widget renders through a template in ``templates/portal/widgets/`` (Django's form renderer),
+so every piece of user text is escaped by the template engine; nothing here builds HTML.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django import forms
+from django.utils.datastructures import MultiValueDict
 
-from ._library import FieldSpec, accept_attribute, kind_labels
-
-__all__ = ["section_html"]
+__all__ = ["ChoiceSelect", "FilesWidget", "LinesTextarea"]
 
 
-def _value_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return ""
-    return str(value)
+class ChoiceSelect(forms.Select):
+    """A drop-down of the registry's (or the profile's) choices.
 
+    A stored value that is none of them (an imported ``学历: 大学``) stays selected and is shown
+    as it is, so opening the page never changes the data; the library's message says what is
+    allowed.
+    """
 
-def _hint(spec: FieldSpec) -> str:
-    parts = []
-    if spec.required:
-        parts.append("必填")
-    if spec.description:
-        parts.append(spec.description)
-    if spec.maximum is not None:
-        parts.append(
-            f"最高 {spec.maximum:g} 分" if spec.kind == "number" else f"≤ {spec.maximum:g}"
+    def __init__(self, choices: tuple[str, ...], attrs: dict[str, Any] | None = None) -> None:
+        self.offered = [("", "（请选择）"), *((c, c) for c in choices)]
+        super().__init__(attrs, choices=self.offered)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        text = "" if value is None else str(value)
+        known = any(text == c for c, _ in self.offered)
+        self.choices = (
+            self.offered if known else [*self.offered, (text, f"{text}（不在可选范围内）")]
         )
-    return "；".join(parts)
+        return super().get_context(name, value, attrs)
 
 
-def _errors(path: str, errors: dict[str, list[str]]) -> SafeString:
-    return format_html(
-        '<span class="err" data-err="{}">{}</span>',
-        path,
-        "；".join(errors.get(path, [])),
-    )
+class LinesTextarea(forms.Textarea):
+    """A list of short texts typed one per line (涉及平台)."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return super().format_value(value)
 
 
-def _scalar(spec: FieldSpec, path: str, value: Any, errors: dict[str, list[str]]) -> SafeString:
-    text = _value_text(value)
-    bad = " invalid" if path in errors else ""
-    if spec.kind == "enum":
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((o, mark_safe(" selected") if o == text else "", o) for o in spec.options),
-        )
-        return format_html(
-            '<select data-path="{}" class="field{}" aria-label="{}"><option value="">（请选择）'
-            "</option>{}</select>",
-            path,
-            bad,
-            spec.key,
-            options,
-        )
-    if spec.kind == "textarea":
-        return format_html(
-            '<textarea data-path="{}" class="field{}" rows="4" aria-label="{}">{}</textarea>',
-            path,
-            bad,
-            spec.key,
-            text,
-        )
-    if spec.kind == "list":
-        lines = "\n".join(map(str, value)) if isinstance(value, list) else text
-        return format_html(
-            '<textarea data-path="{}" data-list="1" class="field{}" rows="3" aria-label="{}" '
-            'placeholder="一行一个">{}</textarea>',
-            path,
-            bad,
-            spec.key,
-            lines,
-        )
-    mode = {"integer": "numeric", "number": "decimal"}.get(spec.kind, "text")
-    placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
-    return format_html(
-        '<input type="text" inputmode="{}" data-path="{}" class="field{}" value="{}" '
-        'aria-label="{}" placeholder="{}">',
-        mode,
-        path,
-        bad,
-        text,
-        spec.key,
-        placeholder,
-    )
+class FilesWidget(forms.Widget):
+    """The files of one 佐证材料 entry: the ones uploaded, each removable, and two upload buttons
+    (choose files; take a photo with the phone's camera)."""
 
+    template_name = "portal/widgets/files.html"
 
-def _files(
-    path: str, value: Any, names: dict[str, str], errors: dict[str, list[str]]
-) -> SafeString:
-    files = value if isinstance(value, list) else ([value] if value else [])
-    chips = format_html_join(
-        "",
-        '<li class="file"><input type="hidden" data-path="{}" data-multi="1" value="{}">'
-        '<span>{}</span> <button type="button" class="remove-file">移除</button></li>',
-        ((path, f, names.get(str(f), str(f))) for f in files),
-    )
-    return format_html(
-        '<div class="files" data-files-path="{}"><ul>{}</ul>'
-        '<label class="drop">添加文件（{}；可拖放到这里，手机可直接拍照）'
-        '<input type="file" class="upload" multiple accept="{}"></label></div>{}',
-        path,
-        chips,
-        "、".join(kind_labels()),
-        accept_attribute(),
-        _errors(path, errors),
-    )
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        #: data path (``佐证材料/<generated name>``) → the name the file had on the user's device
+        self.names: dict[str, str] = {}
+        #: what the upload control accepts (the library's table of evidence kinds)
+        self.accept = ""
+        self.kinds = ""
 
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if isinstance(data, MultiValueDict) else [data.get(name)]
+        return [str(v) for v in values if v]
 
-def _cell(spec: FieldSpec, path: str, value: Any, ctx: dict[str, Any]) -> SafeString:
-    if spec.kind == "files":
-        return _files(path, value, ctx["names"], ctx["errors"])
-    if spec.kind == "table":
-        return _table(spec, path, value, ctx)
-    if spec.kind == "object":
-        return _object(spec, path, value, ctx)
-    return format_html(
-        "{}{}", _scalar(spec, path, value, ctx["errors"]), _errors(path, ctx["errors"])
-    )
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # no file left is an answer too
 
-
-def _object(spec: FieldSpec, path: str, value: Any, ctx: dict[str, Any]) -> SafeString:
-    data = value if isinstance(value, dict) else {}
-    rows = []
-    for column in spec.columns:
-        child = f"{path}.{column.key}"
-        rows.append(
-            format_html(
-                '<div class="row-field"><label class="{}">{}</label><div>{}<small>{}</small></div>'
-                "</div>",
-                "required" if column.required else "",
-                column.key,
-                _cell(column, child, data.get(column.key), ctx),
-                _hint(column),
-            )
-        )
-    return format_html('<div class="object">{}</div>', mark_safe("".join(rows)))
-
-
-def _row(spec: FieldSpec, path: str, index: int | str, item: Any, ctx: dict[str, Any]) -> str:
-    data = item if isinstance(item, dict) else {}
-    cells = "".join(
-        format_html("<td>{}</td>", _cell(c, f"{path}.{index}.{c.key}", data.get(c.key), ctx))
-        for c in spec.columns
-    )
-    return format_html(
-        '<tr class="table-row">{}<td><button type="button" class="remove-row">删除此行</button>'
-        "</td></tr>",
-        mark_safe(cells),
-    )
-
-
-def _table(spec: FieldSpec, path: str, value: Any, ctx: dict[str, Any]) -> SafeString:
-    items = value if isinstance(value, list) else []
-    head = format_html_join(
-        "",
-        '<th class="{}" title="{}">{}</th>',
-        (("required" if c.required else "", _hint(c), c.key) for c in spec.columns),
-    )
-    body = "".join(_row(spec, path, i, item, ctx) for i, item in enumerate(items))
-    # The empty row to copy lives in a <template>: inert HTML, not script.
-    blank = _row(spec, path, "__n__", {}, {**ctx, "errors": {}})
-    return format_html(
-        '<div class="table" data-table-path="{}"><table><thead><tr>{}<th></th></tr></thead>'
-        '<tbody>{}</tbody></table><template class="row-template"><table><tbody>{}</tbody>'
-        '</table></template><button type="button" class="add-row">添加一行</button>{}</div>',
-        path,
-        head,
-        mark_safe(body),
-        mark_safe(blank),
-        _errors(path, ctx["errors"]),
-    )
-
-
-def section_html(
-    spec: FieldSpec, value: Any, *, errors: dict[str, list[str]], names: dict[str, str]
-) -> SafeString:
-    """Return the inputs of one section filled with `value`; `errors` maps path → messages."""
-    ctx = {"errors": errors, "names": names}
-    return _cell(spec, spec.key, value, ctx)
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        paths = value if isinstance(value, list) else ([value] if value else [])
+        context["widget"]["files"] = [
+            {"path": str(p), "name": self.names.get(str(p), str(p).rsplit("/", 1)[-1])}
+            for p in paths
+        ]
+        final = context["widget"]["attrs"]
+        context["widget"]["path"] = final.get("data-path", "")
+        context["widget"]["describedby"] = final.get("aria-describedby", "")
+        context["widget"]["accept"] = self.accept
+        context["widget"]["kinds"] = self.kinds
+        return context

@@ -119,7 +119,11 @@ class State(models.TextChoices):
 
 
 class Application(models.Model):
-    """One base's application: its working copy (draft) with an optimistic-concurrency version.
+    """One base's application: its working copy (draft) with optimistic-concurrency versions.
+
+    `draft_version` counts every change of the draft; `section_versions` counts the changes of
+    each top-level key (a page of the editor), so two windows editing different pages never
+    refuse each other's saves, and a window whose page changed elsewhere is told so.
 
     `state` and `revision` belong to the review: every move (submit, return, approve …) adds 1 to
     `revision`, and a move sent from a page showing an older revision is refused, so nobody acts
@@ -129,6 +133,7 @@ class Application(models.Model):
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="applications")
     draft = models.JSONField(default=dict)
     draft_version = models.PositiveIntegerField(default=1)
+    section_versions = models.JSONField(default=dict)
     state = models.CharField(
         "状态", max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -136,6 +141,24 @@ class Application(models.Model):
     reopened = models.BooleanField(default=False)
     updated = models.DateTimeField(auto_now=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    def section_version(self, key: str) -> int:
+        """How many times the draft's key `key` has changed (0: never since it was created)."""
+        return int(self.section_versions.get(key, 0))
+
+    def replace_draft(self, draft: dict[str, Any]) -> list[str]:
+        """Set the draft to `draft`, counting a change for each key whose value differs; return
+        those keys (nothing is counted, and nothing needs saving, when none differs)."""
+        keys = sorted({*self.draft, *draft})
+        changed = [k for k in keys if self.draft.get(k) != draft.get(k)]
+        if changed:
+            self.draft = draft
+            self.draft_version += 1
+            self.section_versions = {
+                **self.section_versions,
+                **{k: self.section_version(k) + 1 for k in changed},
+            }
+        return changed
 
     def latest_version(self) -> Version | None:
         return self.versions.order_by("-number").first()
@@ -188,6 +211,9 @@ class StoredFile(models.Model):
     digest = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded = models.DateTimeField(auto_now_add=True)
+    #: when neither the draft nor any submitted version referred to it any more: it no longer
+    #: counts towards the application's limit, and is deleted a day later unless referred to again
+    removed = models.DateTimeField(null=True, blank=True)
 
     @property
     def data_path(self) -> str:

@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from . import _views_accounts as accounts
 from . import _views_editor as editor
+from . import _views_import as imports
 from . import _views_office as office
 from . import _views_preview as preview
 from . import _views_review as review
@@ -32,11 +33,12 @@ urlpatterns = [
     path("app/<int:pk>/", editor.application, name="application"),
     path("app/<int:pk>/edit/<int:index>/", editor.edit, name="edit"),
     path("app/<int:pk>/save/", editor.save, name="save"),
+    path("csrf/", editor.csrf_token, name="csrf"),
     path("app/<int:pk>/upload/", editor.upload, name="upload"),
     path("app/<int:pk>/file/<uuid:file_id>/", editor.download_file, name="file"),
     path("app/<int:pk>/docx/<str:form>/", editor.draft_docx, name="draft_docx"),
     path("app/<int:pk>/export/", editor.export, name="export"),
-    path("app/<int:pk>/import/", editor.import_, name="import"),
+    path("app/<int:pk>/import/", imports.import_, name="import"),
     path("app/<int:pk>/submit/", review.submit_view, name="submit"),
     path("app/<int:pk>/move/", review.move_view, name="move"),
     path("app/<int:pk>/preview/", preview.preview, name="preview"),

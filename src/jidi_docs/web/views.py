@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import (
     HttpRequest,
     HttpResponse,
+    JsonResponse,
 )
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -29,7 +30,11 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Refused state change without a valid CSRF token (Chinese page, status 403)."""
+    """Refused state change without a valid CSRF token (Chinese page, status 403; JSON for the
+    page's script, which fetches a fresh token and tries once more)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        text = "页面已过期或请求来源不明，操作未执行。请刷新页面后重试。"
+        return JsonResponse({"csrf": True, "error": text}, status=403)
     return render(
         request,
         "portal/message.html",

@@ -11,9 +11,9 @@ from typing import Any
 
 from django import template
 
-from .. import _library as lib
 from .._access import applications_in_scope
 from .._forms import SubmitForm
+from .._pages import pages
 from .._sheet import section_of
 from .._workflow import actions_for, deadline_text, locked, open_reasons, submission_open
 from ..models import Application, Notification, Role, State, User
@@ -22,7 +22,8 @@ register = template.Library()
 
 
 def _section_index() -> dict[str, int]:
-    return {s.key: n for n, s in enumerate(lib.sections())}
+    """Each section's page of the editor, by its key."""
+    return {p.key: n for n, p in enumerate(pages())}
 
 
 def _reasons_with_links(app: Application) -> list[dict[str, Any]]:

@@ -24,43 +24,41 @@
     return box;
   }
 
-  // The note goes into the row's widest cell (a phone leaves the first ones a few characters
-  // wide), never into a row of its own: the editor numbers a table's rows by their position.
-  function markRow(tr, note) {
-    if (!tr) return false;
-    tr.classList.add("has-reason");
-    let cell = null;
-    tr.querySelectorAll(":scope > td").forEach(function (td) {
-      if (!cell || td.getBoundingClientRect().width > cell.getBoundingClientRect().width) cell = td;
-    });
-    if (cell) cell.append(inline(note));
-    return Boolean(cell);
+  // A row of a table (a card on a phone): the note at its top, across the whole row, never a
+  // row of its own (the editor numbers a table's rows by their position).
+  function markRow(row, note) {
+    if (!row) return false;
+    row.classList.add("has-reason");
+    const title = row.querySelector(":scope > .row-title");
+    if (title) title.after(inline(note)); else row.prepend(inline(note));
+    return true;
   }
 
   function placeNote(note) {
     const target = note.dataset.target;
     const at = target.indexOf("@");
     if (at >= 0) { // an indicator's evidence: every row of the 佐证材料 table filed under it
-      const table = document.querySelector('[data-table-path="' + esc(target.slice(0, at)) + '"]');
+      const table = document.querySelector('.table[data-table="' + esc(target.slice(0, at)) + '"]');
       if (!table) return;
       const indicator = target.slice(at + 1);
       let placed = false;
       table.querySelectorAll('select[data-path$=".指标"], input[data-path$=".指标"]').forEach(function (el) {
-        if (el.value === indicator) placed = markRow(el.closest("tr"), note) || placed;
+        if (el.value === indicator) placed = markRow(el.closest(".row"), note) || placed;
       });
       if (!placed) table.before(inline(note));
       return;
     }
-    const exact = document.querySelector('[data-path="' + esc(target) + '"]');
-    if (exact) { // a field
-      const line = exact.closest(".row-field") || exact.parentElement;
-      line.classList.add("has-reason");
-      line.append(inline(note));
+    // a field: its own slot for notes, which the input's description already points to
+    const slot = document.querySelector('.field-note[data-note="' + esc(target) + '"]');
+    if (slot) {
+      slot.closest(".field").classList.add("has-reason");
+      slot.textContent = "退回意见：" + note.textContent;
+      slot.hidden = false;
       return;
     }
-    const cell = document.querySelector('[data-path^="' + esc(target + ".") + '"]');
-    if (cell && /\.\d+$/.test(target)) { markRow(cell.closest("tr"), note); return; }
-    const table = document.querySelector('[data-table-path="' + esc(target) + '"]');
+    const row = document.querySelector('.row[data-row="' + esc(target) + '"]');
+    if (row) { markRow(row, note); return; }
+    const table = document.querySelector('.table[data-table="' + esc(target) + '"]');
     if (table) table.before(inline(note));
   }
 
