@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MERGE_UP", "XML_FORBIDDEN", "XML_FORBIDDEN_CLASS", "display_width", "is_wide"]
+__all__ = [
+    "MERGE_UP",
+    "XML_FORBIDDEN",
+    "XML_FORBIDDEN_CLASS",
+    "display_width",
+    "is_wide",
+    "wrap",
+]
 
 #: A context value equal to this marker means "merge this table cell into the cell above".
 #: `FormTemplate` turns such cells into vertical merges (w:vMerge); user text never contains it.
@@ -35,3 +42,74 @@ def is_wide(ch: str) -> bool:
 def display_width(text: str) -> int:
     """Return how many Latin character cells `text` takes: a CJK character counts as two."""
     return sum(2 if is_wide(ch) else 1 for ch in text)
+
+
+#: Where a line may break: after a space, after punctuation that ends a phrase, and before an
+#: opening bracket or quote. Nowhere else: not between two CJK characters (a name, a place, a
+#: topic from the data is one word to its reader), not inside a number or a path.
+_BREAK_AFTER = " \t，。；：、！？）」』》”’,;)]"
+_BREAK_BEFORE = "（「『《“‘("
+#: Punctuation that never starts a line: it stays with the word before it.
+_CLOSING = "，。；：、！？）」』》”’,.;:)]"
+
+
+def _keeps_together(before: str, after: str) -> bool:
+    """True for the space inside ``第 85 行`` and ``60 人``: a number stays with its unit."""
+    return (before.isdigit() and is_wide(after[:1] or " ")) or (before == "第" and after.isdigit())
+
+
+def _pieces(paragraph: str) -> list[str]:
+    """Split `paragraph` at its break opportunities; each piece ends with what follows it."""
+    pieces: list[str] = []
+    start = 0
+    for i, ch in enumerate(paragraph):
+        nxt = paragraph[i + 1] if i + 1 < len(paragraph) else ""
+        if nxt and nxt in _CLOSING:
+            continue  # closing punctuation stays with the word before it
+        if ch == " " and _keeps_together(paragraph[i - 1 : i], nxt):
+            continue
+        if ch in _BREAK_AFTER or (nxt and nxt in _BREAK_BEFORE and ch not in _BREAK_BEFORE):
+            pieces.append(paragraph[start : i + 1])
+            start = i + 1
+    if start < len(paragraph):
+        pieces.append(paragraph[start:])
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Split `text` into lines of at most `width` display cells (a CJK character is two).
+
+    Lines break at spaces, after punctuation and before an opening bracket, so no word of the
+    data, no number and no path is split, and closing punctuation never starts a line. Only a
+    phrase wider than a whole line is cut, between two CJK characters (Chinese allows it); a
+    path or a run of ASCII wider than a line hangs on a line of its own, whole.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for piece in _pieces(paragraph):
+            if line and display_width(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line, piece = "", piece.lstrip()
+            while display_width(piece.rstrip()) > width and (cut := _cjk_cut(piece, width)):
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+            line += piece
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cjk_cut(piece: str, width: int) -> int:
+    """The longest start of `piece` within `width` that ends between two CJK characters (0: none,
+    and always for a path: it is copied from the screen, so it stays whole)."""
+    if "/" in piece or "\\" in piece:
+        return 0
+    best, shown = 0, 0
+    for i, ch in enumerate(piece[:-1]):
+        shown += 2 if is_wide(ch) else 1
+        if shown > width:
+            break
+        nxt = piece[i + 1]
+        if is_wide(ch) and is_wide(nxt) and nxt not in _CLOSING:
+            best = i + 1
+    return best

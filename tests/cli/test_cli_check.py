@@ -321,3 +321,24 @@ def test_check_prints_no_box_drawing_characters_and_does_not_load_rich() -> None
     assert "评价表自评分" in out
     assert not any(0x2500 <= ord(ch) <= 0x257F for ch in out)
     assert out.rstrip().endswith("no rich 0")
+
+
+def test_check_lists_each_indicators_evidence_and_where_it_was_found(tmp_path: Path) -> None:
+    path = write_application(tmp_path)
+    (tmp_path / "佐证材料" / "日常管理").mkdir()
+    (tmp_path / "佐证材料" / "日常管理" / "值班制度.pdf").write_bytes(
+        (tmp_path / "佐证材料" / "营业执照.pdf").read_bytes()
+    )
+
+    out = runner.invoke(app, ["check", str(path)], env={"COLUMNS": "100"}).stdout
+
+    block = _block(out, "佐证材料（按评价指标）")
+    assert block[:2] == [
+        "  基本情况：1 份",
+        f"    营业执照副本扫描件：佐证材料/营业执照.pdf（申报.yaml 第 {line_of('营业执照副本扫描件')} 行）",
+    ]
+    daily = block.index("  日常管理：2 份")
+    assert block[daily + 2] == "    值班制度：佐证材料/日常管理/值班制度.pdf（文件夹中）"
+    headings = [line.split("：")[0].strip() for line in block if not line.startswith("    ")]
+    assert headings[:3] == ["基本情况", "培训场地及环境", "日常管理"]
+    assert len(headings) == 11  # 基本情况 and the 10 indicators, each once

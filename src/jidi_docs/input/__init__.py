@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from ._folders import EVIDENCE_DIR
     from ._jsonschema import json_schema
     from ._load import get_profile, load, loads, validate
 
 __all__ = [
+    "EVIDENCE_DIR",
     "get_profile",
     "json_schema",
     "load",
@@ -21,6 +23,7 @@ __all__ = [
 __getattr__, __dir__ = attach(
     __name__,
     {
+        "._folders": ("EVIDENCE_DIR",),
         "._jsonschema": ("json_schema",),
         "._load": ("get_profile", "load", "loads", "validate"),
     },

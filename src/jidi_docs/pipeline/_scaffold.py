@@ -21,6 +21,7 @@ from .._fs import atomic_write
 from .._text import display_width
 from ..errors import InputError, Issue, ValidationFailed
 from ..forms._format import fmt_number
+from ..input import EVIDENCE_DIR
 from ..input._jsonschema import json_schema
 from ..input._load import APPLICATION_FILE, get_profile
 from ..input._tables import FILE_KEY
@@ -43,7 +44,6 @@ __all__ = [
 
 YAML_FILE = APPLICATION_FILE
 SCHEMA_FILE = "申报.schema.json"
-EVIDENCE_DIR = "佐证材料"
 
 #: The lists kept in spreadsheets by a fresh folder, and their workbook names (from the registry).
 TABLE_FILES: dict[str, str] = registry().workbooks

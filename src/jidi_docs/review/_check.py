@@ -18,7 +18,17 @@ from pathlib import Path
 
 from ..input._coerce import as_application
 from ..schema._model import Application
-from ._results import FAIL, OK, WARN, CategoryResult, CheckReport, ConditionResult, ScoreRow, Status
+from ._results import (
+    FAIL,
+    OK,
+    WARN,
+    CategoryResult,
+    CheckReport,
+    ConditionResult,
+    EvidenceRow,
+    ScoreRow,
+    Status,
+)
 from ._rules import num, subtotals
 from ._rules_records import CONDITION_KEYS, CONDITIONS, evidence_files
 
@@ -30,6 +40,7 @@ __all__ = [
     "CategoryResult",
     "CheckReport",
     "ConditionResult",
+    "EvidenceRow",
     "ScoreRow",
     "Status",
     "check",
@@ -94,4 +105,22 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
         ],
         total_score=sum(sums, Decimal(0)),
         max_total=p.total_points,
+        evidence=_evidence_rows(app),
+        evidence_groups=list(p.evidence_groups),
     )
+
+
+def _evidence_rows(app: Application) -> list[EvidenceRow]:
+    """Every 佐证材料 entry in bundle order: by indicator as the 评价表 lists them, then as found."""
+    order = {g: n for n, g in enumerate(app.profile.evidence_groups)}
+    entries = sorted(app.evidence, key=lambda e: order.get(e.indicator, len(order)))
+    return [
+        EvidenceRow(
+            indicator=e.indicator,
+            name=e.name,
+            files=list(e.files),
+            origin=e.origin,
+            found_in_folder=e.from_folder,
+        )
+        for e in entries
+    ]

@@ -211,6 +211,20 @@ class Evidence(StrictModel):
     indicator: Text = _f("佐证材料", "indicator")
     files: Files = _f("佐证材料", "files")
 
+    _origin: str | None = PrivateAttr(None)
+    _found_in_folder: bool = PrivateAttr(False)
+
+    @property
+    def origin(self) -> str | None:
+        """Where the entry was found, in the user's words (``佐证材料.xlsx 第 3 行``, or the
+        indicator's folder for a file found there); None when not known (built in code)."""
+        return self._origin
+
+    @property
+    def from_folder(self) -> bool:
+        """True when the entry is a file found in its indicator's folder, named by no list."""
+        return self._found_in_folder
+
 
 class Scores(BaseModel):
     """自评分: one score per 评价指标, keyed by the indicator's name; blank means not yet scored."""
