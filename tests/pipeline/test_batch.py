@@ -98,11 +98,11 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
 
     headers, body = summary_table(rows)
 
-    assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "错误信息"]
+    assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "备注", "错误信息"]
     # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
     assert [r[0] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
-    assert [r[-3] for r in body] == ["不符合", "符合", None, None]
-    assert body[-1][-2:] == ["失败", "YAML 格式错误"]
+    assert [r[-4] for r in body] == ["不符合", "符合", None, None]
+    assert body[-1][-3:] == ["失败", None, "YAML 格式错误"]
     assert body[2][7] == Decimal("90.5")
     assert body[2][8] is None  # no condition reported for b.yaml
 
@@ -399,9 +399,9 @@ def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every
     assert "汇总表" in ws.oddHeader.center.text
     assert "生成日期" in ws.oddHeader.right.text
     headers = [c.value for c in ws[1]]
-    assert headers[-3:] == ["预审结果", "生成结果", "错误信息"]
+    assert headers[-4:] == ["预审结果", "生成结果", "备注", "错误信息"]
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert values[0][-3:] == ["需注意", "成功", None]
+    assert values[0][-4:] == ["需注意", "成功", None, None]
     assert values[1][1] == "乙公司"
     assert values[1][-1] == "第一行：第 3 行 日期无法识别（另有 1 处）"
     details = [[c.value for c in row] for row in wb["错误详情"].iter_rows()]

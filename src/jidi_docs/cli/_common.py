@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ForceOption",
+    "FromYamlOption",
     "ProfileOption",
     "SofficeOption",
     "app",
@@ -99,6 +100,16 @@ ProfileOption = Annotated[
 ForceOption = Annotated[
     bool,
     typer.Option("--force", help="覆盖输出位置上不是 jidi-docs 生成的同名文件（默认不覆盖）"),
+]
+
+#: bundle and batch: forms edited by hand are rebuilt from the YAML instead of used as edited.
+FromYamlOption = Annotated[
+    bool,
+    typer.Option(
+        "--from-yaml",
+        help="申报表、评价表在生成后用 Word 改过时，也按申报 YAML 重新生成（改过的另存为备份）；"
+        "默认用改过的那一份",
+    ),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])

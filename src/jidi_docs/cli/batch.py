@@ -18,6 +18,7 @@ from rich.progress import (
 
 from ..pipeline._batch import BatchResult, ProgressEvent, batch
 from ._common import (
+    FromYamlOption,
     ProfileOption,
     SofficeOption,
     app,
@@ -134,10 +135,14 @@ def batch_cmd(
             "--pdfa", help="申报材料生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"
         ),
     ] = False,
+    from_yaml: FromYamlOption = False,
     profile: ProfileOption = None,
     soffice: SofficeOption = None,
 ) -> None:
     """批量生成：一个文件夹中的全部申报，每个单位一个输出文件夹，另附汇总表。
+
+    输出文件夹里的申报表、评价表在生成后用 Word 改过时，申报材料用改过的那一份
+    （会提示，汇总表“备注”栏注明）；加 --from-yaml 则按申报 YAML 重新生成。
 
     退出码：0 全部成功；3 部分失败（已列出）；1 全部失败或无法开始。
 
@@ -156,6 +161,7 @@ def batch_cmd(
             allow_outside_paths=allow_outside_paths,
             soffice=soffice,
             pdfa=pdfa,
+            from_yaml=from_yaml,
         )
     _report(result)
     exit_with(result.exit_code)

@@ -12,6 +12,7 @@ import typer
 from ._ahead import AHEAD, early_converter
 from ._common import (
     ForceOption,
+    FromYamlOption,
     ProfileOption,
     SofficeOption,
     app,
@@ -79,10 +80,14 @@ def bundle_cmd(
         bool,
         typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
     ] = False,
+    from_yaml: FromYamlOption = False,
     force: ForceOption = False,
     soffice: SofficeOption = None,
 ) -> None:
     """生成 <单位名称>-申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
+
+    输出文件夹里的申报表、评价表在生成后用 Word 改过时，申报材料用改过的那一份（会提示）；
+    加 --from-yaml 则按申报 YAML 重新生成（改过的那一份另存为备份）。
 
     例子：jidi-docs bundle 我的申报 -o 输出
     """
@@ -104,5 +109,6 @@ def bundle_cmd(
             pdfa=pdfa,
             force=force,
             soffice=soffice,
+            from_yaml=from_yaml,
         )
     typer.echo(f"已生成 {path}")

@@ -34,7 +34,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -47,7 +47,7 @@ from ..pdf._convert import SofficeConverter
 from ..pdf._pdfa import require_ghostscript
 from ._discover import discover, hidden_yaml
 from ._guard import called_without_main_guard, error_text, init_worker
-from ._manifest import MANIFEST_NAME, up_to_date
+from ._manifest import MANIFEST_NAME, kept_forms, up_to_date
 from ._plan import Built, Job, Options, Survey, chunks, folder_names
 from ._summary import SummaryRow, write_summary
 from ._worker import build_chunk, survey_chunk
@@ -165,6 +165,7 @@ def batch(
     memory_limit_mb: int | None = 2048,
     soffice: str | Path | None = None,
     pdfa: bool = False,
+    from_yaml: bool = False,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -202,6 +203,9 @@ def batch(
         soffice: the LibreOffice program (see `jidi_docs.pdf._convert.find_soffice`); found
             through ``JIDI_DOCS_SOFFICE``, PATH and the standard install places when None.
         pdfa: write each 申报材料.pdf as PDF/A-2b (needs Ghostscript; see `jidi_docs.bundle`).
+        from_yaml: rebuild the forms edited by hand since they were generated from the YAML
+            (the edited ones are kept as backups). By default an edited form is used as it
+            is, with a notice, and the 汇总表 says so in 备注 (see `jidi_docs.bundle`).
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -230,6 +234,7 @@ def batch(
         time_limit=time_limit,
         memory_limit_mb=memory_limit_mb,
         force=force,
+        from_yaml=from_yaml,
     )
     run = _Run(len(found), progress)
     run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)
@@ -249,6 +254,7 @@ def _options(
     time_limit: float | None,
     memory_limit_mb: int | None,
     force: bool,
+    from_yaml: bool = False,
 ) -> Options:
     """The options every worker gets; the install hints for Ghostscript and LibreOffice now,
     not once per application."""
@@ -274,6 +280,7 @@ def _options(
         force=force,
         soffice=program,
         pdfa=pdfa,
+        from_yaml=from_yaml,
     )
 
 
@@ -365,7 +372,7 @@ class _Run:
         try:
             ahead = dataclasses.replace(options, warm=warm and fresh)
             surveys = self.survey(pool, found, ahead, workers)
-            todo = self.plan([surveys[source] for source, _ in found], out_root, options.force)
+            todo = self.plan([surveys[source] for source, _ in found], out_root, options)
             if todo:
                 size = chunk_size or _build_chunk_size(len(todo), workers, pdf=options.pdf)
                 built = dataclasses.replace(options, warm=warm)
@@ -399,8 +406,9 @@ class _Run:
                     surveys[source] = Survey(source, display, None, None, row, [], error_text(exc))
         return surveys
 
-    def plan(self, surveys: list[Survey], out_root: Path, force: bool) -> list[Job]:
+    def plan(self, surveys: list[Survey], out_root: Path, options: Options) -> list[Job]:
         """Phase 2, here: give each application its folder; finish the failed and up-to-date."""
+        force, from_yaml = options.force, options.from_yaml
         names = folder_names(surveys, out_root)
         todo: list[Job] = []
         for s in surveys:
@@ -413,7 +421,7 @@ class _Run:
                 )
                 continue
             target = out_root / names[s.source]
-            current = None if force else up_to_date(target, s.digest)
+            current = None if force else up_to_date(target, s.digest, from_yaml=from_yaml)
             if current is not None:
                 self.finish(
                     ItemResult(
@@ -423,7 +431,7 @@ class _Run:
                         target,
                         current,
                         warnings=s.warnings,
-                        row=s.row,
+                        row=_with_kept(s.row, kept_forms(target)),
                     )
                 )
             else:
@@ -473,7 +481,7 @@ class _Run:
                             job.out_dir,
                             b.outputs,
                             warnings=warnings,
-                            row=s.row,
+                            row=_with_kept(s.row, b.kept),
                         )
                     )
 
@@ -485,6 +493,13 @@ class _Run:
             # Ctrl-C in a terminal reaches the workers already; this covers an interrupt of
             # this process alone, on every OS.
             _platform.interrupt_workers(self.before)
+
+
+def _with_kept(row: SummaryRow, kept: Sequence[str]) -> SummaryRow:
+    """The row of an application whose forms `kept` (file names) were used as edited by hand."""
+    if not kept:
+        return row
+    return dataclasses.replace(row, kept_forms=tuple(kept))
 
 
 def _failed_row(row: SummaryRow, error: str) -> SummaryRow:

@@ -22,18 +22,19 @@ import dataclasses
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import check_targets, safe_filename, write_files
+from .._fs import check_targets, edited, safe_filename, write_files
 from ..errors import BundleError, EvidenceError, InternalError, OutputError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
 from ..input._coerce import as_application, as_date
+from ..input._load import APPLICATION_FILE
 from ..pdf._assemble import (
     AssembleResult,
     Part,
@@ -60,6 +61,7 @@ __all__ = [
     "EvidenceFile",
     "bundle",
     "bundle_path",
+    "edited_forms",
     "evidence_files",
     "prepare",
 ]
@@ -124,6 +126,8 @@ class BundleJob:
     forms: dict[str, Path]
     evidence: dict[int, list[EvidencePdf]]
     missing: list[EvidenceFile] = field(default_factory=list)
+    #: Forms edited by hand since they were generated, used as they are (key → the user's file).
+    kept: dict[str, Path] = field(default_factory=dict)
     _form_pdfs: dict[str, PdfSource] = field(default_factory=dict)
     _predicted: _pages.FormPages | None = None
     _deferred: bool = False
@@ -304,8 +308,11 @@ class BundleJob:
             make_pdfa(raw, made, title=title, author=author)
             raw = made
         target, *forms = self.output_paths(out_dir)
-        sources = [raw, *(self.forms[k] for k in FORM_TITLES)]
-        write_files(dict(zip([target, *forms], sources, strict=True)), force=force)
+        files: dict[Path, Path] = {target: raw}
+        for key, form in zip(FORM_TITLES, forms, strict=True):
+            if key not in self.kept:  # an edited form stays as the user left it
+                files[form] = self.forms[key]
+        write_files(files, force=force)
         return dataclasses.replace(result, path=target)
 
 
@@ -316,8 +323,12 @@ def prepare(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     defer_checks: bool = False,
+    edited: Mapping[str, Path] | None = None,
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
+
+    A form named in `edited` (``{"附件2": the user's edited .docx}``, see `edited_forms`) goes
+    into the bundle as the user left it, with a notice; `BundleJob.finish` leaves it in place.
 
     Characters that no installed font can draw are logged as warnings (field and character).
     With ``defer_checks`` images are checked from their headers only, and their pixels and the
@@ -361,13 +372,40 @@ def prepare(
     _raise_all(problems)
     forms_bytes, _warnings = render_forms_bytes(app)
     forms = {}
+    kept = dict(edited or {})
     for key, data in forms_bytes.items():
         forms[key] = work_dir / f"{key}.docx"
-        forms[key].write_bytes(data)
-    job = BundleJob(app, work_dir, forms, loaded, missing, _deferred=True)
+        forms[key].write_bytes(kept[key].read_bytes() if key in kept else data)
+    for key, path in kept.items():
+        logger.warning(edited_notice(app, key, path))
+    job = BundleJob(app, work_dir, forms, loaded, missing, kept, _deferred=True)
     if not defer_checks:
         job.deferred_checks()
     return job
+
+
+def edited_forms(app: Application, out_dir: Path) -> dict[str, Path]:
+    """Return the forms in `out_dir` edited by hand since jidi_docs wrote them, by key (附件1/2).
+
+    The folder's ledger (`jidi_docs._fs.LEDGER_NAME`) holds each form's hash as written.
+    """
+    paths = form_paths(app, Path(out_dir))
+    changed = set(edited(list(paths.values())))
+    return {key: path for key, path in paths.items() if path in changed}
+
+
+def edited_notice(app: Application, key: str, path: Path) -> str:
+    """The notice for a form used as edited: the YAML no longer matches, and what to do."""
+    head = (
+        f"{path.name} 在生成之后被修改过，申报材料里用的是修改后的这一份；申报 YAML 与它已不一致。"
+    )
+    tail = "以后要按申报 YAML 重新生成这份表格时，加 --from-yaml（修改过的这一份会另存为备份）。"
+    if key != "附件2":  # extract reads the 申报表; the 评价表 holds the 自评分 alone
+        return head + "评价表上改过的自评分，请照着改到申报 YAML 的「自评分」里。" + tail
+    source = app.source
+    target = source.parent if source is not None and source.name == APPLICATION_FILE else source
+    where = f'"{target}"' if target is not None else "申报文件夹"
+    return head + f'把修改写回申报 YAML：jidi-docs extract "{path}" -o {where}。' + tail
 
 
 def _raise_all(problems: Sequence[EvidenceError]) -> None:
@@ -391,11 +429,15 @@ def bundle(
     pdfa: bool = False,
     force: bool = False,
     soffice: str | Path | None = None,
+    from_yaml: bool = False,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
     The two filled forms (.docx, the 申报表电子稿 the notice asks for) are written beside it.
-    Nothing is written when any evidence file is bad.
+    Nothing is written when any evidence file is bad. A form in `out_dir` edited by hand since
+    it was generated goes into the bundle as edited and is left in place, with a notice naming
+    the command that brings the edit back into the YAML; `from_yaml` rebuilds it from the YAML
+    instead (the edited one is kept as a backup).
 
     Args:
         app: a validated application (`jidi_docs.load`).
@@ -408,6 +450,7 @@ def bundle(
             intent, XMP identification; evidence converted, or refused with the reason.
         force: replace files of the same names that jidi_docs did not write.
         soffice: the LibreOffice program for the default converter (see `find_soffice`).
+        from_yaml: rebuild forms edited by hand from the YAML (see above).
 
     Raises:
         OutputError: `out_dir` holds evidence of this application, or an output there is not
@@ -432,6 +475,7 @@ def bundle(
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
             defer_checks=True,
+            edited=None if from_yaml else edited_forms(app, out_dir),
         )
         check_targets(job.output_paths(out_dir), force=force)
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import ConversionError
 from ..pdf._convert import Converter
-from ._bundle import BundleJob, evidence_files, keep_apart, prepare
+from ._bundle import BundleJob, edited_forms, evidence_files, keep_apart, prepare
 from ._guard import capture_warnings, converting, error_text, one_application
 from ._plan import Built, Job, Options, chunks
 from ._publish import record
@@ -178,6 +178,7 @@ class _Chunk:
                             self.works[i],
                             allow_missing=opts.allow_missing,
                             allow_outside_paths=opts.allow_outside_paths,
+                            edited=None if opts.from_yaml else edited_forms(app, job.out_dir),
                         )
                         self.prepared[i] = b
                         docs[i] = b.first_round(b.predict_pages(job.out_dir), date=opts.date)
@@ -224,6 +225,7 @@ class _Chunk:
     def finish(self, i: int) -> None:
         """Assemble and publish application `i` (or record its error); free its work folder."""
         job, outputs = self.jobs[i], []
+        kept: tuple[str, ...] = ()
         if i not in self.errors:
             try:
                 with one_application(self.options):
@@ -231,10 +233,15 @@ class _Chunk:
                     # manifest, as `publish` does.
                     b, force = self.prepared[i], self.options.force
                     b.finish(self.covers[i], job.out_dir, pdfa=self.options.pdfa, force=force)
-                    outputs = record(job, sorted(b.output_paths(job.out_dir)))
+                    outputs = record(
+                        job, sorted(b.output_paths(job.out_dir)), list(b.kept.values())
+                    )
+                    kept = tuple(p.name for p in b.kept.values())
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 self.errors[i] = error_text(exc)
-        self.built[i] = Built(job.source, outputs, self.notes.get(i, []), self.errors.get(i, ""))
+        self.built[i] = Built(
+            job.source, outputs, self.notes.get(i, []), self.errors.get(i, ""), kept
+        )
         self.prepared.pop(i, None)
         work = self.works.pop(i, None)
         if work is not None:

@@ -38,6 +38,8 @@ class Options:
     soffice: str | None = None
     #: Write each bundle as PDF/A-2b.
     pdfa: bool = False
+    #: Rebuild forms edited by hand from the YAML (default: use them as edited).
+    from_yaml: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
@@ -71,6 +73,8 @@ class Built:
     outputs: list[Path]
     warnings: list[str]
     error: str = ""
+    #: The forms edited by hand that were used as they are (file names).
+    kept: tuple[str, ...] = ()
 
 
 def folder_names(surveys: Sequence[Survey], parent: Path | None = None) -> dict[Path, str]:

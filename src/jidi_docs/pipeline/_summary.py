@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,7 +62,7 @@ FIXED_HEADERS = (
     "自评总分",
 )
 #: Columns after the per-condition statuses.
-TAIL_HEADERS = ("预审结果", "生成结果", "错误信息")
+TAIL_HEADERS = ("预审结果", "生成结果", "备注", "错误信息")
 #: Statuses from best to worst; an application's 预审结果 is its worst condition.
 _STATUS_ORDER = ("符合", "需注意", "不符合")
 #: The workbook's printed title.
@@ -87,6 +88,8 @@ class SummaryRow:
         ok: whether the application's outputs were written (or were already up to date).
         error: the Chinese error text when `ok` is False.
         district_rank: the position of `district` in its 认定批次's list (None: not in it).
+        kept_forms: the forms (file names) edited by hand that went into the bundle as they
+            are, instead of forms generated from the YAML.
     """
 
     file: str
@@ -101,6 +104,7 @@ class SummaryRow:
     ok: bool = True
     error: str = ""
     district_rank: int | None = None
+    kept_forms: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, app: Application, report: CheckReport, file: str) -> SummaryRow:
@@ -121,11 +125,26 @@ class SummaryRow:
         )
 
     @property
+    def remark(self) -> str:
+        """备注: which forms went into the bundle as edited by hand (the YAML differs)."""
+        titles = [_form_title(name) for name in self.kept_forms]
+        return f"{'、'.join(titles)}用的是手工修改版（与申报 YAML 不一致）" if titles else ""
+
+    @property
     def review(self) -> str | None:
         """预审结果: the worst status of the conditions (None when it was not checked)."""
         if not self.conditions:
             return None
         return max(self.conditions.values(), key=_STATUS_ORDER.index)
+
+
+_FORM_NAME = re.compile(r"-(附件\d+)-([^-]+)\.docx$")
+
+
+def _form_title(name: str) -> str:
+    """``附件2《申报表》`` for ``<单位名称>-附件2-申报表.docx``; the name itself otherwise."""
+    found = _FORM_NAME.search(name)
+    return f"{found[1]}《{found[2]}》" if found else name
 
 
 def _pinyin(text: str) -> list[str]:
@@ -185,6 +204,7 @@ def summary_table(
                 *(row.conditions.get(t) for t in titles),
                 row.review,
                 "成功" if row.ok else "失败",
+                row.remark or None,
                 short_error(row.error, roots) or None,
             ]
         )

@@ -7,6 +7,7 @@ that application's Chinese message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing.util
 import shutil
 import tempfile
@@ -21,7 +22,7 @@ from ..pdf._convert import SofficeConverter
 from ..pdf._warm import WarmConverter
 from ..review._check import check
 from ..schema._profile import DEFAULT_PROFILE, builtin_profile
-from ._bundle import evidence_files, keep_apart
+from ._bundle import edited_forms, edited_notice, evidence_files, keep_apart
 from ._chunk import build_pdf_chunk
 from ._guard import capture_warnings, error_text, init_worker, one_application, task
 from ._manifest import input_digest
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from ..schema._model import Application
 
 __all__ = ["Built", "Options", "build_chunk", "error_text", "init_worker", "survey_chunk"]
+
+logger = logging.getLogger("jidi_docs.pipeline._batch")
 
 
 #: Applications this worker process loaded while surveying, for its own builds: each YAML is then
@@ -108,7 +111,12 @@ def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list
                     app = _load(job.source, options)
                     keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
                     written = render(app, work)
-                    out.append(Built(job.source, publish(job, written, force=options.force), notes))
+                    kept = {} if options.from_yaml else edited_forms(app, job.out_dir)
+                    for key, path in kept.items():
+                        logger.warning(edited_notice(app, key, path))
+                    outputs = publish(job, written, force=options.force, kept=list(kept.values()))
+                    names = tuple(p.name for p in kept.values())
+                    out.append(Built(job.source, outputs, notes, kept=names))
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 out.append(Built(job.source, [], notes, error_text(exc)))
             finally:
