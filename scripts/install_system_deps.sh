@@ -8,6 +8,8 @@ set -u
 cd "$(dirname "$0")/.."
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# The tests print the 汇总表.xlsx through LibreOffice Calc (Debian packages it apart from Writer).
+ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 # The warm converter (LibreOffice kept running) drives it from Debian's Python over UNO.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)

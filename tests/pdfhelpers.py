@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pikepdf
@@ -497,3 +499,55 @@ def forget_page_counts() -> None:
     pages_module = importlib.import_module("jidi_docs.pipeline._pages")
     pages_module._by_content.clear()
     pages_module._last.clear()
+
+
+def require_calc() -> str:
+    """Return LibreOffice with its spreadsheet (Calc); skip locally without it, fail when CI is set.
+
+    Debian ships Calc apart from Writer (``libreoffice-calc-nogui``); its library lives beside
+    soffice's own program files.
+    """
+    program = Path(require_soffice()).resolve()
+    if any(program.parent.glob("libsclo.*")) or any(program.parent.glob("*sc*lo.dll")):
+        return str(program)
+    if os.environ.get("CI"):
+        pytest.fail("CI 环境必须安装 LibreOffice Calc（libreoffice-calc-nogui），测试不得跳过")
+    pytest.skip("LibreOffice Calc is not installed")
+
+
+def text_sizes(page: Any) -> list[tuple[str, float]]:
+    """Return each piece of text on a pypdf `page` with the size it is printed at, in points.
+
+    The size is the font size set with ``Tf`` scaled by the text matrix and the current
+    transformation (its vertical scale), so a page shrunk to fit reports its real, smaller size.
+    """
+    found: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        del font
+        if not text.strip():
+            return
+        _, _, c, d, _, _ = (float(x) for x in tm)
+        m_a, m_b, m_c, m_d, _, _ = (float(x) for x in cm)
+        # The vertical unit vector (0, 1) through tm, then cm.
+        y_x, y_y = c * m_a + d * m_c, c * m_b + d * m_d
+        found.append((text, size * math.hypot(y_x, y_y)))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def soffice_convert(soffice: str, source: Path, out_dir: Path, target: str = "pdf") -> Path:
+    """Convert `source` with LibreOffice as a user's "Save as" would; return the new file.
+
+    Each call has a LibreOffice profile of its own in `out_dir`, so tests may run in parallel.
+    """
+    profile = f"-env:UserInstallation={(out_dir / f'profile-{source.stem}').as_uri()}"
+    where = ["--outdir", str(out_dir), str(source)]
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", target, *where],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out_dir / f"{source.stem}.{target}"

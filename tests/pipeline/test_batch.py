@@ -99,12 +99,14 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
     headers, body = summary_table(rows)
 
     assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "备注", "错误信息"]
+    column = {h: i for i, h in enumerate(headers)}
     # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
-    assert [r[0] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
-    assert [r[-4] for r in body] == ["不符合", "符合", None, None]
+    assert [r[column["文件"]] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
+    assert [r[column["序号"]] for r in body] == [1, 2, 3, 4]
+    assert [r[column["预审结果"]] for r in body] == ["不符合 1", "符合", None, None]
     assert body[-1][-3:] == ["失败", None, "YAML 格式错误"]
-    assert body[2][7] == Decimal("90.5")
-    assert body[2][8] is None  # no condition reported for b.yaml
+    assert body[2][column["自评总分"]] == Decimal("90.5")
+    assert body[2][column["场地"]] is None  # no condition reported for b.yaml
 
 
 def test_an_error_in_the_table_is_one_line_without_the_batch_folder() -> None:
@@ -126,7 +128,7 @@ def test_summary_table_orders_units_within_a_district_by_name() -> None:
 
     _, body = summary_table(rows)
 
-    assert [r[1] for r in body] == ["A公司", "B公司"]
+    assert [r[2] for r in body] == ["A公司", "B公司"]
 
 
 # -- forms only: failures, summary, incremental, determinism --------------------------------
@@ -162,20 +164,23 @@ def test_batch_of_30_with_3_bad_writes_27_outputs_reports_3_and_exits_3(tmp_path
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 31
     headers = rows[0]
-    assert headers[:3] == ("文件", "单位名称", "所属区县")
+    assert headers[:3] == ("序号", "区县", "单位名称")
     assert ws.freeze_panes == "A2"
-    result_col, district_col = headers.index("生成结果"), headers.index("所属区县")
+    result_col, district_col = headers.index("生成结果"), headers.index("区县")
     assert sum(r[result_col] == "失败" for r in rows[1:]) == 3
     order = jidi_docs.get_profile("杭州-2021").districts
     ranks = [order.index(r[district_col]) for r in rows[1:] if r[district_col] in order]
     assert ranks == sorted(ranks)  # the 认定批次's own order of districts
-    failed = {r[0]: r[headers.index("错误信息")] for r in rows[1:] if r[result_col] == "失败"}
-    assert "火星区" in failed["bad-district/申报.yaml"]
-    assert "YAML" in failed["bad-syntax.yaml"]
     with (out / "汇总.csv").open(encoding="utf-8-sig", newline="") as f:
         csv_rows = list(csv.reader(f))
     assert len(csv_rows) == 31
-    assert csv_rows[0] == [str(h) for h in headers]
+    file_col, error_col = csv_rows[0].index("文件"), csv_rows[0].index("错误信息")
+    failed = {r[file_col]: r[error_col] for r in csv_rows[1:] if r[error_col]}
+    assert "火星区" in failed["bad-district/申报.yaml"]
+    assert "YAML" in failed["bad-syntax.yaml"]
+    # The paper sheet shows an unreadable application by its file, the error in 备注.
+    remarks = {r[2]: r[headers.index("备注")] for r in rows[1:] if r[result_col] == "失败"}
+    assert "YAML" in remarks["bad-syntax.yaml"]
 
 
 def test_rerun_rebuilds_nothing_and_touching_evidence_rebuilds_only_that_application(
@@ -377,7 +382,7 @@ def test_sigint_mid_batch_leaves_no_partial_file_and_no_soffice(
     )
 
 
-def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every_page(
+def test_the_workbook_prints_a4_landscape_with_the_header_on_every_page(
     tmp_path: Path,
 ) -> None:
     rows = [
@@ -393,19 +398,21 @@ def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every
     ws = wb["汇总"]
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_title_rows == "$1:$1"
     assert "汇总表" in ws.oddHeader.center.text
     assert "生成日期" in ws.oddHeader.right.text
     headers = [c.value for c in ws[1]]
-    assert headers[-4:] == ["预审结果", "生成结果", "备注", "错误信息"]
+    assert headers[-3:] == ["预审结果", "生成结果", "备注"]
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert values[0][-4:] == ["需注意", "成功", None, None]
-    assert values[1][1] == "乙公司"
+    assert values[0][-3:] == ["需注意 1", "成功", None]
+    assert values[1][2] == "乙公司"
     assert values[1][-1] == "第一行：第 3 行 日期无法识别（另有 1 处）"
     details = [[c.value for c in row] for row in wb["错误详情"].iter_rows()]
-    assert details[1] == ["b.yaml", "第一行：\n  • 第 3 行 日期无法识别\n  • 另一处"]
+    assert details[1:] == [
+        [2, "乙公司", "b.yaml", "第一行："],
+        [None, None, None, "• 第 3 行 日期无法识别"],
+        [None, None, None, "• 另一处"],
+    ]
 
 
 def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_path: Path) -> None:
