@@ -427,6 +427,7 @@ def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_pat
     assert result.items[0].status == "failed"
     assert row is not None
     assert (row.unit, row.district) == (EXAMPLE_UNIT, "西湖区")
+    assert (row.contact, row.phone) == ("李四", "0571-87654321")
 
 
 @pytest.mark.soffice

@@ -73,8 +73,8 @@ def _rank(districts: list[str], district: str | None) -> int | None:
 
 
 def partial_row(source: Path, display: str) -> SummaryRow:
-    """Return the 汇总表 row of an application that failed: its 单位名称 and 所属区县 when the
-    file can be read as YAML at all, so the office sees whose application it is."""
+    """Return the 汇总表 row of an application that failed: its 单位名称, 所属区县, 联系人 and
+    电话 when the file can be read as YAML at all, so the office sees whose it is and whom to call."""
     try:
         data = parse_yaml(read_text(application_file(source)), str(source)).data
         basic = data.get("基本情况") if isinstance(data, dict) else None
@@ -82,11 +82,20 @@ def partial_row(source: Path, display: str) -> SummaryRow:
         basic = None
     if not isinstance(basic, dict):
         return SummaryRow(display)
-    unit, district = basic.get("单位名称"), basic.get("所属区县")
-    unit = unit.strip() if isinstance(unit, str) and unit.strip() else None
-    district = district.strip() if isinstance(district, str) and district.strip() else None
+    unit, district, contact, phone = (
+        _text(basic.get(key)) for key in ("单位名称", "所属区县", "联系人", "电话")
+    )
     rank = _rank(builtin_profile(DEFAULT_PROFILE).districts, district)
-    return SummaryRow(display, unit=unit, district=district, district_rank=rank)
+    return SummaryRow(
+        display, unit=unit, district=district, district_rank=rank, contact=contact, phone=phone
+    )
+
+
+def _text(value: object) -> str | None:
+    """A value as written when it is text, or None (blank, a list, a mapping …)."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    return None
 
 
 def survey_chunk(items: list[tuple[Path, str]], options: Options) -> list[Survey]:
