@@ -143,6 +143,8 @@ class EvidenceError(UserError):
     def __init__(self, message: str, *, entry: str | None = None, path: Path | None = None) -> None:
         self.entry = entry
         self.path = path
+        #: What is wrong with the file, without the entry and file it is about.
+        self.reason = message
         prefix = f"佐证材料「{entry}」" if entry else "佐证材料"
         if path is not None:
             prefix += f"的文件 {path}"

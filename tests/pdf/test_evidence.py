@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from jidi_docs.errors import EvidenceError
-from jidi_docs.pdf._evidence import load_evidence, resolve_evidence_path, sniff_kind
+from jidi_docs.pdf._evidence import load_evidence, resolve_evidence_path
+from jidi_docs.schema import sniff_kind
 from pdfhelpers import (
     make_alpha_png,
     make_encrypted_pdf,
@@ -143,7 +144,7 @@ def test_kind_is_judged_by_content_not_extension(tmp_path):
     ev = load_evidence(path, entry="教室照片")
 
     assert ev.kind == "jpeg"
-    assert sniff_kind(b"junk\n%PDF-1.4") == "pdf"
+    assert sniff_kind(b"junk\n%PDF-1.4").key == "pdf"
 
 
 def test_plain_jpeg_is_embedded_without_reencoding_inside_a4_margins(tmp_path):
@@ -255,3 +256,16 @@ def test_symlink_inside_base_is_fine(tmp_path):
     (tmp_path / "链接.pdf").symlink_to(target)
 
     assert resolve_evidence_path(tmp_path, "链接.pdf") == target.resolve()
+
+
+def test_messages_name_the_file_as_the_caller_names_it(tmp_path):
+    stored = make_pdf(tmp_path / "0f3a.pdf", 1)
+    stored.write_bytes(stored.read_bytes()[:0] + b"%PDF-1.4\n% nothing else")
+
+    with pytest.raises(EvidenceError) as err:
+        load_evidence(stored, name="租赁合同.pdf")
+
+    assert str(err.value).startswith("佐证材料的文件 租赁合同.pdf：PDF 已损坏，无法读取")
+    assert err.value.path.name == "租赁合同.pdf"
+    assert err.value.reason.startswith("PDF 已损坏，无法读取")
+    assert "0f3a" not in str(err.value)

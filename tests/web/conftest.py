@@ -123,3 +123,43 @@ def make_preview(portal: Path) -> Callable[..., Any]:
         return made
 
     return factory
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
+    """`jidi-docs serve` on a fresh data folder, on loopback, for one test module; yields its
+    base URL (the administrator is ``office`` with `servehelpers.PASSWORD`).
+
+    Why per module: in the PostgreSQL rerun the server shares the test database, and its job
+    queue would claim the jobs later modules queue and run themselves (tests/web/test_jobs.py).
+    """
+    from browserhelpers import require_browser
+    from servehelpers import serving
+
+    require_browser()
+    database = os.environ.get(TEST_DATABASE)  # the suite rerun on PostgreSQL
+    with serving(
+        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
+    ) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Debian chromium for one test module; tests open their own contexts.
+
+    Why per module, not per run: Playwright's sync API keeps an asyncio loop running in this
+    thread while the browser is open, and Django refuses ORM calls from a thread with a running
+    loop (``SynchronousOnlyOperation``, docs.djangoproject.com/en/5.1/topics/async/#async-safety),
+    so an open browser would break every later module that uses the ORM in process. Launching
+    chromium costs about a second; the expensive live server is shared for the whole run.
+    """
+    from browserhelpers import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -11,9 +11,7 @@ Set ``JIDI_SCREENSHOTS=1`` to refresh the README's pictures (docs/images/portal-
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,61 +21,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from servehelpers import PASSWORD, serving
+from browserhelpers import login as _login
+from browserhelpers import shot as _shot
+from servehelpers import PASSWORD
 
 pytestmark = [pytest.mark.soffice, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "示例"
-IMAGES = ROOT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _require_browser() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(
-            "CI 环境必须安装 chromium（scripts/install_system_deps.sh），浏览器测试不得跳过"
-        )
-    pytest.skip("chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
-    """`jidi-docs serve` on a fresh data folder, on loopback; yields its base URL."""
-    _require_browser()
-    database = os.environ.get("JIDI_TEST_DATABASE")  # the suite rerun on PostgreSQL
-    with serving(
-        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
-    ) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: Any, name: str) -> None:
-    if os.environ.get("JIDI_SCREENSHOTS"):
-        IMAGES.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(IMAGES / f"portal-{name}.png"), full_page=False)
 
 
 def _saved(page: Any) -> None:
@@ -113,13 +64,6 @@ def _section(page: Any, server: str, app_url: str, key: str) -> None:
     page.goto(app_url)
     page.get_by_role("link", name=heading, exact=True).first.click()
     page.wait_for_selector("#editor")
-
-
-def _login(page: Any, server: str, user: str, password: str) -> None:
-    page.goto(f"{server}/login/")
-    page.fill('input[name="username"]', user)
-    page.fill('input[name="password"]', password)
-    page.click('button[type="submit"]')
 
 
 def test_a_base_applies_and_the_office_reviews_in_a_real_browser(

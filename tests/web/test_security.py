@@ -302,7 +302,7 @@ def test_uploads_are_typed_by_content_and_stored_under_generated_names(
     assert stored["name"] == "passwd.png"
     assert re.fullmatch(r"佐证材料/[0-9a-f]{32}\.png", stored["path"])
     assert disguised.status_code == 400
-    assert "不是 PDF、JPG 或 PNG" in disguised.json()["refused"][0]
+    assert "不是 PDF、JPG、PNG、TIFF、WebP 或 HEIC" in disguised.json()["refused"][0]
     assert script.status_code == 400
     files = [p.name for p in (portal / "files" / str(app.pk)).rglob("*") if p.is_file()]
     assert files == [stored["path"].split("/")[1]]

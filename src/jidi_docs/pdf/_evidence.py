@@ -1,8 +1,9 @@
 """Check one 佐证材料 file and turn it into PDF pages the assembler can append.
 
-Only PDFs and scans as phones and scanners make them (JPEG, PNG, TIFF including multi-page, WebP,
-HEIC/HEIF) are accepted, judged by their content (magic bytes), never by the extension: a Word
-file renamed ``.pdf`` is refused with a message saying what is allowed. Every image is decoded
+Only the kinds of `jidi_docs.schema.EVIDENCE_KINDS` are accepted (PDFs, and scans as phones and
+scanners make them: JPEG, PNG, TIFF including multi-page, WebP, HEIC/HEIF), judged by their content
+(magic bytes), never by the extension: a Word file renamed ``.pdf`` is refused with a message
+saying what is allowed. The table says how each kind is decoded; this module does it. Every image is decoded
 completely before it is embedded, so a truncated scan is refused instead of printing grey; 16-bit,
 palette and CMYK images are converted with their tones kept (a 16-bit grey scan is scaled to 8
 bits, not clipped to white).
@@ -19,13 +20,15 @@ than through ``/Rotate``, because the page numbers are drawn in unrotated page s
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import re
 import warnings
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 
 import img2pdf
 import pikepdf
@@ -33,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .._fs import is_ours
 from ..errors import EvidenceError
+from ..schema import HEAD_BYTES, EvidenceKind, allowed_kinds_text, evidence_kind, sniff_kind
 from ._paths import resolve_evidence_path
 
 __all__ = [
@@ -41,7 +45,6 @@ __all__ = [
     "decode_image",
     "load_evidence",
     "resolve_evidence_path",
-    "sniff_kind",
 ]
 
 logger = logging.getLogger(__name__)
@@ -52,12 +55,6 @@ MAX_IMAGE_PIXELS = 100_000_000
 _MM = 72 / 25.4
 _A4 = (210 * _MM, 297 * _MM)
 _MARGIN = 15 * _MM
-_ALLOWED = "只接受 PDF 文件和 JPG、PNG、TIFF、WebP、HEIC 图片（扫描件、照片）"
-
-Kind = Literal["pdf", "jpeg", "png", "tiff", "webp", "heif"]
-
-#: ISO-BMFF brands of HEIC/HEIF images (iPhone photos and others).
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 #: How evidence PDFs are opened. Why not pikepdf's default (mmap): a mapped file counts in full
 #: towards the process's memory as soon as its pages are copied, 50 MiB for 50 MiB of evidence;
@@ -70,9 +67,9 @@ class EvidencePdf:
     """One checked evidence file, ready to be appended as PDF pages.
 
     Attributes:
-        entry: the 佐证材料 entry name the file belongs to (for messages).
+        entry: the 佐证材料 entry name the file belongs to (for messages), if any.
         path: the original file.
-        kind: what the content really is.
+        kind: what the content really is: the key of its `EvidenceKind` (``pdf``, ``jpeg`` …).
         page_count: number of pages it will add.
         data: the generated PDF for an image that had to be re-encoded (turned upright or
             flattened); None otherwise: a PDF is read again from `path`, and an image embedded
@@ -83,9 +80,9 @@ class EvidencePdf:
             pixels not yet (`decode_image`).
     """
 
-    entry: str
+    entry: str | None
     path: Path
-    kind: Kind
+    kind: str
     page_count: int
     data: bytes | None = field(default=None, repr=False)
     repaired: bool = False
@@ -94,53 +91,61 @@ class EvidencePdf:
     @property
     def reaches_bottom(self) -> bool:
         """True for a PDF, whose pages may be printed to the edge; images keep 15 mm margins."""
-        return self.kind == "pdf"
+        return not evidence_kind(self.kind).is_image
 
     def open(self) -> pikepdf.Pdf:
         """Return the pages as an open pikepdf document; the caller closes it."""
         if self.data is not None:
             return pikepdf.open(io.BytesIO(self.data))
-        if self.kind != "pdf":
-            with warnings.catch_warnings(), _open_image(self.path, self.kind) as img:
+        kind = evidence_kind(self.kind)
+        if kind.is_image:
+            with warnings.catch_warnings(), _open_image(self.path, kind) as img:
                 warnings.simplefilter("ignore")  # checked when loaded; Pillow's notes are English
-                data, _ = _image_to_pdf(img, self.path, self.kind)
+                data, _ = _image_to_pdf(img, self.path, kind)
             return pikepdf.open(io.BytesIO(data))
         # Same call as in load_evidence: an empty user password opens "encrypted for printing" PDFs.
         return pikepdf.open(self.path, password="", access_mode=_READ)
 
 
-def sniff_kind(head: bytes) -> Kind | None:
-    """Return the kind of file whose first bytes are `head`, or None if it is none we accept.
-
-    Why 1024 bytes for PDF: the PDF reference allows junk before ``%PDF-`` and readers accept it
-    within the first kilobyte, as Acrobat does.
-    """
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return "heif"
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    return None
-
-
-def load_evidence(path: Path, *, entry: str, decode: bool = True) -> EvidencePdf:
+def load_evidence(
+    path: str | PathLike[str],
+    *,
+    entry: str | None = None,
+    decode: bool = True,
+    name: str | None = None,
+) -> EvidencePdf:
     """Return `path` checked and ready to append, with its page count.
 
-    With ``decode=False`` an image is checked from its header only (kind, size, frames); call
-    `decode_image` before appending it. Why: decoding every pixel is most of the work for a
-    folder of phone photos, and a bundle does it while LibreOffice converts the forms.
+    This is how the bundle opens every evidence file, and how the portal checks an upload: the
+    file's kind is sniffed from its content (`jidi_docs.schema.sniff_kind`), a PDF is opened and
+    its pages counted, an image has every pixel decoded.
+
+    Args:
+        path: the file.
+        entry: the 佐证材料 entry it belongs to, named in messages.
+        decode: False to check an image from its header only (kind, size, frames); call
+            `decode_image` before appending it. Why: decoding every pixel is most of the work
+            for a folder of phone photos, and a bundle does it while LibreOffice converts.
+        name: how messages name the file (default: `path`), e.g. the name an upload had on the
+            user's computer when `path` is where it was stored.
 
     Raises:
-        EvidenceError: the file is missing, empty, not a PDF/JPG/PNG by content, needs a password,
-            cannot be read, has no page, or is an image over `MAX_IMAGE_PIXELS`.
+        EvidenceError: the file is missing, empty, of a kind not accepted (by its content),
+            needs a password, is damaged or truncated, has no page, or is an image over
+            `MAX_IMAGE_PIXELS` (a decompression bomb); the message names the file.
     """
+    path = Path(path)
+    try:
+        return _load(path, entry, decode=decode)
+    except EvidenceError as e:
+        if name is None:
+            raise
+        # The reason may quote the file as qpdf saw it; where it was stored is not the user's.
+        reason = e.reason.replace(str(path), name)
+        raise EvidenceError(reason, entry=entry, path=Path(name)) from e
+
+
+def _load(path: Path, entry: str | None, *, decode: bool) -> EvidencePdf:
     if not path.is_file():
         raise EvidenceError(
             "文件不存在。请检查路径是否写对（路径相对于申报文件所在的文件夹）。",
@@ -149,11 +154,13 @@ def load_evidence(path: Path, *, entry: str, decode: bool = True) -> EvidencePdf
         )
     try:
         with path.open("rb") as f:
-            head = f.read(1024)
+            head = f.read(HEAD_BYTES)
     except OSError as e:
         raise EvidenceError(f"文件无法读取（{e.strerror}）。", entry=entry, path=path) from e
     if not head:
-        raise EvidenceError(f"文件是空的（0 字节）。{_ALLOWED}。", entry=entry, path=path)
+        raise EvidenceError(
+            f"文件是空的（0 字节）。{allowed_kinds_text()}。", entry=entry, path=path
+        )
     if is_ours(path):
         raise EvidenceError(
             "这是 jidi-docs 生成的文件（申报材料或表格），不能再作为佐证材料。"
@@ -164,7 +171,7 @@ def load_evidence(path: Path, *, entry: str, decode: bool = True) -> EvidencePdf
     kind = sniff_kind(head)
     if kind is None:
         raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)
-    if kind == "pdf":
+    if not kind.is_image:
         return _load_pdf(path, entry)
     return _load_image(path, entry, kind, decode=decode)
 
@@ -177,7 +184,7 @@ def decode_image(evidence: EvidencePdf) -> EvidencePdf:
     """
     if evidence.decoded:
         return evidence
-    return _load_image(evidence.path, evidence.entry, evidence.kind)
+    return _load_image(evidence.path, evidence.entry, evidence_kind(evidence.kind))
 
 
 def _not_allowed_message(head: bytes) -> str:
@@ -189,10 +196,13 @@ def _not_allowed_message(head: bytes) -> str:
         what = "它是一种不受支持的图片格式"
     else:
         what = "它的内容不是 PDF 或图片"
-    return f"文件类型不符合要求：{what}（按文件内容判断，与扩展名无关）。{_ALLOWED}，请另存为 PDF 后再引用。"
+    return (
+        f"文件类型不符合要求：{what}（按文件内容判断，与扩展名无关）。"
+        f"{allowed_kinds_text()}，请另存为 PDF 后再引用。"
+    )
 
 
-def _load_pdf(path: Path, entry: str) -> EvidencePdf:
+def _load_pdf(path: Path, entry: str | None) -> EvidencePdf:
     try:
         pdf = pikepdf.open(path, password="", access_mode=_READ)
     except pikepdf.PasswordError as e:
@@ -223,11 +233,10 @@ def _load_pdf(path: Path, entry: str) -> EvidencePdf:
     return EvidencePdf(entry=entry, path=path, kind="pdf", page_count=pages, repaired=repaired)
 
 
-def _open_image(path: Path, kind: Kind) -> Image.Image:
-    if kind == "heif":
-        from pillow_heif import register_heif_opener  # only when a HEIC photo is met
-
-        register_heif_opener()
+def _open_image(path: Path, kind: EvidenceKind) -> Image.Image:
+    if kind.opener:  # a Pillow plug-in, imported only when a file of its kind is met
+        module, _, function = kind.opener.partition(":")
+        getattr(importlib.import_module(module), function)()
     # Pillow warns above ~89 MP and refuses above ~179 MP; our own limit is checked after,
     # from the header alone, so its bomb warning is not ours to pass on.
     with warnings.catch_warnings():
@@ -235,7 +244,7 @@ def _open_image(path: Path, kind: Kind) -> Image.Image:
         return Image.open(path)
 
 
-def _damaged(entry: str, path: Path, e: BaseException) -> EvidenceError:
+def _damaged(entry: str | None, path: Path, e: BaseException) -> EvidenceError:
     truncated = "truncated" in str(e) or isinstance(e, EOFError)
     what = "图片不完整（文件被截断）" if truncated else "图片已损坏"
     return EvidenceError(
@@ -245,7 +254,9 @@ def _damaged(entry: str, path: Path, e: BaseException) -> EvidenceError:
     )
 
 
-def _load_image(path: Path, entry: str, kind: Kind, *, decode: bool = True) -> EvidencePdf:
+def _load_image(
+    path: Path, entry: str | None, kind: EvidenceKind, *, decode: bool = True
+) -> EvidencePdf:
     try:
         img = _open_image(path, kind)
     except Image.DecompressionBombError as e:
@@ -264,7 +275,9 @@ def _load_image(path: Path, entry: str, kind: Kind, *, decode: bool = True) -> E
                 pages = getattr(img, "n_frames", 1)
             except (OSError, SyntaxError, ValueError, EOFError) as e:
                 raise _damaged(entry, path, e) from e
-            return EvidencePdf(entry=entry, path=path, kind=kind, page_count=pages, decoded=False)
+            return EvidencePdf(
+                entry=entry, path=path, kind=kind.key, page_count=pages, decoded=False
+            )
         try:
             with warnings.catch_warnings():  # Pillow's English notes; damage raises below
                 warnings.simplefilter("ignore")
@@ -273,12 +286,12 @@ def _load_image(path: Path, entry: str, kind: Kind, *, decode: bool = True) -> E
         except (OSError, SyntaxError, ValueError, EOFError, img2pdf.ImageOpenError) as e:
             raise _damaged(entry, path, e) from e
     return EvidencePdf(
-        entry=entry, path=path, kind=kind, page_count=pages, data=data if reencoded else None
+        entry=entry, path=path, kind=kind.key, page_count=pages, data=data if reencoded else None
     )
 
 
 def _too_big(
-    entry: str, path: Path, size: tuple[int, int] | None, pixels: int | None = None
+    entry: str | None, path: Path, size: tuple[int, int] | None, pixels: int | None = None
 ) -> EvidenceError:
     if size:
         dims = f"{size[0]}×{size[1]}（约 {size[0] * size[1] / 1e6:.0f} 百万像素）"
@@ -314,7 +327,7 @@ def _eight_bit(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def _frame_bytes(frame: Image.Image, kind: Kind) -> bytes:
+def _frame_bytes(frame: Image.Image, kind: EvidenceKind) -> bytes:
     """Encode one upright, flattened frame for img2pdf: JPEG for photos, lossless otherwise."""
     has_alpha = frame.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         frame.mode == "P" and "transparency" in frame.info
@@ -326,9 +339,9 @@ def _frame_bytes(frame: Image.Image, kind: Kind) -> bytes:
     else:
         work = _eight_bit(frame)
     buf = io.BytesIO()
-    if kind == "jpeg":
+    if kind.embed == "jpeg":
         work.save(buf, "JPEG", quality=92)
-    elif kind == "heif":  # a photo: no chroma subsampling, so colours stay where they were
+    elif kind.embed == "photo":  # no chroma subsampling, so colours stay where they were
         work.save(buf, "JPEG", quality=95, subsampling=0)
     elif work.mode == "CMYK":
         work.save(buf, "TIFF", compression="tiff_adobe_deflate")  # PNG cannot hold CMYK
@@ -338,7 +351,7 @@ def _frame_bytes(frame: Image.Image, kind: Kind) -> bytes:
 
 
 def _image_to_pdf(
-    img: Image.Image, path: Path, kind: Kind, *, decode: bool = False
+    img: Image.Image, path: Path, kind: EvidenceKind, *, decode: bool = False
 ) -> tuple[bytes, bool]:
     """Return A4 PDF pages showing `img` (every frame), and whether it had to be re-encoded.
 
@@ -347,9 +360,10 @@ def _image_to_pdf(
     """
     frames = getattr(img, "n_frames", 1)
     if decode:
-        if kind == "jpeg" and frames == 1 and img.getexif().get(0x0112, 1) in (1, None):
-            # Embedded as is, so its pixels are not used: decoding at 1/8 scale still reads
-            # every byte of the compressed data (a truncated file still fails) in half the time.
+        if kind.as_is and frames == 1 and img.getexif().get(0x0112, 1) in (1, None):
+            # Embedded as is, so its pixels are not used: a JPEG decoded at 1/8 scale still reads
+            # every byte of the compressed data (a truncated file still fails) in half the time
+            # (Pillow's draft mode; other formats ignore it).
             img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
         for n in range(frames):
             img.seek(n)
@@ -362,7 +376,7 @@ def _image_to_pdf(
     layout = img2pdf.get_layout_fun(
         pagesize=_A4, border=(_MARGIN, _MARGIN), fit=img2pdf.FitMode.into, auto_orient=False
     )
-    if kind in ("jpeg", "png") and frames == 1 and not rotate and not has_alpha and plain_mode:
+    if kind.as_is and frames == 1 and not rotate and not has_alpha and plain_mode:
         # Fast path: img2pdf copies the JPEG (or PNG) data into the PDF untouched.
         data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.none)
         return data, False

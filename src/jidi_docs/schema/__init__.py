@@ -15,6 +15,16 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from ._derive import model_for
+    from ._kinds import (
+        EVIDENCE_KINDS,
+        HEAD_BYTES,
+        EvidenceKind,
+        accept_attribute,
+        allowed_kinds_text,
+        evidence_kind,
+        kind_labels,
+        sniff_kind,
+    )
     from ._model import (
         Application,
         BasicInfo,
@@ -34,11 +44,14 @@ if TYPE_CHECKING:
     from ._registry import Column, Registry, Section, load_registry, registry, sections
 
 __all__ = [
+    "EVIDENCE_KINDS",
+    "HEAD_BYTES",
     "Application",
     "BasicInfo",
     "BrandActivity",
     "Column",
     "Evidence",
+    "EvidenceKind",
     "Honour",
     "Lecturer",
     "Manager",
@@ -51,12 +64,17 @@ __all__ = [
     "Section",
     "Training",
     "Venue",
+    "accept_attribute",
+    "allowed_kinds_text",
     "builtin_profile",
     "builtin_profiles",
+    "evidence_kind",
+    "kind_labels",
     "load_registry",
     "model_for",
     "registry",
     "sections",
+    "sniff_kind",
 ]
 
 __getattr__, __dir__ = attach(
@@ -78,6 +96,16 @@ __getattr__, __dir__ = attach(
             "Venue",
         ),
         "._derive": ("model_for",),
+        "._kinds": (
+            "accept_attribute",
+            "allowed_kinds_text",
+            "evidence_kind",
+            "EVIDENCE_KINDS",
+            "EvidenceKind",
+            "HEAD_BYTES",
+            "kind_labels",
+            "sniff_kind",
+        ),
         "._profile": ("builtin_profile", "builtin_profiles", "Profile"),
         "._registry": ("Column", "load_registry", "Registry", "registry", "Section", "sections"),
     },

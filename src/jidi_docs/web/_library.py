@@ -19,18 +19,19 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError, Issue, UserError, ValidationFailed
+from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
 from ..forms._extract import extract
 from ..forms._render import render_forms_bytes
 from ..input._jsonschema import REGISTRY_TYPE, json_schema
 from ..input._load import validate
 from ..input._tables import expand_tables
 from ..input._yaml import label, parse_yaml
+from ..pdf import load_evidence
 from ..pdf._convert import Converter, SofficeConverter
-from ..pdf._evidence import sniff_kind
 from ..pipeline._bundle import bundle
 from ..pipeline._summary import SummaryRow, write_summary
 from ..review._check import CheckReport, check
+from ..schema import HEAD_BYTES, accept_attribute, kind_labels, sniff_kind
 from ..schema._model import Application, Evidence
 from ..schema._registry import registry
 from ..schema._registry import sections as registry_sections
@@ -39,10 +40,12 @@ __all__ = [
     "FIELD_EVIDENCE",
     "FIELD_FILES",
     "FIELD_OFFICE",
+    "HEAD_BYTES",
     "YAML_NAME",
     "Draft",
     "FieldSpec",
     "Section",
+    "accept_attribute",
     "bundle_pdf",
     "check",
     "clean",
@@ -51,6 +54,8 @@ __all__ = [
     "import_docx",
     "import_yaml",
     "import_zip",
+    "kind_labels",
+    "load_evidence",
     "render_docx",
     "sections",
     "sniff_kind",
@@ -457,7 +462,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
         return xlsx.read_bytes()
 
 
-__all__ += ["InputError", "UserError", "ValidationFailed", "to_yaml"]
+__all__ += ["EvidenceError", "InputError", "UserError", "ValidationFailed", "to_yaml"]
 
 
 def with_office_opinion(data: dict[str, Any], opinion: str) -> dict[str, Any]:

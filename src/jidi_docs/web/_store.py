@@ -14,16 +14,29 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from ._library import FIELD_EVIDENCE, FIELD_FILES, YAML_NAME, sniff_kind
+from ._library import (
+    FIELD_EVIDENCE,
+    FIELD_FILES,
+    HEAD_BYTES,
+    YAML_NAME,
+    EvidenceError,
+    kind_labels,
+    load_evidence,
+    sniff_kind,
+)
 from .models import Application, StoredFile, User
 
 __all__ = ["UploadRefused", "app_dir", "file_map", "save_upload", "yaml_path"]
 
-_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
-
 
 class UploadRefused(ValueError):
     """An upload the portal does not keep; the message says why, in Chinese."""
+
+
+def _kinds_text() -> str:
+    """Return the accepted kinds as one reads them: ``PDF、JPG、PNG 或 HEIC``."""
+    *first, last = kind_labels()
+    return f"{'、'.join(first)} 或 {last}" if first else last
 
 
 def app_dir(application: Application) -> Path:
@@ -41,8 +54,12 @@ def yaml_path(application: Application) -> Path:
 def save_upload(application: Application, upload: UploadedFile, user: User) -> StoredFile:
     """Store one evidence upload under a generated name and return its record.
 
+    The file is judged as the bundle judges it: its kind by its content, then opened and decoded
+    in full by the library, so a file the bundle would refuse is refused now, by its name.
+
     Raises:
-        UploadRefused: too large, too many files, or not a PDF/JPG/PNG by its content.
+        UploadRefused: too large, too many files, not of an accepted kind by its content, or
+            unreadable (damaged, truncated, too many pixels, password-protected …).
     """
     limit = settings.PORTAL_MAX_UPLOAD_BYTES
     name = Path(str(upload.name or "文件").replace("\\", "/")).name[:200] or "文件"
@@ -52,25 +69,31 @@ def save_upload(application: Application, upload: UploadedFile, user: User) -> S
         raise UploadRefused(
             f"每份申报最多 {settings.PORTAL_MAX_FILES_PER_APPLICATION} 个文件，请先移除不用的文件。"
         )
-    head = upload.read(1024)
+    head = upload.read(HEAD_BYTES)
     upload.seek(0)
     kind = sniff_kind(head)
     if kind is None:
         raise UploadRefused(
-            f"“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断），不能作为佐证材料。"
+            f"“{name}”不是 {_kinds_text()} 文件（按文件内容判断），不能作为佐证材料。"
         )
-    stored = f"{uuid.uuid4().hex}.{_EXTENSIONS[kind]}"
+    extension = kind.extensions[0].lstrip(".")
+    stored = f"{uuid.uuid4().hex}.{extension}"
     target = app_dir(application) / "佐证材料" / stored
     digest = hashlib.sha256()
     with target.open("xb") as out:
         for chunk in upload.chunks():
             digest.update(chunk)
             out.write(chunk)
+    try:  # opened and decoded in full by the bundle's own code; messages name the user's file
+        load_evidence(target, name=name)
+    except EvidenceError as e:
+        target.unlink()
+        raise UploadRefused(str(e)) from e
     return StoredFile.objects.create(
         application=application,
         original_name=name,
         stored_name=stored,
-        kind=_EXTENSIONS[kind],
+        kind=extension,
         size=upload.size,
         digest=digest.hexdigest(),
         uploaded_by=user,

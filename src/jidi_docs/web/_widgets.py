@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ._library import FieldSpec
+from ._library import FieldSpec, accept_attribute, kind_labels
 
 __all__ = ["section_html"]
 
@@ -106,11 +106,12 @@ def _files(
     )
     return format_html(
         '<div class="files" data-files-path="{}"><ul>{}</ul>'
-        '<label class="drop">添加文件（PDF、JPG、PNG；可拖放到这里，手机可直接拍照）'
-        '<input type="file" class="upload" multiple accept=".pdf,.jpg,.jpeg,.png,image/*,'
-        'application/pdf"></label></div>{}',
+        '<label class="drop">添加文件（{}；可拖放到这里，手机可直接拍照）'
+        '<input type="file" class="upload" multiple accept="{}"></label></div>{}',
         path,
         chips,
+        "、".join(kind_labels()),
+        accept_attribute(),
         _errors(path, errors),
     )
 

@@ -132,7 +132,9 @@ class StoredFile(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="files")
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(max_length=8)  # pdf, jpg, png — sniffed from the content
+    kind = models.CharField(
+        max_length=8
+    )  # its usual extension (pdf, jpg …), sniffed from the content
     size = models.PositiveIntegerField()
     digest = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

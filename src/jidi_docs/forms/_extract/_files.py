@@ -14,6 +14,7 @@ import docx
 
 from ..._fs import atomic_write, is_ours
 from ...errors import InputError, Issue
+from ...schema import EVIDENCE_KINDS, HEAD_BYTES, EvidenceKind, sniff_kind
 from ._read import extract_document
 from ._result import Extracted
 from ._yaml import to_yaml
@@ -22,17 +23,8 @@ __all__ = ["CONVERTIBLE", "ToDocx", "extract", "extract_to_file"]
 
 #: Word formats read after LibreOffice converts them to .docx.
 CONVERTIBLE = {".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".dotx", ".wpt"}
-_NOT_WORD = {
-    ".pdf": "PDF",
-    ".jpg": "图片",
-    ".jpeg": "图片",
-    ".png": "图片",
-    ".tif": "图片",
-    ".tiff": "图片",
-    ".bmp": "图片",
-    ".heic": "图片",
-    ".ofd": "OFD 文件",
-}
+#: Files that are no Word document, besides the evidence kinds (`jidi_docs.schema`).
+_OTHER_NOT_WORD = {".bmp": "图片", ".gif": "图片", ".ofd": "OFD 文件"}
 
 
 class ToDocx(Protocol):
@@ -58,10 +50,11 @@ def extract(path: str | Path, *, converter: ToDocx | None = None) -> Extracted:
     if not path.is_file():
         raise _issue(path, "文件不存在，请检查路径和文件名。")
     suffix = path.suffix.lower()
-    if suffix in _NOT_WORD:
+    what = _not_word(path)
+    if what:
         raise _issue(
             path,
-            f"这是{_NOT_WORD[suffix]}，读不出表格内容。请找到填写申报表时用的 Word 文件"
+            f"这是{what}，读不出表格内容。请找到填写申报表时用的 Word 文件"
             "（.docx、.doc 或 .wps）再试；没有的话，可以用 jidi-docs init 新建申报文件夹重新填写。",
         )
     if suffix in CONVERTIBLE:
@@ -75,6 +68,29 @@ def extract(path: str | Path, *, converter: ToDocx | None = None) -> Extracted:
             converted = converter.to_docx(path, Path(tmp))
             return _read(converted, source=str(path))
     return _read(path, source=str(path))
+
+
+def _what(kind: EvidenceKind) -> str:
+    return "图片" if kind.is_image else kind.label
+
+
+def _not_word(path: Path) -> str | None:
+    """Return what `path` is when it is a scan, a PDF or another non-Word file, else None.
+
+    Judged by the extension first, then by the content (a scan saved as ``申报表.docx``).
+    """
+    suffix = path.suffix.lower()
+    for kind in EVIDENCE_KINDS:
+        if suffix in kind.extensions:
+            return _what(kind)
+    if suffix in _OTHER_NOT_WORD:
+        return _OTHER_NOT_WORD[suffix]
+    try:
+        with path.open("rb") as f:
+            sniffed = sniff_kind(f.read(HEAD_BYTES))
+    except OSError:
+        return None  # python-docx says why it cannot be opened
+    return _what(sniffed) if sniffed else None
 
 
 def _read(path: Path, *, source: str) -> Extracted:
