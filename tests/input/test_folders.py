@@ -183,3 +183,17 @@ def test_names_sort_as_people_number_them(names: list[str], expected: list[str])
 def _line(needle: str) -> int:
     text = EXAMPLE.read_text(encoding="utf-8")
     return text.count("\n", 0, text.index(needle)) + 1
+
+
+def test_a_scan_saved_without_its_extension_is_taken_by_its_content(tmp_path: Path) -> None:
+    path = _folder_application(tmp_path)
+    _put(tmp_path, "办公条件/租赁合同扫描", "租赁合同.pdf")
+    _put(tmp_path, "办公条件/教室", "教室照片.jpg")
+
+    app = jidi_docs.load(path)
+
+    assert [(e.name, e.files) for e in app.evidence] == [
+        ("教室", ["佐证材料/办公条件/教室"]),
+        ("租赁合同扫描", ["佐证材料/办公条件/租赁合同扫描"]),
+    ]
+    assert app.warnings == []

@@ -9,9 +9,10 @@ from .._lazy import attach
 if TYPE_CHECKING:
     from ._folders import EVIDENCE_DIR
     from ._jsonschema import json_schema
-    from ._load import get_profile, load, loads, validate
+    from ._load import APPLICATION_FILE, get_profile, load, loads, validate
 
 __all__ = [
+    "APPLICATION_FILE",
     "EVIDENCE_DIR",
     "get_profile",
     "json_schema",
@@ -25,6 +26,6 @@ __getattr__, __dir__ = attach(
     {
         "._folders": ("EVIDENCE_DIR",),
         "._jsonschema": ("json_schema",),
-        "._load": ("get_profile", "load", "loads", "validate"),
+        "._load": ("APPLICATION_FILE", "get_profile", "load", "loads", "validate"),
     },
 )

@@ -7,10 +7,11 @@ depth. A 佐证材料 list (in the YAML or 佐证材料.xlsx) is optional: when 
 the files it lists and may add files kept elsewhere; files in the folders it does not list are
 still included, after the listed ones, and a notice says which.
 
-Only files that look like evidence by their name are picked up here (`EVIDENCE_SUFFIXES`); their
-content is checked when they are read, with the same code for ``check`` and ``bundle``. Other
-files (a Word document put there by mistake) and folders that are no indicator's name are
-reported in a notice, never dropped in silence.
+A file is taken when its content is one of the accepted kinds (`jidi_docs.schema.EVIDENCE_KINDS`,
+by its first bytes), or when its name says it is one (a damaged ``营业执照.pdf`` is then refused
+with the reason when it is read, with the same code for ``check`` and ``bundle``). Other files (a
+Word document put there by mistake) and folders that are no indicator's name are reported in a
+notice, never dropped in silence.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Issue
+from ..schema import EVIDENCE_KINDS, HEAD_BYTES, sniff_kind
 
 __all__ = [
     "EVIDENCE_DIR",
-    "EVIDENCE_SUFFIXES",
     "FolderEvidence",
     "folder_evidence",
     "name_key",
@@ -36,11 +37,8 @@ __all__ = [
 #: The folder of an application holding its scans, one subfolder per indicator.
 EVIDENCE_DIR = "佐证材料"
 
-#: File-name endings a folder's file is taken as evidence by (what `jidi_docs.pdf` reads: PDF,
-#: and the images phones and scanners make). Content decides when the file is read.
-EVIDENCE_SUFFIXES = frozenset(
-    {".pdf", ".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif"}
-)
+#: File-name endings of the accepted kinds.
+_SUFFIXES = frozenset(ext for kind in EVIDENCE_KINDS for ext in kind.extensions)
 
 #: Files the system or an editor leaves beside people's own: never evidence, never mentioned.
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "icon\r"})
@@ -61,6 +59,18 @@ def _skipped(path: Path) -> bool:
     """Hidden files, Office lock files (``~$报告.docx``) and the system's own files."""
     name = path.name
     return name.startswith((".", "~$")) or name.casefold() in _SYSTEM_FILES
+
+
+def _is_evidence(path: Path) -> bool:
+    """True when `path`'s content (or, failing that, its name) is an accepted kind."""
+    if path.suffix.lower() in _SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError:
+        return False
+    return sniff_kind(head) is not None
 
 
 def _same(path: Path) -> str:
@@ -187,7 +197,7 @@ def folder_evidence(entries: Any, base_dir: Path, groups: Sequence[str]) -> Fold
             if _same(path) in listed:
                 continue
             rel = path.relative_to(base_dir).as_posix()
-            if path.suffix.lower() not in EVIDENCE_SUFFIXES:
+            if not _is_evidence(path):
                 result.unsupported.append(rel)
                 continue
             title = path.relative_to(child).with_suffix("").as_posix()

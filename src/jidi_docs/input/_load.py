@@ -7,6 +7,7 @@ them become `InputError` or `ValidationFailed`, whose messages are complete Chin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from ..schema._profile import Profile, builtin_profile
 from ..schema._registry import Registry, registry
 from ._folders import EVIDENCE_DIR, FolderEvidence, folder_evidence
 from ._tables import expand_tables
-from ._yaml import YamlDoc, label, parse_yaml, read_text
+from ._yaml import Path_, YamlDoc, label, parse_yaml, read_text
 
 __all__ = [
     "APPLICATION_FILE",
@@ -196,11 +197,16 @@ def _mark_origins(app: Application, doc: YamlDoc | None, found: FolderEvidence |
             entry._origin = f"文件夹 {EVIDENCE_DIR}/{entry.indicator}"
             entry._found_in_folder = True
             continue
-        mark = doc.mark((_EVIDENCE_KEY, i)) if doc is not None else None
-        if mark is None:
-            continue
-        where = mark.file or (Path(doc.source).name if doc is not None else "")
-        entry._origin = f"{where} 第 {mark.line} 行"
+        if doc is not None:
+            entry._origin = functools.partial(_where, doc, (_EVIDENCE_KEY, i))
+
+
+def _where(doc: YamlDoc, path: Path_) -> str | None:
+    """``佐证材料.xlsx（工作表 …） 第 3 行`` or ``申报.yaml 第 80 行``: where `path` was written."""
+    mark = doc.mark(path)
+    if mark is None:
+        return None
+    return f"{mark.file or Path(doc.source).name} 第 {mark.line} 行"
 
 
 def loads(

@@ -28,13 +28,12 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._fs import check_targets, edited, safe_filename, write_files
+from .._fs import check_targets, safe_filename, write_files
 from ..errors import BundleError, EvidenceError, InternalError, OutputError
 from ..forms._cover import build_cover_docx
 from ..forms._format import fmt_date
 from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
 from ..input._coerce import as_application, as_date
-from ..input._load import APPLICATION_FILE
 from ..pdf._assemble import (
     AssembleResult,
     Part,
@@ -51,6 +50,7 @@ from ..pdf._glyphs import undrawable_warnings
 from ..pdf._pdfa import make_pdfa
 from ..schema._model import Application
 from . import _pages
+from ._edited import edited_forms, edited_notice
 
 if TYPE_CHECKING:
     import pikepdf
@@ -61,7 +61,6 @@ __all__ = [
     "EvidenceFile",
     "bundle",
     "bundle_path",
-    "edited_forms",
     "evidence_files",
     "prepare",
 ]
@@ -382,30 +381,6 @@ def prepare(
     if not defer_checks:
         job.deferred_checks()
     return job
-
-
-def edited_forms(app: Application, out_dir: Path) -> dict[str, Path]:
-    """Return the forms in `out_dir` edited by hand since jidi_docs wrote them, by key (附件1/2).
-
-    The folder's ledger (`jidi_docs._fs.LEDGER_NAME`) holds each form's hash as written.
-    """
-    paths = form_paths(app, Path(out_dir))
-    changed = set(edited(list(paths.values())))
-    return {key: path for key, path in paths.items() if path in changed}
-
-
-def edited_notice(app: Application, key: str, path: Path) -> str:
-    """The notice for a form used as edited: the YAML no longer matches, and what to do."""
-    head = (
-        f"{path.name} 在生成之后被修改过，申报材料里用的是修改后的这一份；申报 YAML 与它已不一致。"
-    )
-    tail = "以后要按申报 YAML 重新生成这份表格时，加 --from-yaml（修改过的这一份会另存为备份）。"
-    if key != "附件2":  # extract reads the 申报表; the 评价表 holds the 自评分 alone
-        return head + "评价表上改过的自评分，请照着改到申报 YAML 的「自评分」里。" + tail
-    source = app.source
-    target = source.parent if source is not None and source.name == APPLICATION_FILE else source
-    where = f'"{target}"' if target is not None else "申报文件夹"
-    return head + f'把修改写回申报 YAML：jidi-docs extract "{path}" -o {where}。' + tail
 
 
 def _raise_all(problems: Sequence[EvidenceError]) -> None:

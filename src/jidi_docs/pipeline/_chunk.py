@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import ConversionError
 from ..pdf._convert import Converter
-from ._bundle import BundleJob, edited_forms, evidence_files, keep_apart, prepare
+from ._bundle import BundleJob, evidence_files, keep_apart, prepare
+from ._edited import edited_forms
 from ._guard import capture_warnings, converting, error_text, one_application
 from ._plan import Built, Job, Options, chunks
 from ._publish import record

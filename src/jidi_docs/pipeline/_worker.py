@@ -22,8 +22,9 @@ from ..pdf._convert import SofficeConverter
 from ..pdf._warm import WarmConverter
 from ..review._check import check
 from ..schema._profile import DEFAULT_PROFILE, builtin_profile
-from ._bundle import edited_forms, edited_notice, evidence_files, keep_apart
+from ._bundle import evidence_files, keep_apart
 from ._chunk import build_pdf_chunk
+from ._edited import edited_forms, edited_notice
 from ._guard import capture_warnings, error_text, init_worker, one_application, task
 from ._manifest import input_digest
 from ._plan import Built, Job, Options, Survey

@@ -13,6 +13,7 @@ derives.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -211,13 +212,17 @@ class Evidence(StrictModel):
     indicator: Text = _f("佐证材料", "indicator")
     files: Files = _f("佐证材料", "files")
 
-    _origin: str | None = PrivateAttr(None)
+    #: Where the entry was found, or how to find it out (positions are looked up only when
+    #: asked for: finding them reads the whole YAML text again).
+    _origin: str | Callable[[], str | None] | None = PrivateAttr(None)
     _found_in_folder: bool = PrivateAttr(False)
 
     @property
     def origin(self) -> str | None:
         """Where the entry was found, in the user's words (``佐证材料.xlsx 第 3 行``, or the
         indicator's folder for a file found there); None when not known (built in code)."""
+        if callable(self._origin):
+            self._origin = self._origin()
         return self._origin
 
     @property
