@@ -53,9 +53,15 @@ _BREAK_BEFORE = "（「『《“‘("
 _CLOSING = "，。；：、！？）」』》”’,.;:)]"
 
 
+#: Units and measure words a number is written with (``60 人``, ``20 学时``, ``第 85 行``).
+_UNITS = "行列项人名期次个分页处份年月日号层座岁元万天周米位条件张篇本学平"
+
+
 def _keeps_together(before: str, after: str) -> bool:
-    """True for the space inside ``第 85 行`` and ``60 人``: a number stays with its unit."""
-    return (before.isdigit() and is_wide(after[:1] or " ")) or (before == "第" and after.isdigit())
+    """True for the spaces inside ``第 85 行`` and ``60 人``: a number stays with its unit."""
+    return (before.isdigit() and after[:1] in tuple(_UNITS)) or (
+        before == "第" and after[:1].isdigit()
+    )
 
 
 def _pieces(paragraph: str) -> list[str]:

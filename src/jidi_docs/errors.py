@@ -102,10 +102,12 @@ class InputError(UserError):
 class ValidationFailed(UserError):
     """The input was read but its content breaks the rules; `issues` lists every problem at once."""
 
-    def __init__(self, issues: Sequence[Issue], *, source: str | None = None) -> None:
+    def __init__(
+        self, issues: Sequence[Issue], *, source: str | None = None, head: str | None = None
+    ) -> None:
         self.issues = list(issues)
         self.source = source
-        head = f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
+        head = head or f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +55,7 @@ def write_application(folder: Path, *replacements: tuple[str, str]) -> Path:
     path.write_text(text, encoding="utf-8")
     for name in EVIDENCE:
         (folder / "佐证材料").mkdir(exist_ok=True)
-        (folder / "佐证材料" / name).write_bytes(b"%PDF-1.4\n%test\n")
+        shutil.copyfile(EXAMPLE.parent / "佐证材料" / name, folder / "佐证材料" / name)
     return path
 
 
@@ -342,3 +346,55 @@ def test_check_lists_each_indicators_evidence_and_where_it_was_found(tmp_path: P
     headings = [line.split("：")[0].strip() for line in block if not line.startswith("    ")]
     assert headings[:3] == ["基本情况", "培训场地及环境", "日常管理"]
     assert len(headings) == 11  # 基本情况 and the 10 indicators, each once
+
+
+def test_a_fresh_init_folder_named_as_a_folder_gets_the_unfilled_summary_first(
+    tmp_path: Path,
+) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "我的申报")]).exit_code == 0
+
+    result = runner.invoke(app, ["check", str(tmp_path / "我的申报")])
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"错误：{tmp_path / '我的申报' / '申报.yaml'} 还有栏目没有填写："
+    assert lines[1].startswith(
+        f"  • {tmp_path / '我的申报' / '申报.yaml'}：以下栏目还没有填写：基本情况：单位名称、"
+    )
+    assert "现在是空值" not in result.output
+    assert len(lines) == 2
+
+
+def test_errors_on_a_terminal_wrap_at_spaces_and_punctuation_only(tmp_path: Path) -> None:
+    """The terminal is a real pseudo-terminal (`pty`), 50 columns wide, as a console would be."""
+    import pty
+
+    path = write_application(tmp_path, ("学历: 本科, 研发平台", "学历: 大学, 研发平台"))
+    parent, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "50", "PYTHONPATH": str(ROOT / "src")}
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "jidi_docs", "check", str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=child,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    os.close(child)
+    shown = b""
+    with contextlib.suppress(OSError):  # the terminal is closed once everything is read
+        while chunk := os.read(parent, 65536):
+            shown += chunk
+    os.close(parent)
+
+    assert proc.returncode == 1
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8")).replace("\r", "")
+    issue = [line for line in text.splitlines() if line.strip()][1:]
+    assert all(display_width(line) <= 50 or "/" in line for line in issue), issue
+    assert len(issue) > 2  # wrapped: each issue goes on, indented under its bullet
+    assert all(line.startswith(("  • ", "    ")) for line in issue)
+    joined = "".join(line.strip() for line in issue)
+    assert "“大学”不在可选范围内" in joined  # nothing lost, no word of the data split
+    assert "是不是“本科”？" in joined

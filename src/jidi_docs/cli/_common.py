@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, cast
 import typer
 
 from .. import _platform
+from .._text import wrap
 from ..errors import UserError, ValidationFailed
 from ._zh import ZhGroup, ZhTyper
 
@@ -161,17 +163,38 @@ def bullet(stream: Any) -> str:
     return "•" if _platform.can_show("•", stream) else "·"
 
 
+def _error_width() -> int | None:
+    """The width of the terminal errors go to, or None when they go to a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _wrapped(text: str, width: int | None, indent: int) -> str:
+    """`text` broken into lines for a terminal `width` cells wide, later lines indented.
+
+    Why not let the terminal wrap: it cuts anywhere, inside a name, a number or a path
+    (`jidi_docs._text.wrap` breaks at spaces and punctuation only).
+    """
+    if width is None:
+        return text
+    lines = [line for part in text.splitlines() for line in wrap(part, max(width - indent - 1, 20))]
+    return ("\n" + " " * indent).join(lines)
+
+
 def print_user_error(error: UserError) -> None:
-    """Print a user error in red, every issue on its own line."""
+    """Print a user error in red, every issue on its own line (wrapped on a terminal)."""
+    width = _error_width()
     if isinstance(error, ValidationFailed):
         err_console.print(
             f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True
         )
         for issue in error.issues:
-            err_console.print(f"  {bullet(err_console.file)} {issue}", markup=False)
+            text = _wrapped(str(issue), width, 4)
+            err_console.print(f"  {bullet(err_console.file)} {text}", markup=False)
     else:
         err_console.print("[bold red]错误：[/bold red]", markup=True, end="")
-        err_console.print(str(error), markup=False)
+        err_console.print(_wrapped(str(error), width, 0), markup=False)
 
 
 def print_app_warnings(application: Application) -> None:

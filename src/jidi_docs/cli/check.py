@@ -17,7 +17,7 @@ import typer
 from .. import _platform
 from ..errors import InputError, UserError, ValidationFailed
 from ..forms._format import fmt_number
-from ..input._load import load
+from ..input._load import application_file, load
 from ..review._check import check
 from ..review._report import REPORT_SUFFIXES, to_text, write_report
 from ._common import (
@@ -101,7 +101,7 @@ def check_cmd(
         elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
             from ..pipeline._scaffold import summarize_unfilled
 
-            raise summarize_unfilled(error, file) from None
+            raise summarize_unfilled(error, application_file(file)) from None
         raise
     print_app_warnings(application)
     result = check(application)

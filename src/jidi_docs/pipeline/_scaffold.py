@@ -317,7 +317,8 @@ def summarize_unfilled(error: ValidationFailed, path: str | Path | None = None) 
         for parent, names in groups.items()
     ]
     summary = Issue(source, None, None, "", f"以下栏目还没有填写：{'；'.join(parts)}。")
-    return ValidationFailed([summary, *rest], source=error.source)
+    head = f"{source} 还有栏目没有填写" + (f"，另有 {len(rest)} 处错误：" if rest else "：")
+    return ValidationFailed([summary, *rest], source=error.source, head=head)
 
 
 def created_lines(result: InitResult) -> list[str]:

@@ -62,7 +62,12 @@ def _figures(app: Application) -> dict[str, Decimal | None]:
     }
 
 
-def check(app: Application | str | PathLike[str], *, base_dir: Path | None = None) -> CheckReport:
+def check(
+    app: Application | str | PathLike[str],
+    *,
+    base_dir: Path | None = None,
+    read_evidence: bool = True,
+) -> CheckReport:
     """Return the 预审 report of `app` against its own 认定批次 (`app.profile`).
 
     Args:
@@ -70,6 +75,9 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
             with that profile, so that the 自评分 limits and the form agree with the check.
         base_dir: the folder 佐证材料 paths are relative to (default: `app.base_dir`, the YAML
             file's folder).
+        read_evidence: open every evidence file as the bundle does (a truncated photo fails
+            the check), and list each indicator's evidence with where it was found. False only
+            checks that the files exist: for a caller that reads them anyway (a batch's build).
 
     Returns:
         One `ConditionResult` per condition (see `CONDITION_KEYS`), the 评价表 rows with their
@@ -78,7 +86,8 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
     app = as_application(app)
     p = app.profile
     conditions = [f(app, p) for f in CONDITIONS]
-    conditions.append(evidence_files(app, Path(base_dir) if base_dir else app.base_dir))
+    folder = Path(base_dir) if base_dir else app.base_dir
+    conditions.append(evidence_files(app, folder, read=read_evidence))
     scores = app.scores.as_dict()
     rows = [
         ScoreRow(
@@ -105,7 +114,7 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
         ],
         total_score=sum(sums, Decimal(0)),
         max_total=p.total_points,
-        evidence=_evidence_rows(app),
+        evidence=_evidence_rows(app) if read_evidence else [],
         evidence_groups=list(p.evidence_groups),
     )
 

@@ -183,7 +183,13 @@ def _evidence_coverage(app: Application, p: Profile) -> ConditionResult:
     )
 
 
-def evidence_files(app: Application, base_dir: Path) -> ConditionResult:
+def evidence_files(app: Application, base_dir: Path, *, read: bool = False) -> ConditionResult:
+    """Every evidence file exists; with `read`, each is also opened as the bundle opens it.
+
+    Why `read`: a truncated photo or a Word file renamed ``.pdf`` exists and is not empty, yet
+    ``bundle`` refuses it; reading it here (`jidi_docs.pdf.load_evidence`, every pixel decoded)
+    tells the same thing before the bundle is made.
+    """
     title = "佐证材料文件都存在"
     verdict = verdict_for("evidence_files", title)
     problems: list[str] = []
@@ -200,6 +206,13 @@ def evidence_files(app: Application, base_dir: Path) -> ConditionResult:
                 problems.append(f"「{e.name}」的 {rel} 不存在")
             elif path.stat().st_size == 0:
                 problems.append(f"「{e.name}」的 {rel} 是空文件")
+            elif read:
+                from ..pdf import load_evidence  # pikepdf and Pillow: only when files are read
+
+                try:
+                    load_evidence(path, entry=e.name)
+                except EvidenceError as err:
+                    problems.append(f"「{e.name}」的 {rel}：{err.reason.rstrip('。')}")
     if not count:
         return verdict(WARN, "未填写任何佐证材料文件。")
     if problems:
@@ -207,10 +220,8 @@ def evidence_files(app: Application, base_dir: Path) -> ConditionResult:
             FAIL,
             f"{len(problems)} 个文件有问题（路径相对于 {base_dir}）：{listing(problems)}。",
         )
-    return verdict(
-        OK,
-        f"{count} 个文件都存在。",
-    )
+    done = "都能完整读出" if read else "都存在"
+    return verdict(OK, f"{count} 个文件{done}。")
 
 
 def _filled(app: Application, p: Profile) -> ConditionResult:

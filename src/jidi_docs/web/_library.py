@@ -260,7 +260,8 @@ def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = 
             for i in failed.issues
         ]
         return Draft(None, issues)
-    return Draft(app, [], check(app) if with_report else None)
+    # Uploads were read in full when they arrived (`save_upload`): not again at every save.
+    return Draft(app, [], check(app, read_evidence=False) if with_report else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,7 +457,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
         if app is None:
             table.append(SummaryRow(display, ok=False, error=error))
             continue
-        table.append(SummaryRow.of(app, check(app), display))
+        table.append(SummaryRow.of(app, check(app, read_evidence=False), display))
     with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
         xlsx, _csv = write_summary(table, Path(tmp))
         return xlsx.read_bytes()
