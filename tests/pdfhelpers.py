@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -551,3 +552,26 @@ def soffice_convert(soffice: str, source: Path, out_dir: Path, target: str = "pd
         timeout=300,
     )
     return out_dir / f"{source.stem}.{target}"
+
+
+#: The example's unit and its 统一社会信用代码.
+EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
+EXAMPLE_CODE = "91330106723456781M"
+_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code(seed: str) -> str:
+    """Return a valid 统一社会信用代码 of 西湖区 (330106) made from `seed` (GB 32100-2015)."""
+    digits = str(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))[-9:]
+    body = f"91330106{digits:0>9}"
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS, strict=True))
+    return body + _CODE_CHARS[(31 - total % 31) % 31]
+
+
+def as_unit(text: str, unit: str) -> str:
+    """Return the example's YAML `text` as another unit's: its name and its own credit code.
+
+    Why both: a batch takes two applications with one 统一社会信用代码 for one unit twice.
+    """
+    return text.replace(EXAMPLE_UNIT, unit).replace(EXAMPLE_CODE, credit_code(unit))

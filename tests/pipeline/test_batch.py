@@ -28,6 +28,7 @@ from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
 from jidi_docs.pipeline._chunk import _convert_together
 from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table, write_summary
+from pdfhelpers import as_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
@@ -48,7 +49,7 @@ def make_application(
 ) -> Path:
     """Write an application (the contract example renamed) and its evidence files; return the YAML."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = EXAMPLE.replace(EXAMPLE_UNIT, unit).replace("所属区县: 西湖区", f"所属区县: {district}")
+    text = as_unit(EXAMPLE, unit).replace("所属区县: 西湖区", f"所属区县: {district}")
     yaml_path = folder / "申报.yaml"
     yaml_path.write_text(text, "utf-8")
     if evidence:
@@ -218,16 +219,18 @@ def test_two_runs_give_byte_identical_docx_files(tmp_path: Path) -> None:
     assert one == two
 
 
-def test_applications_sharing_a_name_get_distinct_folders(tmp_path: Path) -> None:
-    make_application(tmp_path / "in" / "x", "杭州同名公司", evidence=False)
-    make_application(tmp_path / "in" / "y", "杭州同名公司", evidence=False)
-    make_application(tmp_path / "in" / "z", "杭州/别名:公司", evidence=False)
+def test_applications_sharing_a_folder_name_get_distinct_folders(tmp_path: Path) -> None:
+    # Two units whose names differ only where a folder name cannot hold the character.
+    make_application(tmp_path / "in" / "x", "杭州/同名:公司", evidence=False)
+    make_application(tmp_path / "in" / "y", "杭州_同名_公司", evidence=False)
+    make_application(tmp_path / "in" / "z", "杭州别名公司", evidence=False)
 
     result = batch([tmp_path / "in"], tmp_path / "out", jobs=1, pdf=False)
 
     folders = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir())
     assert result.exit_code == 0
-    assert folders == ["杭州_别名_公司", "杭州同名公司-x_申报", "杭州同名公司-y_申报"]
+    assert [i.status for i in result.items] == ["built"] * 3
+    assert folders == ["杭州_同名_公司-x_申报", "杭州_同名_公司-y_申报", "杭州别名公司"]
 
 
 def test_a_folder_without_applications_is_a_user_error_with_exit_1(tmp_path: Path) -> None:

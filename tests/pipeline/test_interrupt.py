@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from pdfhelpers import as_unit
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
 UNIT = "杭州示例跨境电商职业培训学校有限公司"
@@ -24,7 +26,7 @@ def test_sigint_stops_workers_between_applications_without_noise(tmp_path: Path)
     for i in range(60):
         folder = root / f"u{i:02d}"
         folder.mkdir(parents=True)
-        (folder / "申报.yaml").write_text(EXAMPLE.replace(UNIT, f"杭州中断{i:02d}公司"), "utf-8")
+        (folder / "申报.yaml").write_text(as_unit(EXAMPLE, f"杭州中断{i:02d}公司"), "utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [

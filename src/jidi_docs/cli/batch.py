@@ -33,7 +33,12 @@ from ._common import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-_STATUS = {"built": "已生成", "skipped": "未变化，跳过", "failed": "失败"}
+_STATUS = {
+    "built": "已生成",
+    "skipped": "未变化，跳过",
+    "failed": "失败",
+    "left_out": "未生成（副本或重复）",
+}
 
 
 @contextlib.contextmanager
@@ -70,11 +75,19 @@ def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
 
 def _report(result: BatchResult) -> None:
     built, skipped, failed = len(result.built), len(result.skipped), len(result.failed)
+    left = len(result.left_out)
+    also = f"，副本或重复未生成 {left} 份" if left else ""
     out_console.print(
         f"完成：共 {len(result.items)} 份申报，生成 {built} 份，未变化跳过 {skipped} 份，"
-        f"失败 {failed} 份。",
+        f"失败 {failed} 份{also}。",
         markup=False,
     )
+    if result.left_out:
+        err_console.print("[yellow]以下文件没有生成：[/yellow]", markup=True)
+        for item in result.left_out:
+            err_console.print(
+                f"  {bullet(err_console.file)} {item.display}：{item.reason}", markup=False
+            )
     if result.hidden:
         err_console.print(
             f"[yellow]提示：[/yellow]跳过了隐藏文件或文件夹（名称以“.”开头）里的 "

@@ -44,10 +44,10 @@ from ..errors import InputError, Issue, OutputError, UserError
 from ..input._coerce import as_positive_int
 from ..pdf._convert import SofficeConverter
 from ..pdf._pdfa import require_ghostscript
-from ._discover import discover, hidden_yaml
+from ._discover import discover, hidden_yaml, leftovers
 from ._guard import called_without_main_guard, error_text, init_worker
 from ._manifest import MANIFEST_NAME, kept_forms, up_to_date
-from ._plan import Built, Job, Options, Survey, chunks, folder_names
+from ._plan import Built, Job, Options, Survey, chunks, duplicates, folder_names
 from ._results import BatchResult, ItemResult, ProgressEvent
 from ._summary import SummaryRow, write_summary
 from ._worker import build_chunk, survey_chunk
@@ -157,7 +157,7 @@ def batch(
     run = _Run(len(found), progress)
     run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)
     items = [run.results[source] for source, _ in found]
-    rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
+    rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in run.summarised(items)]
     return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
 
 
@@ -255,12 +255,33 @@ class _Run:
         self.results: dict[Path, ItemResult] = {}
         #: Processes that existed before our pool, which an interrupt leaves alone.
         self.before: set[int] = set()
+        #: Files left out, by the application built instead: said in its 汇总表 row's 备注.
+        self.notes: dict[Path, list[str]] = {}
 
     def finish(self, item: ItemResult) -> None:
         """Record `item` as done and report progress."""
         self.results[item.source] = item
         if self.progress is not None:
             self.progress(ProgressEvent(len(self.results), self.total, item))
+
+    def leave_out(self, source: Path, display: str, reason: str, instead: Path, what: str) -> None:
+        """Finish a file that is not built: a copy of `instead`, or a second of its unit."""
+        self.finish(ItemResult(source, display, "left_out", reason=reason))
+        notes = self.notes.setdefault(instead, [])
+        notes += [*self.notes.pop(source, []), f"未生成 {display}（{what}）"]
+
+    def summarised(self, items: list[ItemResult]) -> list[ItemResult]:
+        """The items the 汇总表 has a row for (not the left-out), with notes of those left out."""
+        out = []
+        for item in items:
+            if item.status == "left_out":
+                continue
+            notes = self.notes.get(item.source)
+            if notes and item.row is not None:
+                row = dataclasses.replace(item.row, notes=(*item.row.notes, *notes))
+                item = dataclasses.replace(item, row=row)
+            out.append(item)
+        return out
 
     def all_phases(
         self,
@@ -288,8 +309,16 @@ class _Run:
         warm = own and options.pdf
         fresh = options.force or not any(out_root.glob(f"*/{MANIFEST_NAME}"))
         try:
+            displays = dict(found)
+            found, copies = leftovers(found)
+            for source, (original, what, reason) in copies.items():
+                self.leave_out(source, displays[source], reason, original, f"它是{what}")
             ahead = dataclasses.replace(options, warm=warm and fresh)
             surveys = self.survey(pool, found, ahead, workers)
+            twice = duplicates([surveys[source] for source, _ in found])
+            for source, (kept, reason) in twice.items():
+                self.leave_out(source, displays[source], reason, kept, "同一单位的另一份申报")
+            found = [(p, d) for p, d in found if p not in twice]
             todo = self.plan([surveys[source] for source, _ in found], out_root, options)
             if todo:
                 size = chunk_size or _build_chunk_size(len(todo), workers, pdf=options.pdf)

@@ -10,7 +10,7 @@ from ._summary import SummaryRow
 
 __all__ = ["BatchResult", "ItemResult", "ProgressEvent", "Status"]
 
-Status = Literal["built", "skipped", "failed"]
+Status = Literal["built", "skipped", "failed", "left_out"]
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,15 @@ class ItemResult:
     Attributes:
         source: the YAML file.
         display: the file as shown in the 汇总表 and messages (relative to its input folder).
-        status: ``built``, ``skipped`` (outputs already up to date) or ``failed``.
+        status: ``built``, ``skipped`` (outputs already up to date), ``failed``, or
+            ``left_out``: a copy of another file found, or another application of a unit met
+            twice (`reason` says which).
         out_dir: the application's output folder (None when it could not be read).
         outputs: the files of the application in `out_dir` (also for ``skipped``).
         error: the Chinese error text when failed.
         warnings: Chinese notes from loading and rendering (e.g. removed control characters).
         row: the application's 汇总表 row.
+        reason: why a ``left_out`` file was not built.
     """
 
     source: Path
@@ -36,6 +39,7 @@ class ItemResult:
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     row: SummaryRow | None = None
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -61,6 +65,11 @@ class BatchResult:
     def skipped(self) -> list[ItemResult]:
         """Applications whose outputs were already up to date."""
         return [i for i in self.items if i.status == "skipped"]
+
+    @property
+    def left_out(self) -> list[ItemResult]:
+        """Copies and second applications of one unit, not built (each with its reason)."""
+        return [i for i in self.items if i.status == "left_out"]
 
     @property
     def failed(self) -> list[ItemResult]:

@@ -66,7 +66,9 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
             return Survey(source, display, None, None, row, list(notes), error_text(exc))
     row = SummaryRow.of(app, report, display)
     warnings = [str(w) for w in app.warnings] + notes
-    return Survey(source, display, app.basic.name, digest, row, warnings)
+    return Survey(
+        source, display, app.basic.name, digest, row, warnings, code=app.basic.credit_code
+    )
 
 
 def _rank(districts: list[str], district: str | None) -> int | None:
