@@ -94,9 +94,16 @@ class Issue:
 class InputError(UserError):
     """A file cannot be read as input at all (missing, wrong encoding, YAML syntax, empty …)."""
 
-    def __init__(self, issue: Issue) -> None:
+    def __init__(self, issue: Issue, *, more: Sequence[Issue] = ()) -> None:
         self.issue = issue
-        super().__init__(str(issue))
+        #: Every problem found: `issue` first, then those found after it (several typing slips
+        #: of one YAML file are all named in one run).
+        self.issues = [issue, *more]
+        if not more:
+            super().__init__(str(issue))
+            return
+        head = f"{issue.file or NO_SOURCE} 有 {len(self.issues)} 处格式错误："
+        super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
 
 class ValidationFailed(UserError):

@@ -398,3 +398,16 @@ def test_errors_on_a_terminal_wrap_at_spaces_and_punctuation_only(tmp_path: Path
     joined = "".join(line.strip() for line in issue)
     assert "“大学”不在可选范围内" in joined  # nothing lost, no word of the data split
     assert "是不是“本科”？" in joined
+
+
+def test_every_typing_slip_is_listed_in_one_run_also_for_scripts(tmp_path: Path) -> None:
+    path = write_application(
+        tmp_path, ("  联系人: 李四", "  联系人：李四"), ("  电话: 0571", "  电话:0571")
+    )
+
+    shown = runner.invoke(app, ["check", str(path)])
+    data = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
+
+    assert shown.exit_code == 1
+    assert shown.output.splitlines()[0] == f"错误：{path} 有 2 处格式错误："
+    assert [i["line"] for i in data["issues"]] == [line_of("联系人: 李四"), line_of("电话: 0571")]

@@ -15,7 +15,7 @@ import typer
 
 from .. import _platform
 from .._text import wrap
-from ..errors import UserError, ValidationFailed
+from ..errors import InputError, UserError, ValidationFailed
 from ._zh import ZhGroup, ZhTyper
 
 if TYPE_CHECKING:
@@ -185,11 +185,13 @@ def _wrapped(text: str, width: int | None, indent: int) -> str:
 def print_user_error(error: UserError) -> None:
     """Print a user error in red, every issue on its own line (wrapped on a terminal)."""
     width = _error_width()
-    if isinstance(error, ValidationFailed):
+    several = isinstance(error, InputError) and len(error.issues) > 1
+    if isinstance(error, ValidationFailed) or several:
+        issues = error.issues if isinstance(error, (ValidationFailed, InputError)) else []
         err_console.print(
             f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True
         )
-        for issue in error.issues:
+        for issue in issues:
             text = _wrapped(str(issue), width, 4)
             err_console.print(f"  {bullet(err_console.file)} {text}", markup=False)
     else:

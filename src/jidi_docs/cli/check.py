@@ -41,12 +41,7 @@ def _report_path(value: Optional[Path]) -> Optional[Path]:  # noqa: UP045
 
 def _error_json(error: UserError) -> str:
     """The JSON printed for scripts when the input is invalid (the Chinese message goes to stderr)."""
-    if isinstance(error, ValidationFailed):
-        issues = error.issues
-    elif isinstance(error, InputError):
-        issues = [error.issue]
-    else:
-        issues = []
+    issues = error.issues if isinstance(error, (ValidationFailed, InputError)) else []
     payload = {
         "valid": False,
         "message": str(error).splitlines()[0],

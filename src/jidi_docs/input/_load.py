@@ -20,7 +20,7 @@ from ..schema._model import Application
 from ..schema._profile import Profile, builtin_profile
 from ..schema._registry import Registry, registry
 from ._folders import EVIDENCE_DIR, FolderEvidence, folder_evidence
-from ._tables import expand_tables
+from ._tables import read_tables
 from ._yaml import Path_, YamlDoc, label, parse_yaml, read_text
 
 __all__ = [
@@ -157,11 +157,18 @@ def validate(
     else:
         chosen = get_profile(profile)
     base_dir = source.parent if source is not None else None
-    data = expand_tables(data, doc=doc, base_dir=base_dir, reg=reg)
+    # The spreadsheets' problems are reported with the YAML's, not instead of them.
+    data, table_issues = read_tables(data, doc=doc, base_dir=base_dir, reg=reg)
     found = None
     if evidence_folders and base_dir is not None:
         data, found = _with_folders(data, base_dir, chosen)
-    app = _validate_model(model_for(chosen, reg), data, doc, name)
+    try:
+        app = _validate_model(model_for(chosen, reg), data, doc, name)
+    except ValidationFailed as failed:
+        own = doc.source if doc is not None else name
+        raise ValidationFailed(_in_order(failed.issues + table_issues, own), source=name) from None
+    if table_issues:
+        raise ValidationFailed(table_issues, source=name)
     app._profile = chosen
     app._source = source
     if doc is not None:
@@ -170,6 +177,13 @@ def validate(
     if found is not None:
         app._warnings += found.notices(name, chosen.evidence_groups)
     return app
+
+
+def _in_order(issues: list[Issue], source: str | None) -> list[Issue]:
+    """The YAML file's (`source`) own problems first, by line, then each spreadsheet's, by row."""
+    return sorted(
+        issues, key=lambda i: (i.file != source, i.file or "", i.line or 0, i.column or 0)
+    )
 
 
 #: The application's key of its 佐证材料 list.
