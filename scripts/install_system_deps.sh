@@ -2,7 +2,7 @@
 # Install, when missing and apt-get can be used, what PDF conversion needs (LibreOffice Writer,
 # Simplified-Chinese fonts, poppler, qpdf, python3-uno for the warm converter) and what the tests drive besides Python: Node.js/npm
 # with the pinned yaml-language-server (scripts/node/, installed into .cache/node), Chromium,
-# PostgreSQL and nginx.
+# PostgreSQL, nginx, Caddy, certutil and systemd-analyze.
 # Rendering Word forms needs none of it.
 set -u
 cd "$(dirname "$0")/.."
@@ -27,6 +27,11 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# serve --lan is tested from chromium trusting the portal's CA in its own NSS database
+# (certutil); the production recipe in deploy/ is checked with systemd-analyze and run with Caddy.
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v caddy >/dev/null 2>&1 || need+=(caddy)
 status=0
 
 if [ ${#need[@]} -gt 0 ]; then

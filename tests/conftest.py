@@ -21,6 +21,8 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Give the run its own cache folder (`jidi_docs._cache`): tests never read or fill the
     user's, and every run meets an empty cache first, then its own entries."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    # and its own settings folder (`jidi_docs._platform.config_dir`: the portal's data folders)
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
 
 
 @pytest.fixture(scope="session")

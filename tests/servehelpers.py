@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-__all__ = ["PASSWORD", "free_port", "serving", "wait_for_port"]
+__all__ = ["PASSWORD", "Browser", "free_port", "serving", "wait_for_port"]
 
 #: The password of the administrator ``office`` that `serving` creates.
 PASSWORD = "office-password-42"
@@ -27,14 +33,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], log: Path, *, host: str = "127.0.0.1"
+) -> None:
     """Wait until `port` accepts connections; fail with `log` if `process` ends or 120 s pass."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(log.read_text(encoding="utf-8", errors="replace"))
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((host, port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.3)
@@ -42,14 +50,16 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextlib.contextmanager
-def running(command: list[str], port: int, log: Path, env: dict[str, str]) -> Iterator[None]:
+def running(
+    command: list[str], port: int, log: Path, env: dict[str, str], *, host: str = "127.0.0.1"
+) -> Iterator[None]:
     """Run `command` (its own process group) until the block ends; it must open `port`."""
     with log.open("ab") as out:
         process = subprocess.Popen(
             command, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        wait_for_port(port, process, log)
+        wait_for_port(port, process, log, host=host)
         yield
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the server and any LibreOffice it started
@@ -89,3 +99,41 @@ def serving(data: Path, *options: str, port: int | None = None) -> Iterator[str]
     command = [*serve_command(data, *options), "--port", str(port), "--jobs", "1"]
     with running(command, port, data / f"server-{port}.log", env):
         yield f"http://127.0.0.1:{port}"
+
+
+class Browser:
+    """Cookies and CSRF like a browser; a load balancer sends each request to `server`."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()  # cookies are per host, not port: shared by both
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(
+        self, url: str, data: dict[str, Any] | None = None, *, json_body: Any = None
+    ) -> tuple[int, bytes, str]:
+        headers = {}
+        body = None
+        csrf = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers = {"Content-Type": "application/json", "X-CSRFToken": csrf}
+        elif data is not None:
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}).encode()
+        request = urllib.request.Request(url, data=body, headers=headers)
+        try:
+            with self.opener.open(request, timeout=300) as r:
+                return r.status, r.read(), r.url
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), url
+
+    def page(self, url: str) -> str:
+        status, body, _ = self.request(url)
+        assert status == 200, (url, status)
+        return body.decode("utf-8")
+
+    def login(self, server: str, username: str, password: str = PASSWORD) -> None:
+        self.page(f"{server}/login/")  # sets the CSRF cookie
+        _, _, landed = self.request(
+            f"{server}/login/", {"username": username, "password": password}
+        )
+        assert not landed.endswith("/login/"), f"login {username} refused"

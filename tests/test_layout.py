@@ -102,6 +102,62 @@ def test_no_module_imports_the_package_top_level() -> None:
     assert offenders == []
 
 
+def _private_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Return ``importer → module`` for every import of another package's ``_private`` module.
+
+    A private module (or package) ``a.b._c`` belongs to package ``a.b``: only modules inside
+    ``a.b`` may import it. The root package's own private modules (``jidi_docs._fs`` …) are the
+    whole library's shared helpers, so every module may import them.
+    """
+    found = []
+    for src, targets in graph.items():
+        for dst in targets:
+            parts = dst.split(".")
+            for i, part in enumerate(parts):
+                owner = ".".join(parts[:i])
+                private = part.startswith("_") and not part.startswith("__")
+                if private and owner != "jidi_docs" and not f"{src}.".startswith(f"{owner}."):
+                    found.append(f"{src} → {dst}")
+                    break
+    return sorted(found)
+
+
+def _named_modules(path: Path) -> set[str]:
+    """Modules named as text for a later import: ``OnFirstUse("…")``, ``import_module("…")``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            named = isinstance(first, ast.Constant) and str(first.value).startswith("jidi_docs")
+            if called in ("OnFirstUse", "import_module") and named:
+                found.add(str(first.value))
+    return found
+
+
+def test_no_module_imports_another_packages_private_module() -> None:
+    graph = _graph()
+    for path in sorted(ROOT.rglob("*.py")):
+        graph[_module_name(path)] |= _named_modules(path)
+
+    assert _private_imports(graph) == []
+
+
+def test_the_private_import_search_finds_one() -> None:
+    graph = {
+        "jidi_docs.pipeline._bundle": {"jidi_docs.forms._render", "jidi_docs._fs"},
+        "jidi_docs.forms._render": {"jidi_docs.forms._extract._cells", "jidi_docs.forms"},
+        "jidi_docs.forms._extract._read": {"jidi_docs.forms._extract._cells"},
+        "jidi_docs.forms": {"jidi_docs.forms._render"},
+    }
+
+    assert _private_imports(graph) == [
+        "jidi_docs.forms._render → jidi_docs.forms._extract._cells",
+        "jidi_docs.pipeline._bundle → jidi_docs.forms._render",
+    ]
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     found: list[list[str]] = []
     state: dict[str, int] = {}

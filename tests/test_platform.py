@@ -7,9 +7,13 @@ the environment, fake install folders, a fake ``winreg`` module and Windows erro
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tokenize
 import types
@@ -21,7 +25,7 @@ from typing_extensions import Self
 
 import jidi_docs
 from jidi_docs import _platform, _procs
-from jidi_docs._fs import MAX_PATH, path_units, safe_filename
+from jidi_docs._fs import LEDGER_NAME, MAX_PATH, path_units, safe_filename, write_files
 from jidi_docs.errors import ConversionError, OutputError
 from jidi_docs.forms._render import form_paths
 from jidi_docs.pdf._convert import SofficeConverter
@@ -71,7 +75,7 @@ def _code_lines(path: Path) -> list[tuple[int, str]]:
 def test_no_os_specific_code_outside_the_platform_module() -> None:
     found = []
     for path in sorted(SRC.rglob("*.py")):
-        if path.name == "_platform.py" and path.parent == SRC:
+        if path.parent == SRC / "_platform":  # the one place for it
             continue
         for n, text in _code_lines(path):
             for what, pattern in FORBIDDEN.items():
@@ -253,6 +257,27 @@ def test_macos_install_hint(monkeypatch) -> None:
     assert "「应用程序」" in _platform.install_hint()
 
 
+@pytest.mark.parametrize(
+    ("platform", "where"),
+    [
+        ("linux", "Debian/Ubuntu 请安装 python3-uno"),
+        ("win32", "program\\python.exe"),
+        ("darwin", "LibreOffice.app/Contents/Resources/python"),
+    ],
+)
+def test_where_a_python_with_uno_comes_from_fits_the_os(monkeypatch, platform, where) -> None:
+    """Windows and macOS LibreOffice bring their own Python (LibreOffice core,
+    ``pyuno/zipcore/python.cxx`` and ``python.sh``: installed beside soffice); only Linux
+    needs a package."""
+    monkeypatch.setattr(sys, "platform", platform)
+
+    hint = _platform.uno_python_hint()
+
+    assert where in hint
+    assert "JIDI_DOCS_UNO_PYTHON" in hint
+    assert ("python3-uno" in hint) == (platform == "linux")
+
+
 # -- process trees ------------------------------------------------------------------------------
 
 
@@ -378,25 +403,145 @@ def test_setup_console_replaces_what_gbk_cannot_show() -> None:
     assert _platform.can_show("√ 符合", stream)
 
 
-class SharingViolation(PermissionError):
-    """What Windows raises when another program holds the file open (WinError 32).
+def windows_error(winerror: int) -> type[PermissionError]:
+    """The PermissionError Windows raises with `winerror` set (Python sets the attribute on
+    Windows only, so a subclass carries it here).
 
-    Python sets `winerror` only on Windows, so the test gives the subclass the attribute.
+    Sources: Microsoft, "System Error Codes (0-499)"
+    (https://learn.microsoft.com/en-us/windows/win32/debug/system-error-codes--0-499-):
+    ERROR_ACCESS_DENIED 5, ERROR_SHARING_VIOLATION 32, ERROR_LOCK_VIOLATION 33; [MS-FSCC]
+    2.4 FileRenameInformation (https://learn.microsoft.com/en-us/openspecs/windows_protocols/
+    ms-fscc/): replacing a target that is open fails with STATUS_ACCESS_DENIED, i.e. error 5,
+    which is what os.replace (MoveFileExW with MOVEFILE_REPLACE_EXISTING, CPython
+    ``Modules/posixmodule.c`` ``internal_rename``) gets over a file Word or Excel has open;
+    CPython ``PC/errmap.h`` maps 5 and 32 to EACCES, hence PermissionError.
     """
+    return type(f"WinError{winerror}", (PermissionError,), {"winerror": winerror})
 
-    winerror = 32
 
-
-def test_a_file_open_in_word_is_named_with_what_to_do(tmp_path) -> None:
+@pytest.mark.parametrize("winerror", [5, 32, 33])
+def test_a_file_open_in_word_is_named_with_the_program_to_close_it_in(tmp_path, winerror) -> None:
     target = tmp_path / "评价表.docx"
+    target.write_bytes(b"open in Word")
 
-    error = OutputError.from_os_error(target, SharingViolation(13, "Permission denied"))
+    error = OutputError.from_os_error(target, windows_error(winerror)(13, "Permission denied"))
 
-    assert str(error) == f"「{target}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+    assert str(error) == (
+        f"「{target}」正被其他程序占用（多半是在 Word 或 WPS 中打开着），无法替换。"
+        "请先在 Word 或 WPS 中关闭它，再重试；若并没有打开它，请检查是否有写入权限。"
+    )
     assert error.locked
-    plain = OutputError.from_os_error(target, PermissionError(13, "Permission denied"))
-    assert not plain.locked
-    assert "没有写入权限" in str(plain)
+
+
+def test_access_denied_without_the_file_and_a_plain_permission_error_are_permission(
+    tmp_path,
+) -> None:
+    missing = tmp_path / "汇总表.xlsx"  # error 5 for a file not there: a folder we may not write
+
+    for error in (windows_error(5)(13, "Access is denied"), PermissionError(13, "denied")):
+        result = OutputError.from_os_error(missing, error)
+        assert not result.locked
+        assert "没有写入权限" in str(result)
+
+
+def _counting_replace(monkeypatch, failures: list[BaseException]) -> list[str]:
+    """Make os.replace raise `failures` one by one, then work; return the targets tried."""
+    tried: list[str] = []
+    real = os.replace
+
+    def replace(src, dst):
+        tried.append(Path(dst).name)
+        if failures:
+            raise failures.pop(0)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    return tried
+
+
+def test_a_file_held_for_a_moment_is_replaced_after_a_retry(tmp_path, monkeypatch) -> None:
+    """Antivirus scanners and OneDrive open a new file for a moment, and a rename over it
+    then fails with WinError 32 (see `windows_error` for the sources): tried again."""
+    target = tmp_path / "申报材料.pdf"
+    busy = windows_error(32)
+    tried = _counting_replace(monkeypatch, [busy(13, "in use"), busy(13, "in use")])
+
+    write_files({target: b"%PDF-new"})
+
+    assert target.read_bytes() == b"%PDF-new"
+    assert tried.count(target.name) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LEDGER_NAME, target.name]
+
+
+def test_a_file_held_open_is_reported_after_the_retries_naming_the_program(
+    tmp_path, monkeypatch
+) -> None:
+    target = tmp_path / "汇总表.xlsx"
+    write_files({target: b"old"})
+    denied = windows_error(5)
+    tried = _counting_replace(monkeypatch, [denied(13, "denied") for _ in range(20)])
+
+    with pytest.raises(OutputError) as info:
+        write_files({target: b"new"})
+
+    assert info.value.locked
+    assert "多半是在 Excel 或 WPS 中打开着" in str(info.value)
+    assert tried.count(target.name) == len(_platform.RETRY_DELAYS) + 1
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LEDGER_NAME, target.name]
+
+
+PERMISSION = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from jidi_docs._fs import write_files
+from jidi_docs.errors import OutputError
+tried = []
+real = os.replace
+def replace(src, dst):
+    tried.append(str(dst))
+    real(src, dst)
+os.replace = replace
+target = Path(sys.argv[2])
+try:
+    write_files({target: b"new"})
+    print(json.dumps(["written", tried]))
+except OutputError as e:
+    print(json.dumps([str(e), e.locked, tried, sorted(os.listdir(target.parent))]))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+def test_a_real_permission_error_is_reported_at_once() -> None:
+    """Real on Linux: a user renaming over another user's file in a sticky folder gets EPERM
+    (no Windows error number), so nothing is tried again."""
+    base = Path(tempfile.mkdtemp())  # in the system's temporary folder: the other user sees it
+    base.chmod(0o755)
+    folder = base / "共享"
+    folder.mkdir()
+    folder.chmod(0o1777)  # anyone may add files, only the owner may replace or delete them
+    target = folder / "评价表.docx"
+    write_files({target: b"root's"})  # ours (in the ledger), owned by root
+    (folder / LEDGER_NAME).chmod(0o644)
+
+    try:
+        done = subprocess.run(
+            ["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-c", PERMISSION,
+             str(SRC.parent), str(target)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        content = target.read_bytes()
+    finally:
+        shutil.rmtree(base)
+
+    assert done.returncode == 0, done.stderr
+    message, locked, tried, left = json.loads(done.stdout)
+    assert message.startswith(f"无法写入 {target}：没有写入权限。")
+    assert not locked
+    assert tried == [str(target)]  # once: no retry for an error that is not a held file
+    assert left == [LEDGER_NAME, target.name]
+    assert content == b"root's"
 
 
 def test_hide_sets_the_windows_hidden_attribute(monkeypatch, tmp_path) -> None:

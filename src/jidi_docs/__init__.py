@@ -7,140 +7,64 @@ bundle), ``review`` (预审), ``pipeline`` (bundle, batch, init), then ``cli``.
 
 Why lazy: every command imports this package, ``--help`` included; importing each public name on
 first use keeps start-up to what the command needs (see ``benchmarks/startup.py``). The public
-names are functions and classes only, so none of them is shadowed by a sub-module's name.
+names are functions and classes only, so none of them is shadowed by a sub-module's name. Each is
+written once, in the ``if TYPE_CHECKING:`` block below (see `jidi_docs._lazy`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._lazy import attach
 
 if TYPE_CHECKING:
-    from .errors import (
-        BundleError,
-        ConversionError,
-        EvidenceError,
-        InputError,
-        InternalError,
-        Issue,
-        JidiDocsError,
-        OutputError,
-        ProfileError,
-        TemplateError,
-        UserError,
-        ValidationFailed,
-    )
-    from .forms import render
-    from .input import get_profile, json_schema, load, loads, validate
-    from .pipeline import BatchResult, ItemResult, batch, bundle, extract, init
-    from .review import CheckReport, ConditionResult, check
-    from .schema import (
-        Application,
-        BasicInfo,
-        BrandActivity,
-        Evidence,
-        Honour,
-        Lecturer,
-        Manager,
-        Matchmaking,
-        Period,
-        Profile,
-        Qualification,
-        Scores,
-        Training,
-        Venue,
-    )
+    from ._version import __version__ as __version__
+    from .errors import BundleError as BundleError
+    from .errors import ConversionError as ConversionError
+    from .errors import EvidenceError as EvidenceError
+    from .errors import InputError as InputError
+    from .errors import InternalError as InternalError
+    from .errors import Issue as Issue
+    from .errors import JidiDocsError as JidiDocsError
+    from .errors import OutputError as OutputError
+    from .errors import ProfileError as ProfileError
+    from .errors import TemplateError as TemplateError
+    from .errors import UserError as UserError
+    from .errors import ValidationFailed as ValidationFailed
+    from .forms import Extracted as Extracted
+    from .forms import render as render
+    from .input import YamlDoc as YamlDoc
+    from .input import get_profile as get_profile
+    from .input import json_schema as json_schema
+    from .input import load as load
+    from .input import loads as loads
+    from .input import validate as validate
+    from .pdf import Converter as Converter
+    from .pipeline import BatchResult as BatchResult
+    from .pipeline import InitResult as InitResult
+    from .pipeline import ItemResult as ItemResult
+    from .pipeline import ProgressEvent as ProgressEvent
+    from .pipeline import batch as batch
+    from .pipeline import bundle as bundle
+    from .pipeline import extract as extract
+    from .pipeline import init as init
+    from .review import CheckReport as CheckReport
+    from .review import ConditionResult as ConditionResult
+    from .review import check as check
+    from .schema import Application as Application
+    from .schema import BasicInfo as BasicInfo
+    from .schema import BrandActivity as BrandActivity
+    from .schema import Evidence as Evidence
+    from .schema import Honour as Honour
+    from .schema import Lecturer as Lecturer
+    from .schema import Manager as Manager
+    from .schema import Matchmaking as Matchmaking
+    from .schema import Period as Period
+    from .schema import Profile as Profile
+    from .schema import Qualification as Qualification
+    from .schema import Registry as Registry
+    from .schema import Scores as Scores
+    from .schema import Training as Training
+    from .schema import Venue as Venue
 
-__all__ = [  # noqa: RUF022 - sorted case-insensitively, as tests/test_exports.py checks
-    "__version__",
-    "Application",
-    "BasicInfo",
-    "batch",
-    "BatchResult",
-    "BrandActivity",
-    "bundle",
-    "BundleError",
-    "check",
-    "CheckReport",
-    "ConditionResult",
-    "ConversionError",
-    "Evidence",
-    "EvidenceError",
-    "extract",
-    "get_profile",
-    "Honour",
-    "init",
-    "InputError",
-    "InternalError",
-    "Issue",
-    "ItemResult",
-    "JidiDocsError",
-    "json_schema",
-    "Lecturer",
-    "load",
-    "loads",
-    "Manager",
-    "Matchmaking",
-    "OutputError",
-    "Period",
-    "Profile",
-    "ProfileError",
-    "Qualification",
-    "render",
-    "Scores",
-    "TemplateError",
-    "Training",
-    "UserError",
-    "validate",
-    "ValidationFailed",
-    "Venue",
-]
-
-_getattr, __dir__ = attach(
-    __name__,
-    {
-        ".errors": (
-            "BundleError",
-            "ConversionError",
-            "EvidenceError",
-            "InputError",
-            "InternalError",
-            "Issue",
-            "JidiDocsError",
-            "OutputError",
-            "ProfileError",
-            "TemplateError",
-            "UserError",
-            "ValidationFailed",
-        ),
-        ".forms": ("render",),
-        ".input": ("get_profile", "json_schema", "load", "loads", "validate"),
-        ".pipeline": ("batch", "BatchResult", "bundle", "extract", "init", "ItemResult"),
-        ".review": ("check", "CheckReport", "ConditionResult"),
-        ".schema": (
-            "Application",
-            "BasicInfo",
-            "BrandActivity",
-            "Evidence",
-            "Honour",
-            "Lecturer",
-            "Manager",
-            "Matchmaking",
-            "Period",
-            "Profile",
-            "Qualification",
-            "Scores",
-            "Training",
-            "Venue",
-        ),
-    },
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from ._version import package_version
-
-        return package_version()
-    return _getattr(name)
+attach(__name__, __file__)

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from . import _platform
 from .errors import OutputError
 
 __all__ = [
@@ -257,14 +258,13 @@ def write_files(
         ledger_texts = _updated_ledgers(temps) if record else {}
         for tmp, target in temps:
             current = target
-            tmp.replace(target)
+            _replace(tmp, target)
         for folder, text in ledger_texts.items():
             current = folder / LEDGER_NAME
             _replace_text(folder / LEDGER_NAME, text)
     except BaseException as e:
         for tmp, _ in temps:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            _remove(tmp)
         if isinstance(e, OSError):
             raise OutputError.from_os_error(current, e) from e
         raise
@@ -302,11 +302,22 @@ def _replace_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        Path(name).replace(path)
+        _replace(Path(name), path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(name).unlink()
+        _remove(Path(name))
         raise
+
+
+def _replace(source: Path, target: Path) -> None:
+    """Rename `source` over `target`, trying again for a moment while another program holds
+    `target` (Windows: antivirus, OneDrive, the search indexer; `_platform.retry_locked`)."""
+    _platform.retry_locked(lambda: source.replace(target), target)
+
+
+def _remove(path: Path) -> None:
+    """Delete our temporary file `path` if it is there (tried again likewise; never raises)."""
+    with contextlib.suppress(OSError):
+        _platform.retry_locked(lambda: path.unlink(missing_ok=True), path)
 
 
 def _umask() -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +23,10 @@ if TYPE_CHECKING:
 else:  # ~15 ms at every start, only stopping processes needs it: imported when used
     psutil = OnFirstUse("psutil")
 
-__all__ = ["descendants", "kill_matching", "kill_tree"]
+__all__ = ["SLICE", "communicate", "descendants", "kill_matching", "kill_tree"]
+
+#: Longest single wait for a process, in seconds (see `communicate`).
+SLICE = 0.25
 
 
 def _kill_all(procs: Sequence[psutil.Process], sockets: str | None = None) -> int:
@@ -108,6 +113,30 @@ def kill_matching(marker: str, *, sockets: str | None = None) -> int:
             break
         killed += _kill_all(hits, sockets)
     return killed
+
+
+def communicate(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes | None, bytes | None]:
+    """Return `proc`'s output once it ends, like ``proc.communicate(timeout=timeout)``, but
+    waiting in slices of `SLICE` seconds.
+
+    Why: Python on Windows runs a Ctrl-C handler only after a blocking wait returns (CPython
+    ``Lib/subprocess.py``: ``Popen._wait`` is one ``_winapi.WaitForSingleObject(handle,
+    timeout)`` and ``_communicate`` joins its reader threads with the whole time left; neither
+    wakes for Ctrl-C), so one wait of two minutes would hold a Ctrl-C until LibreOffice is
+    done. Waiting again after `subprocess.TimeoutExpired` loses no output (Python docs of
+    ``Popen.communicate``).
+
+    Raises:
+        subprocess.TimeoutExpired: `proc` ran longer than `timeout`.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            return proc.communicate(timeout=max(0.0, min(SLICE, left)))
+        except subprocess.TimeoutExpired:
+            if left <= SLICE:
+                raise
 
 
 def descendants() -> set[int]:

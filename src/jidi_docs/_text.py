@@ -8,13 +8,17 @@ scaffold's comments and the 汇总 tables line text up by the same display width
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = [
+    "FORMULA_STARTS",
     "MERGE_UP",
     "XML_FORBIDDEN",
     "XML_FORBIDDEN_CLASS",
+    "csv_text",
     "display_width",
     "is_wide",
+    "no_formulas",
     "wrap",
 ]
 
@@ -119,3 +123,34 @@ def _cjk_cut(piece: str, width: int) -> int:
         if is_wide(ch) and is_wide(nxt) and nxt not in _CLOSING:
             best = i + 1
     return best
+
+
+#: First characters that make Excel, WPS or LibreOffice take a cell's text for a formula (or a
+#: DDE command): OWASP's list for "CSV injection". A base's 单位名称 ``=HYPERLINK(…)`` would
+#: otherwise be a live formula in the office's 汇总表.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def no_formulas(workbook: Any) -> None:
+    """Store every text cell of an openpyxl `workbook` that starts like a formula as plain text.
+
+    Call it right before saving. openpyxl writes a string starting with ``=`` as a formula; here
+    the cell becomes a text cell (data type ``s``) with Excel's quote prefix, so the value shows
+    exactly as written and editing the cell in Excel or WPS keeps it text. The workbook's own
+    formulas are none: the project writes values only (drop-down lists are data validations,
+    not cells).
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
+def csv_text(value: str) -> str:
+    """Return `value` as a CSV cell a spreadsheet program shows as text, never as a formula.
+
+    OWASP's rule for CSV files: a cell starting like a formula gets a leading apostrophe.
+    """
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value

@@ -11,7 +11,9 @@ Our exception hierarchy::
     │   ├── ConversionError       LibreOffice is missing, failed, or wrote no PDF
     │   ├── EvidenceError         a 佐证材料 file is missing, unreadable or not allowed
     │   ├── BundleError           the submission bundle cannot be assembled
-    │   └── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
+    │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
+    │                             data folder, a refused account or password, a backup or restore
     └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
@@ -25,7 +27,7 @@ import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import subprocess
@@ -41,11 +43,14 @@ __all__ = [
     "Issue",
     "JidiDocsError",
     "OutputError",
+    "PortalError",
     "ProfileError",
     "TemplateError",
     "UserError",
     "ValidationFailed",
 ]
+
+E = TypeVar("E", bound=BaseException)
 
 #: How a message names input that came from no file (data or text passed in by a script).
 NO_SOURCE = "<输入>"
@@ -105,6 +110,9 @@ class InputError(UserError):
         head = f"{issue.file or NO_SOURCE} 有 {len(self.issues)} 处格式错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.issue,), self.__dict__)
+
 
 class ValidationFailed(UserError):
     """The input was read but its content breaks the rules; `issues` lists every problem at once."""
@@ -116,6 +124,9 @@ class ValidationFailed(UserError):
         self.source = source
         head = head or f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.issues,), {"source": self.source}), self.__dict__)
 
 
 class ProfileError(UserError):
@@ -133,6 +144,9 @@ class ConversionError(UserError):
         self.stderr = stderr
         self.returncode = returncode
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), self.__dict__)
 
     @classmethod
     def from_process(
@@ -159,14 +173,48 @@ class EvidenceError(UserError):
             prefix += f"的文件 {path}"
         super().__init__(f"{prefix}：{message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        kwargs = {"entry": self.entry, "path": self.path}
+        return (_rebuild, (type(self), (self.reason,), kwargs), self.__dict__)
+
 
 class BundleError(UserError):
     """The submission bundle cannot be assembled."""
 
 
+class PortalError(UserError):
+    """The web portal cannot start or do what ``jidi-docs serve`` was asked (Chinese message)."""
+
+
+def _rebuild(cls: type[E], args: tuple[Any, ...], kwargs: dict[str, Any]) -> E:
+    """Return ``cls(*args, **kwargs)``: how pickle rebuilds errors whose arguments are keywords.
+
+    Why: an exception pickles as its class and its message by default, and these build their
+    message from structured arguments; rebuilt from the message alone, the message would be
+    built twice (a worker process's error would reach the parent as ``佐证材料：佐证材料「…」``).
+    """
+    return cls(*args, **kwargs)
+
+
+#: The programs that most likely hold a file open, by its suffix.
+_HOLDERS = {
+    ".docx": "Word 或 WPS",
+    ".doc": "Word 或 WPS",
+    ".xlsx": "Excel 或 WPS",
+    ".xls": "Excel 或 WPS",
+    ".csv": "Excel 或 WPS",
+    ".pdf": "PDF 阅读器（如 WPS、Adobe Reader 或浏览器）",
+}
+
+
 def locked_message(path: Path) -> str:
-    """The message for a file another program holds open (Windows refuses to replace it)."""
-    return f"「{path}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+    """The message for a file another program holds open (Windows refuses to replace it),
+    naming the program that most likely does."""
+    holder = _HOLDERS.get(path.suffix.lower(), "Word、WPS、Excel 等程序")
+    return (
+        f"「{path}」正被其他程序占用（多半是在 {holder} 中打开着），无法替换。"
+        f"请先在 {holder} 中关闭它，再重试；若并没有打开它，请检查是否有写入权限。"
+    )
 
 
 class OutputError(UserError):
@@ -177,10 +225,13 @@ class OutputError(UserError):
         self.locked = locked
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), self.__dict__)
+
     @classmethod
     def from_os_error(cls, target: Path, error: OSError) -> OutputError:
         """Build the error for writing `target`, keeping the system's reason."""
-        if _platform.is_locked_error(error):
+        if _platform.is_locked_error(error, target):
             return cls(locked_message(target), locked=True)
         reasons = {
             errno.EACCES: "没有写入权限",

@@ -55,7 +55,7 @@ def fake(monkeypatch):
         made.append(FakeConverter())
         return made[-1]
 
-    for module in ("jidi_docs.pipeline._bundle", "jidi_docs.pdf._convert"):  # the CLI's too
+    for module in ("jidi_docs.pipeline._bundle", "jidi_docs.pdf"):  # the CLI takes the public one
         monkeypatch.setattr(importlib.import_module(module), "SofficeConverter", factory)
     return made
 

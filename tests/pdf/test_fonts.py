@@ -7,7 +7,6 @@ there is. Here, on Linux, our fontconfig aliases are switched off to prove the t
 from __future__ import annotations
 
 import re
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -110,40 +109,72 @@ def test_the_bundle_embeds_simplified_chinese_fonts_only(bundle_without_fontconf
     assert wrong == []
 
 
-@pytest.mark.parametrize(
-    ("platform", "songti", "heiti", "always"),
-    [
-        ("win32", "SimSun", "SimHei", "false"),
-        ("darwin", "Songti SC", "Heiti SC", "false"),
-        ("linux", "Noto Serif CJK SC", "Noto Sans CJK SC", "true"),
-    ],
-)
-def test_the_table_names_the_fonts_each_os_has(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    platform: str,
-    songti: str,
-    heiti: str,
-    always: str,
-) -> None:
-    monkeypatch.setattr(sys, "platform", platform)
-
-    xcu = _fonts.write_substitution_table(tmp_path / "profile")
-
+def _pairs(xcu: Path) -> dict[str, tuple[str, str]]:
     pairs = {}
     for node in ET.parse(xcu).getroot().iter("node"):
         props = {p.get(f"{OOR}name"): p.findtext("value") for p in node.iter("prop")}
         pairs[props["ReplaceFont"]] = (props["SubstituteFont"], props["Always"])
+    return pairs
+
+
+@pytest.mark.parametrize(
+    ("platform", "songti", "heiti", "fangsong"),
+    [
+        ("darwin", "Songti SC", "Heiti SC", "Songti SC"),
+        ("linux", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK SC"),
+    ],
+)
+def test_the_table_names_the_fonts_each_os_has_and_every_pair_applies_always(
+    tmp_path: Path, platform: str, songti: str, heiti: str, fangsong: str
+) -> None:
+    """macOS: only Songti SC and Heiti SC are installed with the system (Apple, "Fonts
+    included with macOS"; STFangsong and Kaiti SC are Font Book downloads), so 仿宋/楷体 get
+    Songti SC. ``Always`` on every pair: LibreOffice applies no other (see test_font_table)."""
+    xcu = _fonts.write_substitution_table(tmp_path / "profile", platform=platform)
+
+    pairs = _pairs(xcu)
     assert xcu == tmp_path / "profile" / "user" / "registrymodifications.xcu"
-    assert pairs["方正小标宋简体"] == (songti, always)
-    assert pairs["黑体"] == (heiti, always)
-    assert pairs["微软雅黑"] == (heiti, always)
-    if platform == "win32":
-        assert "SimSun" not in pairs  # installed there: never replaced by itself
-        assert pairs["仿宋_GB2312"] == ("FangSong", always)
-    if platform == "darwin":
-        assert pairs["楷体"] == ("Kaiti SC", always)
-        assert pairs["仿宋"] == ("STFangsong", always)
+    assert pairs["方正小标宋简体"] == (songti, "true")
+    assert pairs["黑体"] == (heiti, "true")
+    assert pairs["仿宋_GB2312"] == (fangsong, "true")
+    assert pairs["楷体"] == (fangsong, "true")
+    assert {always for _, always in pairs.values()} == {"true"}
+
+
+@pytest.mark.parametrize("supplemental", [True, False])
+def test_windows_targets_depend_on_the_chinese_supplemental_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, supplemental: bool
+) -> None:
+    """Simulated Windows fonts folder. Source: Microsoft, "Language and region Features on
+    Demand" (learn.microsoft.com/en-us/windows-hardware/manufacture/desktop/
+    features-on-demand-language-fod): the Chinese (Simplified) Supplemental Fonts are DengXian,
+    FangSong, KaiTi and SimHei; SimSun and Microsoft YaHei are in every Windows 10/11
+    ("Windows 11 font list", learn.microsoft.com/en-us/typography/fonts/windows_11_font_list).
+    File names simhei.ttf, simfang.ttf, simkai.ttf, Deng.ttf as Windows installs them."""
+    fonts = tmp_path / "Windows" / "Fonts"
+    fonts.mkdir(parents=True)
+    if supplemental:
+        for name in ("simhei.ttf", "simfang.ttf", "simkai.ttf", "Deng.ttf"):
+            (fonts / name).write_bytes(b"")
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+
+    pairs = _pairs(_fonts.write_substitution_table(tmp_path / "profile", platform="win32"))
+
+    for kept in ("宋体", "SimSun", "微软雅黑", "Microsoft YaHei", "新宋体"):
+        assert kept not in pairs  # every Windows has them: an Always pair would replace them
+    assert pairs["方正小标宋简体"] == ("SimSun", "true")
+    if supplemental:
+        assert pairs["仿宋_GB2312"] == ("FangSong", "true")
+        assert pairs["楷体_GB2312"] == ("KaiTi", "true")
+        assert pairs["方正黑体简体"] == ("SimHei", "true")
+        for kept in ("黑体", "SimHei", "仿宋", "FangSong", "楷体", "KaiTi", "等线", "DengXian"):
+            assert kept not in pairs
+    else:
+        assert pairs["仿宋_GB2312"] == ("SimSun", "true")
+        assert pairs["楷体"] == ("SimSun", "true")
+        assert pairs["黑体"] == ("Microsoft YaHei", "true")
+        assert pairs["SimHei"] == ("Microsoft YaHei", "true")
 
 
 def test_every_east_asian_font_of_the_templates_has_an_entry() -> None:

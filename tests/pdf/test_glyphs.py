@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 import jidi_docs
+from fontfiles import make_font
 from jidi_docs.pdf import _glyphs
 from jidi_docs.pdf._glyphs import Coverage, installed_coverage, undrawable_warnings
 from stressapp import example_data, stress_data
@@ -80,3 +82,36 @@ def test_without_fontconfig_the_font_folders_are_read(monkeypatch):
 
     assert "中" in fonts  # Noto CJK, as LibreOffice uses it
     assert "🚀" not in fonts
+
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation2")
+
+
+def test_without_fontconfig_a_second_run_reads_no_font_file_and_a_changed_one_again(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for name in ("LiberationSans-Regular.ttf", "LiberationMono-Regular.ttf"):
+        shutil.copyfile(LIBERATION / name, folder / name)
+    (folder / "README.txt").write_text("not a font", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    read: list[str] = []
+    real = _glyphs._file_codes
+    monkeypatch.setattr(_glyphs, "_file_codes", lambda path: read.append(path.name) or real(path))
+
+    first = _glyphs._folder_coverage([folder])
+    after_first, read[:] = sorted(read), []
+    second = _glyphs._folder_coverage([folder])
+    after_second = list(read)
+    make_font(tmp_path, "Changed", shape="Sans", text="中文")
+    (tmp_path / "Changed.otf").replace(folder / "LiberationMono-Regular.ttf")  # new content
+    third = _glyphs._folder_coverage([folder])
+
+    assert after_first == ["LiberationMono-Regular.ttf", "LiberationSans-Regular.ttf"]
+    assert after_second == []  # all from the cache
+    assert read == ["LiberationMono-Regular.ttf"]  # only the changed file
+    assert "A" in first
+    assert "A" in second
+    assert ("中" in first, "中" in second, "中" in third) == (False, False, True)
+    assert "A" in third  # the unchanged file still counts, from the cache

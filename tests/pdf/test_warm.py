@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -13,6 +14,7 @@ import docx
 import pikepdf
 import pytest
 
+from jidi_docs import _platform
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import WarmConverter
 from jidi_docs.pdf._convert import SofficeConverter
@@ -232,7 +234,69 @@ def test_without_a_uno_python_prestart_does_nothing(soffice, monkeypatch, caplog
     with caplog.at_level(logging.WARNING), WarmConverter() as conv:
         assert not conv.prestart()
         assert conv._starter is None
-    assert "python3-uno" in caplog.text
+    assert f"未找到带 uno 模块的 Python（{_platform.uno_python_hint()}）" in caplog.text
+
+
+# -- LibreOffice's own Python: a launcher ------------------------------------------------------
+
+#: LibreOffice's Python on Windows and macOS, rebuilt as a script: it puts the folder with
+#: ``uno`` on PYTHONPATH (after its own, before the caller's), then runs the real interpreter
+#: with the arguments it was given. Source: LibreOffice core ``pyuno/zipcore/python.cxx``
+#: (``wmain``: SetEnvironmentVariableW PYTHONPATH = program;python-core/lib;…;<old value>,
+#: PYTHONHOME = python-core, then CreateProcessW of python-core\bin\python.exe with argv[1:])
+#: and ``pyuno/zipcore/python.sh`` (export PYTHONPATH=…, PYTHONHOME=…; exec python.bin "$@").
+LAUNCHER = """#!/bin/sh
+PYTHONPATH="{uno_dir}${{PYTHONPATH:+:$PYTHONPATH}}"
+export PYTHONPATH
+exec "{real}" "$@"
+"""
+
+
+@pytest.fixture
+def launcher(with_uno, soffice, tmp_path, monkeypatch):
+    """LibreOffice's install folder: program/soffice (the real one) and program/python, the
+    launcher, whose real interpreter (this test's) has no uno of its own."""
+    monkeypatch.delenv("JIDI_DOCS_UNO_PYTHON", raising=False)
+    probe = subprocess.run(
+        [with_uno, "-c", "import uno; print(uno.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    uno_file = Path(probe.stdout.strip())
+    uno_dir = tmp_path / "uno"
+    uno_dir.mkdir()
+    (uno_dir / "uno.py").symlink_to(uno_file)
+    program = tmp_path / "LibreOffice" / "program"
+    program.mkdir(parents=True)
+    (program / "soffice").write_text(f'#!/bin/sh\nexec "{soffice}" "$@"\n', encoding="utf-8")
+    (program / "soffice").chmod(0o755)
+    python = program / "python"
+    python.write_text(LAUNCHER.format(uno_dir=uno_dir, real=sys.executable), encoding="utf-8")
+    python.chmod(0o755)
+    return program / "soffice", python
+
+
+def test_libreoffice_s_python_launcher_is_found_and_converts(launcher, tmp_path):
+    soffice, python = launcher
+    plain = subprocess.run([sys.executable, "-c", "import uno"], capture_output=True, check=False)
+    isolated = subprocess.run(
+        [str(python), "-I", "-c", "import uno"], capture_output=True, check=False
+    )
+    assert plain.returncode != 0  # the real interpreter has no uno of its own
+    assert isolated.returncode != 0  # -I drops the launcher's PYTHONPATH: the old probe failed
+
+    uno_python.cache_clear()
+    try:
+        found = uno_python(str(soffice))
+    finally:
+        uno_python.cache_clear()
+
+    assert found == str(python)
+    with WarmConverter(python=found, soffice=str(soffice)) as conv:
+        (pdf,) = conv.convert(make_docs(tmp_path / "in", ["启动器"]), tmp_path / "out")
+        assert conv.starts == 1  # the running office, not the one-shot fallback
+    assert pdf_text(pdf)[0].strip() == "启动器"
 
 
 def test_a_closed_warm_converter_starts_no_libreoffice(with_uno, tmp_path):

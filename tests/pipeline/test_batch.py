@@ -472,16 +472,17 @@ def test_a_long_batch_keeps_libreoffice_running_and_leaves_none_behind(
 # -- Windows: files held open, scripts without the main guard ---------------------------------
 
 
-class SharingViolation(PermissionError):
-    """WinError 32, as Windows raises it for a file Excel holds open (`winerror` is set only on
-    Windows, so the subclass carries it)."""
-
-    winerror = 32
-
-
+@pytest.mark.parametrize("winerror", [5, 32])
 def test_an_open_summary_keeps_the_built_applications_and_is_written_beside(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, winerror
 ) -> None:
+    """Windows refuses to replace a file Excel holds open: with ERROR_ACCESS_DENIED (5) when the
+    file system refuses the rename over an open file ([MS-FSCC] FileRenameInformation,
+    https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-fscc/), with
+    ERROR_SHARING_VIOLATION (32) when the file is opened without sharing ("System Error Codes
+    (0-499)", https://learn.microsoft.com/en-us/windows/win32/debug/system-error-codes--0-499-).
+    Python sets `winerror` on Windows only, so a PermissionError subclass carries it here."""
+    held = type("WindowsError", (PermissionError,), {"winerror": winerror})
     make_folder(tmp_path / "in", 2)
     out = tmp_path / "out"
     batch([tmp_path / "in"], out, jobs=2, pdf=False)
@@ -490,7 +491,7 @@ def test_an_open_summary_keeps_the_built_applications_and_is_written_beside(
 
     def replace(src: object, dst: object) -> None:
         if Path(str(dst)).name in ("汇总表.xlsx", "汇总.csv"):
-            raise SharingViolation(13, "Permission denied", str(dst))
+            raise held(13, "Permission denied", str(dst))
         real_replace(src, dst)
 
     monkeypatch.setattr(fs_module.os, "replace", replace)
@@ -507,7 +508,8 @@ def test_an_open_summary_keeps_the_built_applications_and_is_written_beside(
     assert (out / "汇总表.xlsx").read_bytes() == old_summary  # the open one is left alone
     notes = [r.getMessage() for r in caplog.records]
     assert (
-        f"「{out / '汇总表.xlsx'}」正被其他程序（如 Word、WPS、Excel）打开，请关闭后重试。"
+        f"「{out / '汇总表.xlsx'}」正被其他程序占用（多半是在 Excel 或 WPS 中打开着），无法替换。"
+        "请先在 Excel 或 WPS 中关闭它，再重试；若并没有打开它，请检查是否有写入权限。"
         f"本次的汇总表已另存为 {xlsx.name}。" in notes
     )
 

@@ -1,4 +1,5 @@
-"""The portal behind a real https reverse proxy: Debian's nginx with a self-signed certificate.
+"""The portal behind a real https reverse proxy: Debian's nginx, and Caddy running the production
+recipe ``deploy/Caddyfile``, each with a self-signed certificate.
 
 ``jidi-docs serve --public-url https://localhost:PORT`` listens on loopback over http; nginx
 terminates TLS and forwards with ``X-Forwarded-Proto`` and ``X-Forwarded-For``. Checked through
@@ -29,6 +30,8 @@ from servehelpers import PASSWORD, free_port, running, serving
 
 #: A client address other than the proxy's (the whole 127.0.0.0/8 is loopback on Linux).
 CLIENT_ADDRESS = "127.0.0.2"
+#: The production recipe's Caddy configuration, run as it is.
+CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 
 NGINX_CONF = """
 {user}
@@ -76,10 +79,15 @@ class Proxied:
     data: Path
 
 
-@pytest.fixture(scope="module")
-def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
-    """`jidi-docs serve` on loopback behind nginx (TLS, self-signed certificate)."""
-    nginx = _require("nginx", "nginx")
+@pytest.fixture(scope="module", params=["nginx", "caddy"])
+def proxied(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Proxied]:
+    """`jidi-docs serve` on loopback behind nginx or Caddy (TLS, self-signed certificate).
+
+    Caddy runs the production recipe itself, ``deploy/Caddyfile``, with its settings in
+    environment variables as the file documents.
+    """
     openssl = _require("openssl", "openssl")
     work = tmp_path_factory.mktemp("proxy")
     data = work / "data"
@@ -108,13 +116,29 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
         capture_output=True,
         timeout=60,
     )
-    conf = work / "nginx.conf"
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read this folder
-    conf.write_text(NGINX_CONF.format(user=user, dir=work, port=port, backend=backend))
+    env = dict(os.environ)
+    if request.param == "nginx":
+        conf = work / "nginx.conf"
+        user = "user root;" if os.geteuid() == 0 else ""  # workers must read this folder
+        conf.write_text(NGINX_CONF.format(user=user, dir=work, port=port, backend=backend))
+        nginx = _require("nginx", "nginx")
+        proxy = [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"]
+    else:
+        caddy = _require("caddy", "caddy")
+        proxy = [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
+        env.update(
+            JIDI_SITE=origin,
+            JIDI_TLS=f"{work / 'cert.pem'} {work / 'key.pem'}",
+            JIDI_BACKEND=f"127.0.0.1:{backend}",
+            JIDI_CADDY_ADMIN="off",
+            JIDI_HTTP_PORT=str(free_port()),
+            HOME=str(work),  # Caddy keeps its state under $HOME/.local/share
+            XDG_DATA_HOME=str(work / "caddy-data"),
+            XDG_CONFIG_HOME=str(work / "caddy-config"),
+        )
 
     server = serving(data, "--public-url", origin, port=backend)
-    nginx_command = [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"]
-    with server, running(nginx_command, port, work / "error.log", dict(os.environ)):
+    with server, running(proxy, port, work / "error.log", env):
         yield Proxied(origin, port, work / "cert.pem", data)
 
 

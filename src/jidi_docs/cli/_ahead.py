@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConversionError
 
 if TYPE_CHECKING:
-    from ..pdf._convert import SofficeConverter
+    from ..pdf import SofficeConverter
 
 __all__ = ["AHEAD", "early_converter", "start_ahead"]
 
@@ -24,7 +24,7 @@ def early_converter(soffice: Path | None, pdfa: bool) -> SofficeConverter | None
     the libraries a bundle needs and fills the forms. None when LibreOffice is not found:
     `bundle` then says so itself, after the evidence files are checked, as before.
     """
-    from ..pdf._convert import SofficeConverter
+    from ..pdf import SofficeConverter
 
     try:
         converter = SofficeConverter(pdfa=pdfa, soffice=None if soffice is None else str(soffice))

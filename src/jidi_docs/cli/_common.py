@@ -21,7 +21,7 @@ from ._zh import ZhGroup, ZhTyper
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..schema._model import Application
+    from ..schema import Application
 
 __all__ = [
     "ForceOption",

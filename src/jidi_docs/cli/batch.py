@@ -16,7 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ..pipeline._batch import BatchResult, ProgressEvent, batch
+from ..pipeline import BatchResult, ProgressEvent, batch
 from ._common import (
     FromYamlOption,
     ProfileOption,

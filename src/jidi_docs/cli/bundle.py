@@ -21,7 +21,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..pdf._convert import SofficeConverter
+    from ..pdf import SofficeConverter
 
 
 def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeConverter | None:
@@ -94,8 +94,8 @@ def bundle_cmd(
     converter = _converter(ctx, soffice, pdfa)
     with converter if converter is not None else contextlib.nullcontext():
         # Imported after LibreOffice was started: it starts while these load.
-        from ..input._load import load
-        from ..pipeline._bundle import bundle
+        from ..input import load
+        from ..pipeline import bundle
 
         application = load(file, profile=profile)
         print_app_warnings(application)

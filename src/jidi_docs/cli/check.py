@@ -16,10 +16,9 @@ import typer
 
 from .. import _platform
 from ..errors import InputError, UserError, ValidationFailed
-from ..forms._format import fmt_number
-from ..input._load import application_file, load
-from ..review._check import check
-from ..review._report import REPORT_SUFFIXES, to_text, write_report
+from ..forms import fmt_number
+from ..input import application_file, load
+from ..review import REPORT_SUFFIXES, check, to_text, write_report
 from ._common import (
     ForceOption,
     ProfileOption,
@@ -94,7 +93,7 @@ def check_cmd(
         if as_json:
             typer.echo(_error_json(error))
         elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
-            from ..pipeline._scaffold import summarize_unfilled
+            from ..pipeline import summarize_unfilled
 
             raise summarize_unfilled(error, application_file(file)) from None
         raise

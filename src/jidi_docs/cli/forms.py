@@ -30,8 +30,8 @@ def render_cmd(
 
     例子：jidi-docs render 我的申报 -o 输出
     """
-    from ..forms._render import render
-    from ..input._load import load
+    from ..forms import render
+    from ..input import load
 
     application = load(file, profile=profile)
     print_app_warnings(application)
@@ -53,7 +53,7 @@ def schema_cmd(
 
     例子：jidi-docs schema -o 申报.schema.json
     """
-    from ..input._jsonschema import json_schema
+    from ..input import json_schema
 
     text = json.dumps(json_schema(profile), ensure_ascii=False, indent=2)
     if out is None:

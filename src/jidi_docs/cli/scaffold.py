@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..input._yaml import label
-from ..pipeline._scaffold import EVIDENCE_DIR, YAML_FILE, created_lines, init
+from ..input import EVIDENCE_DIR, label
+from ..pipeline import YAML_FILE, created_lines, init
 from ._common import (
     ProfileOption,
     SofficeOption,
@@ -68,8 +68,8 @@ def extract_cmd(
     例子：jidi-docs extract 去年的申报表.docx -o 我的申报/申报.yaml
     """
     # Imported here: reading a .docx (python-docx, lxml) is only needed by this command.
-    from ..forms._extract import summary_lines
-    from ..pipeline._extract import extract_to_file
+    from ..forms import summary_lines
+    from ..pipeline import extract_to_file
 
     path, extracted = extract_to_file(file, out, overwrite=force, soffice=soffice)
     out_console.print(f"已写入 {path}", markup=False)

@@ -1,4 +1,9 @@
-"""``jidi-docs serve``: the web portal (needs the optional extra ``jidi-docs[web]``)."""
+"""``jidi-docs serve``: the web portal (needs the optional extra ``jidi-docs[web]``).
+
+Everything ``serve`` reports as running is running: the web extra, the data folder, an
+administrator and the address are checked first, and any of them missing stops the command with
+a Chinese message saying what to do (no traceback, nothing announced).
+"""
 
 from __future__ import annotations
 
@@ -11,25 +16,71 @@ from typing import Annotated, Any
 
 import typer
 
-from ._common import app, err_console, out_console
+from ._common import app, err_console, handle_errors, out_console
 
 
-def _portal() -> ModuleType:
-    """Return `jidi_docs.web`, or exit with the install hint when the web extra is missing.
+def _portal(*, postgresql: bool) -> ModuleType:
+    """Return `jidi_docs.web`, or exit with the exact install command when the extra is missing.
 
     Why by name: the portal is the top layer (it builds on everything, the CLI included) and an
     optional extra; the command line only hands the options over and never depends on it.
     """
-    try:
-        return importlib.import_module("jidi_docs.web")
-    except ImportError:  # pragma: no cover - depends on the installation
+    web = importlib.import_module("jidi_docs.web")
+    missing = web.missing_modules(postgresql=postgresql)
+    if missing:
         err_console.print(
-            "错误：网页版需要额外的组件，请先安装：pip install 'jidi-docs[web]'", markup=False
+            f"错误：网页版需要额外的组件（缺少 {'、'.join(missing)}），请先安装：\n"
+            f"  {web.install_command()}\n"
+            "然后重新运行这个命令。",
+            markup=False,
+            soft_wrap=True,
         )
-        raise typer.Exit(1) from None
+        raise typer.Exit(1)
+    return web
+
+
+def _ask_password(username: str) -> str:
+    """The administrator's password: from JIDI_ADMIN_PASSWORD, or asked twice on the console."""
+    password = os.environ.get("JIDI_ADMIN_PASSWORD")
+    if password:
+        return password
+    first = getpass.getpass(f"请为“{username}”设置密码（至少 10 位，不显示）：")
+    second = getpass.getpass("再输入一次：")
+    if first != second:
+        err_console.print("错误：两次输入的密码不一致，什么也没有改。", markup=False)
+        raise typer.Exit(1)
+    return first
+
+
+def _announce(options: Any, info: dict[str, str]) -> None:
+    """What the clerk needs once the portal runs: folder, addresses, how links look."""
+    local = f"http://{options.host}:{options.port}/"
+    # as the clerk typed it (a Chinese host name, not its punycode)
+    origin = options.public_url.strip().rstrip("/") if options.public_url else options.origin()
+    lines = ["网页版已启动（按 Ctrl-C 停止）。", f"  数据文件夹：{info['data_dir']}"]
+    if origin:
+        lines += [
+            f"  培训基地和综试办使用的地址：{origin}/",
+            f"  邀请链接的样子：{origin}/join/…（在“首页 → 邀请”中生成）",
+        ]
+    else:
+        lines += [
+            f"  地址：{local}（只有这台电脑能打开）",
+            (
+                f"  邀请链接的样子：{local}join/…，在别的电脑上打不开。让培训基地从自己的电脑"
+                "访问，请用 --lan（局域网，自动提供 https）或放在 https 反向代理之后（--public-url）。"
+            ),
+        ]
+    if "fingerprint" in info:
+        lines += [
+            f"  第一次使用的电脑和手机请先打开 {origin}/ca/ 安装本机证书，",
+            f"  证书指纹（SHA-256）：{info['fingerprint']}",
+        ]
+    out_console.print("\n".join(lines), markup=False, soft_wrap=True)
 
 
 @app.command("serve")
+@handle_errors
 def serve_cmd(
     data: Annotated[
         Path,
@@ -38,9 +89,24 @@ def serve_cmd(
         ),
     ] = Path("门户数据"),
     host: Annotated[
-        str, typer.Option("--host", metavar="地址", help="监听地址；127.0.0.1 只允许本机访问")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="端口", help="端口")] = 8000,
+        str | None,
+        typer.Option(
+            "--host",
+            metavar="地址",
+            help="监听地址；默认 127.0.0.1（只允许本机访问），加 --lan 时默认本机的局域网地址",
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", metavar="端口", help="端口；默认 8000，加 --lan 时默认 8443"),
+    ] = None,
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan",
+            help="在局域网上用 https 提供服务（自动生成证书；其他电脑和手机按 /ca/ 页面的说明安装一次本机证书）",
+        ),
+    ] = False,
     database: Annotated[
         str | None,
         typer.Option(
@@ -73,7 +139,7 @@ def serve_cmd(
         bool,
         typer.Option(
             "--plain-http",
-            help="在局域网上用 http（不加密）提供服务；默认非本机地址要求 https（放在反向代理后面）",
+            help="在局域网上用 http（不加密）提供服务；默认非本机地址要求 https（--lan 或反向代理）",
         ),
     ] = False,
     create_admin: Annotated[
@@ -81,25 +147,52 @@ def serve_cmd(
         typer.Option(
             "--create-admin",
             metavar="用户名",
-            help="创建（或重设密码）全市范围的管理员账号后退出；密码从环境变量 JIDI_ADMIN_PASSWORD 读取，未设置时询问",
+            help="创建（或重设密码）全市范围的管理员账号后退出；密码从环境变量 JIDI_ADMIN_PASSWORD 读取，未设置时询问两次",
+        ),
+    ] = None,
+    backup: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup",
+            metavar="文件",
+            help="把数据库和全部文件备份到一个压缩包文件后退出（网页版运行时也可以）",
+        ),
+    ] = None,
+    restore: Annotated[
+        Path | None,
+        typer.Option(
+            "--restore",
+            metavar="文件",
+            help="把 --backup 做的备份恢复到 --data 指定的空文件夹（或新的空数据库）后退出",
         ),
     ] = None,
 ) -> None:
     """启动网页版：培训基地在浏览器里填写申报，综试办审核、填写审核意见、下载汇总表。
 
-    例子：jidi-docs serve --data 门户数据
+    例子：jidi-docs serve --data 门户数据 --lan
     """
-    web = _portal()
+    database = database or os.environ.get("JIDI_DATABASE_URL") or None
+    web = _portal(postgresql=bool(database and database.startswith("postgres")))
+    if lan and host is None:
+        host = web.lan_address()
+        if host is None:
+            err_console.print(
+                "错误：没有找到这台电脑的局域网地址（未连接网络？）。请连接网络后重试，"
+                "或用 --host 写明地址，如 --host 192.168.1.20。",
+                markup=False,
+            )
+            raise typer.Exit(1)
     options: Any = web.Options(
         data_dir=data,
-        host=host,
-        port=port,
+        host=host or "127.0.0.1",
+        port=port or (8443 if lan else 8000),
         # environment variables keep a database password out of the process list
-        database_url=database or os.environ.get("JIDI_DATABASE_URL") or None,
+        database_url=database,
         max_conversions=jobs,
         plain_http=plain_http,
         public_url=public_url or os.environ.get("JIDI_PUBLIC_URL") or None,
         trusted_proxy=trusted_proxy or os.environ.get("JIDI_TRUSTED_PROXY") or None,
+        lan=lan,
     )
     try:
         web.check_options(options)
@@ -107,17 +200,40 @@ def serve_cmd(
         err_console.print(f"错误：{e}", markup=False)
         raise typer.Exit(2) from None
 
+    if sum(map(bool, (create_admin, backup, restore))) > 1:
+        err_console.print(
+            "错误：--create-admin、--backup、--restore 每次只能用一个。", markup=False
+        )
+        raise typer.Exit(2)
     if create_admin:
-        password = os.environ.get("JIDI_ADMIN_PASSWORD") or getpass.getpass("管理员密码：")
-        if len(password) < 10:
-            err_console.print("错误：密码至少 10 位。", markup=False)
-            raise typer.Exit(1)
-        web.create_admin(options, create_admin, password)
-        out_console.print(f"已创建管理员“{create_admin}”（审核范围：全市）。", markup=False)
+        web.check_admin_name(options, create_admin)
+        web.create_admin(options, create_admin, _ask_password(create_admin))
+        out_console.print(
+            f"已设置管理员“{create_admin}”（审核范围：全市），数据文件夹：{data.resolve()}。\n"
+            f'启动：jidi-docs serve --data "{data.resolve()}"',
+            markup=False,
+            soft_wrap=True,
+        )
         return
-    address = options.public_url or f"http://{host}:{port}/"
-    out_console.print(f"网页版已启动：{address} （按 Ctrl-C 停止）", markup=False)
+    if backup:
+        summary = web.backup(options, backup)
+        out_console.print(
+            f"已备份到 {backup.resolve()}：{summary['files']} 个文件，"
+            f"{summary['versions']} 个提交版本。",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
+    if restore:
+        summary = web.restore(options, restore)
+        out_console.print(
+            f"已恢复到数据文件夹 {data.resolve()}：{summary['files']} 个文件，"
+            f"{summary['versions']} 个提交版本，全部与备份清单核对一致。",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
     try:
-        web.serve(options)
+        web.serve(options, on_ready=lambda info: _announce(options, info))
     except KeyboardInterrupt:
         out_console.print("已停止。", markup=False)

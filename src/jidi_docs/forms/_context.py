@@ -10,9 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..schema._model import Application
-from ..schema._profile import SAME_AS_ABOVE, Profile
-from ..schema._registry import Column, registry
+from ..schema import SAME_AS_ABOVE, Application, Column, Profile, registry
 from ._format import MERGE_UP, fmt_date, fmt_number, fmt_period, fmt_short_date
 
 __all__ = ["form1_context", "form2_context"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .._text import MERGE_UP
 
 if TYPE_CHECKING:
-    from ..schema._model import Period
+    from ..schema import Period
 
 __all__ = ["MERGE_UP", "fmt_date", "fmt_number", "fmt_period", "fmt_short_date"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .._fs import atomic_write_many, fit_name, path_units, safe_filename
 from .._resources import template_path
-from ..input._coerce import as_application
-from ..schema._model import Application
+from ..input import as_application, as_path
+from ..schema import Application
 from ._context import form1_context, form2_context
 from ._template import FormTemplate, check_package
 
@@ -88,5 +88,5 @@ def render(
     forms, warnings = render_forms_bytes(app, templates=templates)
     for warning in warnings:
         logger.warning(warning)
-    paths = form_paths(app, Path(out_dir))
+    paths = form_paths(app, as_path(out_dir, "out_dir"))
     return atomic_write_many({paths[k]: forms[k] for k in FORM_TITLES}, force=force)

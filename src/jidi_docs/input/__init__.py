@@ -7,25 +7,24 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from ._folders import EVIDENCE_DIR
-    from ._jsonschema import json_schema
-    from ._load import APPLICATION_FILE, get_profile, load, loads, validate
+    from ._coerce import as_date as as_date
+    from ._coerce import as_path as as_path
+    from ._coerce import as_positive_int as as_positive_int
+    from ._folders import EVIDENCE_DIR as EVIDENCE_DIR
+    from ._jsonschema import json_schema as json_schema
+    from ._load import APPLICATION_FILE as APPLICATION_FILE
+    from ._load import application_file as application_file
+    from ._load import as_application as as_application
+    from ._load import get_profile as get_profile
+    from ._load import load as load
+    from ._load import loads as loads
+    from ._load import validate as validate
+    from ._tables import FILE_KEY as FILE_KEY
+    from ._tables import expand_tables as expand_tables
+    from ._yaml import YamlDoc as YamlDoc
+    from ._yaml import iter_paths as iter_paths
+    from ._yaml import label as label
+    from ._yaml import parse_yaml as parse_yaml
+    from ._yaml import read_text as read_text
 
-__all__ = [
-    "APPLICATION_FILE",
-    "EVIDENCE_DIR",
-    "get_profile",
-    "json_schema",
-    "load",
-    "loads",
-    "validate",
-]
-
-__getattr__, __dir__ = attach(
-    __name__,
-    {
-        "._folders": ("EVIDENCE_DIR",),
-        "._jsonschema": ("json_schema",),
-        "._load": ("APPLICATION_FILE", "get_profile", "load", "loads", "validate"),
-    },
-)
+attach(__name__, __file__)

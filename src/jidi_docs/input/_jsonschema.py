@@ -12,9 +12,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..schema._profile import Profile, builtin_profiles
-from ..schema._registry import Column, Registry, Section, registry
-from ..schema._types import REGISTRY_TYPE, describe, json_type, number_schema
+from ..schema import (
+    REGISTRY_TYPE,
+    Column,
+    Profile,
+    Registry,
+    Section,
+    builtin_profiles,
+    describe,
+    json_type,
+    number_schema,
+    registry,
+)
 from ._load import get_profile
 from ._tables import FILE_KEY, SHEET_KEY
 

@@ -8,17 +8,17 @@ them become `InputError` or `ValidationFailed`, whose messages are complete Chin
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
+from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Issue, ValidationFailed
-from ..schema._derive import model_for
-from ..schema._model import Application
-from ..schema._profile import Profile, builtin_profile
-from ..schema._registry import Registry, registry
+from ..schema import Application, Profile, Registry, builtin_profile, model_for, registry
+from ._coerce import as_path
 from ._folders import EVIDENCE_DIR, FolderEvidence, folder_evidence
 from ._tables import read_tables
 from ._yaml import Path_, YamlDoc, label, parse_yaml, read_text
@@ -26,6 +26,7 @@ from ._yaml import Path_, YamlDoc, label, parse_yaml, read_text
 __all__ = [
     "APPLICATION_FILE",
     "application_file",
+    "as_application",
     "get_profile",
     "load",
     "load_profile_file",
@@ -239,8 +240,10 @@ def loads(
         base_dir: the folder evidence paths are relative to (default: the current folder);
             when given, its ``佐证材料/<指标>/`` folders are read as in `load`.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"参数 text 应为 YAML 文字（str），而不是 {type(text).__name__}")
     doc = parse_yaml(text, source)
-    origin = (base_dir / source) if base_dir is not None else None
+    origin = (as_path(base_dir, "base_dir") / source) if base_dir is not None else None
     return validate(
         doc.data, profile=profile, doc=doc, source=origin, evidence_folders=origin is not None
     )
@@ -256,7 +259,7 @@ def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Ap
         InputError: the file is missing, not UTF-8, empty, not YAML, or not a mapping.
         ValidationFailed: the content is wrong; every problem is listed with its line.
     """
-    path = application_file(Path(path))
+    path = application_file(as_path(path, "path", "申报 YAML 文件或申报文件夹"))
     notes: list[Issue] = []
     doc = parse_yaml(read_text(path, notes), str(path))
     doc.warnings[:0] = notes
@@ -304,8 +307,30 @@ def get_profile(name_or_path: str | Path | None = None) -> Profile:
         ProfileError: unknown name.
         InputError / ValidationFailed: the profile file is unreadable or invalid.
     """
+    if not isinstance(name_or_path, (str, PathLike, type(None))):
+        raise TypeError(
+            "认定批次应为批次名称（如 杭州-2021）或批次文件的路径，"
+            f"而不是 {type(name_or_path).__name__}"
+        )
     if not name_or_path:
         return builtin_profile(registry().default_batch)
     if isinstance(name_or_path, Path) or str(name_or_path).endswith((".yaml", ".yml")):
         return load_profile_file(Path(name_or_path))
     return builtin_profile(str(name_or_path))
+
+
+def as_application(value: Any, name: str = "app") -> Application:
+    """Return `value` if it is an `Application`; load it if it is a path.
+
+    Raises:
+        TypeError: neither an Application nor a path.
+        InputError / ValidationFailed: the file cannot be read or is wrong.
+    """
+    if isinstance(value, Application):
+        return value
+    if isinstance(value, (str, os.PathLike)):
+        return load(Path(value))
+    raise TypeError(
+        f"参数 {name} 应为 Application（jidi_docs.load 的结果）或申报 YAML 文件的路径，"
+        f"而不是 {type(value).__name__}"
+    )

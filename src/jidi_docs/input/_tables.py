@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Issue, ValidationFailed
-from ..schema._registry import Registry, registry
+from ..schema import Registry, registry
 from ._yaml import Mark, Path_, YamlDoc, label
 
 __all__ = [

@@ -48,8 +48,9 @@ import pikepdf
 
 from .._fs import atomic_write, check_targets
 from ..errors import BundleError, InternalError
-from ..forms._cover import MISSING, ContentsLine
+from ..forms import MISSING, ContentsLine
 from ._dedupe import StreamIndex, deduplicate_streams
+from ._inert import make_inert
 from ._pagenumbers import number_pages
 
 logger = logging.getLogger("jidi_docs")
@@ -381,6 +382,11 @@ def _append(out: pikepdf.Pdf, planned: list[PlannedPart], *, at: int) -> tuple[s
                         f"{p.part.title}: source has {len(pdf.pages)} pages, planned {src.page_count}"
                     )
                 _flatten_forms(pdf, p.part.title)
+                if make_inert(pdf):
+                    logger.warning(
+                        "「%s」的 PDF 含有脚本、动作、链接或附件，已去除（页面内容不变）。",
+                        p.part.title,
+                    )
                 if src.reaches_bottom:
                     shrink.update(range(at, at + len(pdf.pages)))
                 with warnings.catch_warnings():  # what is left is said in _flatten_forms

@@ -3,8 +3,8 @@
 Why one call for many documents: a LibreOffice start costs about a second, an extra document in the
 same call about 0.15 s (`benchmarks/bundle.py`), so `SofficeConverter.convert` hands all documents to one
 ``soffice --headless --convert-to pdf`` process. Documents rendered from the same template are
-first merged into one document (`jidi_docs._docxmerge`), which saves LibreOffice's per-document
-set-up too; its PDF is split back into one per document. Unused styles are left out (`_docxlean`).
+first merged into one document (`jidi_docs.forms.merge_alike`), which saves LibreOffice's per-document
+set-up too; its PDF is split back into one per document. Unused styles are left out (`jidi_docs.forms.make_lean`).
 
 Why a private profile per converter: two soffice processes sharing a profile directory silently lose
 output (the second exits 1 without a PDF), and a user's own open LibreOffice holds the default
@@ -45,10 +45,9 @@ if TYPE_CHECKING:
 
     import pikepdf
 
-    from ..forms import _docxlean, _docxmerge
+    from .. import forms
 else:  # imported when first used: `SofficeConverter.prestart` must not wait for them
-    pikepdf, _docxmerge = OnFirstUse("pikepdf"), OnFirstUse("jidi_docs.forms._docxmerge")
-    _docxlean = OnFirstUse("jidi_docs.forms._docxlean")
+    pikepdf, forms = OnFirstUse("pikepdf"), OnFirstUse("jidi_docs.forms")
 
 __all__ = ["INSTALL_HINT", "Converter", "SofficeConverter", "find_soffice", "is_available"]
 
@@ -133,7 +132,7 @@ class SofficeConverter:
         soffice: the LibreOffice program (or its folder); when None it is found through
             ``JIDI_DOCS_SOFFICE``, PATH and the standard install places (`find_soffice`).
         merge: convert documents made from one template as one merged document and split the
-            PDF back (see `jidi_docs._docxmerge`); about twice as fast for batches of forms.
+            PDF back (see `jidi_docs.forms.merge_alike`); about twice as fast for batches of forms.
         pdfa: write PDF/A-2b (LibreOffice's ``SelectPdfVersion`` export option); documents are
             then converted unmerged, since a PDF split from a merged one loses its PDF/A
             identification.
@@ -297,10 +296,10 @@ class SofficeConverter:
         sub = Submitted(docs, targets, stage, staged)
         # Documents of one template go through LibreOffice as one merged document; any whose
         # part cannot be split back out is simply converted alone in `collect`.
-        sub.merged = _docxmerge.merge_alike(staged, stage) if self.merge and not self.pdfa else []
+        sub.merged = forms.merge_alike(staged, stage) if self.merge and not self.pdfa else []
         together = {i for _, members in sub.merged for i in members}
         alone = [d for i, d in enumerate(staged) if i not in together]
-        run = _docxlean.make_lean([path for path, _ in sub.merged] + alone)
+        run = forms.make_lean([path for path, _ in sub.merged] + alone)
         pdf_filter = _PDF_WITH_DESTINATIONS if sub.merged else "pdf"
         sub.run = self._begin(run, stage_out, self._profile, pdf_filter)
         return sub
@@ -316,7 +315,7 @@ class SofficeConverter:
             return []
         stage_out = sub.stage / "out"
         last = self._end(sub.run)
-        _docxmerge.split_merged(sub.merged, stage_out, lambda i: stage_out / f"d{i:04d}.pdf")
+        forms.split_merged(sub.merged, stage_out, lambda i: stage_out / f"d{i:04d}.pdf")
         pending = [
             i for i in range(len(sub.docs)) if _pdf_page_count(stage_out / f"d{i:04d}.pdf") < 1
         ]
@@ -442,7 +441,7 @@ class SofficeConverter:
             self._check_open()  # closed from another thread: no LibreOffice after `close`
             proc = _platform.start_tree(cmd, env=env)  # output as bytes, decoded below
         try:
-            out, err = proc.communicate(timeout=timeout)
+            out, err = _procs.communicate(proc, timeout)  # in slices: Ctrl-C on Windows
         except subprocess.TimeoutExpired:
             _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
             _, err = proc.communicate()

@@ -7,9 +7,13 @@ one. fontconfig aliases (``fonts/fonts.conf``) work on Linux only; LibreOffice's
 (Tools ▸ Options ▸ Fonts, stored as ``/org.openoffice.Office.Common/Font/Substitution`` in the
 profile's ``registrymodifications.xcu``) works on every OS, so each private profile gets it.
 
-On Windows and macOS an entry replaces a font only when it is missing, so a PC that has the real
-方正小标宋简体 keeps it; on Linux always (`jidi_docs._platform.fonts_always_replaced`). The
-Simplified-Chinese face of the same style comes from
+Every entry is written with ``Always`` set, on every OS: LibreOffice applies only such entries.
+The table the options dialog shows has an "Always" column and entries without it look as if
+they replaced a missing font, but the lookup (``DirectFontSubstitution::FindFontSubstitute`` in
+LibreOffice's ``vcl/source/font/DirectFontSubstitution.cxx``) keeps only entries flagged
+``AddFontSubstituteFlags::ALWAYS``, which ``svtools::ApplyFontSubstitutionsToVcl`` sets from
+``Always`` alone; an entry without it changes nothing (tests/pdf/test_fonts.py shows both with a
+real LibreOffice). The Simplified-Chinese face of the same style comes from
 `jidi_docs._platform.cjk_faces` (SimSun/SimHei/FangSong/KaiTi on Windows, Songti SC … on macOS,
 Noto CJK SC on Linux).
 """
@@ -59,14 +63,21 @@ FORM_FONTS: dict[str, tuple[str, ...]] = {
 _SUBSTITUTION = "/org.openoffice.Office.Common/Font/Substitution"
 
 
-def substitutions() -> dict[str, str]:
-    """Form font → installed Simplified-Chinese font of the same style, for this OS."""
-    faces = _platform.cjk_faces()
+def substitutions(platform: str | None = None) -> dict[str, str]:
+    """Form font → installed Simplified-Chinese font of the same style, on `platform`
+    (``win32``, ``darwin``, ``linux``; default: this OS).
+
+    A font the system has under either of its names (SimHei/黑体, 微软雅黑 on Windows) is left
+    alone: every entry is applied always, so one for it would replace the real font.
+    """
+    faces = _platform.cjk_faces(platform)
+    system = _platform.system_cjk_fonts(platform)
+    have = {*system, *system.values()} - {""}
     return {
         name: faces[style]
         for style, names in FORM_FONTS.items()
         for name in names
-        if name != faces[style]
+        if name != faces[style] and name not in have
     }
 
 
@@ -79,29 +90,29 @@ def _prop(name: str, value: str) -> str:
     return f'<prop oor:name="{name}" oor:op="fuse"><value>{_escape(value)}</value></prop>'
 
 
-def write_substitution_table(profile: Path) -> Path:
-    """Write the replacement table into the LibreOffice profile folder `profile`; return the file.
+def write_substitution_table(profile: Path, *, platform: str | None = None) -> Path:
+    """Write the replacement table for `platform` (default: this OS) into the LibreOffice profile
+    folder `profile`; return the file.
 
     Call it before LibreOffice first starts with the profile: LibreOffice keeps what it finds and
     adds its defaults around it.
     """
     xcu = profile / "user" / "registrymodifications.xcu"
     xcu.parent.mkdir(parents=True, exist_ok=True)
-    xcu.write_text(substitution_table(), encoding="utf-8")
+    xcu.write_text(substitution_table(platform), encoding="utf-8")
     return xcu
 
 
-def substitution_table() -> str:
-    """The ``registrymodifications.xcu`` holding only the replacement table, for this OS."""
-    always = "true" if _platform.fonts_always_replaced() else "false"
+def substitution_table(platform: str | None = None) -> str:
+    """The ``registrymodifications.xcu`` holding only the replacement table, for `platform`."""
     pairs = "\n".join(
         f'<item oor:path="{_SUBSTITUTION}/FontPairs"><node oor:name="_{i}" oor:op="replace">'
-        + _prop("Always", always)
+        + _prop("Always", "true")
         + _prop("OnScreenOnly", "false")
         + _prop("ReplaceFont", name)
         + _prop("SubstituteFont", face)
         + "</node></item>"
-        for i, (name, face) in enumerate(substitutions().items())
+        for i, (name, face) in enumerate(substitutions(platform).items())
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

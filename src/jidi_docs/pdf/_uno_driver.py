@@ -4,11 +4,14 @@ Run by `jidi_docs.pdf._warm.WarmConverter` with a Python that has LibreOffice's 
 (Debian's ``/usr/bin/python3`` with python3-uno; LibreOffice's own Python on Windows and macOS).
 It therefore uses the standard library and ``uno`` only, never jidi_docs.
 
-Usage: ``python _uno_driver.py PIPE_NAME CONNECT_TIMEOUT``. Prints ``{"ready": true}`` once
-connected, then reads JSON lines ``{"docs": [...], "out_dir": "...", "filter": "..."}`` and
-answers each with ``{"converted": [...], "errors": [...]}``: the documents that gave a file, and
-one line of text per document that failed. A lost connection (LibreOffice crashed) ends the
-driver with exit code 3 after answering, so the caller starts both again. When standard input
+Usage: ``python _uno_driver.py PIPE_NAME CONNECT_TIMEOUT PORT`` with the secret in the
+environment variable ``JIDI_DOCS_DRIVER_TOKEN``. It connects to PORT on 127.0.0.1 (its caller
+listens there; why not standard input and output: `jidi_docs.pdf._channel`), sends the secret
+as its first line, then ``{"ready": true}`` once LibreOffice answers (or ``{"fatal": "..."}``),
+then reads JSON lines ``{"docs": [...], "out_dir": "...", "filter": "..."}`` and answers each
+with ``{"converted": [...], "errors": [...]}``: the documents that gave a file, and one line of
+text per document that failed. A lost connection to LibreOffice (it crashed) ends the driver
+with exit code 3 after answering, so the caller starts both again. When the caller's connection
 closes (the caller ended, however it ended) the driver tells LibreOffice to terminate.
 """
 
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -92,25 +97,37 @@ def convert(desktop: object, doc: str, out_dir: str, spec: str) -> str:
 
 
 def main() -> int:
-    pipe, timeout = sys.argv[1], float(sys.argv[2])
-    desktop = connect(pipe, timeout)
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        job = json.loads(line)
-        converted, errors, lost = [], [], False
-        for doc in job["docs"]:
-            try:
-                convert(desktop, doc, job["out_dir"], job["filter"])
-                converted.append(doc)
-            except Exception as exc:  # noqa: BLE001  (any UNO error: report it, go on)
-                errors.append(f"{Path(doc).name}: {type(exc).__name__}: {exc}")
-                lost = "DisposedException" in type(exc).__name__ or "Connection" in str(exc)
-                if lost:
-                    break
-        print(json.dumps({"converted": converted, "errors": errors}), flush=True)
-        if lost:
-            return 3
-    # Standard input closed: our caller is gone (even if it was killed), so the office goes too.
+    pipe, timeout, port = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    token = os.environ.pop("JIDI_DOCS_DRIVER_TOKEN", "")
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.settimeout(None)
+
+        def send(message: object) -> None:
+            sock.sendall((json.dumps(message) + "\n").encode("utf-8"))
+
+        sock.sendall(f"{token}\n".encode())
+        try:
+            desktop = connect(pipe, timeout)
+        except Exception as exc:  # noqa: BLE001  (say why, then end)
+            send({"fatal": f"{type(exc).__name__}: {exc}"})
+            return 2
+        send({"ready": True})
+        for line in sock.makefile("r", encoding="utf-8", newline="\n"):
+            job = json.loads(line)
+            converted, errors, lost = [], [], False
+            for doc in job["docs"]:
+                try:
+                    convert(desktop, doc, job["out_dir"], job["filter"])
+                    converted.append(doc)
+                except Exception as exc:  # noqa: BLE001  (any UNO error: report it, go on)
+                    errors.append(f"{Path(doc).name}: {type(exc).__name__}: {exc}")
+                    lost = "DisposedException" in type(exc).__name__ or "Connection" in str(exc)
+                    if lost:
+                        break
+            send({"converted": converted, "errors": errors})
+            if lost:
+                return 3
+    # The connection closed: our caller is gone (even if it was killed), so the office goes too.
     with contextlib.suppress(Exception):
         desktop.terminate()  # type: ignore[attr-defined]
     return 0

@@ -4,7 +4,8 @@ Why: starting LibreOffice costs about a second of every conversion call; a bundl
 then take a fraction of that. `WarmConverter` starts LibreOffice once, listening on a private
 pipe, and hands it documents over UNO through a small driver (`_uno_driver`) run by a Python
 that has LibreOffice's ``uno`` module (Debian's python3-uno for /usr/bin/python3; LibreOffice's
-own Python on Windows and macOS). Measured in ``benchmarks/bundle.py`` (section warm).
+own Python on Windows and macOS), which talks to us over a loopback socket (`_channel`: why not
+its standard input and output). Measured in ``benchmarks/bundle.py`` (section warm).
 
 Everything else is `SofficeConverter`'s: staged copies, documents of one template merged, every
 output checked, one retry. Only the step that ran ``soffice --convert-to`` goes to the running
@@ -23,10 +24,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import logging
 import os
-import selectors
 import subprocess
 import sys
 import threading
@@ -35,10 +34,12 @@ import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .. import _platform, _procs
 from ..errors import ConversionError
 from . import _fonts, _soffice
+from ._channel import TOKEN_ENV, Channel, Listener
 from ._convert import SofficeConverter
 
 __all__ = ["WarmConverter", "uno_python"]
@@ -47,11 +48,31 @@ logger = logging.getLogger(__name__)
 
 _DRIVER = Path(__file__).with_name("_uno_driver.py")
 
+#: How a Python with ``uno`` is started. Not ``-I``: LibreOffice's own Python is a launcher on
+#: Windows (``program\python.exe``, LibreOffice's ``pyuno/zipcore/python.cxx``) and macOS
+#: (``Contents/Resources/python``, ``pyuno/zipcore/python.sh``/``mac.sh``) that puts ``uno`` on
+#: PYTHONPATH and sets PYTHONHOME, then starts the real interpreter with the same arguments;
+#: ``-I`` implies ``-E``, which makes that interpreter ignore both, so ``import uno`` fails.
+#: ``-s`` keeps the user's own site-packages out (every Python we may meet, 3.8 on, has it);
+#: the ``PYTHON*`` variables of our own environment are left out instead of ``-E`` (`_python_env`).
+PYTHON_FLAGS = ("-s",)
+
+
+def _python_env() -> dict[str, str]:
+    """Our environment without its ``PYTHON*`` variables (our venv's paths must not reach
+    Debian's python3; LibreOffice's launchers set their own)."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PYTHON")}
+
 
 def _has_uno(python: str) -> bool:
+    """Whether `python` (an interpreter or LibreOffice's launcher) can ``import uno``."""
     try:
         probe = subprocess.run(
-            [python, "-I", "-c", "import uno"], capture_output=True, timeout=30, check=False
+            [python, *PYTHON_FLAGS, "-c", "import uno"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            env=_python_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -121,13 +142,14 @@ class WarmConverter(SofficeConverter):
         self.background = self.python is not None
         if self.python is None:
             logger.warning(
-                "未找到带 uno 模块的 Python（Debian/Ubuntu 请安装 python3-uno），"
-                "每次转换将单独启动 LibreOffice。"
+                "未找到带 uno 模块的 Python（%s），每次转换将单独启动 LibreOffice。",
+                _platform.uno_python_hint(),
             )
         self.start_timeout = start_timeout
         self._lock = threading.Lock()
         self._office: subprocess.Popen[bytes] | None = None
-        self._driver: subprocess.Popen[str] | None = None
+        self._driver: subprocess.Popen[bytes] | None = None
+        self._channel: Channel | None = None
         self._office_profile: Path | None = None
         #: Jobs handed to the office, oldest first; it converts them one after the other.
         self._queue: collections.deque[_Job] = collections.deque()
@@ -206,17 +228,40 @@ class WarmConverter(SofficeConverter):
         )
         self._office_profile = profile
         self.starts += 1
-        self._driver = _platform.start_tree(
-            [self.python, "-I", str(_DRIVER), pipe, str(self.start_timeout)],
-            stdin=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self._read_reply(time.monotonic() + self.start_timeout)  # {"ready": true}
+        listener = Listener()
+        try:
+            log = profile.parent / f"uno-driver-{self.starts}.log"
+            with log.open("wb") as err:  # why it failed, should it fail before connecting
+                self._driver = _platform.start_tree(
+                    [
+                        self.python,
+                        *PYTHON_FLAGS,
+                        str(_DRIVER),
+                        pipe,
+                        str(self.start_timeout),
+                        str(listener.port),
+                    ],
+                    env={**_python_env(), TOKEN_ENV: listener.token},
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                )
+            deadline = time.monotonic() + self.start_timeout
+            driver = self._driver
+            try:
+                self._channel = listener.accept(deadline, lambda: driver.poll() is None)
+            except ConnectionError as exc:
+                raise ConnectionError(log.read_text("utf-8", "replace").strip()[-1500:]) from exc
+        finally:
+            listener.close()
+        self._read_reply(deadline)  # {"ready": true}
 
     def _stop(self, reason: str = "LibreOffice 已停止") -> None:
         """End the driver and the office (whatever state they are in); the jobs handed to it
         end with `reason`."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
         for proc in (self._driver, self._office):
             if proc is not None and proc.poll() is None:
                 _procs.kill_tree(proc.pid, sockets=_soffice.SOCKETS)
@@ -241,23 +286,13 @@ class WarmConverter(SofficeConverter):
 
     def _read_reply(self, deadline: float) -> dict[str, list[str]]:
         """Return the driver's next answer; raise TimeoutError (after `deadline`, a
-        `time.monotonic` time) or ConnectionError."""
-        driver = self._driver
-        assert driver is not None
-        assert driver.stdout is not None
-        with selectors.DefaultSelector() as sel:
-            sel.register(driver.stdout, selectors.EVENT_READ)
-            while True:
-                left = max(0.0, deadline - time.monotonic())
-                if sel.select(left):
-                    line = driver.stdout.readline()
-                    if not line:
-                        err = driver.stderr.read() if driver.stderr else ""
-                        raise ConnectionError(err.strip()[-1500:])
-                    reply: dict[str, list[str]] = json.loads(line)
-                    return reply
-                if left <= 0:
-                    raise TimeoutError
+        `time.monotonic` time) or ConnectionError (the driver ended, or could not reach
+        LibreOffice)."""
+        assert self._channel is not None
+        reply: dict[str, Any] = self._channel.read(deadline)
+        if "fatal" in reply:
+            raise ConnectionError(str(reply["fatal"])[-1500:])
+        return reply
 
     def _begin(self, docs: list[Path], out_dir: Path, profile: Path, pdf_filter: str) -> object:
         """Hand `docs` to the running office (started first if need be) and return at once."""
@@ -294,11 +329,9 @@ class WarmConverter(SofficeConverter):
                     "out_dir": str(out_dir),
                     "filter": self._export_filter(pdf_filter),
                 }
-                assert self._driver is not None
-                assert self._driver.stdin is not None
+                assert self._channel is not None
                 with contextlib.suppress(OSError):  # the driver is gone: `_end` finds out
-                    self._driver.stdin.write(json.dumps(job) + "\n")
-                    self._driver.stdin.flush()
+                    self._channel.send(job)
                 return run
         except BaseException:
             with self._lock:

@@ -35,15 +35,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from .. import _platform, _procs
 from .._fs import check_targets
 from ..errors import InputError, Issue, OutputError, UserError
-from ..input._coerce import as_positive_int
-from ..pdf._convert import SofficeConverter
-from ..pdf._pdfa import require_ghostscript
+from ..input import as_path, as_positive_int
+from ..pdf import SofficeConverter, require_ghostscript
 from ._discover import discover, hidden_yaml, leftovers
 from ._guard import called_without_main_guard, error_text, init_worker
 from ._manifest import MANIFEST_NAME, kept_forms, up_to_date
@@ -141,7 +141,7 @@ def batch(
             "请在脚本里加上 if __name__ == '__main__':，把调用 batch() 的代码放在它下面。"
         )
     jobs, chunk_size = as_positive_int(jobs, "jobs"), as_positive_int(chunk_size, "chunk_size")
-    found, hidden, out_root, roots = _inputs(paths, Path(out_dir))
+    found, hidden, out_root, roots = _inputs(paths, as_path(out_dir, "out_dir"))
     options = _options(
         pdf=pdf,
         pdfa=pdfa,
@@ -211,7 +211,12 @@ def _inputs(
     Why `out_root` is not excluded: it may be an input folder itself (``batch D -o D``) or hold
     one; outputs are never YAML files, and the staging folder is hidden.
     """
-    given = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    if isinstance(paths, (str, PathLike)):
+        given = [Path(paths)]
+    elif isinstance(paths, Iterable):
+        given = [as_path(p, "paths 中的一项", "申报文件或文件夹") for p in paths]
+    else:
+        given = [as_path(paths, "paths", "申报文件或文件夹")]
     found = discover(given, exclude=out_root / STAGING_NAME)
     hidden = hidden_yaml(given)
     if not found:

@@ -30,25 +30,27 @@ from typing import TYPE_CHECKING
 
 from .._fs import check_targets, safe_filename, write_files
 from ..errors import BundleError, EvidenceError, InternalError, OutputError
-from ..forms._cover import build_cover_docx
-from ..forms._format import fmt_date
-from ..forms._render import FORM_TITLES, form_paths, render_forms_bytes
-from ..input._coerce import as_application, as_date
-from ..pdf._assemble import (
+from ..forms import FORM_TITLES, build_cover_docx, fmt_date, form_paths, render_forms_bytes
+from ..input import as_application, as_date, as_path
+from ..pdf import (
     AssembleResult,
+    Converter,
+    EvidencePdf,
     Part,
     PdfFile,
     PdfSource,
+    SofficeConverter,
     Tail,
     assemble,
     contents_lines,
+    decode_image,
+    load_evidence,
+    make_pdfa,
     merge_tail,
+    resolve_evidence_path,
+    undrawable_warnings,
 )
-from ..pdf._convert import Converter, SofficeConverter
-from ..pdf._evidence import EvidencePdf, decode_image, load_evidence, resolve_evidence_path
-from ..pdf._glyphs import undrawable_warnings
-from ..pdf._pdfa import make_pdfa
-from ..schema._model import Application
+from ..schema import Application
 from . import _pages
 from ._edited import edited_forms, edited_notice
 
@@ -433,8 +435,8 @@ def bundle(
     """
     app = as_application(app)
     date = as_date(date)
-    out_dir = Path(out_dir)
-    keep_apart(out_dir, evidence_files(app, allow_outside_paths=True))
+    folder = as_path(out_dir, "out_dir")
+    keep_apart(folder, evidence_files(app, allow_outside_paths=True))
     with contextlib.ExitStack() as stack:
         work = Path(
             stack.enter_context(
@@ -450,9 +452,9 @@ def bundle(
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
             defer_checks=True,
-            edited=None if from_yaml else edited_forms(app, out_dir),
+            edited=None if from_yaml else edited_forms(app, folder),
         )
-        check_targets(job.output_paths(out_dir), force=force)
+        check_targets(job.output_paths(folder), force=force)
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         # On an error (a damaged image found while LibreOffice converts, Ctrl-C) the pool does
         # not wait for the conversion: the converter is stopped instead — ours right after
@@ -464,7 +466,7 @@ def bundle(
             own = stack.enter_context(SofficeConverter(pdfa=pdfa, soffice=program))
         conv = converter if converter is not None else own
         assert conv is not None
-        docs = job.first_round(job.predict_pages(out_dir), date=date)
+        docs = job.first_round(job.predict_pages(folder), date=date)
         # LibreOffice takes one core for seconds: the deferred checks run meanwhile, then the
         # evidence is merged and numbered for the forms' predicted page counts.
         converting = pool.submit(conv.convert, docs, work / "pdf")
@@ -477,7 +479,7 @@ def bundle(
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
         if own is not None:  # done with LibreOffice: its profile is removed during the assembly
             pool.submit(own.close)
-        return job.finish(cover_pdf, out_dir, pdfa=pdfa, force=force).path
+        return job.finish(cover_pdf, folder, pdfa=pdfa, force=force).path
 
 
 def keep_apart(out_dir: Path, evidence: Sequence[EvidenceFile]) -> None:

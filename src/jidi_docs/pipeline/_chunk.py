@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import ConversionError
-from ..pdf._convert import Converter
+from ..pdf import Converter
 from ._bundle import BundleJob, evidence_files, keep_apart, prepare
 from ._edited import edited_forms
 from ._guard import capture_warnings, converting, error_text, one_application
@@ -38,7 +38,7 @@ from ._plan import Built, Job, Options, chunks
 from ._publish import record
 
 if TYPE_CHECKING:
-    from ..schema._model import Application
+    from ..schema import Application
 
 logger = logging.getLogger("jidi_docs.pipeline._batch")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._fs import edited
-from ..forms._render import form_paths
+from ..forms import form_paths
 from ..input import APPLICATION_FILE
-from ..schema._model import Application
+from ..schema import Application
 
 __all__ = ["edited_forms", "edited_notice"]
 

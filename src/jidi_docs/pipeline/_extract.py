@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .. import _platform
 from ..errors import InputError, Issue
-from ..forms._extract import CONVERTIBLE, Extracted
-from ..forms._extract import extract as _extract
-from ..forms._extract import extract_to_file as _extract_to_file
-from ..pdf._convert import SofficeConverter, is_available
+from ..forms import CONVERTIBLE, Extracted
+from ..forms import extract as _extract
+from ..forms import extract_to_file as _extract_to_file
+from ..pdf import SofficeConverter, is_available
 
 __all__ = ["extract", "extract_to_file"]
 

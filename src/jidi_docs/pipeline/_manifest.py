@@ -20,7 +20,7 @@ from .._resources import TEMPLATE_NAMES, template_path
 from .._version import __version__
 
 if TYPE_CHECKING:
-    from ..schema._model import Application
+    from ..schema import Application
 
 __all__ = ["MANIFEST_NAME", "input_digest", "kept_forms", "up_to_date", "write_manifest"]
 

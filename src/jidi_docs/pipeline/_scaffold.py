@@ -18,17 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._fs import atomic_write
-from .._text import display_width
+from .._text import display_width, no_formulas
 from ..errors import InputError, Issue, ValidationFailed
-from ..forms._format import fmt_number
-from ..input import EVIDENCE_DIR
-from ..input._jsonschema import json_schema
-from ..input._load import APPLICATION_FILE, get_profile
-from ..input._tables import FILE_KEY
-from ..input._yaml import iter_paths, label, parse_yaml, read_text
-from ..schema._profile import Profile
-from ..schema._registry import Column, Registry, Section, registry
-from ..schema._types import EDUCATION_LEVELS
+from ..forms import fmt_number
+from ..input import (
+    APPLICATION_FILE,
+    EVIDENCE_DIR,
+    FILE_KEY,
+    as_path,
+    get_profile,
+    iter_paths,
+    json_schema,
+    label,
+    parse_yaml,
+    read_text,
+)
+from ..schema import EDUCATION_LEVELS, Column, Profile, Registry, Section, registry
 
 __all__ = [
     "EVIDENCE_DIR",
@@ -205,6 +210,7 @@ def write_table_template(
             )
             dv.add(rng)
             ws.add_data_validation(dv)
+    no_formulas(wb)
     with atomic_write(path) as tmp:
         wb.save(tmp)
 
@@ -225,7 +231,7 @@ def init(
     Raises:
         InputError: `folder` is an existing file, or cannot be created.
     """
-    root = Path(folder)
+    root = as_path(folder, "folder")
     if root.exists() and not root.is_dir():
         raise InputError(
             Issue(str(root), None, None, "", "这是一个文件，不是文件夹。请换一个文件夹名称。")

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._fs import atomic_write, atomic_write_many
+from .._text import csv_text
 from ..errors import OutputError
-from ..forms._format import fmt_number
+from ..forms import fmt_number
 from ._summary_xlsx import ErrorRow, write_workbook
 
 if TYPE_CHECKING:
-    from ..review._check import CheckReport
-    from ..schema._model import Application
+    from ..review import CheckReport
+    from ..schema import Application
 
 __all__ = [
     "CSV_NAME",
@@ -249,7 +250,7 @@ def _csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, Decimal):
         return fmt_number(value)
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:

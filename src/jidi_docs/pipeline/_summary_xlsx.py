@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._text import display_width
+from .._text import display_width, no_formulas
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -223,6 +223,7 @@ def write_workbook(
                 )
         _fill_table(sheet, ERROR_COLUMNS, lines)
         _print_setup(sheet, f"{title}（错误详情）")
+    no_formulas(wb)  # a 单位名称 "=HYPERLINK(…)" stays text
     wb.save(path)
 
 

@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConversionError, UserError
-from ..forms._render import render
-from ..input._load import application_file, load
-from ..input._yaml import parse_yaml, read_text
-from ..pdf._convert import SofficeConverter
-from ..pdf._warm import WarmConverter
-from ..review._check import check
-from ..schema._profile import DEFAULT_PROFILE, builtin_profile
+from ..forms import render
+from ..input import application_file, load, parse_yaml, read_text
+from ..pdf import SofficeConverter, WarmConverter
+from ..review import check
+from ..schema import DEFAULT_PROFILE, builtin_profile
 from ._bundle import evidence_files, keep_apart
 from ._chunk import build_pdf_chunk
 from ._edited import edited_forms, edited_notice
@@ -32,7 +30,7 @@ from ._publish import publish
 from ._summary import SummaryRow
 
 if TYPE_CHECKING:
-    from ..schema._model import Application
+    from ..schema import Application
 
 __all__ = ["Built", "Options", "build_chunk", "error_text", "init_worker", "survey_chunk"]
 

@@ -7,17 +7,11 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from ._check import CheckReport, ConditionResult, check
+    from ._check import CheckReport as CheckReport
+    from ._check import ConditionResult as ConditionResult
+    from ._check import check as check
+    from ._report import REPORT_SUFFIXES as REPORT_SUFFIXES
+    from ._report import to_text as to_text
+    from ._report import write_report as write_report
 
-__all__ = [
-    "CheckReport",
-    "ConditionResult",
-    "check",
-]
-
-__getattr__, __dir__ = attach(
-    __name__,
-    {
-        "._check": ("check", "CheckReport", "ConditionResult"),
-    },
-)
+attach(__name__, __file__)

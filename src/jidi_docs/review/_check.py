@@ -16,8 +16,8 @@ from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
-from ..input._coerce import as_application
-from ..schema._model import Application
+from ..input import as_application
+from ..schema import Application
 from ._results import (
     FAIL,
     OK,

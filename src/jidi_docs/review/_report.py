@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .._text import display_width, wrap
 from ..errors import UserError
-from ..forms._format import fmt_date, fmt_number
+from ..forms import fmt_date, fmt_number
 from ._check import FAIL, OK, WARN, CheckReport, EvidenceRow
 
 __all__ = [

@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..forms._format import fmt_number
-from ..schema._model import Application
-from ..schema._profile import Profile
+from ..forms import fmt_number
+from ..schema import Application, Profile
 from ._results import FAIL, OK, WARN, ConditionResult, Status
 
 __all__ = [

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvidenceError
-from ..forms._format import fmt_date, fmt_number
-from ..pdf._paths import resolve_evidence_path
-from ..schema._model import Application
-from ..schema._profile import Profile
+from ..forms import fmt_date, fmt_number
+from ..pdf import resolve_evidence_path
+from ..schema import Application, Profile
 from ._results import FAIL, OK, WARN, ConditionResult
 from ._rules import (
     credit_division,

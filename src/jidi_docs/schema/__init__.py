@@ -14,99 +14,46 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from ._derive import model_for
-    from ._kinds import (
-        EVIDENCE_KINDS,
-        HEAD_BYTES,
-        EvidenceKind,
-        accept_attribute,
-        allowed_kinds_text,
-        evidence_kind,
-        kind_labels,
-        sniff_kind,
-    )
-    from ._model import (
-        Application,
-        BasicInfo,
-        BrandActivity,
-        Evidence,
-        Honour,
-        Lecturer,
-        Manager,
-        Matchmaking,
-        Period,
-        Qualification,
-        Scores,
-        Training,
-        Venue,
-    )
-    from ._profile import Profile, builtin_profile, builtin_profiles
-    from ._registry import Column, Registry, Section, load_registry, registry, sections
+    from ._dates import parse_date as parse_date
+    from ._dates import parse_period as parse_period
+    from ._derive import model_for as model_for
+    from ._kinds import EVIDENCE_KINDS as EVIDENCE_KINDS
+    from ._kinds import HEAD_BYTES as HEAD_BYTES
+    from ._kinds import EvidenceKind as EvidenceKind
+    from ._kinds import accept_attribute as accept_attribute
+    from ._kinds import allowed_kinds_text as allowed_kinds_text
+    from ._kinds import evidence_kind as evidence_kind
+    from ._kinds import kind_labels as kind_labels
+    from ._kinds import sniff_kind as sniff_kind
+    from ._model import Application as Application
+    from ._model import BasicInfo as BasicInfo
+    from ._model import BrandActivity as BrandActivity
+    from ._model import Evidence as Evidence
+    from ._model import Honour as Honour
+    from ._model import Lecturer as Lecturer
+    from ._model import Manager as Manager
+    from ._model import Matchmaking as Matchmaking
+    from ._model import Period as Period
+    from ._model import Qualification as Qualification
+    from ._model import Scores as Scores
+    from ._model import Training as Training
+    from ._model import Venue as Venue
+    from ._phone import phone_problem as phone_problem
+    from ._profile import DEFAULT_PROFILE as DEFAULT_PROFILE
+    from ._profile import SAME_AS_ABOVE as SAME_AS_ABOVE
+    from ._profile import Profile as Profile
+    from ._profile import builtin_profile as builtin_profile
+    from ._profile import builtin_profiles as builtin_profiles
+    from ._registry import Column as Column
+    from ._registry import Registry as Registry
+    from ._registry import Section as Section
+    from ._registry import load_registry as load_registry
+    from ._registry import registry as registry
+    from ._registry import sections as sections
+    from ._types import EDUCATION_LEVELS as EDUCATION_LEVELS
+    from ._types import REGISTRY_TYPE as REGISTRY_TYPE
+    from ._types import describe as describe
+    from ._types import json_type as json_type
+    from ._types import number_schema as number_schema
 
-__all__ = [
-    "EVIDENCE_KINDS",
-    "HEAD_BYTES",
-    "Application",
-    "BasicInfo",
-    "BrandActivity",
-    "Column",
-    "Evidence",
-    "EvidenceKind",
-    "Honour",
-    "Lecturer",
-    "Manager",
-    "Matchmaking",
-    "Period",
-    "Profile",
-    "Qualification",
-    "Registry",
-    "Scores",
-    "Section",
-    "Training",
-    "Venue",
-    "accept_attribute",
-    "allowed_kinds_text",
-    "builtin_profile",
-    "builtin_profiles",
-    "evidence_kind",
-    "kind_labels",
-    "load_registry",
-    "model_for",
-    "registry",
-    "sections",
-    "sniff_kind",
-]
-
-__getattr__, __dir__ = attach(
-    __name__,
-    {
-        "._model": (
-            "Application",
-            "BasicInfo",
-            "BrandActivity",
-            "Evidence",
-            "Honour",
-            "Lecturer",
-            "Manager",
-            "Matchmaking",
-            "Period",
-            "Qualification",
-            "Scores",
-            "Training",
-            "Venue",
-        ),
-        "._derive": ("model_for",),
-        "._kinds": (
-            "accept_attribute",
-            "allowed_kinds_text",
-            "evidence_kind",
-            "EVIDENCE_KINDS",
-            "EvidenceKind",
-            "HEAD_BYTES",
-            "kind_labels",
-            "sniff_kind",
-        ),
-        "._profile": ("builtin_profile", "builtin_profiles", "Profile"),
-        "._registry": ("Column", "load_registry", "Registry", "registry", "Section", "sections"),
-    },
-)
+attach(__name__, __file__)

@@ -22,8 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from ..errors import ConversionError
-from ..pdf._convert import SofficeConverter
-from ..pdf._warm import WarmConverter
+from ..pdf import SofficeConverter, WarmConverter
 from . import _library as lib
 from ._preview import requeue_previews, run_next_preview
 from ._queue import Progress, claim, requeue, run

@@ -20,21 +20,22 @@ from typing import Any
 import yaml
 
 from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
-from ..forms._extract import extract
-from ..forms._render import render_forms_bytes
-from ..input._jsonschema import REGISTRY_TYPE, json_schema
-from ..input._load import validate
-from ..input._tables import expand_tables
-from ..input._yaml import label, parse_yaml
-from ..pdf import load_evidence
-from ..pdf._convert import Converter, SofficeConverter
-from ..pipeline._bundle import bundle
-from ..pipeline._summary import SummaryRow, write_summary
-from ..review._check import CheckReport, check
-from ..schema import HEAD_BYTES, accept_attribute, kind_labels, sniff_kind
-from ..schema._model import Application, Evidence
-from ..schema._registry import registry
-from ..schema._registry import sections as registry_sections
+from ..forms import extract, render_forms_bytes
+from ..input import expand_tables, json_schema, label, parse_yaml, validate
+from ..pdf import Converter, SofficeConverter, load_evidence
+from ..pipeline import SummaryRow, bundle, write_summary
+from ..review import CheckReport, check
+from ..schema import (
+    HEAD_BYTES,
+    REGISTRY_TYPE,
+    Application,
+    Evidence,
+    accept_attribute,
+    kind_labels,
+    registry,
+    sniff_kind,
+)
+from ..schema import sections as registry_sections
 
 __all__ = [
     "FIELD_EVIDENCE",

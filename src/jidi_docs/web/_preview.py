@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .._version import __version__
-from ..pdf._convert import Converter, SofficeConverter
+from ..pdf import Converter, SofficeConverter
 from . import _library as lib
 from ._queue import Progress, claim, requeue, run
 from ._store import app_dir

@@ -142,7 +142,11 @@ def _run(row: Any, work: Callable[[Progress], dict[str, Any]], failed: str) -> N
         done = work(progress)
         rows.update(state=JobState.DONE, progress=100, step="完成", finished=timezone.now(), **done)
     except UserError as e:
-        rows.update(state=JobState.FAILED, step="未生成", error=str(e), finished=timezone.now())
+        from ._messages import public_message
+
+        application = getattr(row, "application", None) or row.version.application
+        error = public_message(str(e), application)
+        rows.update(state=JobState.FAILED, step="未生成", error=error, finished=timezone.now())
     except Exception as e:
         log.exception("%s %s failed", type(row).__name__, row.pk)
         rows.update(

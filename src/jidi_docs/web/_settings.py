@@ -10,12 +10,14 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 __all__ = [
     "Options",
+    "build_database",
     "build_settings",
     "check_options",
     "configure",
@@ -44,12 +46,26 @@ class Options:
     #: The reverse proxy's address: only its X-Forwarded-For/-Proto headers are believed
     #: (default with `public_url`: 127.0.0.1, a proxy on this machine).
     trusted_proxy: str | None = None
+    #: ``--lan``: serve https itself on `host` (an address of the local network) with
+    #: certificates of its own local CA (`jidi_docs.web._tls`); no proxy.
+    lan: bool = False
 
     def proxy(self) -> str | None:
         """The address whose forwarded headers the server believes, or None (no proxy)."""
+        if self.lan:
+            return None
         if self.trusted_proxy:
             return self.trusted_proxy
         return "127.0.0.1" if self.public_url else None
+
+    def origin(self) -> str | None:
+        """The address bases use (scheme, host, port), or None when only this machine can."""
+        if self.lan:
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            return f"https://{host}:{self.port}"
+        if self.public_url:
+            return public_origin(self.public_url)[0]
+        return None
 
 
 def is_loopback(host: str) -> bool:
@@ -109,6 +125,11 @@ def _database(options: Options) -> dict[str, Any]:
     }
 
 
+def build_database(options: Options) -> dict[str, Any]:
+    """Django's DATABASES['default'] for `options` (the backup hands it to pg_dump)."""
+    return _database(options)
+
+
 def check_options(options: Options) -> None:
     """Raise ValueError with a Chinese message when the options cannot work together.
 
@@ -117,7 +138,19 @@ def check_options(options: Options) -> None:
     without it no login could pass the CSRF origin check.
     """
     _database(options)
-    if options.public_url:
+    if options.lan:
+        if options.public_url or options.plain_http:
+            raise ValueError(
+                "--lan 自己提供 https，不能与 --public-url（反向代理）或 --plain-http 同时使用。"
+            )
+        try:
+            ipaddress.ip_address(options.host)
+        except ValueError:
+            raise ValueError(
+                f"--lan 需要这台电脑在局域网上的 IP 地址，如 --host 192.168.1.20，"
+                f"现在是“{options.host}”。"
+            ) from None
+    elif options.public_url:
         public_origin(options.public_url)
     elif not is_loopback(options.host) and not options.plain_http:
         raise ValueError(
@@ -172,6 +205,8 @@ def build_settings(options: Options) -> dict[str, Any]:
         origin, public_host = public_origin(options.public_url)
         origins.append(origin)
         hosts.append(public_host)
+    if options.lan:
+        origins.append(options.origin() or "")
     behind_https = origins[0].startswith("https:") if origins else not loopback
     secure = behind_https and not options.plain_http
     return {
@@ -207,14 +242,22 @@ def build_settings(options: Options) -> dict[str, Any]:
             "django.contrib.auth.hashers.Argon2PasswordHasher",
             "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         ],
+        # Django's validators (their messages in its zh-hans translation): at least 10
+        # characters, not among 20,000 common passwords, not all digits, not like the user name
         "AUTH_PASSWORD_VALIDATORS": [
             {
-                "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+                "OPTIONS": {"user_attributes": ["username"]},
+            },
+            {
+                "NAME": "jidi_docs.web._security.MinimumLengthValidator",
                 "OPTIONS": {"min_length": 10},
             },
             {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
             {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
         ],
+        # the office's one-time reset links: valid 3 days, and only until the password changes
+        "PASSWORD_RESET_TIMEOUT": 3 * 24 * 3600,
         "DATABASES": {"default": _database(options)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "TEMPLATES": [
@@ -254,28 +297,46 @@ def build_settings(options: Options) -> dict[str, Any]:
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
         # the proxy's "this came over https"; waitress drops the header from anyone but the
         # trusted proxy when one is set (`jidi_docs.web.serve`)
-        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+        "SECURE_PROXY_SSL_HEADER": (
+            ("HTTP_X_FORWARDED_PROTO", "https") if secure and not options.lan else None
+        ),
         "CSRF_TRUSTED_ORIGINS": origins,
         "X_FRAME_OPTIONS": "DENY",
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "FILE_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "FILE_UPLOAD_TEMP_DIR": str(_subdir(data, "tmp")),
         "DATA_UPLOAD_MAX_NUMBER_FILES": 20,
-        # login throttling (django-axes): 5 wrong passwords for a user from one address → 15 min
-        "AXES_FAILURE_LIMIT": 5,
-        "AXES_COOLOFF_TIME": 0.25,
-        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
-        "AXES_LOCKOUT_CALLABLE": "jidi_docs.web.views.locked_out",
-        "AXES_RESET_ON_SUCCESS": True,
+        # Login throttling (django-axes), counted two ways: per account from any address, and
+        # per address for any account (one password tried over many user names). 10 wrong
+        # passwords within 15 minutes lock that account, or that address, for 15 minutes after
+        # the last one. 10, not fewer: the bases of a district may reach the portal through one
+        # address (a shared internet connection) and share its count.
+        "AXES_FAILURE_LIMIT": 10,
+        "AXES_COOLOFF_TIME": timedelta(minutes=15),
+        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
+        "AXES_LOCKOUT_CALLABLE": "jidi_docs.web._views_accounts.locked_out",
+        # a success forgets that account's failures only (`forget_failures_on_login`)
+        "AXES_RESET_ON_SUCCESS": False,
+        # tries during a lock do not prolong it: the lock page's time to retry holds
+        "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT": False,
+        # the client's address as the server saw it (waitress puts a trusted proxy's
+        # X-Forwarded-For there and drops anyone else's)
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
         "AXES_VERBOSE": False,
         "LOGGING_CONFIG": None,
         # the portal's own settings
         "PORTAL_DATA_DIR": data,
+        # where links sent to others point (invitations, password resets): the address bases
+        # use, whatever address the office's own browser happens to show
+        "PORTAL_PUBLIC_ORIGIN": options.origin() or "",
+        "PORTAL_LAN": options.lan,
         "PORTAL_FILES_DIR": _subdir(data, "files"),
         "PORTAL_JOBS_DIR": _subdir(data, "jobs"),
         "PORTAL_MAX_CONVERSIONS": max(1, options.max_conversions),
         "PORTAL_MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES,
         "PORTAL_MAX_FILES_PER_APPLICATION": 200,
+        "PORTAL_MAX_QUEUED_PER_BASE": 3,  # bundles and previews waiting or running, per base
+        "PORTAL_UPLOADS_PER_MINUTE": 60,  # evidence files, per user
         "STATIC_URL": "/static/",
         "PORTAL_STATIC_DIR": _PACKAGE / "static",
     }

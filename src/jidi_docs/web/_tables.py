@@ -20,10 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import Issue, ValidationFailed
-from ..input._load import validate
-from ..input._tables import FILE_KEY, expand_tables
-from ..input._yaml import YamlDoc
-from ..schema._registry import Section, registry
+from ..input import FILE_KEY, YamlDoc, expand_tables, validate
+from ..schema import Section, registry
 from ._library import FIELD_EVIDENCE, YAML_NAME, _as_text, clean
 
 __all__ = ["SUFFIXES", "import_tables", "is_table"]

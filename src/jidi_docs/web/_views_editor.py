@@ -28,7 +28,10 @@ from ._access import (
     application_for,
     file_for,
 )
+from ._limits import upload_refusal
+from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload
+from ._views_accounts import fixed_district
 from ._widgets import section_html
 from .models import (
     Application,
@@ -154,7 +157,7 @@ def save(request: AuthedRequest, pk: int) -> JsonResponse:
                 },
                 status=409,
             )
-        app.draft = {**app.draft, section: body.get("value")}
+        app.draft = fixed_district({**app.draft, section: body.get("value")}, app.base.district)
         app.draft_version += 1
         app.save(update_fields=["draft", "draft_version", "updated"])
     draft = lib.validate_draft(app.draft, app_dir(app))
@@ -167,6 +170,9 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    refusal = upload_refusal(user, len(request.FILES.getlist("file")))
+    if refusal:
+        return JsonResponse({"files": [], "refused": [refusal]}, status=429)
     stored, refused = [], []
     for upload_ in request.FILES.getlist("file"):
         try:
@@ -186,7 +192,8 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
     app = application_for(request.user, pk)
     f = file_for(request.user, app, file_id)
     path = app_dir(app) / f.data_path
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f.original_name)
+    kind, name = download_type(f.kind, f.original_name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)
 
 
 @login_required
@@ -268,7 +275,9 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
-        app.draft = {k: v for k, v in data.items() if k != "认定批次" and v != []}
+        app.draft = fixed_district(
+            {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
+        )
         app.draft_version += 1
         app.save()
     AuditEntry.record(user, "导入", app, name)
@@ -329,7 +338,7 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         except lib.UserError as e:
             _error_messages(request, e)
             return redirect("portal:application", pk=app.pk)
-        app.draft = draft
+        app.draft = fixed_district(draft, app.base.district)
         app.draft_version += 1
         app.save()
     AuditEntry.record(user, "导入表格", app, "、".join(names))
@@ -376,7 +385,10 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
         latest = app.latest_version()
         number = (latest.number if latest else 0) + 1
         version = Version.objects.create(
-            application=app, number=number, data=app.draft, submitted_by=user
+            application=app,
+            number=number,
+            data=fixed_district(app.draft, app.base.district),
+            submitted_by=user,
         )
     AuditEntry.record(user, "提交", app, f"第 {version.number} 版")
     messages.success(

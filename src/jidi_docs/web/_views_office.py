@@ -23,6 +23,7 @@ from ._access import (
     job_for,
     version_for,
 )
+from ._limits import queue_refusal
 from ._queue import status
 from ._store import app_dir
 from .models import (
@@ -101,6 +102,10 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue a bundle (申报材料.pdf) of a submitted version."""
     user: User = request.user
     ver = version_for(user, pk)
+    refusal = queue_refusal(ver.application.base)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("portal:version", pk=ver.pk)
     pdfa = request.POST.get("pdfa") == "1"
     job = Job.objects.create(version=ver, requested_by=user, pdfa=pdfa)
     detail = f"第 {ver.number} 版" + ("（PDF/A）" if pdfa else "")

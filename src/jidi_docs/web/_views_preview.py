@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from . import _library as lib
 from . import _preview
 from ._access import AuthedRequest, application_for
+from ._limits import queue_refusal
 from ._queue import status
 from ._store import app_dir
 from .models import Application, JobState, Preview, User
@@ -34,7 +36,10 @@ def preview(request: AuthedRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=405)
     draft = lib.validate_draft(app.draft, app_dir(app), with_report=False)
     if request.method == "POST":
-        if draft.app is not None:  # else the page says what is still wrong
+        refusal = queue_refusal(app.base) if draft.app is not None else None
+        if refusal:
+            messages.error(request, refusal)
+        elif draft.app is not None:  # else the page says what is still wrong
             _preview.request_preview(app, user)  # a read: not in the audit log
         return redirect("portal:preview", pk=app.pk)
     current = app.previews.filter(digest=_preview.digest(app.draft)).first()

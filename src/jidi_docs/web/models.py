@@ -81,12 +81,29 @@ class Invitation(models.Model):
         )
         return invitation, token
 
+    revoked = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     @classmethod
     def find(cls, token: str) -> Invitation | None:
-        """Return the unused, unexpired invitation with `token`, else None."""
+        """Return the unused, unexpired, unrevoked invitation with `token`, else None."""
         return cls.objects.filter(
-            token_hash=_token_hash(token), used__isnull=True, expires__gt=timezone.now()
+            token_hash=_token_hash(token),
+            used__isnull=True,
+            revoked__isnull=True,
+            expires__gt=timezone.now(),
         ).first()
+
+    @property
+    def state(self) -> str:
+        """未使用 / 已使用 / 已过期 / 已撤销, as the office's lists show it."""
+        if self.used is not None:
+            return "已使用"
+        if self.revoked is not None:
+            return "已撤销"
+        return "已过期" if self.expires <= timezone.now() else "未使用"
 
 
 class Application(models.Model):

@@ -7,19 +7,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.static import serve
 
+from . import _views_accounts as accounts
 from . import _views_editor as editor
 from . import _views_office as office
 from . import _views_preview as preview
+from . import _views_setup as setup
 from . import views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html", extra_context={"lan": settings.PORTAL_LAN}
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("invite/", views.invite, name="invite"),
-    path("join/<str:token>/", views.accept, name="accept"),
+    path("invite/", accounts.invite, name="invite"),
+    path("join/<str:token>/", accounts.accept, name="accept"),
     path("app/<int:pk>/", editor.application, name="application"),
     path("app/<int:pk>/edit/<int:index>/", editor.edit, name="edit"),
     path("app/<int:pk>/save/", editor.save, name="save"),
@@ -42,6 +50,17 @@ urlpatterns = [
     path("job/<int:pk>/", office.job_status, name="job"),
     path("job/<int:pk>/pdf/", office.job_pdf, name="job_pdf"),
     path("summary.xlsx", office.summary, name="summary"),
+    # accounts (last: the access test changes accounts only after every other URL is checked)
+    path("password/", accounts.password_change, name="password"),
+    path("reset/<uidb64>/<token>/", accounts.reset_password, name="reset"),
+    path("accounts/", accounts.accounts, name="accounts"),
+    path("account/<int:pk>/reset-link/", accounts.reset_link, name="reset_link"),
+    path("account/<int:pk>/active/", accounts.set_active, name="set_active"),
+    path("account/<int:pk>/district/", accounts.move_base, name="move_base"),
+    path("invitation/<int:pk>/revoke/", accounts.revoke_invitation, name="revoke"),
+    # --lan: the local CA's certificate and how to trust it
+    path("ca/", setup.ca_page, name="ca"),
+    path("ca.crt", setup.ca_certificate, name="ca_certificate"),
     # the portal's own two static files (no user content is ever served from a folder)
     re_path(
         r"^static/(?P<path>portal/[a-z]+\.(?:js|css))$",

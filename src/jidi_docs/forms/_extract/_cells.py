@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ...schema._dates import parse_date, parse_period
-from ...schema._model import EDUCATION_LEVELS
-from ...schema._phone import phone_problem
+from ...schema import EDUCATION_LEVELS, parse_date, parse_period, phone_problem
 
 __all__ = [
     "Unreadable",

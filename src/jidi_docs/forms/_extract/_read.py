@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError, Issue
-from ...schema._registry import Registry, registry
+from ...schema import Registry, registry
 from ._basic import BasicReader
 from ._cells import (
     Unreadable,

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ...schema._registry import Registry, registry
-from ...schema._registry import Section as RegistrySection
+from ...schema import Registry, registry
+from ...schema import Section as RegistrySection
 from ._cells import norm
 
 __all__ = [

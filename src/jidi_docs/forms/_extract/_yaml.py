@@ -12,8 +12,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ...input._load import get_profile
-from ...schema._profile import Profile
+from ...input import get_profile
+from ...schema import Profile
 from .._format import fmt_number
 from ._result import Extracted, Note, summary_lines
 from ._sections import BASIC, LISTS, OFFICE, OPINION

@@ -6,7 +6,8 @@ so the other branches can be tested on Linux by simulating the platform. Here: f
 LibreOffice, starting and interrupting processes (`jidi_docs._procs` stops them, portably), the
 pool's start method, consoles that never crash on a character, files held open, hidden files,
 the fonts each OS has, and limits for one unit of work (`work_limits`: POSIX timer and
-``RLIMIT_AS``; none on Windows).
+``RLIMIT_AS``; none on Windows). Two parts live in modules of their own: the fonts each OS has
+(`_fonts`) and files another program holds open (`_locks`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
-from ._lazy import OnFirstUse
-from ._procs import kill_tree
+from .._lazy import OnFirstUse
+from .._procs import kill_tree
+from . import _fonts
+from ._locks import RETRY_DELAYS, is_locked_error, retry_locked
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -41,30 +44,32 @@ except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
 __all__ = [
+    "RETRY_DELAYS",
     "SOFFICE_ENV",
     "SofficeSearch",
     "TimeLimitExceeded",
     "cache_dir",
     "cjk_faces",
+    "config_dir",
     "find_soffice",
-    "fonts_always_replaced",
     "hide",
     "install_hint",
     "interrupt_workers",
     "is_locked_error",
     "pool_context",
+    "retry_locked",
     "setup_console",
     "shipped",
     "shipped_stem",
     "start_tree",
+    "system_cjk_fonts",
+    "uno_python_hint",
     "work_limits",
 ]
 
 #: Environment variable naming the LibreOffice program (``soffice``/``soffice.exe``).
 SOFFICE_ENV = "JIDI_DOCS_SOFFICE"
 
-#: Windows error numbers of a file another program holds open (sharing / lock violation).
-_WINERROR_LOCKED = (32, 33)
 _FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
@@ -216,6 +221,23 @@ def install_hint() -> str:
     return "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk"
 
 
+def uno_python_hint() -> str:
+    """How a user of this OS gets a Python with LibreOffice's ``uno`` module (Chinese)."""
+    platform = _platform()
+    if platform == "win32":
+        return (
+            "Windows 版 LibreOffice 自带，位于安装文件夹的 program\\python.exe；"
+            "若没有，请重新运行 LibreOffice 安装程序，选择「修改」并勾选「Python 脚本支持」，"
+            "或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
+        )
+    if platform == "darwin":
+        return (
+            "macOS 版 LibreOffice 自带，位于 LibreOffice.app/Contents/Resources/python；"
+            "若没有，请重新安装 LibreOffice，或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
+        )
+    return "Debian/Ubuntu 请安装 python3-uno，或用环境变量 JIDI_DOCS_UNO_PYTHON 指定"
+
+
 # -- process trees ------------------------------------------------------------------------------
 
 
@@ -315,26 +337,22 @@ def can_show(text: str, stream: IO[str] | None = None) -> bool:
 # -- fonts --------------------------------------------------------------------------------------
 
 
-def cjk_faces() -> dict[str, str]:
-    """The installed Simplified-Chinese font of each style form fonts come in, on this OS.
-
-    Styles: ``serif`` (宋体, 方正小标宋简体 …), ``fangsong``, ``kai`` and ``sans`` (黑体, 微软雅黑 …).
-    Windows and macOS ship these fonts; on Linux they are Noto CJK SC (``fonts-noto-cjk``).
-    """
-    platform = _platform()
-    if platform == "win32":
-        return {"serif": "SimSun", "fangsong": "FangSong", "kai": "KaiTi", "sans": "SimHei"}
-    if platform == "darwin":
-        faces = ("Songti SC", "STFangsong", "Kaiti SC", "Heiti SC")
-        return dict(zip(("serif", "fangsong", "kai", "sans"), faces, strict=True))
-    serif = "Noto Serif CJK SC"
-    return {"serif": serif, "fangsong": serif, "kai": serif, "sans": "Noto Sans CJK SC"}
+def system_cjk_fonts(
+    platform: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The Chinese fonts `platform` (default: this OS) has without anyone installing them, each
+    with its other (Chinese) name, or ""; for Windows, those of this computer
+    (`jidi_docs._platform._fonts.system_cjk_fonts`)."""
+    env = os.environ if environ is None else environ
+    return _fonts.system_cjk_fonts(platform or _platform(), env)
 
 
-def fonts_always_replaced() -> bool:
-    """Whether font replacement must apply to fonts LibreOffice believes installed: on Linux
-    fontconfig answers every name, so "only when missing" never applies (LibreOffice 7.4)."""
-    return _platform() not in ("win32", "darwin")
+def cjk_faces(
+    platform: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The installed Simplified-Chinese font of each style form fonts come in, on `platform`
+    (default: this OS; `jidi_docs._platform._fonts.cjk_faces`)."""
+    return _fonts.cjk_faces(platform or _platform(), os.environ if environ is None else environ)
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -362,14 +380,23 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "jidi-docs"
 
 
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder for settings jidi_docs remembers across runs (%APPDATA%, ~/Library/Application
+    Support, $XDG_CONFIG_HOME): e.g. the portal's data folders, so ``serve`` started elsewhere
+    can name the right one."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
+    platform = _platform()
+    if platform == "win32":
+        return Path(env.get("APPDATA") or home / "AppData" / "Roaming") / "jidi-docs"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "jidi-docs"
+    return Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "jidi-docs"
+
+
 def shipped_stem(path: Path) -> str:
     """The real (UTF-8) stem of a shipped file the OS lists; see `shipped`."""
     return os.fsencode(path.stem).decode("utf-8", errors="replace")
-
-
-def is_locked_error(error: BaseException) -> bool:
-    """True when another program (Word, WPS, Excel …) holds the file open (WinError 32/33)."""
-    return getattr(error, "winerror", None) in _WINERROR_LOCKED
 
 
 def hide(path: Path) -> None:
