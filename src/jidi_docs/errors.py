@@ -14,7 +14,8 @@ Our exception hierarchy::
     │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
     │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
     │                             data folder, a refused account or password, a backup or restore
-    └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
+    ├── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
+    └── BatchInterrupted (KeyboardInterrupt)  Ctrl-C stopped a batch; carries what it finished
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
 is a bug and must stay loud. Inheriting from ValueError / RuntimeError lets callers that only know
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 from . import _platform
 
 __all__ = [
+    "BatchInterrupted",
     "BundleError",
     "ConversionError",
     "EvidenceError",
@@ -62,6 +64,19 @@ class JidiDocsError(Exception):
 
 class UserError(JidiDocsError, ValueError):
     """A problem the user can fix; `str(error)` is a complete Chinese message."""
+
+
+class BatchInterrupted(JidiDocsError, KeyboardInterrupt):
+    """Ctrl-C stopped a batch; `result` holds what it finished (a `jidi_docs.BatchResult`, its
+    汇总表 written with the rest marked 未完成).
+
+    Why a KeyboardInterrupt: a caller that stops on Ctrl-C still stops; one that wants to know
+    what was done finds it here.
+    """
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        super().__init__("批量生成被中断。")
 
 
 class InternalError(JidiDocsError, RuntimeError):

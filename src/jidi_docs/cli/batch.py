@@ -16,6 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ..errors import BatchInterrupted
 from ..pipeline import BatchResult, ProgressEvent, batch
 from ._common import (
     FromYamlOption,
@@ -38,19 +39,30 @@ _STATUS = {
     "skipped": "未变化，跳过",
     "failed": "失败",
     "left_out": "未生成（副本或重复）",
+    "unfinished": "未完成",
 }
+
+
+def _line(event: ProgressEvent) -> str:
+    """``[3/20] 已生成：甲/申报.yaml（预审：不符合 2）``: what happened, and how the 预审 went."""
+    item = event.item
+    row = item.row
+    notes = []
+    if row is not None and row.review_text:
+        notes.append(f"预审：{row.review_text}")
+    if row is not None and row.kept_forms:
+        notes.append("用的是手工修改的表格")
+    shown = f"（{'，'.join(notes)}）" if notes else ""
+    return f"[{event.done}/{event.total}] {_STATUS[item.status]}：{item.display}{shown}"
 
 
 @contextlib.contextmanager
 def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
-    """Yield a progress callback: a rich bar on a terminal, one plain line per file otherwise."""
+    """Yield a progress callback: one line per application (above a rich bar on a terminal)."""
     if not terminal:
 
         def line(event: ProgressEvent) -> None:
-            item = event.item
-            out_console.print(
-                f"[{event.done}/{event.total}] {_STATUS[item.status]}：{item.display}", markup=False
-            )
+            out_console.print(_line(event), markup=False)
 
         yield line
         return
@@ -66,6 +78,7 @@ def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
         task = bar.add_task("正在检查申报文件…", total=None)
 
         def update(event: ProgressEvent) -> None:
+            bar.console.print(_line(event), markup=False)
             bar.update(
                 task, total=event.total, completed=event.done, description=event.item.display
             )
@@ -161,20 +174,30 @@ def batch_cmd(
 
     例子：jidi-docs batch 各单位申报 -o 输出 -j 2
     """
-    with _reporter(stdout_is_terminal()) as progress:
-        result = batch(
-            folders,
-            out,
-            jobs=jobs,
-            pdf=not no_pdf,
-            force=force,
-            progress=progress,
-            profile=profile,
-            allow_missing=allow_missing,
-            allow_outside_paths=allow_outside_paths,
-            soffice=soffice,
-            pdfa=pdfa,
-            from_yaml=from_yaml,
+    try:
+        with _reporter(stdout_is_terminal()) as progress:
+            result = batch(
+                folders,
+                out,
+                jobs=jobs,
+                pdf=not no_pdf,
+                force=force,
+                progress=progress,
+                profile=profile,
+                allow_missing=allow_missing,
+                allow_outside_paths=allow_outside_paths,
+                soffice=soffice,
+                pdfa=pdfa,
+                from_yaml=from_yaml,
+            )
+    except BatchInterrupted as stopped:
+        _report(stopped.result)
+        done = len(stopped.result.items) - len(stopped.result.unfinished)
+        err_console.print(
+            f"已中断：已完成 {done} 份，未完成 {len(stopped.result.unfinished)} 份"
+            "（汇总表中标为“未完成”；再次运行同一命令会接着生成，已完成的不再重做）。",
+            markup=False,
         )
+        raise typer.Exit(130) from None
     _report(result)
     exit_with(result.exit_code)

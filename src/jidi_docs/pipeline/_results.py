@@ -10,7 +10,7 @@ from ._summary import SummaryRow
 
 __all__ = ["BatchResult", "ItemResult", "ProgressEvent", "Status"]
 
-Status = Literal["built", "skipped", "failed", "left_out"]
+Status = Literal["built", "skipped", "failed", "left_out", "unfinished"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ItemResult:
         display: the file as shown in the 汇总表 and messages (relative to its input folder).
         status: ``built``, ``skipped`` (outputs already up to date), ``failed``, or
             ``left_out``: a copy of another file found, or another application of a unit met
-            twice (`reason` says which).
+            twice (`reason` says which); ``unfinished``: the batch was interrupted first.
         out_dir: the application's output folder (None when it could not be read).
         outputs: the files of the application in `out_dir` (also for ``skipped``).
         error: the Chinese error text when failed.
@@ -65,6 +65,11 @@ class BatchResult:
     def skipped(self) -> list[ItemResult]:
         """Applications whose outputs were already up to date."""
         return [i for i in self.items if i.status == "skipped"]
+
+    @property
+    def unfinished(self) -> list[ItemResult]:
+        """Applications not done when the batch was interrupted (Ctrl-C)."""
+        return [i for i in self.items if i.status == "unfinished"]
 
     @property
     def left_out(self) -> list[ItemResult]:

@@ -100,7 +100,8 @@ class SummaryRow:
             are, instead of forms generated from the YAML.
         contact: 联系人.
         phone: 电话, as written.
-        notes: further remarks for 备注 (duplicates left out, work not finished …).
+        notes: further remarks for 备注 (duplicates left out …).
+        unfinished: the batch was interrupted before this application was done.
     """
 
     file: str
@@ -119,6 +120,7 @@ class SummaryRow:
     contact: str | None = None
     phone: str | None = None
     notes: tuple[str, ...] = ()
+    unfinished: bool = False
 
     @classmethod
     def of(cls, app: Application, report: CheckReport, file: str) -> SummaryRow:
@@ -153,6 +155,13 @@ class SummaryRow:
         if not self.conditions:
             return None
         return max(self.conditions.values(), key=_STATUS_ORDER.index)
+
+    @property
+    def outcome(self) -> str:
+        """生成结果: 成功, 失败 or 未完成 (the batch was interrupted first)."""
+        if self.unfinished:
+            return "未完成"
+        return "成功" if self.ok else "失败"
 
     @property
     def review_text(self) -> str | None:
@@ -231,7 +240,7 @@ def summary_table(
                 row.total_score,
                 *(row.conditions.get(t) for t in titles),
                 row.review_text,
-                "成功" if row.ok else "失败",
+                row.outcome,
                 row.remark or None,
                 short_error(row.error, roots) or None,
             ]
@@ -275,7 +284,7 @@ def _paper_row(number: int, row: SummaryRow, roots: Sequence[Path]) -> list[Cell
         row.phone,
         row.total_score,
         row.review_text,
-        "成功" if row.ok else "失败",
+        row.outcome,
         remark or None,
     ]
 
