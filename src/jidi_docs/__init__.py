@@ -19,6 +19,7 @@ from ._lazy import attach
 
 if TYPE_CHECKING:
     from ._version import __version__ as __version__
+    from .errors import BatchInterrupted as BatchInterrupted
     from .errors import BundleError as BundleError
     from .errors import ConversionError as ConversionError
     from .errors import EvidenceError as EvidenceError
