@@ -732,3 +732,48 @@ def active_content(path: Path) -> list[str]:
     with pikepdf.open(path) as pdf:
         walk(pdf.trailer)
     return found
+
+
+#: A CJK font the install script puts on every test machine (fonts-noto-cjk).
+_PHOTO_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+
+
+def make_photo(path: Path, n: int, size: tuple[int, int] = (4032, 3024)) -> Path:
+    """Write a phone photo of a certificate: `size` pixels, JPEG quality 92, about 4 MB.
+
+    A tinted gradient behind a sheet of paper with a red title and 16 lines of small text
+    (48 px, about 1.4 mm when printed at 200 dpi: the legibility limit), and sensor noise, so
+    the file compresses as a real photo does (a noiseless drawing would be unfairly small).
+    """
+    from PIL import ImageDraw, ImageFont
+
+    w, h = size
+    img = Image.linear_gradient("L").resize((w, h)).convert("RGB")
+    img = Image.blend(img, Image.new("RGB", (w, h), (150 + n % 40, 120, 90)), 0.6)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((w // 8, h // 10, w - w // 8, h - h // 10), fill=(245, 243, 236))
+    title = ImageFont.truetype(_PHOTO_FONT, h // 34)
+    small = ImageFont.truetype(_PHOTO_FONT, h // 63)
+    draw.text((w // 2, h // 6), f"荣誉证书 第 {n} 号", font=title, fill=(150, 20, 20), anchor="mm")
+    for k in range(16):
+        line = (
+            f"杭州示例跨境电商职业培训学校 2021 年第 {k + 1} 期培训合格 证书编号 HZ{n:03d}-{k:02d}"
+        )
+        draw.text((w // 6, h // 4 + k * h // 28), line, font=small, fill=(30, 30, 30))
+    noise = Image.new("L", (w, h))
+    shift = (n * 131) % 1024
+    for x in range(-shift, w, 1024):
+        for y in range(-shift, h, 1024):
+            noise.paste(_noise_tile(), (x, y))
+    Image.blend(img, Image.merge("RGB", [noise] * 3), 0.12).save(path, "JPEG", quality=92)
+    return path
+
+
+_TILE: list[Image.Image] = []
+
+
+def _noise_tile() -> Image.Image:
+    """One 1024-pixel square of sensor noise, made once (making it for 12 MP takes seconds)."""
+    if not _TILE:
+        _TILE.append(Image.effect_noise((1024, 1024), 60))
+    return _TILE[0]

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 __all__ = [
     "ForceOption",
     "FromYamlOption",
+    "ImageDpiOption",
+    "ImageQualityOption",
+    "MaxSizeOption",
+    "OnePerPageOption",
     "ProfileOption",
     "SofficeOption",
     "app",
@@ -111,6 +115,40 @@ FromYamlOption = Annotated[
         "--from-yaml",
         help="申报表、评价表在生成后用 Word 改过时，也按申报 YAML 重新生成（改过的另存为备份）；"
         "默认用改过的那一份",
+    ),
+]
+
+#: bundle and batch: how photos and scans go into the bundle, and when its size is worth a word.
+ImageDpiOption = Annotated[
+    int,
+    typer.Option(
+        "--image-dpi",
+        min=0,
+        metavar="dpi",
+        help="照片、扫描件在申报材料中的分辨率，更大的会缩小到这个分辨率；0 表示保持原样",
+    ),
+]
+ImageQualityOption = Annotated[
+    int,
+    typer.Option(
+        "--image-quality",
+        min=1,
+        max=95,
+        metavar="质量",
+        help="缩小后的照片保存为 JPEG 的质量（1–95）",
+    ),
+]
+OnePerPageOption = Annotated[
+    bool,
+    typer.Option("--one-per-page", help="每张照片单独一页（默认两张横向照片排在同一页）"),
+]
+MaxSizeOption = Annotated[
+    float,
+    typer.Option(
+        "--max-size",
+        min=0,
+        metavar="MB",
+        help="申报材料 PDF 超过这个大小（MB）时提示；0 表示不提示",
     ),
 ]
 
@@ -232,3 +270,13 @@ def exit_with(code: int) -> None:
 def stdout_is_terminal() -> bool:
     """True when standard output is a terminal (progress bars), False for pipes and logs."""
     return sys.stdout.isatty()
+
+
+def image_options(dpi: int, quality: int, one_per_page: bool) -> Any:
+    """The `jidi_docs.pdf.ImageOptions` of the command line's image options."""
+    from ..pdf import ImageOptions
+
+    try:
+        return ImageOptions(dpi=dpi, quality=quality, two_per_page=not one_per_page)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--image-dpi") from None

@@ -20,6 +20,10 @@ from ..errors import BatchInterrupted
 from ..pipeline import BatchResult, ProgressEvent, batch
 from ._common import (
     FromYamlOption,
+    ImageDpiOption,
+    ImageQualityOption,
+    MaxSizeOption,
+    OnePerPageOption,
     ProfileOption,
     SofficeOption,
     app,
@@ -27,6 +31,7 @@ from ._common import (
     err_console,
     exit_with,
     handle_errors,
+    image_options,
     out_console,
     stdout_is_terminal,
 )
@@ -162,6 +167,10 @@ def batch_cmd(
         ),
     ] = False,
     from_yaml: FromYamlOption = False,
+    image_dpi: ImageDpiOption = 200,
+    image_quality: ImageQualityOption = 85,
+    one_per_page: OnePerPageOption = False,
+    max_size: MaxSizeOption = 50,
     profile: ProfileOption = None,
     soffice: SofficeOption = None,
 ) -> None:
@@ -174,6 +183,7 @@ def batch_cmd(
 
     例子：jidi-docs batch 各单位申报 -o 输出 -j 2
     """
+    images = image_options(image_dpi, image_quality, one_per_page)
     try:
         with _reporter(stdout_is_terminal()) as progress:
             result = batch(
@@ -189,6 +199,8 @@ def batch_cmd(
                 soffice=soffice,
                 pdfa=pdfa,
                 from_yaml=from_yaml,
+                images=images,
+                max_mb=max_size or None,
             )
     except BatchInterrupted as stopped:
         _report(stopped.result)

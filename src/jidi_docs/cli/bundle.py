@@ -13,10 +13,15 @@ from ._ahead import AHEAD, early_converter
 from ._common import (
     ForceOption,
     FromYamlOption,
+    ImageDpiOption,
+    ImageQualityOption,
+    MaxSizeOption,
+    OnePerPageOption,
     ProfileOption,
     SofficeOption,
     app,
     handle_errors,
+    image_options,
     print_app_warnings,
 )
 
@@ -81,6 +86,10 @@ def bundle_cmd(
         typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
     ] = False,
     from_yaml: FromYamlOption = False,
+    image_dpi: ImageDpiOption = 200,
+    image_quality: ImageQualityOption = 85,
+    one_per_page: OnePerPageOption = False,
+    max_size: MaxSizeOption = 50,
     force: ForceOption = False,
     soffice: SofficeOption = None,
 ) -> None:
@@ -89,8 +98,12 @@ def bundle_cmd(
     输出文件夹里的申报表、评价表在生成后用 Word 改过时，申报材料用改过的那一份（会提示）；
     加 --from-yaml 则按申报 YAML 重新生成（改过的那一份另存为备份）。
 
+    照片和扫描件按打印所需的分辨率（默认 200 dpi）缩小后放入，两张横向照片排在同一页；
+    PDF 扫描件原样放入。申报材料超过 --max-size（默认 50 MB）时会提示。
+
     例子：jidi-docs bundle 我的申报 -o 输出
     """
+    images = image_options(image_dpi, image_quality, one_per_page)
     converter = _converter(ctx, soffice, pdfa)
     with converter if converter is not None else contextlib.nullcontext():
         # Imported after LibreOffice was started: it starts while these load.
@@ -110,5 +123,7 @@ def bundle_cmd(
             force=force,
             soffice=soffice,
             from_yaml=from_yaml,
+            images=images,
+            max_mb=max_size or None,
         )
     typer.echo(f"已生成 {path}")

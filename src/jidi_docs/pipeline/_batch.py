@@ -37,13 +37,14 @@ from pathlib import Path
 
 from ..errors import BatchInterrupted, InputError, Issue, UserError
 from ..input import as_path, as_positive_int
-from ..pdf import SofficeConverter, require_ghostscript
+from ..pdf import ImageOptions, SofficeConverter, require_ghostscript
 from ._discover import discover, hidden_yaml
 from ._guard import called_without_main_guard
 from ._manifest import MANIFEST_NAME
 from ._plan import Options
 from ._results import BatchResult, ItemResult, ProgressEvent
 from ._run import STAGING_NAME, Run
+from ._sources import MAX_MB
 
 __all__ = [
     "MANIFEST_NAME",
@@ -74,6 +75,8 @@ def batch(
     soffice: str | Path | None = None,
     pdfa: bool = False,
     from_yaml: bool = False,
+    images: ImageOptions | None = None,
+    max_mb: float | None = MAX_MB,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -114,6 +117,8 @@ def batch(
         from_yaml: rebuild the forms edited by hand since they were generated from the YAML
             (the edited ones are kept as backups). By default an edited form is used as it
             is, with a notice, and the 汇总表 says so in 备注 (see `jidi_docs.bundle`).
+        images: how photos and scans go into each bundle (see `jidi_docs.bundle`).
+        max_mb: a bundle larger than this many megabytes gets a notice (None: never).
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -147,6 +152,7 @@ def batch(
         force=force,
         from_yaml=from_yaml,
     )
+    options = dataclasses.replace(options, images=images or ImageOptions(), max_mb=max_mb)
     run = Run(len(found), progress)
     try:
         run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)

@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import ConversionError
 from ..pdf import Converter
-from ._bundle import BundleJob, evidence_files, keep_apart, prepare
+from ._bundle import BundleJob, prepare
 from ._edited import edited_forms
 from ._guard import capture_warnings, converting, error_text, one_application
 from ._plan import Built, Job, Options, chunks
 from ._publish import record
+from ._sources import evidence_files, keep_apart
 
 if TYPE_CHECKING:
     from ..schema import Application
@@ -180,6 +181,7 @@ class _Chunk:
                             allow_missing=opts.allow_missing,
                             allow_outside_paths=opts.allow_outside_paths,
                             edited=None if opts.from_yaml else edited_forms(app, job.out_dir),
+                            images=opts.images,
                         )
                         self.prepared[i] = b
                         docs[i] = b.first_round(b.predict_pages(job.out_dir), date=opts.date)
@@ -233,7 +235,13 @@ class _Chunk:
                     # Straight into the application's folder (all files or none), then the
                     # manifest, as `publish` does.
                     b, force = self.prepared[i], self.options.force
-                    b.finish(self.covers[i], job.out_dir, pdfa=self.options.pdfa, force=force)
+                    b.finish(
+                        self.covers[i],
+                        job.out_dir,
+                        pdfa=self.options.pdfa,
+                        force=force,
+                        max_mb=self.options.max_mb,
+                    )
                     outputs = record(
                         job, sorted(b.output_paths(job.out_dir)), list(b.kept.values())
                     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._fs import fit_name, safe_filename
+from ..pdf import ImageOptions
+from ._sources import MAX_MB
 from ._summary import SummaryRow
 
 __all__ = ["Built", "Job", "Options", "Survey", "chunks", "duplicates", "folder_names"]
@@ -40,12 +43,18 @@ class Options:
     pdfa: bool = False
     #: Rebuild forms edited by hand from the YAML (default: use them as edited).
     from_yaml: bool = False
+    #: How photos and scans go into the bundles.
+    images: ImageOptions = field(default_factory=ImageOptions)
+    #: Bundles larger than this many megabytes get a notice (None: never).
+    max_mb: float | None = MAX_MB
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
         key: list[object] = [self.pdf, self.profile, self.allow_missing, self.allow_outside_paths]
         if self.pdfa:  # added only when set, so outputs of earlier versions stay up to date
             key.append("pdfa")
+        if self.images != ImageOptions():  # likewise: the default adds nothing
+            key.append(dataclasses.asdict(self.images))
         return json.dumps(key)
 
 

@@ -20,13 +20,13 @@ from ..input import application_file, load, parse_yaml, read_text
 from ..pdf import SofficeConverter, WarmConverter
 from ..review import check
 from ..schema import DEFAULT_PROFILE, builtin_profile
-from ._bundle import evidence_files, keep_apart
 from ._chunk import build_pdf_chunk
 from ._edited import edited_forms, edited_notice
 from ._guard import capture_warnings, error_text, init_worker, one_application, task
 from ._manifest import input_digest
 from ._plan import Built, Job, Options, Survey
 from ._publish import publish
+from ._sources import evidence_files, keep_apart
 from ._summary import SummaryRow
 
 if TYPE_CHECKING:
