@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import logging
 import shutil
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..schema import Application
 
 __all__ = [
+    "CoverDateOption",
     "ForceOption",
     "FromYamlOption",
     "ImageDpiOption",
@@ -115,6 +117,30 @@ FromYamlOption = Annotated[
         "--from-yaml",
         help="申报表、评价表在生成后用 Word 改过时，也按申报 YAML 重新生成（改过的另存为备份）；"
         "默认用改过的那一份",
+    ),
+]
+
+
+def _cover_date(value: str | None) -> str | None:
+    """Check ``--date`` at once, so a typo is reported before any work starts."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise typer.BadParameter(
+                f"“{value}”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。"
+            ) from None
+    return value
+
+
+#: bundle and batch: the date on the cover.
+CoverDateOption = Annotated[
+    Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+    typer.Option(
+        "--date",
+        metavar="日期",
+        help="封面上的日期，例如 2021-08-10（默认：今天；晚于申报截止日期时会提示）",
+        callback=_cover_date,
     ),
 ]
 

@@ -19,6 +19,7 @@ from rich.progress import (
 from ..errors import BatchInterrupted
 from ..pipeline import BatchResult, ProgressEvent, batch
 from ._common import (
+    CoverDateOption,
     FromYamlOption,
     ImageDpiOption,
     ImageQualityOption,
@@ -112,9 +113,14 @@ def _report(result: BatchResult) -> None:
             f"{len(result.hidden)} 个 YAML 文件：{'、'.join(result.hidden)}",
             markup=True,
         )
+    # A note several applications share (the cover date after the deadline …) is said once.
+    shared: dict[str, list[str]] = {}
     for item in result.items:
         for note in item.warnings:
-            err_console.print(f"[yellow]提示：[/yellow]{item.display}：{note}", markup=True)
+            shared.setdefault(note, []).append(item.display)
+    for note, displays in shared.items():
+        who = displays[0] if len(displays) == 1 else f"{len(displays)} 份申报"
+        err_console.print(f"[yellow]提示：[/yellow]{who}：{note}", markup=True)
     if result.failed:
         err_console.print("[bold red]以下申报未能生成：[/bold red]", markup=True)
         for item in result.failed:
@@ -166,6 +172,7 @@ def batch_cmd(
             "--pdfa", help="申报材料生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"
         ),
     ] = False,
+    date: CoverDateOption = None,
     from_yaml: FromYamlOption = False,
     image_dpi: ImageDpiOption = 200,
     image_quality: ImageQualityOption = 85,
@@ -201,6 +208,7 @@ def batch_cmd(
                 from_yaml=from_yaml,
                 images=images,
                 max_mb=max_size or None,
+                date=date,
             )
     except BatchInterrupted as stopped:
         _report(stopped.result)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ import typer
 
 from ._ahead import AHEAD, early_converter
 from ._common import (
+    CoverDateOption,
     ForceOption,
     FromYamlOption,
     ImageDpiOption,
@@ -42,18 +42,6 @@ def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeC
     return early_converter(soffice, pdfa)
 
 
-def _cover_date(value: str | None) -> str | None:
-    """Check ``--date`` at once, so a typo is reported before any work starts."""
-    if value is not None:
-        try:
-            dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise typer.BadParameter(
-                f"“{value}”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。"
-            ) from None
-    return value
-
-
 @app.command("bundle")
 @handle_errors
 def bundle_cmd(
@@ -72,15 +60,7 @@ def bundle_cmd(
         bool,
         typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
     ] = False,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar="日期",
-            help="封面上的日期，例如 2021-08-10（默认：今天）",
-            callback=_cover_date,
-        ),
-    ] = None,
+    date: CoverDateOption = None,
     pdfa: Annotated[
         bool,
         typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),

@@ -36,7 +36,7 @@ from os import PathLike
 from pathlib import Path
 
 from ..errors import BatchInterrupted, InputError, Issue, UserError
-from ..input import as_path, as_positive_int
+from ..input import as_date, as_path, as_positive_int
 from ..pdf import ImageOptions, SofficeConverter, require_ghostscript
 from ._discover import discover, hidden_yaml
 from ._guard import called_without_main_guard
@@ -77,6 +77,7 @@ def batch(
     from_yaml: bool = False,
     images: ImageOptions | None = None,
     max_mb: float | None = MAX_MB,
+    date: dt.date | str | None = None,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -119,6 +120,8 @@ def batch(
             is, with a notice, and the 汇总表 says so in 备注 (see `jidi_docs.bundle`).
         images: how photos and scans go into each bundle (see `jidi_docs.bundle`).
         max_mb: a bundle larger than this many megabytes gets a notice (None: never).
+        date: the date printed on every cover (default: the day of the batch); a date after
+            an application's 申报截止日期 gets a notice.
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
@@ -152,7 +155,14 @@ def batch(
         force=force,
         from_yaml=from_yaml,
     )
-    options = dataclasses.replace(options, images=images or ImageOptions(), max_mb=max_mb)
+    day = as_date(date)
+    options = dataclasses.replace(
+        options,
+        images=images or ImageOptions(),
+        max_mb=max_mb,
+        date=day or options.date,
+        date_given=day is not None,
+    )
     run = Run(len(found), progress)
     try:
         run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)

@@ -57,6 +57,7 @@ from ._edited import edited_forms, edited_notice
 from ._sources import (
     MAX_MB,
     EvidenceFile,
+    cover_date_notice,
     evidence_files,
     evidence_part,
     keep_apart,
@@ -413,7 +414,8 @@ def bundle(
         converter: converts .docx to PDF (default: a private headless LibreOffice).
         allow_missing: build even if evidence files are missing; the contents mark them 缺.
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
-        date: the date printed on the cover (default: today).
+        date: the date printed on the cover (default: today); a date after the 认定批次's
+            申报截止日期 gets a notice.
         pdfa: write PDF/A-2b (archival; needs Ghostscript): fonts embedded, sRGB output
             intent, XMP identification; evidence converted, or refused with the reason.
         force: replace files of the same names that jidi_docs did not write.
@@ -474,4 +476,6 @@ def bundle(
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
         if own is not None:  # done with LibreOffice: its profile is removed during the assembly
             pool.submit(own.close)
-        return job.finish(cover_pdf, folder, pdfa=pdfa, force=force, max_mb=max_mb).path
+        done = job.finish(cover_pdf, folder, pdfa=pdfa, force=force, max_mb=max_mb).path
+    cover_date_notice(app, date)  # said once the bundle is made, not before an error
+    return done

@@ -47,6 +47,8 @@ class Options:
     images: ImageOptions = field(default_factory=ImageOptions)
     #: Bundles larger than this many megabytes get a notice (None: never).
     max_mb: float | None = MAX_MB
+    #: True when `date` was chosen (``--date``), False when it is the day of the batch.
+    date_given: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""

@@ -6,6 +6,7 @@ can look at an application's files without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,13 +14,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
+from ..forms import fmt_date
 from ..pdf import EvidencePdf, OnPreviousPage, PairedImages, Part, resolve_evidence_path
 from ..schema import Application
 
 if TYPE_CHECKING:
     import pikepdf
 
-__all__ = ["MAX_MB", "EvidenceFile", "evidence_files", "evidence_part", "keep_apart", "size_notice"]
+__all__ = [
+    "MAX_MB",
+    "EvidenceFile",
+    "cover_date_notice",
+    "evidence_files",
+    "evidence_part",
+    "keep_apart",
+    "size_notice",
+]
 
 logger = logging.getLogger("jidi_docs")
 
@@ -133,6 +143,24 @@ def _one_photo(sources: Sequence[object]) -> _Slot | None:
     """The one landscape photo of an entry that may share its page, else None."""
     only = sources[0] if len(sources) == 1 else None
     return only if isinstance(only, _Slot) and only.pairs else None
+
+
+def cover_date_notice(app: Application, date: dt.date | None) -> None:
+    """Log a notice when the cover's date (`date`, or today when None) is after the 认定批次's
+    申报截止日期: an application dated after the deadline looks late."""
+    day = date or dt.date.today()
+    deadline = app.profile.deadline
+    if day <= deadline:
+        return
+    how = "（默认是生成的当天）" if date is None else ""
+    logger.warning(
+        "封面日期 %s%s晚于“%s”的申报截止日期 %s。要用其他日期，请加 --date，例如 --date %s。",
+        fmt_date(day).replace(" ", ""),
+        how,
+        app.profile.name,
+        fmt_date(deadline).replace(" ", ""),
+        deadline.isoformat(),
+    )
 
 
 def size_notice(path: Path, max_mb: float | None) -> None:
