@@ -10,6 +10,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -777,3 +778,18 @@ def _noise_tile() -> Image.Image:
     if not _TILE:
         _TILE.append(Image.effect_noise((1024, 1024), 60))
     return _TILE[0]
+
+
+def run_jidi_docs(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m jidi_docs <args>`` as a user would, from this checkout's sources."""
+    return subprocess.run(
+        [sys.executable, "-m", "jidi_docs", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=timeout,
+        check=False,
+    )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -27,6 +25,7 @@ from pdfhelpers import (
     pdfa_failures,
     require_ghostscript,
     require_soffice,
+    run_jidi_docs,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,14 +94,7 @@ def test_twenty_phone_photos_make_a_bundle_under_15_mb_whose_text_stays_legible(
     put(app.parent, "培训场地及环境", {p.name: p for p in photos})
     out = tmp_path / "输出"
 
-    done = subprocess.run(
-        [sys.executable, "-m", "jidi_docs", "bundle", str(app.parent), "-o", str(out), *OPTIONS],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        timeout=600,
-        check=False,
-    )
+    done = run_jidi_docs("bundle", app.parent, "-o", out, *OPTIONS)
 
     assert done.returncode == 0, done.stderr
     (path,) = out.glob("*-申报材料.pdf")

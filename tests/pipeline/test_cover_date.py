@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from jidi_docs.input import load
 from jidi_docs.pipeline._bundle import bundle
-from pdfhelpers import FakeConverter, as_unit, copy_example, require_soffice
+from pdfhelpers import FakeConverter, as_unit, copy_example, require_soffice, run_jidi_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The example's 认定批次 closed on 2021-08-17.
@@ -55,14 +52,7 @@ def test_a_batch_says_it_once_for_all_the_applications_it_concerns(tmp_path: Pat
         path = copy_example(tmp_path / "in" / f"u{n}")
         path.write_text(as_unit(path.read_text("utf-8"), f"杭州日期测试{n}公司"), "utf-8")
 
-    done = subprocess.run(
-        [sys.executable, "-m", "jidi_docs", "batch", str(tmp_path / "in"), "-o", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        timeout=600,
-        check=False,
-    )
+    done = run_jidi_docs("batch", tmp_path / "in", "-o", tmp_path)
 
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if "封面日期" in line]
