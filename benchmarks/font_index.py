@@ -1,7 +1,7 @@
 """Measure the missing-character check's font index without fontconfig: cold against cached.
 
-On Windows and macOS there is no fontconfig, so `jidi_docs.pdf._glyphs` reads the font folders
-itself. Cold: an empty cache, every font file read with fontTools (what every run did before
+On Windows and macOS there is no fontconfig, so `jidi_docs.pdf._fontindex` reads the font
+folders itself (characters for the missing-character check, family names for the font table). Cold: an empty cache, every font file read with fontTools (what every run did before
 the cache). Cached: the index of a previous run, each file only looked at (size and time).
 Both read this machine's font folders (`font_folders`: LibreOffice's and the system's), in
 turn (cold, cached, cold, …); the ratio of each pair is printed as min/median/max.
@@ -20,8 +20,7 @@ from pathlib import Path
 
 from _timing import Runs, cpu_count_note, interleave, ratio_line, spread
 
-from jidi_docs.pdf import _glyphs
-from jidi_docs.pdf._numberfont import font_folders
+from jidi_docs.pdf import _fontindex
 
 
 def _timed(cache: Path, *, cold: bool) -> tuple[float, float]:
@@ -29,8 +28,8 @@ def _timed(cache: Path, *, cold: bool) -> tuple[float, float]:
         shutil.rmtree(cache, ignore_errors=True)
     os.environ["XDG_CACHE_HOME"] = str(cache)
     wall, cpu = time.perf_counter(), time.process_time()
-    coverage = _glyphs._folder_coverage(font_folders())
-    assert "中" in coverage
+    index = _fontindex.folder_index(_fontindex.font_folders())
+    assert index.families
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -38,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    files = _glyphs._font_files(font_folders())
+    files = _fontindex.font_files(_fontindex.font_folders())
     size = sum(s for s, _ in files.values()) / 2**20
     print(f"{len(files)} font files, {size:.0f} MiB; {cpu_count_note()}")
     with tempfile.TemporaryDirectory() as tmp:

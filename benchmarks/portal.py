@@ -1,9 +1,13 @@
 """Load on the web portal, on loopback only and bounded in time.
 
-1. Drafts: `--users` (50) simulated bases, each logged in with its own session, save their own
-   application's 申报单位审核意见 as fast as the server answers for `--seconds` (60). Reports
-   p50/p95 latency and the error count; afterwards every application's stored draft must be
-   exactly the last text its own user saved (0 lost or mixed-up writes).
+1. Drafts and the review loop, at the same time: `--users` (50) simulated bases, each logged in
+   with its own session, save their own application's 申报单位审核意见 as fast as the server
+   answers for `--seconds` (60), while `--reviewers` (10) reviewers move `--per-reviewer` (3)
+   submitted applications each through the review (开始审核, 审核通过, 重新审核, 不予通过 …, every
+   move carrying the revision the reviewer last saw) and write 十 now and then. Reports p50/p95
+   latency and the error count of both; afterwards every application's stored draft must be
+   exactly the last text its own user saved, and every application's moves exactly those its
+   reviewer made, ending in the state of the last one (0 lost or mixed-up writes or moves).
 2. Bundles: `--bundles` (20) bundle requests at once from the office; the queue may run at most
    `--jobs` (2) LibreOffice conversions at a time. psutil samples the server's process tree
    every 0.1 s; reports the most LibreOffice processes alive at once and the time until all
@@ -15,8 +19,9 @@
 The server is ``jidi-docs serve`` in a subprocess on a fresh data folder (127.0.0.1, a free
 port); it is stopped, with any LibreOffice it started, at the end.
 
-Usage: ``python benchmarks/portal.py [--users 50] [--seconds 60] [--bundles 20] [--jobs 2]
-[--previews 5]``
+Usage: ``python benchmarks/portal.py [--users 50] [--reviewers 10] [--per-reviewer 3]
+[--seconds 60] [--bundles 20] [--jobs 2] [--previews 5]`` (``--bundles 0 --previews 0``: the
+load of part 1 alone)
 """
 
 from __future__ import annotations
@@ -64,8 +69,11 @@ def _example() -> dict[str, Any]:
     return data
 
 
-def _seed(data_dir: Path, users: int, bundles: int) -> dict[str, Any]:
-    """Create the office, `users` bases with the example as draft, and `bundles` versions."""
+def _seed(
+    data_dir: Path, users: int, bundles: int, reviewers: int = 0, per: int = 0
+) -> dict[str, Any]:
+    """Create the office, `users` bases with the example as draft, and `bundles` versions; and
+    `reviewers` reviewers with `per` submitted applications each (of other bases)."""
     sys.path.insert(0, str(ROOT / "src"))
     from jidi_docs.web import Options, prepare
 
@@ -90,8 +98,33 @@ def _seed(data_dir: Path, users: int, bundles: int) -> dict[str, Any]:
         versions.append(
             Version.objects.create(application_id=pk, number=1, data=example, submitted_by=user).pk
         )
+    reviews = []
+    for r in range(reviewers):
+        User.objects.create(username=f"office{r}", password=hashed, role=Role.REVIEWER, scope=CITY)
+        for k in range(per):
+            base = Base.objects.create(name=f"审核基地{r}-{k}", district="西湖区")
+            user = User.objects.create(
+                username=f"reviewed{r}-{k}", password=hashed, role=Role.BASE, base=base
+            )
+            app = Application.objects.create(base=base, draft=example, state="submitted")
+            Version.objects.create(application=app, number=1, data=example, submitted_by=user)
+            reviews.append((f"office{r}", app.pk))
     connections.close_all()
-    return {"office": office.username, "apps": apps, "versions": versions}
+    return {"office": office.username, "apps": apps, "versions": versions, "reviews": reviews}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: The reviewers' cycle after 开始审核: each move is allowed from the state the one before left.
+_CYCLE = (
+    ("approve", "approved"),
+    ("again", "reviewing"),
+    ("reject", "rejected"),
+    ("again", "reviewing"),
+)
 
 
 class Session:
@@ -101,20 +134,27 @@ class Session:
         self.server = server
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        # a move answers with a redirect to the page it came from: its latency is the move's
+        self.direct = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
 
     def get(self, path: str) -> str:
         with self.opener.open(self.server + path, timeout=600) as r:
             return r.read().decode("utf-8")
 
-    def post(self, path: str, body: bytes, content_type: str, csrf: str) -> tuple[int, bytes]:
+    def post(
+        self, path: str, body: bytes, content_type: str, csrf: str, *, follow: bool = True
+    ) -> tuple[int, bytes]:
         request = urllib.request.Request(
             self.server + path,
             data=body,
             method="POST",
             headers={"Content-Type": content_type, "X-CSRFToken": csrf},
         )
+        opener = self.opener if follow else self.direct
         try:
-            with self.opener.open(request, timeout=600) as r:
+            with opener.open(request, timeout=600) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
@@ -159,6 +199,51 @@ def _drafts(
         else:
             errors += 1
     return {"pk": pk, "latencies": latencies, "errors": errors, "last": last}
+
+
+def _reviews(
+    server: str, username: str, pks: list[int], start: threading.Barrier, seconds: float
+) -> dict[str, Any]:
+    """One reviewer moving its applications round and round through the review."""
+    try:
+        session = Session(server)
+        session.login(username)
+        page = session.get(f"/app/{pks[0]}/")
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        revisions = {}
+        for pk in pks:  # the revision the reviewer's page of the latest version shows
+            version = re.search(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/")).group(1)
+            page = session.get(version)
+            revisions[pk] = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+    except Exception:
+        start.abort()
+        raise
+    start.wait()
+    until = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors = 0
+    done: dict[int, list[str]] = {pk: [] for pk in pks}
+    last: dict[int, str] = {pk: "submitted" for pk in pks}
+    n = 0
+    while time.monotonic() < until:
+        pk = pks[n % len(pks)]
+        n += 1
+        moves = len(done[pk])
+        action, state = ("accept", "reviewing") if moves == 0 else _CYCLE[(moves - 1) % len(_CYCLE)]
+        fields = {"action": action, "revision": revisions[pk], "csrfmiddlewaretoken": csrf}
+        body = urllib.parse.urlencode(fields).encode()
+        began = time.perf_counter()
+        status, _reply = session.post(
+            f"/app/{pk}/move/", body, "application/x-www-form-urlencoded", csrf, follow=False
+        )
+        latencies.append(time.perf_counter() - began)
+        if status == 302:
+            revisions[pk] += 1
+            done[pk].append(action)
+            last[pk] = state
+        else:
+            errors += 1
+    return {"latencies": latencies, "errors": errors, "done": done, "last": last}
 
 
 def _is_office(p: psutil.Process) -> bool:
@@ -238,6 +323,8 @@ def _free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--reviewers", type=int, default=10)
+    parser.add_argument("--per-reviewer", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--bundles", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
@@ -246,7 +333,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="jidi-portal-bench-") as tmp:
         data = Path(tmp)
-        seeded = _seed(data, args.users, args.bundles)
+        seeded = _seed(data, args.users, args.bundles, args.reviewers, args.per_reviewer)
         port = _free_port()
         server = f"http://127.0.0.1:{port}"
         log = (data / "server.log").open("wb")
@@ -277,8 +364,10 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
             _report_drafts(server, seeded, args)
-            _report_previews(server, seeded, args)
-            _report_bundles(server, process.pid, seeded, args)
+            if args.previews:
+                _report_previews(server, seeded, args)
+            if args.bundles:
+                _report_bundles(server, process.pid, seeded, args)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -290,11 +379,18 @@ def main() -> None:
 
 
 def _report_drafts(server: str, seeded: dict[str, Any], args: argparse.Namespace) -> None:
-    from jidi_docs.web.models import Application
+    from jidi_docs.web.models import Application, Move
 
-    print(f"草稿保存：{args.users} 个用户并发，{args.seconds:g} 秒（127.0.0.1）")
-    start = threading.Barrier(args.users)
+    print(
+        f"草稿保存：{args.users} 个用户并发，{args.seconds:g} 秒（127.0.0.1）；同时 "
+        f"{args.reviewers} 个审核人员各审核 {args.per_reviewer} 份申报"
+    )
+    by_reviewer: dict[str, list[int]] = {}
+    for username, pk in seeded["reviews"]:
+        by_reviewer.setdefault(username, []).append(pk)
+    start = threading.Barrier(args.users + len(by_reviewer))
     results: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
     lock = threading.Lock()
 
     def run(item: tuple[str, int]) -> None:
@@ -302,8 +398,16 @@ def _report_drafts(server: str, seeded: dict[str, Any], args: argparse.Namespace
         with lock:
             results.append(result)
 
-    with cf.ThreadPoolExecutor(args.users) as pool:
-        list(pool.map(run, seeded["apps"]))
+    def review(item: tuple[str, list[int]]) -> None:
+        result = _reviews(server, item[0], item[1], start, args.seconds)
+        with lock:
+            reviews.append(result)
+
+    with cf.ThreadPoolExecutor(args.users + len(by_reviewer)) as pool:
+        futures = [pool.submit(run, item) for item in seeded["apps"]]
+        futures += [pool.submit(review, item) for item in by_reviewer.items()]
+        for future in futures:
+            future.result()
     latencies = sorted(x for r in results for x in r["latencies"])
     errors = sum(r["errors"] for r in results)
     stored = {a.pk: a.draft.get("申报单位审核意见") for a in Application.objects.all()}
@@ -314,6 +418,29 @@ def _report_drafts(server: str, seeded: dict[str, Any], args: argparse.Namespace
         f"p50 {q[49] * 1000:.0f} ms，p95 {q[94] * 1000:.0f} ms，错误 {errors}"
     )
     print(f"  丢失或错位的写入：{len(wrong)}（每个申报的草稿 = 其用户最后一次成功保存的内容）")
+    if not reviews:
+        return
+    moves = sorted(x for r in reviews for x in r["latencies"])
+    move_errors = sum(r["errors"] for r in reviews)
+    lost = 0
+    for r in reviews:
+        for pk, made in r["done"].items():
+            app = Application.objects.get(pk=pk)
+            recorded = list(
+                Move.objects.filter(application_id=pk)
+                .order_by("pk")
+                .values_list("action", flat=True)
+            )
+            lost += recorded != made or app.state != r["last"][pk] or app.revision != 1 + len(made)
+    mq = statistics.quantiles(moves, n=100)
+    print(
+        f"  审核操作 {len(moves)} 次（{len(moves) / args.seconds:.1f} 次/秒），"
+        f"p50 {mq[49] * 1000:.0f} ms，p95 {mq[94] * 1000:.0f} ms，错误 {move_errors}"
+    )
+    print(
+        f"  丢失或错位的审核操作：{lost} 份申报（每份申报的审核记录 = 其审核人员成功的操作，"
+        "状态 = 最后一次操作的结果）"
+    )
 
 
 def _report_bundles(

@@ -20,7 +20,15 @@ from typing import Any
 
 import pytest
 
-__all__ = ["PASSWORD", "Browser", "free_port", "serving", "wait_for_port"]
+__all__ = [
+    "PASSWORD",
+    "Browser",
+    "free_port",
+    "open_round",
+    "serving",
+    "wait_for_port",
+    "wait_for_text",
+]
 
 #: The password of the administrator ``office`` that `serving` creates.
 PASSWORD = "office-password-42"
@@ -76,7 +84,8 @@ def serve_command(data: Path, *options: str) -> list[str]:
 
 
 def create_office(data: Path, *options: str) -> dict[str, str]:
-    """Create the administrator ``office`` (migrating the database); return the server's env."""
+    """Create the administrator ``office`` (migrating the database) and open the round
+    (`open_round`); return the server's env."""
     env = {**os.environ, "JIDI_ADMIN_PASSWORD": PASSWORD}
     subprocess.run(
         [*serve_command(data, *options), "--create-admin", "office"],
@@ -85,7 +94,37 @@ def create_office(data: Path, *options: str) -> dict[str, str]:
         capture_output=True,
         timeout=300,
     )
+    open_round(data, *options)
     return env
+
+
+_OPEN_ROUND = """
+import datetime as dt, sys
+from pathlib import Path
+from jidi_docs.web import Options, prepare
+prepare(Options(data_dir=Path(sys.argv[1]), database_url=sys.argv[2] or None))
+from jidi_docs.schema import registry
+from jidi_docs.web.models import Deadline
+day = dt.date.today() + dt.timedelta(days=int(sys.argv[3]))
+Deadline.objects.update_or_create(batch=registry().default_batch, defaults={"day": day})
+"""
+
+
+def open_round(data: Path, *options: str, days: int = 365) -> None:
+    """Set the default 认定批次's 截止日期 `days` from today, as the office does on its page.
+
+    Why: the built-in batch's own deadline (2021) has passed, and a portal refuses submissions
+    after the deadline; a test server stands for a round that is open. Written to the
+    database directly (in a process of its own, as the server's options configure it), so it
+    works whatever the server's cookies require (https behind a proxy, --lan).
+    """
+    database = options[options.index("--database") + 1] if "--database" in options else ""
+    subprocess.run(
+        [sys.executable, "-c", _OPEN_ROUND, str(data), database, str(days)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 @contextlib.contextmanager
@@ -137,3 +176,14 @@ class Browser:
             f"{server}/login/", {"username": username, "password": password}
         )
         assert not landed.endswith("/login/"), f"login {username} refused"
+
+
+def wait_for_text(log: Path, text: str, timeout: float = 60) -> str:
+    """Wait until `log` contains `text`; return the log (fail after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if text in content:
+            return content
+        time.sleep(0.2)
+    pytest.fail(f"“{text}” not in {log}:\n{content}")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .input import loads as loads
     from .input import validate as validate
     from .pdf import Converter as Converter
+    from .pdf import ImageOptions as ImageOptions
     from .pipeline import BatchResult as BatchResult
     from .pipeline import InitResult as InitResult
     from .pipeline import ItemResult as ItemResult

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_PATH",
     "atomic_write",
     "atomic_write_many",
+    "backup_name",
     "check_targets",
     "digest",
     "edited",
@@ -166,7 +167,8 @@ def is_ours(path: Path) -> bool:
     return path.name in _ledger(path.parent)
 
 
-def _backup_name(target: Path) -> Path:
+def backup_name(target: Path) -> Path:
+    """The name a copy of `target` is kept under before it is replaced: ``申报（修改备份 …）.yaml``."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
     return target.with_name(f"{target.stem}（修改备份 {stamp}）{target.suffix}")
 
@@ -203,7 +205,7 @@ def check_targets(targets: list[Path], *, force: bool = False) -> dict[Path, Pat
                 )
             continue
         if recorded and _digest(target) != recorded:
-            backups[target] = _backup_name(target)
+            backups[target] = backup_name(target)
     return backups
 
 
@@ -218,7 +220,11 @@ def _link_or_copy(source: Path, name: Path) -> None:
 
 
 def write_files(
-    files: Mapping[Path, bytes | Path], *, force: bool = False, record: bool = True
+    files: Mapping[Path, bytes | Path],
+    *,
+    force: bool = False,
+    record: bool = True,
+    keep: Mapping[Path, Path] | None = None,
 ) -> list[Path]:
     """Write several files so that either all of them are replaced or none is.
 
@@ -227,12 +233,14 @@ def write_files(
     place), else copied. Files jidi_docs wrote and someone edited since are kept under a backup
     name first. Without `record` the files are not entered in their folder's ledger: for a
     scratch file in a folder of our own, whose digest (0.1 s for a 40 MB bundle) nobody reads.
+    `keep` maps targets (the user's own files too) to the backup name each is copied to first.
 
     Raises:
         OutputError: see `check_targets`; or the system refused (Chinese reason).
     """
     targets = list(files)
     backups = check_targets(targets, force=force)
+    backups.update({t: b for t, b in (keep or {}).items() if t.exists()})
     temps: list[tuple[Path, Path]] = []
     current = targets[0] if targets else Path()
     try:
@@ -250,6 +258,8 @@ def write_files(
         for target, backup in backups.items():
             current = backup
             shutil.copy2(target, backup)
+            if keep and target in keep:
+                continue  # the caller says so
             logger.warning(
                 "%s 在生成之后被修改过，已把修改后的版本另存为 %s，再写入新生成的文件。",
                 target,

@@ -3,7 +3,8 @@
 Why a module of its own: stopping a LibreOffice must leave nothing behind on every system — not
 the launcher, not soffice.bin, not a soffice.bin started just as its launcher was stopped — and
 psutil does the same on Windows, macOS and Linux (no ``/proc``, no process groups), so none of
-this needs `jidi_docs._platform`.
+this needs `jidi_docs._platform`. Waiting for them, or for work done alongside them, is cut
+into short slices, so a Ctrl-C is handled at once on Windows too (`communicate`, `as_completed`).
 """
 
 from __future__ import annotations
@@ -12,21 +13,33 @@ import contextlib
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ._lazy import OnFirstUse
 
 if TYPE_CHECKING:
+    import concurrent.futures as cf
+
     import psutil
 else:  # ~15 ms at every start, only stopping processes needs it: imported when used
     psutil = OnFirstUse("psutil")
 
-__all__ = ["SLICE", "communicate", "descendants", "kill_matching", "kill_tree"]
+__all__ = [
+    "SLICE",
+    "as_completed",
+    "communicate",
+    "descendants",
+    "kill_matching",
+    "kill_tree",
+    "result",
+]
 
-#: Longest single wait for a process, in seconds (see `communicate`).
+#: Longest single wait for a process or a worker, in seconds (see `communicate`).
 SLICE = 0.25
+
+_T = TypeVar("_T")
 
 
 def _kill_all(procs: Sequence[psutil.Process], sockets: str | None = None) -> int:
@@ -137,6 +150,30 @@ def communicate(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes | 
         except subprocess.TimeoutExpired:
             if left <= SLICE:
                 raise
+
+
+def as_completed(futures: Iterable[cf.Future[_T]]) -> Iterator[cf.Future[_T]]:
+    """Yield `futures` as they finish, like `concurrent.futures.as_completed`, waiting in slices
+    of `SLICE` seconds.
+
+    Why: before Python 3.14 a lock wait on Windows cannot be cut short by Ctrl-C (threading
+    docs, ``Lock.acquire``: interruptible on Windows only since 3.14), and waiting for a future
+    without a time limit is one such wait; the batch waits on its workers that way for as long
+    as their LibreOffice runs.
+    """
+    import concurrent.futures as cf
+
+    pending = set(futures)
+    while pending:
+        done, pending = cf.wait(pending, timeout=SLICE, return_when=cf.FIRST_COMPLETED)
+        yield from done
+
+
+def result(future: cf.Future[_T]) -> _T:
+    """Return `future`'s result (or raise its exception), waiting in slices (`as_completed`)."""
+    for done in as_completed([future]):
+        return done.result()
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def descendants() -> set[int]:

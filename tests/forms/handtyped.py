@@ -427,9 +427,13 @@ def reported(path: tuple[Any, ...], extracted: Extracted) -> bool:
     report = {r.key: r for r in extracted.sections}.get(path[0])
     if report is not None and not report.found:
         return True
+    owner = {"统一社会信用代码": "单位名称", "办公面积": "办公地址", "历年培训总人次": "单位简介"}
+    same_cell = (path[0], owner[path[1]]) if path[0] == "基本情况" and path[1] in owner else None
     for note in extracted.notes:
         n = note.path
-        if len(n) > 1 and path[: len(n)] == n:
+        if (len(n) > 1 or len(path) == 1) and path[: len(n)] == n:
+            return True
+        if n == same_cell:  # read from the same cell as the field the note names
             return True
         if len(n) == 3 and n[2] == "学历" and path[:2] == n[:2] and path[2] == "职称":
             return True  # 职称学历 unreadable: both halves
@@ -460,3 +464,34 @@ def unreported(expected: dict[str, Any], extracted: Extracted) -> list[str]:
         if p not in want and not reported(p, extracted)
     ]
     return wrong + invented
+
+
+@dataclass
+class Tally:
+    """Every field of the source, by how it came back: equal, wrong but reported, or wrong
+    without a report (also counted there: a field that came back although the source lacks it)."""
+
+    right: int = 0
+    reported: int = 0
+    silent: list[str] = field(default_factory=list)
+
+
+def tally(expected: dict[str, Any], extracted: Extracted) -> Tally:
+    want = flatten(
+        {k: v for k, v in expected.items() if k not in ("认定批次", "自评分", "佐证材料")}
+    )
+    got = flatten(extracted.data)
+    out = Tally()
+    for p, v in want.items():
+        if _same(p, v, got.get(p)):
+            out.right += 1
+        elif reported(p, extracted):
+            out.reported += 1
+        else:
+            out.silent.append(f"{' → '.join(map(str, p))}: {v!r} 读成 {got.get(p)!r}")
+    out.silent += [
+        f"{' → '.join(map(str, p))}: 多读出 {v!r}"
+        for p, v in got.items()
+        if p not in want and not reported(p, extracted)
+    ]
+    return out

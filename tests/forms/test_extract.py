@@ -12,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jidi_docs
+from jidi_docs import extract
 from jidi_docs.errors import InputError
-from jidi_docs.forms._extract import extract, extract_to_file, to_yaml, yaml_scalar
+from jidi_docs.forms._extract import to_yaml, yaml_scalar
 from jidi_docs.forms._render import render
 from jidi_docs.input._yaml import parse_yaml
+from jidi_docs.pipeline import extract_to_file
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "示例" / "申报.yaml"
@@ -328,7 +330,8 @@ def test_unreadable_cells_become_commented_lines_with_a_note(tmp_path: Path) -> 
 
 
 def test_extracted_yaml_with_notes_still_parses_and_names_what_to_fill(tmp_path: Path) -> None:
-    path, extracted = extract_to_file(hand_filled(tmp_path), tmp_path / "申报.yaml")
+    written = extract_to_file(hand_filled(tmp_path), tmp_path / "申报.yaml")
+    path, extracted = written.path, written.extracted
 
     with pytest.raises(jidi_docs.ValidationFailed) as err:
         jidi_docs.load(path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from jidi_docs import extract
 from jidi_docs.errors import InputError
-from jidi_docs.forms import extract
 from jidi_docs.schema import EVIDENCE_KINDS
 from pdfhelpers import make_jpeg, make_pdf
 

@@ -27,10 +27,10 @@ from handtyped import (
 from typer.testing import CliRunner
 
 import jidi_docs
-from jidi_docs import _platform
+from jidi_docs import _platform, extract
 from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import InputError
-from jidi_docs.forms._extract import extract, summary_lines, to_yaml
+from jidi_docs.forms._extract import summary_lines, to_yaml
 from jidi_docs.input._yaml import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,11 +271,13 @@ def test_a_pdf_or_a_photo_asks_for_the_word_file(name: str, tmp_path: Path) -> N
 
 
 def test_a_doc_without_a_converter_says_how_to_read_it(tmp_path: Path) -> None:
+    from jidi_docs.forms import read_form  # what extract builds on; extract finds LibreOffice
+
     path = tmp_path / "申报表.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
 
     with pytest.raises(InputError, match=r"需要先用 LibreOffice 转换成 \.docx"):
-        extract(path)
+        read_form(path)
 
 
 @pytest.mark.soffice
@@ -344,3 +346,34 @@ def test_a_damaged_doc_is_refused_with_a_message(soffice: str, tmp_path: Path) -
     assert "申报表.doc" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "a.yaml").exists()
+
+
+@pytest.mark.parametrize("header", ["职称(学历)", "职称（学历）", "职称 学历", "职称/学历"])
+@pytest.mark.parametrize("typed", ["{}({})", "{}（{}）", "{} {}", "{}/{}"])
+def test_title_and_education_in_one_cell_are_split_however_typed(
+    header: str, typed: str, data: dict[str, Any], tmp_path: Path
+) -> None:
+    form = typed_form(data)
+    lecturers = section(form, "讲师")
+    i = lecturers.header.index("职称学历")
+    lecturers.header[i] = header
+    for row, item in zip(lecturers.rows, data["讲师"], strict=True):
+        row[i] = typed.format(item["职称"], item["学历"])  # 高级电子商务师(本科) …
+    path = write_separate(form, tmp_path / "职称学历.docx")
+
+    extracted = extract(path)
+
+    assert unreported(data, extracted) == []
+    assert extracted.notes == []
+    assert [(x["职称"], x["学历"]) for x in extracted.data["讲师"]] == [
+        (x["职称"], x["学历"]) for x in data["讲师"]
+    ]
+
+
+def test_a_bracket_that_holds_no_education_level_is_reported() -> None:
+    from jidi_docs.forms._extract._cells import Unreadable, parse_title_education
+
+    assert parse_title_education("（本科）") == {"学历": "本科"}
+    assert parse_title_education("讲师 (硕士)") == {"职称": "讲师", "学历": "硕士"}
+    with pytest.raises(Unreadable, match="职称（学历）"):
+        parse_title_education("讲师（研究生）")

@@ -17,7 +17,7 @@ from handtyped import UP, drop_column, typed_form, unreported, write_big_table, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jidi_docs.forms._extract import extract
+from jidi_docs import extract
 from jidi_docs.input._yaml import parse_yaml
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "示例" / "申报.yaml"

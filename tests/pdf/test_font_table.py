@@ -11,7 +11,8 @@ here for real.
 What is simulated is the OS's fonts: Windows' SimSun, SimHei, FangSong, KaiTi, Microsoft YaHei
 and macOS' Songti SC and Heiti SC are real font files made from Noto CJK SC under those names
 (`fontfiles.make_font`), in a fontconfig without any alias or substitution rule, so only
-LibreOffice's own matching and the table decide. Which fonts each OS has: Microsoft's "Windows 11
+LibreOffice's own matching and the table decide. A form font the user installed (方正小标宋简体)
+is found by its family name in the fonts folder and left out of the table. Which fonts each OS has: Microsoft's "Windows 11
 font list" (https://learn.microsoft.com/en-us/typography/fonts/windows_11_font_list) and
 "Language and region Features on Demand"
 (https://learn.microsoft.com/en-us/windows-hardware/manufacture/desktop/features-on-demand-language-fod:
@@ -31,7 +32,7 @@ import pytest
 from PIL import Image
 
 from fontfiles import fontconfig_without_aliases, make_font
-from jidi_docs.pdf import _fonts, _soffice
+from jidi_docs.pdf import _fontindex, _fonts, _soffice
 from pdfhelpers import pdffonts, write_docx
 
 pytestmark = [pytest.mark.soffice, pytest.mark.slow]
@@ -49,12 +50,18 @@ STANDINS = {
     "KaiTi": ("Serif", "楷体", "simkai.ttf"),
     "Songti SC": ("Serif", "宋体-简", "Songti.otf"),
     "Heiti SC": ("Sans", "黑体-简", "Heiti.otf"),
+    # Installed by the user; a sans stand-in, so its page tells it from SimSun's.
+    "FZXiaoBiaoSong-B05S": ("Sans", "方正小标宋简体", "FZXBSJW.TTF"),
 }
 #: Each system: its platform code and the Chinese fonts it has.
 SYSTEMS = {
-    "windows-zh": ("win32", ["SimSun", "Microsoft YaHei", "SimHei", "FangSong", "KaiTi"]),
     "windows-other": ("win32", ["SimSun", "Microsoft YaHei"]),
     "macos": ("darwin", ["Songti SC", "Heiti SC"]),
+    # Chinese Windows (with the supplemental fonts) where the user installed 方正小标宋简体
+    "windows-zh": (
+        "win32",
+        ["SimSun", "Microsoft YaHei", "SimHei", "FangSong", "KaiTi", "FZXiaoBiaoSong-B05S"],
+    ),
 }
 
 
@@ -157,6 +164,8 @@ def test_the_table_maps_every_form_font_to_a_simplified_chinese_font_of_its_shap
         (windir / "Fonts" / file).symlink_to(standins / file)
     monkeypatch.setenv("WINDIR", str(windir))
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _fontindex.installed_families.cache_clear()  # the fonts installed are this test's
     conf = fontconfig_without_aliases(
         tmp_path, [windir / "Fonts", Path("/usr/share/fonts/opentype/noto")]
     )
@@ -179,6 +188,10 @@ def test_the_table_maps_every_form_font_to_a_simplified_chinese_font_of_its_shap
         assert got.page == references[shape].page, (name, family)
     # A pair without Always does nothing: exactly the result of no table at all …
     assert not_always == no_table
-    # … and that is not the forms' fonts: 方正小标宋简体 is not installed on any of these.
-    assert no_table[ASKED.index("方正小标宋简体")] != always[ASKED.index("方正小标宋简体")]
+    fz = ASKED.index("方正小标宋简体")
+    if "方正小标宋简体" in by_chinese:  # installed: left alone, LibreOffice uses the real one
+        assert "方正小标宋简体" not in pairs
+        assert always[fz] == no_table[fz]
+    else:  # … and no table is not the forms' fonts
+        assert always[fz] != no_table[fz]
     assert table.count(always_on) == len(pairs)  # every pair is written with Always

@@ -10,7 +10,7 @@ import pytest
 
 import jidi_docs
 from fontfiles import make_font
-from jidi_docs.pdf import _glyphs
+from jidi_docs.pdf import _fontindex, _glyphs
 from jidi_docs.pdf._glyphs import Coverage, installed_coverage, undrawable_warnings
 from stressapp import example_data, stress_data
 
@@ -73,7 +73,7 @@ def test_installed_fonts_are_read_from_fontconfig_and_agree_with_fc_list():
 
 
 def test_without_fontconfig_the_font_folders_are_read(monkeypatch):
-    monkeypatch.setattr(_glyphs.shutil, "which", lambda name: None)
+    monkeypatch.setattr(_glyphs.shutil, "which", lambda name, **kwargs: None)
     _glyphs.installed_coverage.cache_clear()
     try:
         fonts = installed_coverage()
@@ -97,16 +97,20 @@ def test_without_fontconfig_a_second_run_reads_no_font_file_and_a_changed_one_ag
     (folder / "README.txt").write_text("not a font", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     read: list[str] = []
-    real = _glyphs._file_codes
-    monkeypatch.setattr(_glyphs, "_file_codes", lambda path: read.append(path.name) or real(path))
+    real = _fontindex._read
+    monkeypatch.setattr(_fontindex, "_read", lambda path: read.append(path.name) or real(path))
 
-    first = _glyphs._folder_coverage([folder])
+    def coverage() -> Coverage:
+        return Coverage(_fontindex.folder_index([folder]).ranges)
+
+    first = coverage()
     after_first, read[:] = sorted(read), []
-    second = _glyphs._folder_coverage([folder])
+    second = coverage()
     after_second = list(read)
-    make_font(tmp_path, "Changed", shape="Sans", text="中文")
+    make_font(tmp_path, "Changed", shape="Sans", text="中文", chinese="改过")
     (tmp_path / "Changed.otf").replace(folder / "LiberationMono-Regular.ttf")  # new content
-    third = _glyphs._folder_coverage([folder])
+    third = coverage()
+    families = _fontindex.folder_index([folder]).families
 
     assert after_first == ["LiberationMono-Regular.ttf", "LiberationSans-Regular.ttf"]
     assert after_second == []  # all from the cache
@@ -115,3 +119,4 @@ def test_without_fontconfig_a_second_run_reads_no_font_file_and_a_changed_one_ag
     assert "A" in second
     assert ("中" in first, "中" in second, "中" in third) == (False, False, True)
     assert "A" in third  # the unchanged file still counts, from the cache
+    assert families == {"Liberation Sans", "Changed", "改过"}  # every language's family name

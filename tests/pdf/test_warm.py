@@ -18,7 +18,7 @@ from jidi_docs import _platform
 from jidi_docs.errors import ConversionError
 from jidi_docs.pdf import WarmConverter
 from jidi_docs.pdf._convert import SofficeConverter
-from jidi_docs.pdf._warm import uno_python
+from jidi_docs.pdf._warm import _has_uno, uno_python
 from pdfhelpers import pdf_text, pdfa_failures
 
 pytestmark = pytest.mark.soffice
@@ -285,6 +285,7 @@ def test_libreoffice_s_python_launcher_is_found_and_converts(launcher, tmp_path)
     )
     assert plain.returncode != 0  # the real interpreter has no uno of its own
     assert isolated.returncode != 0  # -I drops the launcher's PYTHONPATH: the old probe failed
+    assert _has_uno(str(python))
 
     uno_python.cache_clear()
     try:

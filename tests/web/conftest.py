@@ -33,9 +33,26 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         from django.db import connection
 
         assert connection.vendor == "postgresql", connection.vendor
+    open_round()
     setup_test_environment()
     yield data
     teardown_test_environment()
+
+
+def open_round() -> None:
+    """Give the default 认定批次 the office's 截止日期 a year from today.
+
+    The built-in batch's own deadline (2021) has passed, so without it no test could submit;
+    the deadline tests stand "now" around this date (`jidi_docs.web._clock`).
+    """
+    import datetime as dt
+
+    from jidi_docs.schema import registry
+    from jidi_docs.web.models import Deadline
+
+    Deadline.objects.update_or_create(
+        batch=registry().default_batch, defaults={"day": dt.date.today() + dt.timedelta(days=365)}
+    )
 
 
 def as_inputs(value: Any) -> Any:
@@ -125,10 +142,21 @@ def make_preview(portal: Path) -> Callable[..., Any]:
     return factory
 
 
+@pytest.fixture(scope="session")
+def mail() -> Iterator[Any]:
+    """A real SMTP server on loopback (aiosmtpd): what the portal's mail thread sends arrives
+    here (`mailhelpers.MailSink`)."""
+    from mailhelpers import mail_sink
+
+    with mail_sink() as sink:
+        yield sink
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, soffice: str, mail: Any) -> Iterator[str]:
     """`jidi-docs serve` on a fresh data folder, on loopback, for one test module; yields its
-    base URL (the administrator is ``office`` with `servehelpers.PASSWORD`).
+    base URL (the administrator is ``office`` with `servehelpers.PASSWORD`). It sends its mail
+    to the `mail` server, and the office has opened the round (a deadline).
 
     Why per module: in the PostgreSQL rerun the server shares the test database, and its job
     queue would claim the jobs later modules queue and run themselves (tests/web/test_jobs.py).
@@ -139,7 +167,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterator[s
     require_browser()
     database = os.environ.get(TEST_DATABASE)  # the suite rerun on PostgreSQL
     with serving(
-        tmp_path_factory.mktemp("live"), *(["--database", database] if database else [])
+        tmp_path_factory.mktemp("live"),
+        *(["--database", database] if database else []),
+        "--smtp",
+        mail.url,
     ) as url:
         yield url
 

@@ -199,6 +199,9 @@ def test_a_base_cannot_change_its_district_but_the_city_office_can(
 ) -> None:
     import json
 
+    # a unit name of its own: in the PostgreSQL rerun the browser test's server shares this
+    # database, and its office looks the example's unit up by name
+    example["基本情况"]["单位名称"] = "区县固定测试单位"
     user, app = make_base(district="西湖区", draft=example)
     client = client_for(user)
     basic = {**example["基本情况"], "所属区县": "滨江区"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from servehelpers import create_office, free_port, running
+from servehelpers import create_office, free_port, running, wait_for_text
 
 UNIT = Path(__file__).resolve().parents[2] / "deploy" / "jidi-docs.service"
 #: Where the unit expects the program (a venv in /opt/jidi-docs) and its data.
@@ -66,8 +66,7 @@ def test_the_units_command_and_environment_start_the_portal(tmp_path: Path) -> N
     env.update(create_office(tmp_path / "data"))
 
     with running(command, port, tmp_path / "serve.log", env):
-        pass
+        log = wait_for_text(tmp_path / "serve.log", "网页版已启动")
 
-    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "网页版已启动" in log
     assert env["JIDI_PUBLIC_URL"] + "/join/…" in log  # the unit's public address is used

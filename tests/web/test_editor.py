@@ -117,7 +117,7 @@ def test_the_later_of_two_conflicting_saves_is_refused_and_nothing_is_overwritte
     assert app.draft["申报单位审核意见"] == "第一个窗口"
 
 
-def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
+def test_submit_freezes_a_version_and_the_draft_is_locked_until_withdrawn(
     make_base: Any, client_for: Any, example: dict[str, Any]
 ) -> None:
     from jidi_docs.web.models import AuditEntry
@@ -125,20 +125,30 @@ def test_submit_freezes_a_version_and_later_edits_make_a_new_draft(
     user, app = make_base(draft=example)
     client = client_for(user)
 
-    client.post(f"/app/{app.pk}/submit/")
-    _save(client, app, "申报单位审核意见", "提交后改的", app.draft_version)
+    client.post(f"/app/{app.pk}/submit/", {"revision": app.revision})
+    refused = _save(client, app, "申报单位审核意见", "提交后改的", app.draft_version)
+    app.refresh_from_db()
+    client.post(f"/app/{app.pk}/move/", {"action": "withdraw", "revision": app.revision})
+    saved = _save(client, app, "申报单位审核意见", "撤回后改的", app.draft_version)
 
+    assert refused.status_code == 409
+    assert "审核期间不能修改" in refused.json()["conflict"]
+    assert saved.status_code == 200
     (version,) = app.versions.all()
     assert version.data["申报单位审核意见"] == example["申报单位审核意见"]
     app.refresh_from_db()
-    assert app.draft["申报单位审核意见"] == "提交后改的"
+    assert app.state == "draft"
+    assert app.draft["申报单位审核意见"] == "撤回后改的"
     assert AuditEntry.objects.filter(application=app, action="提交").count() == 1
+    assert AuditEntry.objects.filter(application=app, action="撤回").count() == 1
 
 
 def test_an_invalid_draft_cannot_be_submitted(make_base: Any, client_for: Any) -> None:
     user, app = make_base(draft={"基本情况": {"单位名称": "缺很多栏"}})
 
-    response = client_for(user).post(f"/app/{app.pk}/submit/", follow=True)
+    response = client_for(user).post(
+        f"/app/{app.pk}/submit/", {"revision": app.revision}, follow=True
+    )
 
     assert app.versions.count() == 0
     assert "处填写错误，改正后才能提交" in response.content.decode()

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from django.test import override_settings
 
-from pdfhelpers import HOSTILE_CARRIERS, active_content, make_hostile_pdf
+from pdfhelpers import HOSTILE_CARRIERS, active_content, make_hostile_pdf, make_pdf
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -39,11 +39,13 @@ def _quiet_queue() -> None:
 
 
 def test_an_html_file_that_starts_like_a_pdf_downloads_as_a_pdf_attachment(
-    make_base: Any, client_for: Any
+    make_base: Any, client_for: Any, tmp_path: Path
 ) -> None:
     user, app = make_base()
     client = client_for(user)
-    page = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>"
+    # a real PDF (the upload is decoded in full) that ends as a web page would
+    pdf = make_pdf(tmp_path / "p.pdf", 1).read_bytes()
+    page = pdf + b"\n<html><script>alert(document.cookie)</script></html>\n"
 
     stored = _upload(client, app, ("页面.html", page)).json()["files"]
     file_id = app.files.get().pk
@@ -92,8 +94,10 @@ def test_a_failed_bundle_names_the_uploaded_file_not_the_servers_path(
     _quiet_queue()
     user, app = make_base(draft=example)
     client = client_for(user)
-    _upload(client, app, ("营业执照扫描.pdf", b"%PDF-1.4\nthis is no PDF at all\n"))
+    _upload(client, app, ("营业执照扫描.pdf", make_pdf(portal / "ok.pdf", 1).read_bytes()))
     stored = app.files.get()
+    # damaged on the server's disk after the upload was checked
+    (portal / "files" / str(app.pk) / stored.data_path).write_bytes(b"%PDF-1.4\nno PDF at all\n")
     data = {
         **example,
         "佐证材料": [{"名称": "营业执照", "指标": "基本情况", "文件": [stored.data_path]}],

@@ -37,30 +37,43 @@ def two_bases(
     make_preview: Any,
     example: dict[str, Any],
 ) -> Any:
-    """Base A (logged in) and base B with a submitted version, an evidence file and a job."""
+    """Base A (logged in) and base B with a submitted version, an evidence file, a job, a
+    preview, a notification, and a zip of bundles the city's office asked for."""
     from django.conf import settings
 
     from jidi_docs.web._store import app_dir
-    from jidi_docs.web.models import Invitation, Job, StoredFile, Version
+    from jidi_docs.web.models import BundleZip, Invitation, Job, Notification, StoredFile, Version
 
     user_a, app_a = make_base(draft=example)
     user_b, app_b = make_base(draft=example)
+    office = make_reviewer("全市")
+    stored = f"{uuid.uuid4().hex}.pdf"
+    evidence = [{"名称": "营业执照", "指标": "基本情况", "文件": [f"佐证材料/{stored}"]}]
     version_b = Version.objects.create(
-        application=app_b, number=1, data=example, submitted_by=user_b
+        application=app_b, number=1, data={**example, "佐证材料": evidence}, submitted_by=user_b
     )
+    app_b.state = "submitted"
+    app_b.save()
     file_b = StoredFile.objects.create(
         application=app_b,
         original_name="b.pdf",
-        stored_name=f"{uuid.uuid4().hex}.pdf",
+        stored_name=stored,
         kind="pdf",
         size=1,
-        digest="0",
+        digest=uuid.uuid4().hex,
         uploaded_by=user_b,
     )
     job_b = Job.objects.create(
         version=version_b, requested_by=user_b, state="done", result_name="x.pdf"
     )
     preview_b = make_preview(app_b, {"附件2": 1})
+    note_b = Notification.objects.create(
+        user=user_b, application=app_b, text="通知", url=f"/app/{app_b.pk}/", created=timezone_now()
+    )
+    bundle_zip = BundleZip.objects.create(
+        requested_by=office, state="done", result_name="申报材料.zip"
+    )
+    bundle_zip.versions.set([version_b])
     invitation_b, _token = Invitation.issue(
         base_name="基地C", district=app_b.base.district, created_by=make_reviewer("全市")
     )
@@ -68,18 +81,30 @@ def two_bases(
     result = settings.PORTAL_JOBS_DIR / str(job_b.pk) / "x.pdf"
     result.parent.mkdir(parents=True)
     result.write_bytes(b"%PDF-1.4\n")
+    zipped = settings.PORTAL_JOBS_DIR / f"zip-{bundle_zip.pk}" / "申报材料.zip"
+    zipped.parent.mkdir(parents=True)
+    zipped.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     return {
         "user_b": user_b,
+        "office": office,
         "client": client_for(user_a),
         "app": app_b,
         "version": version_b,
         "file": file_b,
         "job": job_b,
         "preview": preview_b,
+        "notification": note_b,
+        "zip": bundle_zip,
         "invitation": invitation_b,
         "user_a": user_a,
         "app_a": app_a,
     }
+
+
+def timezone_now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 # What each URL argument stands for, filled with base B's objects. A URL pattern not listed
@@ -88,10 +113,12 @@ _ARGUMENTS = {
     "app/<int:pk>/": lambda o: {"pk": o["app"].pk},
     "version/<int:pk>/": lambda o: {"pk": o["version"].pk},
     "job/<int:pk>/": lambda o: {"pk": o["job"].pk},
+    "notifications/<int:pk>/": lambda o: {"pk": o["notification"].pk},
+    "bundles/<int:pk>/": lambda o: {"pk": o["zip"].pk},
     "account/<int:pk>/": lambda o: {"pk": o["user_b"].pk},
     "invitation/<int:pk>/": lambda o: {"pk": o["invitation"].pk},
 }
-_EXTRA = {"index": 0, "form": "附件2", "page": 1}
+_EXTRA = {"index": 0, "form": "附件2", "page": 1, "name": "b.pdf"}
 _NO_OBJECT = {
     "",
     "login/",
@@ -99,6 +126,10 @@ _NO_OBJECT = {
     "invite/",
     "join/<str:token>/",
     "summary.xlsx",
+    "deadline/",
+    "bundles/",
+    "notifications/",
+    "mail/",
     "password/",
     "reset/<uidb64>/<token>/",
     "accounts/",
@@ -124,37 +155,104 @@ def _url(pattern: URLPattern, objects: dict[str, Any]) -> str | None:
     return reverse(f"portal:{pattern.name}", kwargs={k: v for k, v in kwargs.items() if k in names})
 
 
-def _status(client: Any, method: str, url: str) -> int:
-    response = getattr(client, method)(url)
+def _payload(objects: dict[str, Any], action: str = "accept") -> dict[str, Any]:
+    """What a real form would post to any URL: a move, 十, a submission (all valid)."""
+    app, version = objects["app"], objects["version"]
+    app.refresh_from_db()
+    version.refresh_from_db()
+    return {
+        "action": action,
+        "revision": app.revision,
+        "comment": "越权",
+        "office_opinion": "越权写的意见",
+        "opinion_version": version.opinion_version,
+        "reason-TOTAL_FORMS": "1",
+        "reason-INITIAL_FORMS": "0",
+        "reason-0-target": "讲师",
+        "reason-0-text": "越权退回",
+    }
+
+
+def _status(client: Any, method: str, url: str, data: dict[str, Any] | None = None) -> int:
+    response = client.post(url, data or {}) if method == "post" else client.get(url)
     response.close()  # file downloads are streamed
     return int(response.status_code)
 
 
-def test_a_base_gets_404_on_every_url_of_another_bases_objects(
-    two_bases: Any, client_for: Any, make_reviewer: Any
-) -> None:
-    intruder = two_bases["client"]
-    # those entitled: base B itself, and the office (which alone writes 十)
-    entitled = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
+def _every_url(intruder: Any, objects: dict[str, Any], entitled: list[Any]) -> list[str]:
+    """Check every URL with an object: `intruder` gets 403/404 by every method and every move,
+    one of `entitled` is served; return the URLs checked."""
     checked = []
-
     for pattern in _patterns():
-        url = _url(pattern, two_bases)
+        url = _url(pattern, objects)
         if url is None:
             continue
-        statuses = {m: _status(intruder, m, url) for m in ("get", "post")}
+        actions = ["accept", "return", "approve", "reject", "again", "reopen", "withdraw"]
+        statuses = {"get": _status(intruder, "get", url)}
+        for action in actions if "move" in url else ["accept"]:
+            statuses[f"post {action}"] = _status(intruder, "post", url, _payload(objects, action))
         # the method the view takes: the owner is served there, the intruder gets 403/404
         used = [m for m, s in statuses.items() if s != 405]
         assert used, url
         for method in used:
             assert statuses[method] in (403, 404), (method, url, statuses)
-            served = [_status(c, method, url) for c in entitled]
+        for method in {m.split()[0] for m in used}:
+            served = [_status(c, method, url, _payload(objects)) for c in entitled]
             assert any(s not in (403, 404, 405) for s in served), (method, url, served)
         checked.append(url)
-    two_bases["app"].refresh_from_db()
+    return checked
 
-    assert len(checked) == len([p for p in _patterns() if _url(p, two_bases)]) >= 21
+
+def test_a_base_gets_404_on_every_url_of_another_bases_objects(
+    two_bases: Any, client_for: Any
+) -> None:
+    intruder = two_bases["client"]
+    # those entitled: base B itself, and the office (which alone writes 十 and moves)
+    entitled = [client_for(two_bases["user_b"]), client_for(two_bases["office"])]
+
+    checked = _every_url(intruder, two_bases, entitled)
+
+    assert len(checked) == len([p for p in _patterns() if _url(p, two_bases)]) >= 27
     assert not two_bases["app"].audit.filter(user=two_bases["user_a"]).exists()
+
+
+def test_a_reviewer_out_of_scope_moves_nothing_on_any_url(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    import openpyxl
+
+    from jidi_docs.web.models import AuditEntry, BundleZip, Move
+
+    outsider = make_reviewer("滨江区")  # base B is in 西湖区
+    app, version = two_bases["app"], two_bases["version"]
+    before = (app.state, app.revision, version.office_opinion)
+    # checked first, before those entitled act: nothing the outsider sent may have landed
+    intruder = client_for(outsider)
+    statuses = [
+        _status(intruder, "post", f"/app/{app.pk}/move/", _payload(two_bases, a))
+        for a in ("accept", "return", "approve", "reject", "reopen")
+    ]
+    app.refresh_from_db()
+    version.refresh_from_db()
+    assert statuses == [404] * 5
+    assert (app.state, app.revision, version.office_opinion) == before
+    assert not Move.objects.filter(application=app).exists()
+
+    entitled = [client_for(two_bases["user_b"]), client_for(two_bases["office"])]
+    checked = _every_url(intruder, two_bases, entitled)
+
+    assert len(checked) >= 22
+    assert not AuditEntry.objects.filter(user=outsider).exists()
+    assert not Move.objects.filter(by=outsider).exists()
+    summary = intruder.get("/summary.xlsx", {"district": "西湖区"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(summary.content)).active.iter_rows(values_only=True)
+    )
+    assert summary.status_code == 200
+    assert all(row[1] == "滨江区" for row in rows[1:])  # not another district's, even asked for
+    zipped = intruder.post("/bundles/", {"district": "西湖区"})
+    assert zipped.status_code == 302
+    assert not BundleZip.objects.filter(requested_by=outsider).exists()
 
 
 def test_a_base_cannot_reach_office_pages(two_bases: Any) -> None:
@@ -162,6 +260,9 @@ def test_a_base_cannot_reach_office_pages(two_bases: Any) -> None:
 
     assert client.get("/summary.xlsx").status_code == 404
     assert client.post("/invite/", {"role": "reviewer", "district": "全市"}).status_code == 404
+    assert client.post("/bundles/", {}).status_code == 404
+    assert client.get("/mail/").status_code == 404
+    assert client.post("/deadline/", {"batch": "杭州-2021", "day": "2030-01-01"}).status_code == 404
 
 
 def test_a_district_reviewer_sees_only_its_district(
@@ -219,9 +320,20 @@ def test_state_changes_without_csrf_token_are_refused(
             f"/version/{two_bases['version'].pk}/",
             {"office_opinion": "x", "opinion_version": "1"},
         ),
+        office.post(f"/account/{two_bases['user_b'].pk}/active/", {"active": "0"}),
+        office.post(f"/account/{two_bases['user_b'].pk}/reset-link/"),
+        office.post(f"/account/{two_bases['user_b'].pk}/district/", {"district": "滨江区"}),
+        office.post(f"/invitation/{two_bases['invitation'].pk}/revoke/"),
+        client.post(
+            "/password/", {"old_password": "x", "new_password1": "y", "new_password2": "y"}
+        ),
     ]
 
     assert [r.status_code for r in refused] == [403] * len(refused)
+    two_bases["user_b"].refresh_from_db()
+    two_bases["invitation"].refresh_from_db()
+    assert two_bases["user_b"].is_active
+    assert two_bases["invitation"].state == "未使用"
     assert "页面已过期或请求来源不明" in refused[0].content.decode()
     app.refresh_from_db()
     assert app.versions.count() == 0
@@ -406,3 +518,55 @@ def test_an_invitation_link_works_once(make_reviewer: Any, client_for: Any) -> N
     assert again.status_code == 404
     assert "已经用过" in again.content.decode()
     assert "请选择您审核范围内的区县" in other_district.content.decode()
+
+
+def test_every_download_is_typed_and_an_attachment_unless_it_is_a_page(
+    two_bases: Any, client_for: Any, make_reviewer: Any
+) -> None:
+    """Every URL, enumerated: what is not a page (HTML) or the page's data (JSON) is sent as an
+    attachment with a definite type; only the preview's and the thumbnails' PNG images (made by
+    the portal) show inline, and the reviewer's evidence opens inline in the browser, sent only
+    as the PDF, JPEG or PNG its content was checked to be, never sniffed."""
+    owners = [client_for(two_bases["user_b"]), client_for(make_reviewer("全市"))]
+    downloads = []
+    for pattern in _patterns():
+        url = _url(pattern, two_bases)
+        if url is None or "/account/" in url or "/invitation/" in url:
+            continue
+        for client in owners:
+            response = client.get(url)
+            kind = response.get("Content-Type", "")
+            disposition = response.get("Content-Disposition", "")
+            response.close()
+            if response.status_code != 200 or kind.startswith(("text/html", "application/json")):
+                continue
+            downloads.append(url)
+            assert kind, url
+            assert not kind.startswith("text/"), (url, kind)
+            if kind == "image/png" and ("/preview/" in url or "/thumb/" in url):
+                continue
+            if "/version/" in url and "/file/" in url:  # evidence, opened by the reviewer
+                assert kind in ("application/pdf", "image/jpeg", "image/png"), (url, kind)
+                assert disposition.startswith("inline"), (url, disposition)
+                assert response["X-Content-Type-Options"] == "nosniff"
+                continue
+            assert disposition.startswith("attachment"), (url, kind, disposition)
+
+    assert len(set(downloads)) >= 4  # evidence file, bundle PDF, the forms, the export …
+
+
+def test_xss_in_the_account_pages_is_escaped(
+    make_base: Any, make_reviewer: Any, client_for: Any
+) -> None:
+    from jidi_docs.web.models import Invitation
+
+    reviewer = make_reviewer("全市")
+    _user, app = make_base()
+    app.base.name = XSS
+    app.base.save()
+    Invitation.issue(base_name=XSS, district="西湖区", created_by=reviewer)
+
+    page = client_for(reviewer).get("/accounts/").content.decode()
+
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;") >= 2

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from servehelpers import PASSWORD, create_office, free_port, running, serve_command
+from servehelpers import PASSWORD, create_office, free_port, running, serve_command, wait_for_text
 
 STRONG = "Zq9-长久的-passphrase"
 
@@ -188,9 +188,8 @@ def test_serve_announces_the_folder_and_how_links_look(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
 
     with running([*serve_command(data), "--port", str(port)], port, log, env):
-        pass
+        text = wait_for_text(log, "网页版已启动")
 
-    text = log.read_text(encoding="utf-8")
     assert "网页版已启动" in text
     assert f"数据文件夹：{data.resolve()}" in text
     assert f"http://127.0.0.1:{port}/join/…，在别的电脑上打不开" in text
@@ -202,6 +201,7 @@ def test_serve_announces_the_folder_and_how_links_look(tmp_path: Path) -> None:
     [
         (["--lan", "--plain-http", "--host", "192.0.2.5"], "不能与 --public-url"),
         (["--lan", "--host", "myhost"], "IP 地址"),
+        (["--lan", "--host", "0.0.0.0"], "IP 地址"),
     ],
 )
 def test_lan_options_that_cannot_work_are_refused(

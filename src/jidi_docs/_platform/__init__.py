@@ -56,6 +56,7 @@ __all__ = [
     "install_hint",
     "interrupt_workers",
     "is_locked_error",
+    "name",
     "pool_context",
     "retry_locked",
     "setup_console",
@@ -76,6 +77,11 @@ _FILE_ATTRIBUTE_HIDDEN = 0x2
 def _platform() -> str:
     """``win32``, ``darwin`` or ``linux`` (read at call time, so tests can simulate others)."""
     return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+def name() -> str:
+    """This OS as the functions here take it: ``win32``, ``darwin`` or ``linux``."""
+    return _platform()
 
 
 # -- finding LibreOffice ----------------------------------------------------------------------

@@ -56,12 +56,21 @@ def extract_cmd(
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="文件", help="写出的申报 YAML 文件")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="文件", help="写出的申报 YAML 文件，或已有的申报文件夹"
+        ),
     ] = Path(YAML_FILE),
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 YAML 文件")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="不合并，整个覆盖已有的 YAML 文件（原文件另存为备份）"),
+    ] = False,
     soffice: SofficeOption = None,
 ) -> None:
     """从已填写的附件2《申报表》（Word）读出内容，写成申报 YAML。
+
+    -o 指向已有的申报文件夹或申报.yaml 时，申报表中的内容合并进去：自评分、佐证材料和
+    Excel 表格的链接保留，表格按申报表更新；改动前的文件都另存为备份。
 
     退出码：0 读完；3 申报表的某一栏没有找到（其余内容照样写出，请看提示）。
 
@@ -71,8 +80,11 @@ def extract_cmd(
     from ..forms import summary_lines
     from ..pipeline import extract_to_file
 
-    path, extracted = extract_to_file(file, out, overwrite=force, soffice=soffice)
+    written = extract_to_file(file, out, overwrite=force, soffice=soffice)
+    path, extracted = written.path, written.extracted
     out_console.print(f"已写入 {path}", markup=False)
+    for line in written.lines:
+        out_console.print(f"  {line}", markup=False)
     out_console.print("读取结果：", markup=False)
     for line in summary_lines(extracted):
         out_console.print(f"  {line}", markup=False)
@@ -87,10 +99,11 @@ def extract_cmd(
                 f"  {bullet(err_console.file)} {label(note.path)}：{note.text}（{note.reason}）",
                 markup=False,
             )
-    out_console.print(
-        "申报表里没有自评分和佐证材料清单，请在 YAML 中补充；然后运行 jidi-docs check 检查。",
-        markup=False,
-    )
+    if not written.lines:  # a new YAML: 自评分 and 佐证材料 are still to fill in
+        out_console.print(
+            "申报表里没有自评分和佐证材料清单，请在 YAML 中补充；然后运行 jidi-docs check 检查。",
+            markup=False,
+        )
     if extracted.not_found:
         names = "、".join(s.title for s in extracted.not_found)
         err_console.print(

@@ -52,8 +52,8 @@ def _ask_password(username: str) -> str:
     return first
 
 
-def _announce(options: Any, info: dict[str, str]) -> None:
-    """What the clerk needs once the portal runs: folder, addresses, how links look."""
+def _announce(options: Any, info: dict[str, str], mail: str) -> None:
+    """What the clerk needs once the portal runs: folder, addresses, how links look, mail."""
     local = f"http://{options.host}:{options.port}/"
     # as the clerk typed it (a Chinese host name, not its punycode)
     origin = options.public_url.strip().rstrip("/") if options.public_url else options.origin()
@@ -71,12 +71,14 @@ def _announce(options: Any, info: dict[str, str]) -> None:
                 "访问，请用 --lan（局域网，自动提供 https）或放在 https 反向代理之后（--public-url）。"
             ),
         ]
+    lines.append(f"  {mail}")
     if "fingerprint" in info:
         lines += [
             f"  第一次使用的电脑和手机请先打开 {origin}/ca/ 安装本机证书，",
             f"  证书指纹（SHA-256）：{info['fingerprint']}",
         ]
     out_console.print("\n".join(lines), markup=False, soft_wrap=True)
+    out_console.file.flush()  # a log file or a service's journal gets it now, not at exit
 
 
 @app.command("serve")
@@ -142,6 +144,15 @@ def serve_cmd(
             help="在局域网上用 http（不加密）提供服务；默认非本机地址要求 https（--lan 或反向代理）",
         ),
     ] = False,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp",
+            metavar="地址",
+            help="发送通知邮件的 SMTP 服务器，如 smtps://用户:密码@邮件服务器:465（发件地址等写法见"
+            "网页版部署文档）；也可用环境变量 JIDI_SMTP_URL；不设置时只在网页内通知",
+        ),
+    ] = None,
     create_admin: Annotated[
         str | None,
         typer.Option(
@@ -193,6 +204,7 @@ def serve_cmd(
         public_url=public_url or os.environ.get("JIDI_PUBLIC_URL") or None,
         trusted_proxy=trusted_proxy or os.environ.get("JIDI_TRUSTED_PROXY") or None,
         lan=lan,
+        smtp_url=smtp or os.environ.get("JIDI_SMTP_URL") or None,
     )
     try:
         web.check_options(options)
@@ -223,9 +235,23 @@ def serve_cmd(
             markup=False,
             soft_wrap=True,
         )
+        if summary["database"] == "missing":
+            err_console.print(
+                "注意：没有找到 pg_dump（PostgreSQL 客户端），备份里只有文件，没有数据库。"
+                "请安装 PostgreSQL 客户端后重新备份，或用数据库自己的工具另行备份。",
+                markup=False,
+                soft_wrap=True,
+            )
         return
     if restore:
         summary = web.restore(options, restore)
+        if summary["database"] == "missing":
+            err_console.print(
+                "注意：这个备份里没有数据库（备份时没有 pg_dump），只恢复了文件；"
+                "数据库请用 PostgreSQL 自己的工具恢复。",
+                markup=False,
+                soft_wrap=True,
+            )
         out_console.print(
             f"已恢复到数据文件夹 {data.resolve()}：{summary['files']} 个文件，"
             f"{summary['versions']} 个提交版本，全部与备份清单核对一致。",
@@ -234,6 +260,6 @@ def serve_cmd(
         )
         return
     try:
-        web.serve(options, on_ready=lambda info: _announce(options, info))
+        web.serve(options, on_ready=lambda info: _announce(options, info, web.mail_line(options)))
     except KeyboardInterrupt:
         out_console.print("已停止。", markup=False)

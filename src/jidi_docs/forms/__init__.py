@@ -15,11 +15,16 @@ if TYPE_CHECKING:
     from ._docxmerge import split_merged as split_merged
     from ._extract import CONVERTIBLE as CONVERTIBLE
     from ._extract import Extracted as Extracted
-    from ._extract import extract as extract
-    from ._extract import extract_to_file as extract_to_file
+    from ._extract import header_lines as header_lines
+    from ._extract import join_blocks as join_blocks
+    from ._extract import read_form as read_form
+    from ._extract import section_notes as section_notes
     from ._extract import summary_lines as summary_lines
+    from ._extract import to_yaml as to_yaml
+    from ._extract import yaml_blocks as yaml_blocks
     from ._format import fmt_date as fmt_date
     from ._format import fmt_number as fmt_number
+    from ._format import fmt_period as fmt_period
     from ._render import FORM_TITLES as FORM_TITLES
     from ._render import form_paths as form_paths
     from ._render import render as render

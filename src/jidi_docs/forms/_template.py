@@ -39,6 +39,7 @@ from .._fs import write_files
 from .._text import XML_FORBIDDEN
 from ..errors import InternalError, TemplateError
 from ._format import MERGE_UP
+from ._wordtext import Styles, shown_characters, w
 
 __all__ = ["FormTemplate", "check_package", "render_docx"]
 
@@ -394,6 +395,14 @@ def _as_written(value: str) -> list[str]:
     return [piece for piece in re.split(r"[\r\n\t]", cleaned) if piece]
 
 
+def _has(zf: zipfile.ZipFile, name: str) -> bool:
+    try:
+        zf.getinfo(name)
+    except KeyError:
+        return False
+    return True
+
+
 def check_package(data: bytes, what: str, *, expect: Sequence[str] = ()) -> None:
     """Raise `InternalError` unless `data` is a .docx package that opens and holds `expect`.
 
@@ -401,7 +410,8 @@ def check_package(data: bytes, what: str, *, expect: Sequence[str] = ()) -> None
     batch), mostly building objects never used. This check reads what a Word processor needs
     first: the zip directory, the content types and package relationships, and the document
     body, each parsed as XML; `expect` (values filled in, such as the 单位名称) must be among the
-    body's text.
+    text Word shows (`jidi_docs.forms._wordtext`: a template restyled in Word may carry
+    deleted text, field codes or hidden text, which must not count as the value).
 
     Args:
         data: the .docx bytes.
@@ -412,10 +422,14 @@ def check_package(data: bytes, what: str, *, expect: Sequence[str] = ()) -> None
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for part in ("[Content_Types].xml", "_rels/.rels"):
                 etree.fromstring(zf.read(part))
-            body = etree.fromstring(zf.read("word/document.xml"))
+            root = etree.fromstring(zf.read("word/document.xml"))
+            styles = zf.read("word/styles.xml") if expect and _has(zf, "word/styles.xml") else None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise InternalError(f"{what}无法重新打开：{exc}") from exc
-    text = "".join(str(t) for t in body.itertext())
+    if not expect:
+        return
+    body = root.find(w("body"))
+    text = shown_characters(body, Styles.from_xml(styles)) if body is not None else ""
     missing = [v for v in expect if any(piece not in text for piece in _as_written(v))]
     if missing:
         raise InternalError(f"{what}中缺少已填写的内容：{'、'.join(missing)}")

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from ._load import load as load
     from ._load import loads as loads
     from ._load import validate as validate
+    from ._sheet import Table as Table
+    from ._sheet import read_table as read_table
     from ._tables import FILE_KEY as FILE_KEY
+    from ._tables import SHEET_KEY as SHEET_KEY
     from ._tables import expand_tables as expand_tables
     from ._yaml import YamlDoc as YamlDoc
     from ._yaml import iter_paths as iter_paths

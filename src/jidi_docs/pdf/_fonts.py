@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import _platform
+from . import _fontindex
 
 __all__ = ["FORM_FONTS", "substitution_table", "substitutions", "write_substitution_table"]
 
@@ -68,11 +69,17 @@ def substitutions(platform: str | None = None) -> dict[str, str]:
     (``win32``, ``darwin``, ``linux``; default: this OS).
 
     A font the system has under either of its names (SimHei/黑体, 微软雅黑 on Windows) is left
-    alone: every entry is applied always, so one for it would replace the real font.
+    alone, and so is one installed on this computer (a real 方正小标宋简体: the family names in
+    the font folders, `jidi_docs.pdf._fontindex`; on Windows and macOS, where fontconfig's
+    aliases do not apply): every entry is applied always, so one for it would replace the real
+    font.
     """
+    platform = platform or _platform.name()
     faces = _platform.cjk_faces(platform)
     system = _platform.system_cjk_fonts(platform)
     have = {*system, *system.values()} - {""}
+    if platform in ("win32", "darwin"):
+        have |= _fontindex.installed_families()
     return {
         name: faces[style]
         for style, names in FORM_FONTS.items()

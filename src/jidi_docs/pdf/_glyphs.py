@@ -7,27 +7,22 @@ an application against the union of the installed fonts' character sets — font
 (``fc-list``) where fontconfig exists, else the fonts in LibreOffice's and the system's font folders
 read with fontTools — and names each field and character that will not print.
 
-Without fontconfig (Windows, macOS) reading every font file takes seconds (a Windows fonts
-folder holds several hundred), so what each file covers is kept in the cache
-(`jidi_docs._cache`, kind ``font-coverage``) with the file's size and time: a later run reads
-only the files that are new or changed (``benchmarks/font_index.py``).
+Without fontconfig (Windows, macOS) the fonts are read by `jidi_docs.pdf._fontindex`, which
+keeps what each file holds in the cache.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .. import _cache
 from ..schema import Application
-from ._numberfont import font_folders
+from . import _fontindex
 
 __all__ = ["Coverage", "undrawable_warnings"]
 
@@ -91,85 +86,11 @@ def _fontconfig_coverage() -> Coverage | None:
     return Coverage([r for line in set(out.splitlines()) for r in _parse_fc_charset(line)])
 
 
-def _file_codes(path: Path) -> list[int]:
-    """Return the code points of the font file at `path` (a collection's first face)."""
-    from fontTools.ttLib import TTCollection, TTFont, TTLibError
-
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".ttf", ".otf"):
-            with TTFont(str(path), lazy=True) as font:
-                return list(font.getBestCmap() or {})
-        if suffix == ".ttc":  # the faces of a collection share their characters
-            collection = TTCollection(str(path), lazy=True)
-            try:
-                return list(collection.fonts[0].getBestCmap() or {})
-            finally:
-                collection.close()
-    except (OSError, TTLibError, KeyError, AssertionError, IndexError):
-        pass
-    return []
-
-
-#: Font files by suffix (the others in font folders are never read).
-_FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
-_INDEX_KIND = "font-coverage"
-
-
-def _runs(codes: list[int]) -> list[list[int]]:
-    """`codes` as sorted inclusive ranges ``[lo, hi]`` (a CJK font: a few hundred, not 30,000)."""
-    runs: list[list[int]] = []
-    for code in sorted(set(codes)):
-        if runs and code == runs[-1][1] + 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return runs
-
-
-def _font_files(folders: list[Path]) -> dict[str, tuple[int, int]]:
-    """Every font file in `folders`: its path → (size, modification time in ns)."""
-    files: dict[str, tuple[int, int]] = {}
-    for folder in folders:
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.suffix.lower() in _FONT_SUFFIXES:
-                    try:
-                        info = path.stat()
-                    except OSError:
-                        continue
-                    files[str(path)] = (info.st_size, info.st_mtime_ns)
-    return files
-
-
-def _folder_coverage(folders: list[Path] | None = None) -> Coverage:
-    """The characters of the fonts in `folders` (default `font_folders`), each file read only
-    when the cache has no entry for it with its current size and time."""
-    folders = font_folders() if folders is None else folders
-    name = _cache.key(_INDEX_KIND, *map(str, folders))
-    try:
-        known = json.loads(_cache.read(_INDEX_KIND, name) or b"{}")
-    except ValueError:  # a damaged entry: read everything again
-        known = {}
-    index: dict[str, tuple[int, int, list[list[int]]]] = {}
-    changed = False
-    for path, (size, mtime) in _font_files(folders).items():
-        entry = known.get(path)
-        if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [size, mtime]:
-            index[path] = (size, mtime, entry[2])
-        else:
-            index[path] = (size, mtime, _runs(_file_codes(Path(path))))
-            changed = True
-    if changed or len(index) != len(known):
-        _cache.write(_INDEX_KIND, name, json.dumps(index, separators=(",", ":")).encode())
-    return Coverage([(lo, hi) for _, _, runs in index.values() for lo, hi in runs])
-
-
 @lru_cache(maxsize=1)
 def installed_coverage() -> Coverage:
     """Return the characters some installed font has (read once per process)."""
     found = _fontconfig_coverage()
-    return found if found else _folder_coverage()
+    return found if found else Coverage(_fontindex.folder_index().ranges)
 
 
 def _invisible(char: str) -> bool:

@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ import pikepdf
 
 from .. import _cache
 from ..errors import BundleError
+from ._fontindex import font_folders
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -127,24 +127,6 @@ def _fontconfig_files() -> Iterator[Path]:
         families, _, file = out.partition("\n")
         if family in families.split(",") and file:
             yield Path(file)
-
-
-def font_folders() -> list[Path]:
-    """Return LibreOffice's own font folders and the usual font folders of each OS."""
-    folders = []
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice:
-        program = Path(soffice).resolve().parent
-        folders += [program.parent / "share" / "fonts" / "truetype", program / "fonts"]
-    return [
-        *folders,
-        Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
-        Path.home() / "Library" / "Fonts",
-        Path("/Library/Fonts"),
-        Path("/System/Library/Fonts"),
-        Path("/System/Library/Fonts/Supplemental"),
-        Path("/usr/share/fonts"),
-    ]
 
 
 def _folder_files() -> list[Path]:

@@ -28,6 +28,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import _procs
 from .._fs import check_targets, safe_filename, write_files
 from ..errors import BundleError, EvidenceError, InternalError
 from ..forms import FORM_TITLES, build_cover_docx, fmt_date, form_paths, render_forms_bytes
@@ -470,7 +471,7 @@ def bundle(
         stack.callback(job.drop_ahead)
         job.deferred_checks()
         job.merge_ahead()
-        pdfs = converting.result()
+        pdfs = _procs.result(converting)  # in slices: Ctrl-C on Windows
         cover_pdf = job.accept(pdfs)
         if cover_pdf is None:  # the forms' page counts were not as predicted: lay out again
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")

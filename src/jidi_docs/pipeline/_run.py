@@ -197,7 +197,7 @@ class Run:
         submitted = {pool.submit(survey_chunk, c, options): c for c in chunks(found, size)}
         self.futures.extend(submitted)
         surveys: dict[Path, Survey] = {}
-        for fut in cf.as_completed(submitted):
+        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
             try:
                 for s in fut.result():
                     surveys[s.source] = s
@@ -253,7 +253,7 @@ class Run:
         self.jobs = {job.source: job for job in todo}
         submitted = {pool.submit(build_chunk, c, options, staging): c for c in chunks(todo, size)}
         self.futures.extend(submitted)
-        for fut in cf.as_completed(submitted):
+        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
             chunk = submitted[fut]
             try:
                 built = fut.result()

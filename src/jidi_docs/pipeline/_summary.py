@@ -102,6 +102,8 @@ class SummaryRow:
         phone: 电话, as written.
         notes: further remarks for 备注 (duplicates left out …).
         unfinished: the batch was interrupted before this application was done.
+        extra: columns a caller adds after the batch's own (the portal: 状态, 十, 联系人 …),
+            header → value, in order.
     """
 
     file: str
@@ -121,9 +123,17 @@ class SummaryRow:
     phone: str | None = None
     notes: tuple[str, ...] = ()
     unfinished: bool = False
+    extra: dict[str, Cell] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, app: Application, report: CheckReport, file: str) -> SummaryRow:
+    def of(
+        cls,
+        app: Application,
+        report: CheckReport,
+        file: str,
+        *,
+        extra: dict[str, Cell] | None = None,
+    ) -> SummaryRow:
         """Return the row of a valid application and its 预审 (batch and portal alike)."""
         districts = app.profile.districts
         district = app.basic.district
@@ -140,6 +150,7 @@ class SummaryRow:
             district_rank=districts.index(district) if district in districts else None,
             contact=app.basic.contact,
             phone=app.basic.phone,
+            extra=dict(extra or {}),
         )
 
     @property
@@ -220,9 +231,12 @@ def summary_table(
     shortened to one line (`short_error`); `write_summary` keeps their full text apart.
     """
     titles: list[str] = []
+    extras: list[str] = []
     for row in rows:
         titles.extend(t for t in row.conditions if t not in titles)
-    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS]
+        # A caller's column the table already has (联系人, 电话) is not repeated.
+        extras.extend(h for h in row.extra if h not in extras and h not in FIXED_HEADERS)
+    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS, *extras]
     body: list[list[Cell]] = []
     for n, row in enumerate(sort_rows(rows), start=1):
         body.append(
@@ -243,6 +257,7 @@ def summary_table(
                 row.outcome,
                 row.remark or None,
                 short_error(row.error, roots) or None,
+                *(row.extra.get(h) for h in extras),
             ]
         )
     return headers, body

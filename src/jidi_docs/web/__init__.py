@@ -27,6 +27,7 @@ __all__ = [
     "create_admin",
     "install_command",
     "lan_address",
+    "mail_line",
     "missing_modules",
     "prepare",
     "restore",
@@ -98,6 +99,15 @@ def create_admin(options: Options, username: str, password: str) -> None:
     remember(options.data_dir)
 
 
+def mail_line(options: Options) -> str:
+    """Return the startup line saying whether notification mail is sent, and through which server."""
+    from ._smtp import describe
+
+    if options.smtp_url:
+        return f"通知邮件：经 {describe(options.smtp_url)} 发送；网页内也有通知。"
+    return "通知邮件：未设置 --smtp（或 JIDI_SMTP_URL），只在网页内通知，不发邮件。"
+
+
 def has_admin() -> bool:
     """True when the configured database has an active 审核人员 (someone can log in)."""
     from .models import Role, User
@@ -126,6 +136,7 @@ def serve(
     from django.core.wsgi import get_wsgi_application
 
     from ._jobs import JobRunner
+    from ._notify import MailSender
 
     info = {"data_dir": str(options.data_dir.resolve())}
     app = get_wsgi_application()
@@ -144,12 +155,18 @@ def serve(
         raise PortalError(_bind_message(options, e)) from None
     runner = JobRunner(max(1, options.max_conversions))
     runner.start()
+    # mail leaves from its own thread: a slow mail server never holds up a bundle or a request
+    mail = MailSender() if options.smtp_url else None
+    if mail is not None:
+        mail.start()
     try:
         if on_ready is not None:
             on_ready(info)
         run()
     finally:
         close()
+        if mail is not None:
+            mail.stop()
         runner.stop()
 
 

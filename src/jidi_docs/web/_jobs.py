@@ -24,6 +24,7 @@ from django.db import close_old_connections, connections
 from ..errors import ConversionError
 from ..pdf import SofficeConverter, WarmConverter
 from . import _library as lib
+from ._bundlezip import requeue_zips, run_next_zip
 from ._preview import requeue_previews, run_next_preview
 from ._queue import Progress, claim, requeue, run
 from ._store import app_dir
@@ -68,9 +69,10 @@ def run_next(converter: SofficeConverter | None = None) -> bool:
 def run_one(converter: SofficeConverter | None = None) -> bool:
     """Run the next queued piece of work; False when nothing was queued.
 
-    A preview goes first: it takes seconds and someone is waiting at the page for it.
+    A preview goes first: it takes seconds and someone is waiting at the page for it; a zip of
+    many bundles goes last.
     """
-    return run_next_preview(converter) or run_next(converter)
+    return run_next_preview(converter) or run_next(converter) or run_next_zip(converter)
 
 
 class JobRunner:
@@ -85,6 +87,7 @@ class JobRunner:
     def start(self) -> None:
         requeue_interrupted()
         requeue_previews()
+        requeue_zips()
         for n in range(self.workers):
             thread = threading.Thread(target=self._loop, name=f"bundle-{n}", daemon=True)
             thread.start()

@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from ..errors import EvidenceError, InputError, Issue, UserError, ValidationFailed
-from ..forms import extract, render_forms_bytes
+from ..forms import render_forms_bytes
 from ..input import expand_tables, json_schema, label, parse_yaml, validate
 from ..pdf import Converter, SofficeConverter, load_evidence
-from ..pipeline import SummaryRow, bundle, write_summary
+from ..pipeline import SummaryRow, bundle, extract, write_summary
 from ..review import CheckReport, check
 from ..schema import (
     HEAD_BYTES,
@@ -451,14 +451,17 @@ def import_docx(content: bytes, name: str) -> dict[str, Any]:
         return _as_text_dict(extract(path).data)
 
 
-def summary_xlsx(rows: list[tuple[str, Application | None, str]]) -> bytes:
-    """Return the 汇总表.xlsx (the batch's own writer) for (label, application, error) rows."""
+def summary_xlsx(rows: list[tuple[str, Application | None, str, dict[str, Any]]]) -> bytes:
+    """Return the 汇总表.xlsx (the batch's own writer) for (file, application, error, extra) rows.
+
+    `extra`: the portal's columns after the batch's own (状态, 十, 联系人 …), header → value.
+    """
     table: list[SummaryRow] = []
-    for display, app, error in rows:
+    for display, app, error, extra in rows:
         if app is None:
-            table.append(SummaryRow(display, ok=False, error=error))
+            table.append(SummaryRow(display, ok=False, error=error, extra=extra))
             continue
-        table.append(SummaryRow.of(app, check(app, read_evidence=False), display))
+        table.append(SummaryRow.of(app, check(app, read_evidence=False), display, extra=extra))
     with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
         xlsx, _csv = write_summary(table, Path(tmp))
         return xlsx.read_bytes()

@@ -19,7 +19,7 @@ import json
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +31,9 @@ from ._queue import Progress, claim, requeue, run
 from ._store import app_dir
 from .models import Application, JobState, Preview, User
 
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
 __all__ = [
     "FORMS",
     "KEEP",
@@ -38,6 +41,7 @@ __all__ = [
     "image_path",
     "preview_dir",
     "rasterise",
+    "rasterise_first",
     "request_preview",
     "requeue_previews",
     "run_next_preview",
@@ -81,6 +85,26 @@ def rasterise(pdf: Path, out_dir: Path, stem: str, scale: float = SCALE) -> int:
                 image.save(out_dir / f"{stem}-{n}.png", format="PNG", optimize=False)
                 page.close()
             return len(document)
+        finally:
+            document.close()
+
+
+def rasterise_first(pdf: Path, width: int) -> PILImage:
+    """Return the first page of `pdf` as a PIL image about `width` pixels wide (a thumbnail).
+
+    Raises:
+        pypdfium2.PdfiumError: the file is no PDF PDFium can read.
+    """
+    import pypdfium2
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            page = document[0]
+            scale = width / max(1.0, page.get_width())
+            image: PILImage = page.render(scale=scale).to_pil()
+            page.close()
+            return image
         finally:
             document.close()
 

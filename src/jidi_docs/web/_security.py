@@ -11,12 +11,6 @@ from django.utils.translation import ngettext
 
 __all__ = ["CSP", "MinimumLengthValidator", "SecurityHeadersMiddleware", "download_type"]
 
-#: Stored evidence kinds (sniffed from the content at upload) → type and file name endings.
-_KINDS = {
-    "pdf": ("application/pdf", (".pdf",)),
-    "jpg": ("image/jpeg", (".jpg", ".jpeg")),
-    "png": ("image/png", (".png",)),
-}
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -55,15 +49,20 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         ) % {"min_length": self.min_length}
 
 
-def download_type(kind: str, name: str) -> tuple[str, str]:
+def download_type(extension: str, name: str) -> tuple[str, str]:
     """Return the content type an evidence file is sent with, and the name it is saved under.
 
-    The type is what the content was checked to be at upload, never guessed from the name the
-    uploader chose: a file ``页面.html`` that starts with ``%PDF-`` is a PDF, sent as
-    ``application/pdf`` and saved as ``页面.html.pdf``, so no browser or desktop opens it as a web
-    page.
+    `extension` is the stored file's, given by what its content was checked to be at upload
+    (`jidi_docs.schema.EVIDENCE_KINDS`), never the name the uploader chose: a file ``页面.html``
+    that is a PDF is sent as ``application/pdf`` and saved as ``页面.html.pdf``, so no browser
+    or desktop opens it as a web page.
     """
-    content_type, endings = _KINDS.get(kind, ("application/octet-stream", ()))
-    if endings and not name.lower().endswith(endings):
-        name = f"{name}{endings[0]}"
-    return content_type, name
+    from ..schema import EVIDENCE_KINDS
+
+    dotted = f".{extension.lower()}"
+    kind = next((k for k in EVIDENCE_KINDS if dotted in k.extensions), None)
+    if kind is None:
+        return "application/octet-stream", name
+    if not name.lower().endswith(tuple(kind.extensions)):
+        name = f"{name}{kind.extensions[0]}"
+    return kind.mime, name

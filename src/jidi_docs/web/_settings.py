@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
+from ._smtp import smtp_settings
+
 __all__ = [
     "Options",
     "build_database",
@@ -49,6 +51,8 @@ class Options:
     #: ``--lan``: serve https itself on `host` (an address of the local network) with
     #: certificates of its own local CA (`jidi_docs.web._tls`); no proxy.
     lan: bool = False
+    #: ``--smtp``: where notification mail is sent (`jidi_docs.web._smtp`); None: no mail.
+    smtp_url: str | None = None
 
     def proxy(self) -> str | None:
         """The address whose forwarded headers the server believes, or None (no proxy)."""
@@ -138,13 +142,15 @@ def check_options(options: Options) -> None:
     without it no login could pass the CSRF origin check.
     """
     _database(options)
+    smtp_settings(options.smtp_url)
     if options.lan:
         if options.public_url or options.plain_http:
             raise ValueError(
                 "--lan 自己提供 https，不能与 --public-url（反向代理）或 --plain-http 同时使用。"
             )
         try:
-            ipaddress.ip_address(options.host)
+            if ipaddress.ip_address(options.host).is_unspecified:  # 0.0.0.0: no one address
+                raise ValueError(options.host)
         except ValueError:
             raise ValueError(
                 f"--lan 需要这台电脑在局域网上的 IP 地址，如 --host 192.168.1.20，"
@@ -339,6 +345,9 @@ def build_settings(options: Options) -> dict[str, Any]:
         "PORTAL_UPLOADS_PER_MINUTE": 60,  # evidence files, per user
         "STATIC_URL": "/static/",
         "PORTAL_STATIC_DIR": _PACKAGE / "static",
+        # what mail links to, and how mail leaves (`jidi_docs.web._notify`)
+        "PORTAL_PUBLIC_URL": options.origin() or f"http://{options.host}:{options.port}",
+        **smtp_settings(options.smtp_url),
     }
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import os
 import sys
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from .. import _platform
 from .._fs import atomic_write
@@ -81,9 +81,7 @@ def install_command() -> str:
         origin = json.loads(text or "{}")
         url = urlsplit(str(origin.get("url", "")))
         if url.scheme == "file":
-            folder = unquote(url.path)
-            if os.name == "nt" and folder.startswith("/"):  # file:///C:/…
-                folder = folder[1:]
+            folder = url2pathname(url.path)  # file:///C:/… on Windows, file:///home/… elsewhere
             target = f'"{Path(folder)}[web]"'
             editable = bool(origin.get("dir_info", {}).get("editable"))
     if "pipx" in Path(sys.prefix).parts and not editable:

@@ -213,7 +213,7 @@ def revoke_invitation(request: AuthedRequest, pk: int) -> HttpResponse:
     reviewer = _reviewer(request)
     with transaction.atomic():
         try:
-            invitation = invitations_in_scope(reviewer).select_for_update().get(pk=pk)
+            invitation = invitations_in_scope(reviewer).select_for_update(of=("self",)).get(pk=pk)
         except Invitation.DoesNotExist:
             raise Http404 from None
         if invitation.state != "未使用":

@@ -22,12 +22,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
-from . import _tables
+from . import _tables, _workflow
 from ._access import (
     AuthedRequest,
     application_for,
     file_for,
 )
+from ._dashboard import draft_stem
 from ._limits import upload_refusal
 from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload
@@ -38,7 +39,6 @@ from .models import (
     AuditEntry,
     Role,
     User,
-    Version,
 )
 
 _SHOWN_ISSUES = 20
@@ -145,6 +145,8 @@ def save(request: AuthedRequest, pk: int) -> JsonResponse:
         return JsonResponse({"error": "请求格式不对：缺少栏目或版本号。"}, status=400)
     with transaction.atomic():
         app = application_for(user, pk, edit=True, lock=True)
+        if _workflow.locked(app):
+            return JsonResponse({"conflict": f"未保存：{_workflow.locked(app)}"}, status=409)
         if app.draft_version != version:
             return JsonResponse(
                 {
@@ -170,6 +172,10 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    if _workflow.locked(app):
+        return JsonResponse(
+            {"files": [], "refused": [f"未上传：{_workflow.locked(app)}"]}, status=409
+        )
     refusal = upload_refusal(user, len(request.FILES.getlist("file")))
     if refusal:
         return JsonResponse({"files": [], "refused": [refusal]}, status=429)
@@ -201,7 +207,7 @@ def download_file(request: AuthedRequest, pk: int, file_id: Any) -> FileResponse
 def draft_docx(request: AuthedRequest, pk: int, form: str) -> HttpResponse:
     """The draft's 附件1 or 附件2 as .docx (only when the draft is valid)."""
     app = application_for(request.user, pk, edit=True)
-    return _docx_response(request, app, app.draft, form, f"申报-{app.pk}")
+    return _docx_response(request, app, app.draft, form, draft_stem(app))
 
 
 def _docx_response(
@@ -232,7 +238,7 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
     app = application_for(request.user, pk, edit=True)
     content = lib.export_zip(app.draft, file_map(app, app.draft))
     response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = _attachment(f"申报-{app.pk}.zip")
+    response["Content-Disposition"] = _attachment(f"{draft_stem(app)}.zip")
     return response
 
 
@@ -243,6 +249,9 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     or replace its lists by spreadsheets of them (讲师.xlsx …, several at once)."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
+    if _workflow.locked(app):
+        messages.error(request, f"未导入：{_workflow.locked(app)}")
+        return redirect("portal:application", pk=app.pk)
     uploads = request.FILES.getlist("file")
     if uploads and any(_tables.is_table(str(u.name or "")) for u in uploads):
         return _import_tables(request, app, uploads)
@@ -368,30 +377,3 @@ def _store_imported(
             kept.append(stored.data_path)
         entries.append({**entry, lib.FIELD_FILES: kept})
     return entries, refused
-
-
-@login_required
-@require_POST
-def submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Freeze the (valid) draft as a new version for the office."""
-    user: User = request.user
-    with transaction.atomic():
-        app = application_for(user, pk, edit=True)
-        app = Application.objects.select_for_update().get(pk=app.pk)
-        draft = lib.validate_draft(app.draft, app_dir(app), with_report=False)
-        if draft.app is None:
-            messages.error(request, f"还有 {len(draft.issues)} 处填写错误，改正后才能提交。")
-            return redirect("portal:application", pk=app.pk)
-        latest = app.latest_version()
-        number = (latest.number if latest else 0) + 1
-        version = Version.objects.create(
-            application=app,
-            number=number,
-            data=fixed_district(app.draft, app.base.district),
-            submitted_by=user,
-        )
-    AuditEntry.record(user, "提交", app, f"第 {version.number} 版")
-    messages.success(
-        request, f"已提交第 {version.number} 版。之后的修改会成为新的草稿，需再次提交。"
-    )
-    return redirect("portal:application", pk=app.pk)

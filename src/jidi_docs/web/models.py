@@ -1,4 +1,5 @@
-"""What the portal stores: users with their role, bases, applications, versions, files, jobs, log.
+"""What the portal stores: users with their role, bases, applications, versions, files, jobs, log,
+and the review (moves with their reasons, notifications, mail, deadlines, bundle zips).
 
 An application's working copy (`Application.draft`) is the same plain data a ``申报.yaml`` holds
 (keys are the forms' Chinese labels); the library validates it. Submitting copies it into a frozen
@@ -106,12 +107,33 @@ class Invitation(models.Model):
         return "已过期" if self.expires <= timezone.now() else "未使用"
 
 
+class State(models.TextChoices):
+    """Where an application is in the review (`jidi_docs.web._workflow` moves it)."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交（待审核）"
+    REVIEWING = "reviewing", "审核中"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "审核通过"
+    REJECTED = "rejected", "不予通过"
+
+
 class Application(models.Model):
-    """One base's application: its working copy (draft) with an optimistic-concurrency version."""
+    """One base's application: its working copy (draft) with an optimistic-concurrency version.
+
+    `state` and `revision` belong to the review: every move (submit, return, approve …) adds 1 to
+    `revision`, and a move sent from a page showing an older revision is refused, so nobody acts
+    on a state they did not see. `reopened`: a reviewer allowed one submission after the deadline.
+    """
 
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="applications")
     draft = models.JSONField(default=dict)
     draft_version = models.PositiveIntegerField(default=1)
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    revision = models.PositiveIntegerField(default=1)
+    reopened = models.BooleanField(default=False)
     updated = models.DateTimeField(auto_now=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -135,6 +157,16 @@ class Version(models.Model):
     submitted = models.DateTimeField(auto_now_add=True)
     office_opinion = models.TextField(blank=True, default="")
     opinion_version = models.PositiveIntegerField(default=1)
+    opinion_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opinion_at = models.DateTimeField(null=True, blank=True)
+    #: The return this version answers (a resubmission after 退回修改), if any.
+    answers = models.ForeignKey(
+        "Move", null=True, blank=True, on_delete=models.PROTECT, related_name="answered_by"
+    )
+    #: 预审结果 when submitted: 符合, 需注意, 不符合, or 有误 (the data no longer validates).
+    precheck = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -230,3 +262,127 @@ class AuditEntry(models.Model):
         detail: str = "",
     ) -> None:
         cls.objects.create(user=user, application=application, action=action, detail=detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# the review: moves with their reasons, notifications, mail, deadlines, bundle zips
+# ---------------------------------------------------------------------------------------------
+
+
+class MoveAction(models.TextChoices):
+    """The moves of the review, as the pages name them (`jidi_docs.web._workflow` says who may
+    make each, and from which state)."""
+
+    SUBMIT = "submit", "提交"
+    WITHDRAW = "withdraw", "撤回"
+    ACCEPT = "accept", "开始审核"
+    RETURN = "return", "退回修改"
+    APPROVE = "approve", "审核通过"
+    REJECT = "reject", "不予通过"
+    AGAIN = "again", "重新审核"
+    REOPEN = "reopen", "允许截止后提交"
+
+
+class Move(models.Model):
+    """One step of the review (提交, 开始审核, 退回修改, 审核通过 …): who, when, from and to.
+
+    Never edited. The audit log records the same step in words; this row keeps it as data, so
+    a return's reasons, the version a resubmission answers and the conflict page (what the
+    other reviewer did) can refer to it.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="moves")
+    version = models.ForeignKey(
+        Version, null=True, blank=True, on_delete=models.PROTECT, related_name="moves"
+    )
+    action = models.CharField(max_length=20, choices=MoveAction.choices)
+    from_state = models.CharField(max_length=10)
+    to_state = models.CharField(max_length=10)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    when = models.DateTimeField()
+    comment = models.TextField(blank=True, default="")
+    #: The application's revision this move produced.
+    revision = models.PositiveIntegerField()
+
+
+class Reason(models.Model):
+    """A reason for 退回修改, tied to a section, a table row, a field or an evidence indicator.
+
+    `target` is the place in the application's data the editor knows (``讲师``, ``讲师.1``,
+    ``基本情况.电话``, ``佐证材料@教师管理系统``); `label` says it as the form does
+    (``三、专兼职讲师 第 2 行（钱七）``). The base marks it dealt with when it resubmits.
+    """
+
+    move = models.ForeignKey(Move, on_delete=models.PROTECT, related_name="reasons")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="reasons")
+    target = models.CharField(max_length=300)
+    label = models.CharField(max_length=300)
+    text = models.TextField()
+    resolved = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True, default="")
+
+
+class Notification(models.Model):
+    """A message in the portal for one user (unread until opened or marked read)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True, default="")
+    created = models.DateTimeField()
+    read = models.DateTimeField(null=True, blank=True)
+
+
+class MailState(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class Mail(models.Model):
+    """A mail waiting in the queue, sent by the server's mail thread (never by a request)."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=MailState.choices, default=MailState.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try = models.DateTimeField()
+    error = models.TextField(blank=True, default="")
+    created = models.DateTimeField()
+    sent = models.DateTimeField(null=True, blank=True)
+
+
+class Deadline(models.Model):
+    """The office's 截止日期 for a 认定批次, instead of the one its profile states."""
+
+    batch = models.CharField(max_length=100, unique=True)
+    day = models.DateField()
+    set_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+
+class BundleZip(models.Model):
+    """A zip of the bundles of a filtered office list, built in the background.
+
+    Visible only to the reviewer who asked for it (a zip mixes applications, and another
+    reviewer's scope may not cover all of them).
+    """
+
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    versions = models.ManyToManyField(Version, related_name="+")
+    description = models.CharField(max_length=300, blank=True, default="")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=100, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    result_name = models.CharField(max_length=200, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)

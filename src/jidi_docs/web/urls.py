@@ -11,6 +11,7 @@ from . import _views_accounts as accounts
 from . import _views_editor as editor
 from . import _views_office as office
 from . import _views_preview as preview
+from . import _views_review as review
 from . import _views_setup as setup
 from . import views
 
@@ -36,7 +37,8 @@ urlpatterns = [
     path("app/<int:pk>/docx/<str:form>/", editor.draft_docx, name="draft_docx"),
     path("app/<int:pk>/export/", editor.export, name="export"),
     path("app/<int:pk>/import/", editor.import_, name="import"),
-    path("app/<int:pk>/submit/", editor.submit, name="submit"),
+    path("app/<int:pk>/submit/", review.submit_view, name="submit"),
+    path("app/<int:pk>/move/", review.move_view, name="move"),
     path("app/<int:pk>/preview/", preview.preview, name="preview"),
     path("app/<int:pk>/preview/<int:preview>/", preview.preview_status, name="preview_status"),
     path(
@@ -47,9 +49,23 @@ urlpatterns = [
     path("version/<int:pk>/", office.version, name="version"),
     path("version/<int:pk>/docx/<str:form>/", office.version_docx, name="version_docx"),
     path("version/<int:pk>/bundle/", office.request_bundle, name="bundle"),
+    path("version/<int:pk>/print/", office.version_print, name="version_print"),
+    path(
+        "version/<int:pk>/file/<uuid:file_id>/<str:name>",
+        review.version_file,
+        name="version_file",
+    ),
+    path("version/<int:pk>/thumb/<uuid:file_id>.png", review.thumbnail_view, name="thumbnail"),
     path("job/<int:pk>/", office.job_status, name="job"),
     path("job/<int:pk>/pdf/", office.job_pdf, name="job_pdf"),
     path("summary.xlsx", office.summary, name="summary"),
+    path("deadline/", office.set_deadline, name="deadline"),
+    path("bundles/", review.bundles_zip, name="bundles_zip"),
+    path("bundles/<int:pk>/", review.zip_status, name="zip_status"),
+    path("bundles/<int:pk>/zip/", review.zip_file, name="zip_file"),
+    path("notifications/", review.notifications, name="notifications"),
+    path("notifications/<int:pk>/", review.notification_open, name="notification"),
+    path("mail/", review.mail_queue, name="mail"),
     # accounts (last: the access test changes accounts only after every other URL is checked)
     path("password/", accounts.password_change, name="password"),
     path("reset/<uidb64>/<token>/", accounts.reset_password, name="reset"),

@@ -10,16 +10,11 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import _library as lib
 from ._access import (
     AuthedRequest,
     applications_in_scope,
 )
-from ._store import app_dir
-from ._views_accounts import districts_for
 from .models import (
-    CITY,
-    Invitation,
     Role,
     User,
 )
@@ -51,28 +46,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @login_required
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
-    """A base sees its applications; a reviewer the applications in scope with their 预审."""
+    """A base sees its applications; a reviewer the office's list (`_views_office.office_home`)."""
     user: User = request.user
     apps = applications_in_scope(user).order_by("base__district", "base__name", "pk")
     if user.role == Role.BASE:
         return render(request, "portal/home_base.html", {"apps": apps})
-    rows = []
-    for app in apps:
-        version = app.latest_version()
-        result = None
-        if version is not None:
-            draft = lib.validate_draft(version.data, app_dir(app))
-            result = draft.report
-        rows.append({"app": app, "version": version, "report": result})
-    invitations = Invitation.objects.filter(created_by=user).order_by("-created")[:20]
-    return render(
-        request,
-        "portal/office.html",
-        {
-            "rows": rows,
-            "invitations": invitations,
-            "districts": districts_for(user),
-            "is_city": user.scope == CITY,
-            "new_link": request.session.pop("new_link", None),
-        },
-    )
+    from ._views_office import office_home  # the office's list: filters, counts, zips
+
+    return office_home(request)

@@ -81,16 +81,26 @@ def parse_phone(text: str) -> str:
     return text.strip()
 
 
+_BRACKETED_EDUCATION = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]+?)\s*[）)]$", re.DOTALL)
+
+
 def parse_title_education(text: str) -> dict[str, str]:
-    """Split ``高级电子商务师／本科`` (or ``讲师/本科``, ``讲师 本科``) into 职称 and 学历."""
+    """Split 职称 and 学历 typed in one cell: ``高级电子商务师／本科`` (or ``/``, ``、``, a space),
+    ``高级电子商务师（本科）`` or ``高级电子商务师(本科)`` as many people type it."""
     t = text.strip()
     if t in EDUCATION_LEVELS:
         return {"学历": t}
+    bracketed = _BRACKETED_EDUCATION.match(t)
+    if bracketed and bracketed[2] in EDUCATION_LEVELS:
+        title = bracketed[1].strip()
+        return {"职称": title, "学历": bracketed[2]} if title else {"学历": bracketed[2]}
     parts = re.split(r"\s*[／/、，,\s]\s*", t)
     if len(parts) >= 2 and parts[-1] in EDUCATION_LEVELS:
         title = t[: t.rfind(parts[-1])].rstrip().rstrip("／/、，,").rstrip()
         return {"职称": title, "学历": parts[-1]} if title else {"学历": parts[-1]}
-    raise Unreadable(f"读不出学历（应写成“职称／学历”，学历为 {'、'.join(EDUCATION_LEVELS)} 之一）")
+    raise Unreadable(
+        f"读不出学历（应写成“职称／学历”或“职称（学历）”，学历为 {'、'.join(EDUCATION_LEVELS)} 之一）"
+    )
 
 
 def parse_education(text: str) -> str:

@@ -2,6 +2,8 @@
 
 Converting needs LibreOffice, which lives in a later stage (`jidi_docs.pdf`); the caller passes
 a converter (anything with ``to_docx(path, out_dir) -> Path``), so this module never imports it.
+`read_form` is the building block of the one public ``extract`` (`jidi_docs.pipeline`), which
+finds LibreOffice and writes or merges the YAML.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from typing import Protocol
 
 import docx
 
-from ..._fs import atomic_write, is_ours
 from ...errors import InputError, Issue
 from ...schema import EVIDENCE_KINDS, HEAD_BYTES, EvidenceKind, sniff_kind
 from ._read import extract_document
 from ._result import Extracted
-from ._yaml import to_yaml
 
-__all__ = ["CONVERTIBLE", "ToDocx", "extract", "extract_to_file"]
+__all__ = ["CONVERTIBLE", "ToDocx", "read_form"]
 
 #: Word formats read after LibreOffice converts them to .docx.
 CONVERTIBLE = {".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".dotx", ".wpt"}
@@ -39,8 +39,10 @@ def _issue(path: Path, message: str) -> InputError:
     return InputError(Issue(str(path), None, None, "", message))
 
 
-def extract(path: str | Path, *, converter: ToDocx | None = None) -> Extracted:
+def read_form(path: str | Path, *, converter: ToDocx | None = None) -> Extracted:
     """Return the data of the filled 申报表 at `path` (.docx; .doc/.wps with a `converter`).
+
+    Call `jidi_docs.extract`, which finds LibreOffice for a .doc or .wps itself.
 
     Raises:
         InputError: the file is missing, not a Word document, cannot be converted or opened, or
@@ -99,27 +101,3 @@ def _read(path: Path, *, source: str) -> Extracted:
     except Exception as exc:  # python-docx raises several kinds for non-.docx input
         raise _issue(Path(source), f"无法作为 Word（.docx）文档打开：{exc}。") from exc
     return extract_document(document, source=source)
-
-
-def extract_to_file(
-    docx_path: str | Path,
-    out_path: str | Path,
-    *,
-    overwrite: bool = False,
-    converter: ToDocx | None = None,
-) -> tuple[Path, Extracted]:
-    """Read the 申报表 at `docx_path` and write its YAML to `out_path`; return the path and data.
-
-    Raises:
-        InputError: the document cannot be read, or `out_path` exists and `overwrite` is False.
-    """
-    out = Path(out_path)
-    if out.exists() and not overwrite and not is_ours(out):  # its own earlier output: replaced
-        raise _issue(
-            out, "文件已经存在，为避免覆盖已有内容没有写入。换一个文件名，或加 --force 覆盖。"
-        )
-    extracted = extract(docx_path, converter=converter)
-    text = to_yaml(extracted)
-    with atomic_write(out, force=overwrite) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return out, extracted

@@ -33,11 +33,12 @@ from ._sections import (
     OPINION,
     Column,
     ListSection,
+    basic_label,
     heading_of,
     is_note,
     list_sections,
 )
-from ._stream import Block, Cell, blocks
+from ._stream import Block, Cell, Stream, read_stream
 
 __all__ = ["extract_document"]
 
@@ -70,6 +71,14 @@ _OPINION_MARK = re.compile(
     r"^(?:法定代表人|负责人)\s*[（(]\s*签[章字名]\s*[）)]|^申请单位\s*[（(]\s*(?:公章|盖章)\s*[）)]"
 )
 _FILLER = re.compile(r"^[.…。·\s]*$")
+#: 基本情况 fields read from the same cell as another (withheld with it when that cell is).
+_READ_WITH = {
+    "单位名称": ("统一社会信用代码",),
+    "办公地址": ("办公面积",),
+    "单位简介": ("历年培训总人次",),
+}
+#: Where tracked changes before the first section are counted.
+_BEFORE = "开头部分"
 
 
 @dataclass
@@ -127,10 +136,28 @@ class _Reader:
         self.opinions: dict[str, list[str]] = {OPINION: [], OFFICE: []}
         self.section: str | None = None
         self.header: _Header | None = None
+        self.changes: dict[str, int] = {}
+        self.withheld: set[tuple[str | int, ...]] = set()
 
     # -- dispatch -----------------------------------------------------------------------------
 
     def feed(self, block: Block) -> None:
+        state = (self.section, self.header)
+        rows = self.lists.get(self.section or "")
+        before = len(rows) if rows is not None else 0
+        self._dispatch(block)
+        if block.changes:
+            where = self.section if self.section in self.reports else _BEFORE
+            self.changes[where] = self.changes.get(where, 0) + block.changes
+        if block.missed:
+            self._missed_cells(block, before if state == (self.section, self.header) else None)
+        for cell in block.cells:
+            if cell.lost or cell.extra or cell.opaque:
+                # A heading or header row opens its section: no row of the data is its place.
+                row = before if state == (self.section, self.header) else None
+                self._unread_cell(block, cell, row)
+
+    def _dispatch(self, block: Block) -> None:
         if not block.is_row:
             self._paragraph(block.text)
             return
@@ -197,6 +224,76 @@ class _Reader:
                 c.labels[0] for c in header.section.columns if c.on_form and c.key not in named
             ]
             report.extra = [h for _, _, col, h in header.columns if col is None and h]
+
+    # -- what the census found and the walk did not read -------------------------------------
+
+    def _unread_cell(self, block: Block, cell: Cell, row: int | None) -> None:
+        """Report a cell whose text differs from what Word shows in it (see `_census`); its
+        value is withheld from the data, so the YAML holds it only as a commented-out line. A
+        picture or an object beside text (a stamp, a logo) is only pointed out."""
+        place = f"{block.where}第 {cell.number} 格"
+        if cell.lost:
+            reason = f"{place}里 Word 显示的“{cell.lost}”没有读出来，请对照原文档手工填写"
+        elif cell.extra:
+            reason = f"{place}读出的“{cell.extra}”在 Word 里并不显示，请对照原文档核对"
+        else:
+            reason = f"{place}里有{'、'.join(cell.opaque)}，其中的内容读不出来，请对照原文档核对"
+        path = self._cell_path(block, cell, row)
+        if path is None:
+            return
+        if len(path) > 1 and (cell.lost or cell.extra):
+            self.withheld.add(path)
+        self.notes.append(Note(path, cell.text or cell.lost, reason))
+
+    def _missed_cells(self, block: Block, row: int | None) -> None:
+        """Report a row with cells the walk did not reach: its other cells may have been read
+        into the wrong columns, so none of the row's values is kept."""
+        text = " ".join(block.missed)
+        reason = (
+            f"{block.where}有一格没有读到（“{text}”），这一行其余各格可能错位，"
+            "都没有读取，请对照原文档手工填写"
+        )
+        paths: list[tuple[str | int, ...]] = []
+        if self.section == BASIC and row is not None:
+            paths = [(BASIC, k) for c in block.cells for ok, k in [basic_label(c.text)] if ok and k]
+        elif self.section in self.lists and row is not None:
+            paths = [(self.section, row)]
+        for path in paths or [(self.section,) if self.section in self.reports else ("表格",)]:
+            if len(path) > 1:
+                self.withheld.add(path)
+            self.notes.append(Note(path, block.text or text, reason))
+
+    def _cell_path(self, block: Block, cell: Cell, row: int | None) -> tuple[str | int, ...] | None:
+        """Where in the data the cell's value goes: its field, or at least its section; None
+        for a cell of the 序号 column, from which nothing is read."""
+        section = self.section
+        if section == BASIC and row is not None:
+            label = None
+            for c in block.cells:
+                if c.col > cell.col:
+                    break
+                known, key = basic_label(c.text)
+                if known and key is not None:
+                    label = key
+            return (BASIC, label) if label is not None else (BASIC,)
+        if section in self.lists and self.header is not None and row is not None:
+            owners = self.header.owners(cell)
+            column = owners[0][0] if owners else None
+            if column is not None and not column.key:
+                return None
+            if column is not None:
+                return (section, row, "学历" if column.key == "职称学历" else column.key)
+            return (section,)
+        if section in self.reports:
+            return (section,)
+        return ("表格",)
+
+    def unread(self, stream: Stream) -> None:
+        """Report the cells and text the walk never reached (a construct it does not know)."""
+        for where, text in stream.unread:
+            self.notes.append(
+                Note(("表格",), text, f"{where}有 Word 显示的文字没有读出来，请对照原文档核对")
+            )
 
     # -- sections -----------------------------------------------------------------------------
 
@@ -279,9 +376,14 @@ class _Reader:
                     "看起来不是申报表（附件2）。",
                 )
             )
+        self._withhold()
         for key, rows in self.lists.items():
             self.reports[key].rows = len(rows)
         data: dict[str, Any] = {BASIC: self.basic.finish(self.lists)}
+        for path in self.withheld:
+            if path[0] == BASIC:
+                for key in (str(path[1]), *_READ_WITH.get(str(path[1]), ())):
+                    data[BASIC].pop(key, None)
         data.update(self.lists)
         for key, lines in self.opinions.items():
             opinion = "\n".join(lines).strip()
@@ -291,12 +393,29 @@ class _Reader:
                 data[key] = opinion
         order = {key: i for i, key in enumerate(self.reports)}
         notes = sorted(self.notes, key=lambda n: order.get(str(n.path[0]), -1))
-        return Extracted(data, notes, source, list(self.reports.values()))
+        changes = {
+            (self.reports[k].title if k in self.reports else k): n
+            for k, n in sorted(self.changes.items(), key=lambda kv: order.get(kv[0], -1))
+        }
+        return Extracted(data, notes, source, list(self.reports.values()), changes)
+
+    def _withhold(self) -> None:
+        """Take the values of unread list cells out of the rows (the notes keep them)."""
+        for path in self.withheld:
+            if len(path) in (2, 3) and path[0] in self.lists:
+                rows = self.lists[str(path[0])]
+                index = int(path[1])
+                if index >= len(rows):
+                    continue
+                if len(path) == 2:
+                    rows[index].clear()
+                    continue
+                rows[index].pop(str(path[2]), None)
+                if path[2] == "学历":
+                    rows[index].pop("职称", None)
 
 
 def _is_basic(cell: Cell) -> bool:
-    from ._sections import basic_label
-
     return basic_label(cell.text)[0]
 
 
@@ -319,6 +438,8 @@ def extract_document(
         InputError: no section of the 申报表 is in the document.
     """
     reader = _Reader(reg or registry())
-    for block in blocks(document):
+    stream = read_stream(document.element.body, document.styles.element)
+    for block in stream.blocks:
         reader.feed(block)
+    reader.unread(stream)
     return reader.finish(source)

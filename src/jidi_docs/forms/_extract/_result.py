@@ -1,5 +1,6 @@
-"""What `extract` returns: the data, a note for every cell it could not read, and per section
-whether it was found, how many rows were read and which columns were missing or extra."""
+"""What `extract` returns: the data, a note for every cell it could not read, per section
+whether it was found, how many rows were read and which columns were missing or extra, and the
+tracked changes not yet accepted in each section."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ class Extracted:
     notes: list[Note] = field(default_factory=list)
     source: str = "<文档>"
     sections: list[SectionReport] = field(default_factory=list)
+    #: Tracked changes not yet accepted, by section title (the data reads them as accepted).
+    changes: dict[str, int] = field(default_factory=dict)
 
     @property
     def not_found(self) -> list[SectionReport]:
@@ -71,6 +74,12 @@ def summary_lines(extracted: Extracted) -> list[str]:
     for s in extracted.sections:
         unit = "项" if s.key == "基本情况" else ("段" if s.key == "申报单位审核意见" else "行")
         lines.append(s.line(unit))
+    if extracted.changes:
+        where = "、".join(f"{title} {n} 处" for title, n in extracted.changes.items())
+        lines.append(
+            f"文档里有 {sum(extracted.changes.values())} 处修订尚未接受（{where}）："
+            "已按接受全部修订后的样子读取（删除的文字不读，插入的文字照读），请核对"
+        )
     if extracted.notes:
         lines.append(
             f"未能读取 {len(extracted.notes)} 处，已在 YAML 中以“← 未能读取”注释标出，请手工填写"

@@ -18,7 +18,16 @@ from .._format import fmt_number
 from ._result import Extracted, Note, summary_lines
 from ._sections import BASIC, LISTS, OFFICE, OPINION
 
-__all__ = ["to_yaml", "yaml_scalar"]
+__all__ = [
+    "HEADER",
+    "SUMMARY",
+    "header_lines",
+    "join_blocks",
+    "section_notes",
+    "to_yaml",
+    "yaml_blocks",
+    "yaml_scalar",
+]
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n,\[\]{}]*")
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
@@ -88,12 +97,19 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def _note_lines(note: Note, indent: int) -> list[str]:
+def _note_lines(note: Note, indent: int, *, row: int | None = None) -> list[str]:
+    """A note as a commented-out line; with `row`, it names the row (where no row is written)."""
     pad = " " * indent
     if len(note.path) == 1:
         return [f"{pad}# {_comment(note.text)}    ← 未能读取：{note.reason}"]
     key = note.path[-1] if isinstance(note.path[-1], str) else "这一行"
-    return [f"{pad}# {key}: {_comment(note.text)}    ← 未能读取：{note.reason}"]
+    where = f"第 {row + 1} 行 " if row is not None else ""
+    return [f"{pad}# {where}{key}: {_comment(note.text)}    ← 未能读取：{note.reason}"]
+
+
+#: The first line of the header `to_yaml` writes (the summary follows it).
+HEADER = "# 由 {name} 读取生成。请逐项核对；以“← 未能读取”标注的行需要手工填写。"
+SUMMARY = "# 读取结果："
 
 
 def to_yaml(extracted: Extracted, *, profile: Profile | str | None = None) -> str:
@@ -102,56 +118,108 @@ def to_yaml(extracted: Extracted, *, profile: Profile | str | None = None) -> st
     Sections the 申报表 does not hold (自评分 from the 评价表, 佐证材料) are written with empty
     values and a comment saying what to fill in.
     """
+    return join_blocks(yaml_blocks(extracted, profile=profile))
+
+
+def join_blocks(blocks: dict[str, list[str]]) -> str:
+    """The YAML file of `blocks` (see `yaml_blocks`): one blank line between two blocks."""
+    out: list[str] = []
+    for key, lines in blocks.items():
+        if out and key != OFFICE:
+            out.append("")
+        out.extend(lines)
+    return "\n".join(out) + "\n"
+
+
+def header_lines(extracted: Extracted) -> list[str]:
+    """The comment block at the top: where the data comes from, and the summary."""
+    return [
+        HEADER.format(name=Path(extracted.source).name),
+        SUMMARY,
+        *(f"#   {line}" for line in summary_lines(extracted)),
+    ]
+
+
+def yaml_blocks(
+    extracted: Extracted, *, profile: Profile | str | None = None
+) -> dict[str, list[str]]:
+    """The lines of each top-level key of the YAML file, in the file's order.
+
+    Key ``""`` is the header: the summary, and the notes that belong to no section. A value of
+    基本情况 that is a mapping (``培训场地: {文件: 培训场地.xlsx}``) is written as one.
+    """
     chosen = profile if isinstance(profile, Profile) else get_profile(profile)
     data = extracted.data
     notes = extracted.notes
-    out = [
-        f"# 由 {Path(extracted.source).name} 读取生成。请逐项核对；以“← 未能读取”标注的行需要手工填写。",
-        "# 读取结果：",
-        *(f"#   {line}" for line in summary_lines(extracted)),
-    ]
     known = {BASIC, OPINION, OFFICE, *(s.key for s in LISTS)}
-    out.extend(ln for n in notes if n.path[0] not in known for ln in _note_lines(n, 0))
-    out += ["", f"认定批次: {yaml_scalar(chosen.name)}", "", "基本情况:"]
-    basic = data.get("基本情况", {})
-    for key, value in basic.items():
-        if key == "培训场地":
-            out.append("  培训场地:")
-            out.extend(f"    - {_flow(v)}" for v in value)
+    blocks: dict[str, list[str]] = {"": header_lines(extracted)}
+    blocks[""].extend(ln for n in notes if n.path[0] not in known for ln in _note_lines(n, 0))
+    blocks["认定批次"] = [f"认定批次: {yaml_scalar(chosen.name)}"]
+    basic = ["基本情况:"]
+    for key, value in data.get(BASIC, {}).items():
+        if key == "培训场地" and isinstance(value, list):
+            basic.append("  培训场地:")
+            basic.extend(f"    - {_flow(v)}" for v in value)
+        elif isinstance(value, dict):
+            basic.append(f"  {key}: {_flow(value)}")
         else:
-            out.append(f"  {key}: {_value(value, 4)}")
-    out.extend(ln for n in notes if n.path[:1] == ("基本情况",) for ln in _note_lines(n, 2))
+            basic.append(f"  {key}: {_value(value, 4)}")
+    basic.extend(section_notes(extracted, BASIC))
+    blocks[BASIC] = basic
     for section in LISTS:
-        rows = data.get(section.key, [])
-        out.append("")
-        row_notes = [n for n in notes if n.path[:1] == (section.key,)]
-        out.append(f"{section.key}:" + ("" if rows else " []"))
-        out.extend(ln for n in row_notes if len(n.path) == 1 for ln in _note_lines(n, 2))
-        for i, row in enumerate(rows):
-            mine = [n for n in row_notes if len(n.path) > 1 and n.path[1] == i]
-            if not mine:
-                out.append(f"  - {_flow(row)}")
-                continue
-            first = True
-            for key, value in row.items():
-                out.append(f"  {'- ' if first else '  '}{key}: {_value(value, 6)}")
-                first = False
-            if first:
-                out.append("  - {}")
-            out.extend(ln for n in mine for ln in _note_lines(n, 4))
-    out.append("")
+        blocks[section.key] = _list_block(section.key, data.get(section.key, []), notes)
     opinion = data.get(OPINION)
-    out.append(f"申报单位审核意见: {_value(opinion, 2)}" if opinion else "申报单位审核意见:")
+    blocks[OPINION] = [f"{OPINION}: {_value(opinion, 2)}" if opinion else f"{OPINION}:"]
     office = data.get(OFFICE)
     if office:
-        out.append(f"{OFFICE}: {_value(office, 2)}")
-    out.append("")
-    out.append("自评分:   # 申报表中没有自评分：请对照《评价表》填写，不得超过各项分值")
-    for ind in chosen.indicators:
-        out.append(f"  {ind.name}:    # 满分 {fmt_number(ind.max_points)} 分")
-    out.append("")
-    out.append("佐证材料: []   # 申报表中没有佐证材料清单，请补充，例如：")
-    out.append(
-        "# - {名称: 营业执照副本扫描件, 指标: 基本情况, 文件: 佐证材料/基本情况/营业执照.pdf}"
+        blocks[OFFICE] = [f"{OFFICE}: {_value(office, 2)}"]
+    blocks["自评分"] = [
+        "自评分:   # 申报表中没有自评分：请对照《评价表》填写，不得超过各项分值",
+        *(f"  {ind.name}:    # 满分 {fmt_number(ind.max_points)} 分" for ind in chosen.indicators),
+    ]
+    blocks["佐证材料"] = [
+        "佐证材料: []   # 申报表中没有佐证材料清单，请补充，例如：",
+        "# - {名称: 营业执照副本扫描件, 指标: 基本情况, 文件: 佐证材料/基本情况/营业执照.pdf}",
+    ]
+    return blocks
+
+
+def _list_block(key: str, rows: list[dict[str, Any]], notes: list[Note]) -> list[str]:
+    row_notes = [n for n in notes if n.path[:1] == (key,)]
+    out = [f"{key}:" + ("" if rows else " []")]
+    out.extend(ln for n in row_notes if len(n.path) == 1 for ln in _note_lines(n, 2))
+    for i, row in enumerate(rows):
+        mine = [n for n in row_notes if len(n.path) > 1 and n.path[1] == i]
+        if not mine:
+            out.append(f"  - {_flow(row)}")
+            continue
+        first = True
+        for name, value in row.items():
+            out.append(f"  {'- ' if first else '  '}{name}: {_value(value, 6)}")
+            first = False
+        if first:
+            out.append("  - {}")
+        out.extend(ln for n in mine for ln in _note_lines(n, 4))
+    # Rows nothing could be read from (their notes name them): after the rows read.
+    out.extend(
+        ln
+        for n in row_notes
+        if len(n.path) > 1 and isinstance(n.path[1], int) and n.path[1] >= len(rows)
+        for ln in _note_lines(n, 2, row=int(n.path[1]))
     )
-    return "\n".join(out) + "\n"
+    return out
+
+
+def section_notes(extracted: Extracted, key: str) -> list[str]:
+    """The notes of one section as comment lines, each naming its row (for 基本情况, its field).
+
+    Used where the section's rows are not written out (a list kept in a workbook).
+    """
+    notes = [n for n in extracted.notes if n.path[:1] == (key,)]
+    if key == BASIC:
+        return [ln for n in notes for ln in _note_lines(n, 2)]
+    return [ln for n in notes for ln in _note_lines(n, 2, row=_row_of(n))]
+
+
+def _row_of(note: Note) -> int | None:
+    return note.path[1] if len(note.path) > 1 and isinstance(note.path[1], int) else None
