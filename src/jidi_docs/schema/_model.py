@@ -225,6 +225,14 @@ class Evidence(StrictModel):
             self._origin = self._origin()
         return self._origin
 
+    def __eq__(self, other: object) -> bool:
+        """Entries are equal when their fields are: where each was found is not part of it."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # as BaseModel's: mutable, so unhashable
+
     @property
     def from_folder(self) -> bool:
         """True when the entry is a file found in its indicator's folder, named by no list."""
