@@ -88,7 +88,7 @@ def compare(tmp: Path, yamls: list[Path], pairs: int, per_document: bool) -> Non
 class InThisThread(cf.Executor):
     """Runs each task at once in the calling thread, so one profiler sees all the work."""
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
         future: cf.Future[object] = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -120,7 +120,7 @@ def python_work(tmp: Path, count: int) -> None:
         setattr(cls, name, run)
         return original
 
-    build_chunk = _batch.build_chunk
+    build_chunk = _batch.build_chunk  # type: ignore[attr-defined]  # patched below, restored after
 
     def as_own_pool(jobs, options, staging):  # type: ignore[no-untyped-def]
         # Our own pool keeps LibreOffice running in each worker; this executor is not "ours".
@@ -131,7 +131,7 @@ def python_work(tmp: Path, count: int) -> None:
         (SofficeConverter, "_run", timed(SofficeConverter, "_run")),
         (WarmConverter, "_end", timed(WarmConverter, "_end")),
     ]
-    _batch.build_chunk = as_own_pool
+    _batch.build_chunk = as_own_pool  # type: ignore[attr-defined]
     yamls = sorted((tmp / "in").rglob("申报.yaml"))
     pool = InThisThread()
     try:
@@ -146,7 +146,7 @@ def python_work(tmp: Path, count: int) -> None:
         _batch.batch(yamls[:20], fresh(tmp / "profiled"), executor=pool, jobs=1)
         profiler.disable()
     finally:
-        _batch.build_chunk = build_chunk
+        _batch.build_chunk = build_chunk  # type: ignore[attr-defined]
         for cls, name, original in originals:
             setattr(cls, name, original)
         _worker._close_warm()

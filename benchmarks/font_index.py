@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from _timing import Runs, cpu_count_note, interleave, ratio_line, spread
-
 from jidi_docs.pdf import _fontindex
 
 

@@ -62,8 +62,16 @@ def _as_inputs(value: Any) -> Any:
     return str(value)
 
 
+def _found(pattern: str, text: str) -> str:
+    """The first group of `pattern` in a page; a page without it is a broken run."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"not in the page: {pattern}")
+    return match.group(1)
+
+
 def _example() -> dict[str, Any]:
-    data = _as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data: dict[str, Any] = _as_inputs(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
     data.pop("认定批次")
     data.pop("佐证材料")  # bundles without evidence: the conversions are what is measured
     return data
@@ -141,7 +149,8 @@ class Session:
 
     def get(self, path: str) -> str:
         with self.opener.open(self.server + path, timeout=600) as r:
-            return r.read().decode("utf-8")
+            text: str = r.read().decode("utf-8")
+            return text
 
     def post(
         self, path: str, body: bytes, content_type: str, csrf: str, *, follow: bool = True
@@ -161,7 +170,7 @@ class Session:
 
     def login(self, username: str) -> None:
         page = self.get("/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         body = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         ).encode()
@@ -177,8 +186,8 @@ def _drafts(
         session = Session(server)
         session.login(username)
         page = session.get(f"/app/{pk}/edit/8/")
-        csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
-        version = int(re.search(r'data-version="(\d+)"', page).group(1))
+        csrf = _found(r'data-csrf="([^"]+)"', page)
+        version = int(_found(r'data-version="(\d+)"', page))
     except Exception:
         start.abort()  # one user could not start: nobody waits for it
         raise
@@ -191,9 +200,9 @@ def _drafts(
         n += 1
         text = f"{username} 第 {n} 次保存"
         body = json.dumps({"section": "申报单位审核意见", "version": version, "value": text})
-        start = time.perf_counter()
+        sent = time.perf_counter()
         status, reply = session.post(f"/app/{pk}/save/", body.encode(), "application/json", csrf)
-        latencies.append(time.perf_counter() - start)
+        latencies.append(time.perf_counter() - sent)
         if status == 200:
             version, last = json.loads(reply)["version"], text
         else:
@@ -209,12 +218,12 @@ def _reviews(
         session = Session(server)
         session.login(username)
         page = session.get(f"/app/{pks[0]}/")
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         revisions = {}
         for pk in pks:  # the revision the reviewer's page of the latest version shows
-            version = re.search(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/")).group(1)
+            version = _found(r'href="(/version/\d+/)"', session.get(f"/app/{pk}/"))
             page = session.get(version)
-            revisions[pk] = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+            revisions[pk] = int(_found(r'name="revision" value="(\d+)"', page))
     except Exception:
         start.abort()
         raise
@@ -275,7 +284,7 @@ def _bundles(server: str, pid: int, versions: list[int]) -> dict[str, Any]:
     session = Session(server)
     session.login("office")
     page = session.get(f"/version/{versions[0]}/")
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     start = time.monotonic()
     with cf.ThreadPoolExecutor(len(versions)) as pool:
         statuses = list(
@@ -482,7 +491,7 @@ def _report_previews(server: str, seeded: dict[str, Any], args: argparse.Namespa
         session = Session(server)
         session.login(username)
         page = session.get(f"/app/{pk}/")
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         start = time.perf_counter()
         pages = _open_preview(session, pk, csrf)
         cold.append(time.perf_counter() - start)

@@ -62,7 +62,9 @@ def build(platform: str, python: str, out: Path, *, web: bool) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         wheels = Path(tmp) / "wheels"
         # Without build isolation where hatchling is installed (the test extra): no download.
-        isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
+        isolation = (
+            [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
+        )
         _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *isolation,
              "--wheel-dir", wheels, ROOT)  # fmt: skip
         (project,) = wheels.glob("jidi_docs-*.whl")

@@ -19,11 +19,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
-import wheeltargets
+import tomllib  # type: ignore[import-not-found,unused-ignore]  # Python 3.11+, run on the build machine
 from packaging.utils import canonicalize_name
+
+import wheeltargets
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The systems people install on, as pip names their wheels' platforms. macOS: 13 to 15 (a
@@ -79,7 +80,7 @@ def _resolve_once(
         )  # fmt: skip
         if done.returncode == 0:
             wheels = json.loads(report.read_text("utf-8"))["install"]
-            packages = {
+            packages: dict[str, list[str]] = {
                 canonicalize_name(w["metadata"]["name"]): w["metadata"].get("requires_dist", [])
                 for w in wheels
             }

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from jidi_docs.forms._render import render  # noqa: E402
-from jidi_docs.pdf._convert import SofficeConverter  # noqa: E402
-from jidi_docs.input._load import load  # noqa: E402
+from jidi_docs.forms._render import render
+from jidi_docs.input._load import load
+from jidi_docs.pdf._convert import SofficeConverter
 
 #: (form, page, picture name)
 PICTURES = [("附件2", 1, "申报表-第1页.png"), ("附件1", 1, "评价表-第1页.png")]
@@ -38,14 +38,27 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        docs = dict(zip(("附件1", "附件2"), render(app, work / "docx")))
+        docs = dict(zip(("附件1", "附件2"), render(app, work / "docx"), strict=True))
         with SofficeConverter() as converter:
-            pdfs = dict(zip(docs, converter.convert(list(docs.values()), work / "pdf")))
+            pdfs = dict(
+                zip(docs, converter.convert(list(docs.values()), work / "pdf"), strict=True)
+            )
         for form, page, name in PICTURES:
             stem = work / "page"
             subprocess.run(
-                ["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(page), "-l", str(page),
-                 "-singlefile", str(pdfs[form]), str(stem)],
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    str(args.dpi),
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-singlefile",
+                    str(pdfs[form]),
+                    str(stem),
+                ],
                 check=True,
             )
             target = args.out / name

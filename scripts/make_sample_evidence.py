@@ -46,7 +46,10 @@ def _page(title: str, lines: list[str], number: int, pages: int) -> bytes:
         draw.text((90, y), line, font=_font(24), fill=0)
         y += 44
     draw.text(
-        (A4_PX[0] // 2, A4_PX[1] - 90), f"第 {number} 页 / 共 {pages} 页", font=_font(20), fill=0,
+        (A4_PX[0] // 2, A4_PX[1] - 90),
+        f"第 {number} 页 / 共 {pages} 页",
+        font=_font(20),
+        fill=0,
         anchor="mm",
     )
     out = io.BytesIO()
@@ -56,7 +59,10 @@ def _page(title: str, lines: list[str], number: int, pages: int) -> bytes:
 
 def _pdf(pages: list[bytes]) -> bytes:
     layout = img2pdf.get_layout_fun((img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297)))
-    return img2pdf.convert(pages, layout_fun=layout, nodate=True, engine=img2pdf.Engine.internal)
+    data: bytes = img2pdf.convert(
+        pages, layout_fun=layout, nodate=True, engine=img2pdf.Engine.internal
+    )
+    return data
 
 
 def _photo(title: str) -> bytes:

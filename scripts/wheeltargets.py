@@ -31,7 +31,7 @@ _SYSTEMS = {
 def environment(platform: str, python: str) -> dict[str, str]:
     """The marker environment of CPython `python` on the wheel platform `platform` (``native``:
     this one)."""
-    env = dict(default_environment())
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
     if platform == "native":
         return env
     key = platform if platform.startswith("win") else f"macosx_{platform.rsplit('_', 1)[-1]}"
@@ -83,8 +83,6 @@ def unmet(
         for line in packages[name]:
             dep = Requirement(line)
             extras = req.extras or {""}
-            if dep.marker is None or any(
-                dep.marker.evaluate({**env, "extra": e}) for e in extras
-            ):
+            if dep.marker is None or any(dep.marker.evaluate({**env, "extra": e}) for e in extras):
                 todo.append(dep)
     return sorted(missing.values())

@@ -180,7 +180,8 @@ def cell_after(table: Any, label: str) -> str:
         ("具有大学本科及以上学历讲师数量", "3"),
         ("占比（%）", "75"),
         ("管理人员\n数量", "4"),
-        ("涉及平台数量", "6\n（亚马逊、速卖通、eBay、Shopee、TikTok Shop、Lazada）"),
+        # broken between names only, so that no name is cut (tests/pdf/test_form_layout.py)
+        ("涉及平台数量", "6\n（亚马逊、速卖通、\neBay、Shopee、\nTikTok Shop、\nLazada）"),
         (
             "单位简介",
             (
@@ -454,3 +455,22 @@ def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
         (36, "删除了 Word 文档不能容纳的控制字符 U+000B。")
     ]
     assert rows(docx.Document(str(paths[1])).tables[1])[1][5] == "全面管理"
+
+
+def test_both_forms_print_the_titles_of_the_application_s_own_batch(tmp_path: Path) -> None:
+    builtin = Path(jidi_docs.schema.__file__).parent / "profiles" / "杭州-2021.yaml"
+    data = yaml.safe_load(builtin.read_text(encoding="utf-8"))
+    data["名称"] = "某市-2022"
+    data["申报表标题"] = "某市跨境电商人才培训基地认定申报表"
+    data["评价表标题"] = "某市跨境电商人才培训基地认定评价表"
+    profile = tmp_path / "某市-2022.yaml"
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    app = jidi_docs.load(EXAMPLE, profile=profile)
+
+    form1, form2 = (docx.Document(str(p)) for p in jidi_docs.render(app, tmp_path / "out"))
+
+    assert form1.paragraphs[1].text == "某市跨境电商人才培训基地认定评价表"
+    assert form2.paragraphs[1].text == "某市跨境电商人才培训基地认定申报表"
+    assert form2.paragraphs[1].style.name == "Form Title"  # type: ignore[union-attr]
+    default = [docx.Document(str(p)) for p in jidi_docs.render(EXAMPLE, tmp_path / "default")]
+    assert default[1].paragraphs[1].text == "跨境电商人才社会培训基地认定申报表"

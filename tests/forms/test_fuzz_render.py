@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import jidi_docs
 from jidi_docs._fs import LEDGER_NAME
+from jidi_docs.forms._format import names_without_lines
 
 #: What may legitimately disappear: characters XML 1.0 forbids and the internal merge marker.
 DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000]")
@@ -137,5 +138,8 @@ def test_any_unicode_in_every_text_field_renders_a_valid_docx_containing_it(
 
     assert len(names) == 2
     assert expected(texts[0]).rstrip("\n") in form1
-    missing = [t for t in texts if expected(t).rstrip("\n") not in form2]
+    # Cells of names (研发平台) may end a line after a separator (、；/): the value is there,
+    # with those line breaks taken out again as extract does.
+    unwrapped = names_without_lines(form2)
+    missing = [t for t in texts if expected(t).rstrip("\n") not in form2 + "\n" + unwrapped]
     assert missing == []

@@ -73,6 +73,7 @@ def items(name: str, n: int) -> list[dict[str, str]]:
 
 def form2_context(n: int = 2, **overrides: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {
+        "title": "跨境电商人才社会培训基地认定申报表",
         "b": basic(),
         "opinion": "经审核，本单位所报材料真实、准确、完整。",
         "office_opinion": "",
@@ -139,6 +140,7 @@ def form1_rows() -> list[dict[str, str]]:
 
 def form1_context(**overrides: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {
+        "title": "跨境电商人才社会培训基地认定评价表",
         "unit_name": "杭州示例跨境电商职业培训学校有限公司",
         "district": "西湖区",
         "rows": form1_rows(),

@@ -19,7 +19,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Written out from the official notice (seeds/认定通知及附件.txt), not taken from the script.
 FORM1_TEXTS = [
     "附件1：",
-    "跨境电商人才社会培训基地认定评价表",
+    "{{ title }}",  # the 认定批次's 评价表标题 (tests/forms/test_render.py)
     "申报单位名称：",
     "所属区、县（市）：",
     "序号",
@@ -33,7 +33,7 @@ FORM1_TEXTS = [
 ]
 FORM2_TEXTS = [
     "附件2：",
-    "跨境电商人才社会培训基地认定申报表",
+    "{{ title }}",  # the 认定批次's 申报表标题 (tests/forms/test_render.py)
     "一、基本情况",
     "二、管理运营团队",
     "三、专兼职讲师",

@@ -27,7 +27,7 @@ from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
 from jidi_docs.pipeline._chunk import _convert_together
-from jidi_docs.pipeline._summary import FIXED_HEADERS, SummaryRow, summary_table, write_summary
+from jidi_docs.pipeline._summary import SummaryRow, summary_table, write_summary
 from pdfhelpers import as_unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,12 +94,18 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
         SummaryRow("c.yaml", "乙公司", "西湖区", conditions={"场地": "符合"}, district_rank=0),
         SummaryRow("bad.yaml", ok=False, error="YAML 格式错误"),
         SummaryRow("a.yaml", "甲公司", "西湖区", conditions={"场地": "不符合"}, district_rank=0),
-        SummaryRow("b.yaml", "丙公司", "上城区", total_score=Decimal("90.5"), district_rank=5),
+        SummaryRow(
+            "b.yaml", "丙公司", "上城区", figures={"总分": Decimal("90.5")}, district_rank=5
+        ),
     ]
 
     headers, body = summary_table(rows)
 
-    assert headers == [*FIXED_HEADERS, "场地", "预审结果", "生成结果", "备注", "错误信息"]
+    assert headers == [
+        *("序号", "文件", "单位名称", "所属区县", "联系人", "电话", "讲师数量"),
+        *("本科及以上占比（%）", "跨境电商培训人次", "历年培训总人次", "自评总分", "场地"),
+        *("预审结果", "生成结果", "备注", "错误信息"),
+    ]
     column = {h: i for i, h in enumerate(headers)}
     # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
     assert [r[column["文件"]] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
@@ -438,7 +444,7 @@ def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_pat
     assert result.items[0].status == "failed"
     assert row is not None
     assert (row.unit, row.district) == (EXAMPLE_UNIT, "西湖区")
-    assert (row.contact, row.phone) == ("李四", "0571-87654321")
+    assert (row.figures["联系人"], row.figures["电话"]) == ("李四", "0571-87654321")
 
 
 @pytest.mark.soffice

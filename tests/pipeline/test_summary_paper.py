@@ -48,11 +48,15 @@ def rows(n: int) -> list[SummaryRow]:
                 f"单位{i:03d}/申报.yaml",
                 f"杭州市{DISTRICTS[i % 6]}跨境电商职业技能培训学校有限公司第{i}分校",
                 DISTRICTS[i % 6],
-                lecturers=4,
-                bachelor_ratio=Decimal(75),
-                crossborder_trainees=238,
-                total_trainees=3260,
-                total_score=Decimal("90.5"),
+                figures={
+                    "联系人": "李四",
+                    "电话": "0571-87654321 转 8",
+                    "讲师数量": 4,
+                    "占比（%）": Decimal(75),
+                    "跨境电商培训人次": 238,
+                    "历年培训总人次": 3260,
+                    "总分": Decimal("90.5"),
+                },
                 conditions={}
                 if failed
                 else {
@@ -62,8 +66,6 @@ def rows(n: int) -> list[SummaryRow]:
                 error=LONG_ERROR if failed else "",
                 district_rank=i % 6,
                 kept_forms=("x-附件2-申报表.docx",) if i == 5 else (),
-                contact="李四",
-                phone="0571-87654321 转 8",
             )
         )
     return out

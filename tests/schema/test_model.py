@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 import jidi_docs
 from jidi_docs.input._load import get_profile
@@ -238,3 +239,19 @@ def test_training_lecturer_names_split_on_chinese_separators() -> None:
     )
 
     assert app.trainings[0].lecturer_names == ["钱七", "孙八", "周九"]
+
+
+def test_a_profile_states_every_threshold_and_title_itself(tmp_path: Path) -> None:
+    builtin = Path(jidi_docs.schema.__file__).parent / "profiles" / "杭州-2021.yaml"
+    data = yaml.safe_load(builtin.read_text(encoding="utf-8"))
+    del data["认定条件"]["每期培训最少学时"]
+    del data["申报表标题"]
+    path = tmp_path / "缺项.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(jidi_docs.ValidationFailed) as failed:
+        jidi_docs.get_profile(path)
+
+    fields = {issue.field for issue in failed.value.issues}
+    assert any("每期培训最少学时" in f for f in fields), fields
+    assert any("申报表标题" in f for f in fields), fields

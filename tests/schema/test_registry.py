@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -73,4 +74,34 @@ def test_a_registry_with_a_repeated_label_is_refused(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
     with pytest.raises(ValidationError, match="列名或名称重复"):
+        load_registry(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["附件2"].update(多余=1), "附件2：不认识的键 多余"),
+        (
+            lambda d: d["计算项"][0].update(属性="Bad-Name"),
+            "计算项“讲师数量” → 属性：应为 Python 属性名",
+        ),
+        (
+            lambda d: d["栏目"][0]["表格"]["行"][0].update(格=["单位名字"]),
+            "“单位名字”既不是基本情况的栏目",
+        ),
+        (lambda d: d["栏目"][0]["表格"]["行"][0].update(格=[1, 2, 3, 4]), "一行写一到三格"),
+        (lambda d: d["汇总表"].append("讲师人数"), "“讲师人数”既不是基本情况的栏目，也不是计算项"),
+        (lambda d: d["计算项"][0].update(核对="教师"), "核对的栏目“教师”不存在"),
+    ],
+    ids=["unknown-key", "attribute", "layout-name", "layout-cells", "summary", "checks"],
+)
+def test_a_registry_with_a_wrong_layout_or_listing_is_refused_saying_where(
+    tmp_path: Path, edit: Any, message: str
+) -> None:
+    data = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "sections.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(ValidationError, match=message):
         load_registry(path)

@@ -10,8 +10,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..schema import SAME_AS_ABOVE, Application, Column, Profile, registry
-from ._format import MERGE_UP, fmt_date, fmt_number, fmt_period, fmt_short_date
+from ..schema import (
+    SAME_AS_ABOVE,
+    Application,
+    BasicLayout,
+    Column,
+    Figure,
+    Profile,
+    Registry,
+    fill,
+)
+from ._format import (
+    MERGE_UP,
+    fmt_date,
+    fmt_number,
+    fmt_period,
+    fmt_short_date,
+    lines_between_names,
+)
 
 __all__ = ["form1_context", "form2_context"]
 
@@ -46,7 +62,7 @@ def _list_rows(app: Application) -> dict[str, list[dict[str, str]]]:
     Each column fills the template cell named by its 模板键; columns sharing a cell (职称 and 学历
     in 职称／学历) are joined with ``／``, leaving out a blank one.
     """
-    reg = registry()
+    reg = app.registry
     out: dict[str, list[dict[str, str]]] = {}
     for section in reg.form_sections:
         name = next(c.name for c in reg.root.columns if c.label == section.key)
@@ -56,79 +72,104 @@ def _list_rows(app: Application) -> dict[str, list[dict[str, str]]]:
             cells: dict[str, list[str]] = {key: [] for key in keys}
             for column in section.columns:
                 if column.template_key:
-                    cells[column.template_key].append(_cell(column, getattr(item, column.name)))
+                    text = _cell(column, getattr(item, column.name))
+                    if column.keep_names and column.width:
+                        text = lines_between_names(text, column.width)
+                    cells[column.template_key].append(text)
             items.append({key: "／".join(x for x in parts if x) for key, parts in cells.items()})
         out[str(section.template_key)] = _rows(items, keys)
     return out
 
 
-def _venues(app: Application) -> str:
-    lines = []
-    for v in app.basic.venues:
-        parts = [v.address]
-        if v.area is not None:
-            parts.append(f"面积 {fmt_number(v.area)} 平方米")
-        parts.append(f"可容纳 {v.capacity} 人")
-        lines.append("，".join(parts))
-    return "\n".join(lines)
+def _number(value: Any) -> str:
+    """A figure or count as the forms print it: 4, 75, 4.5; blank for None."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return fmt_number(value)
+    return _s(value)
 
 
-def _unit_name(app: Application) -> str:
-    name = app.basic.name
-    if app.basic.credit_code:
-        name += f"\n（统一社会信用代码：{app.basic.credit_code}）"
-    return name
+def _basic_text(reg: Registry, column: Column, value: Any) -> str:
+    """One 基本情况 field as the form prints it, before its format; blank when not filled."""
+    if value is None or value == []:
+        return ""
+    if column.type == "日期":
+        return fmt_date(value)
+    if column.type in ("数字", "整数"):
+        return _number(value)
+    if column.type == "文字列表":
+        return "、".join(dict.fromkeys(str(v) for v in value))
+    if column.type == "栏目":  # one row a line, its filled columns in their formats
+        section = reg.section(column.label)
+        return "\n".join(
+            "，".join(
+                fill(c.format, _cell(c, getattr(item, c.name)), c.form_headers[0])
+                for c in section.columns
+                if getattr(item, c.name) is not None
+            )
+            for item in value
+        )
+    return str(value).rstrip("\n")
 
 
-def _office_address(app: Application) -> str:
-    text = app.basic.office_address
-    if app.basic.office_area is not None:
-        text += f"\n（独立办公面积 {fmt_number(app.basic.office_area)} 平方米）"
-    return text
+def _cells_and_widths(layout: BasicLayout) -> list[tuple[tuple[str, ...], float]]:
+    """Each cell of the 基本情况 grid with the width (cm) of its value: a row of n cells gives
+    each 6/n columns, the first for the label (as ``make templates`` draws it)."""
+    out = []
+    for row in layout.rows:
+        span = len(layout.widths) // len(row.cells)
+        for k, parts in enumerate(row.cells):
+            out.append((parts, sum(layout.widths[k * span + 1 : (k + 1) * span])))
+    return out
 
 
-def _platform_count(app: Application) -> str:
-    count = str(app.platform_count)
-    if app.basic.platforms:
-        count += f"\n（{'、'.join(dict.fromkeys(app.basic.platforms))}）"
-    return count
+def _basic(app: Application) -> dict[str, str]:
+    """The 基本情况 grid's cells by template key, as the registry lays them out.
 
-
-def _intro(app: Application) -> str:
-    intro = (app.basic.intro or "").rstrip("\n")
-    if app.basic.total_trainees is not None:
-        extra = f"历年组织人才培训总人次：{app.basic.total_trainees}"
-        intro = f"{intro}\n{extra}" if intro else extra
-    return intro
+    A cell holds its parts' texts, each in its own format and on a line of its own; a part not
+    filled is left out.
+    """
+    reg = app.registry
+    section = reg.mapping_section
+    assert section.layout is not None  # checked when the registry is read
+    basic = getattr(app, reg.root_column_of_type("栏目", required=True).name)
+    cells: dict[str, str] = {}
+    for parts, width in _cells_and_widths(section.layout):
+        texts = []
+        for name in parts:
+            part = reg.basic_part(name)
+            if isinstance(part, Figure):
+                text = _number(getattr(app, str(part.attribute)))
+            else:
+                text = _basic_text(reg, part, getattr(basic, part.name))
+            if text:
+                text = fill(part.format, text, part.form_headers[0])
+                if isinstance(part, Column) and part.keep_names:
+                    text = lines_between_names(text, width)
+                texts.append(text)
+        first = reg.basic_part(parts[0])
+        key = first.template_key or (first.name if isinstance(first, Column) else None)
+        cells[str(key)] = "\n".join(texts)
+    return cells
 
 
 def form2_context(app: Application) -> dict[str, Any]:
-    """Return the context of 附件2《申报表》: sections 一 to 十 (十 is written by the office)."""
-    b = app.basic
-    ratio = app.bachelor_ratio
-    basic = {
-        "name": _unit_name(app),
-        "reg_address": b.reg_address,
-        "district": b.district,
-        "legal_rep": b.legal_rep,
-        "reg_date": fmt_date(b.reg_date),
-        "contact": b.contact,
-        "phone": b.phone,
-        "office_address": _office_address(app),
-        "total_area": fmt_number(b.total_area),
-        "venues": _venues(app),
-        "lecturer_count": str(app.lecturer_count),
-        "bachelor_count": str(app.bachelor_count),
-        "ratio": fmt_number(ratio) if ratio is not None else "",
-        "manager_count": str(app.manager_count),
-        "platform_count": _platform_count(app),
-        "intro": _intro(app),
+    """Return the context of 附件2《申报表》: its title, 一 to 八, and the boxes 九 and 十.
+
+    Everything comes from the registry the application was validated against: the 基本情况
+    grid, the lists' columns, and the keys with a box of their own (十 is written by the
+    office).
+    """
+    reg = app.registry
+    boxes = {
+        c.template_key or c.name: _s(getattr(app, c.name)).rstrip("\n")
+        for c in reg.root.columns
+        if c.heading
     }
     return {
-        "b": basic,
+        "title": app.profile.form_title,
+        str(reg.mapping_section.template_key): _basic(app),
         **_list_rows(app),
-        "opinion": _s(app.opinion).rstrip("\n"),
-        "office_opinion": _s(app.office_opinion).rstrip("\n"),
+        **boxes,
     }
 
 
@@ -158,6 +199,7 @@ def score_rows(profile: Profile, scores: dict[str, Decimal | None]) -> list[dict
 def form1_context(app: Application) -> dict[str, Any]:
     """Return the context of 附件1《评价表》: the profile's rows with each 自评分 and the 总分."""
     return {
+        "title": app.profile.score_title,
         "unit_name": app.basic.name,
         "district": app.basic.district,
         "rows": score_rows(app.profile, app.scores.as_dict()),

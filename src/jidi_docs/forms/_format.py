@@ -7,15 +7,37 @@ so a figure reads the same everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .._text import MERGE_UP
+from .._text import MERGE_UP, is_wide
 
 if TYPE_CHECKING:
     from ..schema import Period
 
-__all__ = ["MERGE_UP", "fmt_date", "fmt_number", "fmt_period", "fmt_short_date"]
+__all__ = [
+    "MERGE_UP",
+    "NAME_SEPARATORS",
+    "fmt_date",
+    "fmt_number",
+    "fmt_period",
+    "fmt_short_date",
+    "lines_between_names",
+    "names_without_lines",
+]
+
+#: What separates names in a cell (亚马逊、速卖通); a line may end after one of them.
+NAME_SEPARATORS = "、，,；;/／"
+_AFTER_SEPARATOR = re.compile(rf"(?<=[{NAME_SEPARATORS}])")
+#: Table text is 10.5 pt; a CJK character is 1 em wide, a Latin one at most 0.62 em in the
+#: forms' fonts (Times New Roman, and Liberation Serif with the same metrics).
+_EM_CM = 10.5 / 72 * 2.54
+_LATIN_EM = 0.62
+#: Word's and LibreOffice's default left and right cell margins together (2 × 0.19 cm), and the
+#: share of the rest a line may fill (fonts and kerning differ a little between programs).
+_CELL_MARGINS_CM = 0.38
+_FILL = 0.95
 
 
 def fmt_date(day: dt.date) -> str:
@@ -45,3 +67,39 @@ def fmt_number(value: Decimal | int | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def _em(text: str) -> float:
+    return sum(1.0 if is_wide(ch) else _LATIN_EM for ch in text)
+
+
+def lines_between_names(text: str, width_cm: float) -> str:
+    """Return `text` (names such as ``（亚马逊、速卖通、eBay）``) with a line break wherever the
+    next name would not fit on the line in a cell `width_cm` wide.
+
+    Why: Word and LibreOffice break Chinese text between any two characters, so ``速卖通`` ends
+    up as ``速卖`` and ``通`` on two lines; breaking between whole names first, a name as short as
+    a line is never cut. A name longer than a line is left to the program to break. Lines the
+    text already has are kept.
+    """
+    room = (width_cm - _CELL_MARGINS_CM) / _EM_CM * _FILL
+    out = []
+    for line in text.split("\n"):
+        pieces = [p for p in _AFTER_SEPARATOR.split(line) if p]
+        current, used = "", 0.0
+        for piece in pieces:
+            name = piece.lstrip(" ")
+            if current and used + _em(name.rstrip()) > room:
+                # the space after a separator stays on its line: reading back gives the text
+                out.append(current + piece[: len(piece) - len(name)])
+                current, used = name, _em(name)
+                continue
+            current += piece
+            used += _em(piece)
+        out.append(current)
+    return "\n".join(out)
+
+
+def names_without_lines(text: str) -> str:
+    """Return names read from a cell with the line breaks `lines_between_names` put in taken out."""
+    return re.sub(rf"([{NAME_SEPARATORS}] *)\n", r"\1", text)

@@ -39,7 +39,7 @@ from .._fs import write_files
 from .._text import XML_FORBIDDEN
 from ..errors import InternalError, TemplateError
 from ._format import MERGE_UP
-from ._wordtext import Styles, shown_characters, w
+from ._wordtext import INVISIBLE, Styles, shown_characters, w
 
 __all__ = ["FormTemplate", "check_package", "render_docx"]
 
@@ -430,7 +430,8 @@ def check_package(data: bytes, what: str, *, expect: Sequence[str] = ()) -> None
         return
     body = root.find(w("body"))
     text = shown_characters(body, Styles.from_xml(styles)) if body is not None else ""
-    missing = [v for v in expect if any(piece not in text for piece in _as_written(v))]
+    # Zero-width characters in a value are written but read as nothing, like Word shows them.
+    missing = [v for v in expect if any(p.translate(INVISIBLE) not in text for p in _as_written(v))]
     if missing:
         raise InternalError(f"{what}中缺少已填写的内容：{'、'.join(missing)}")
 

@@ -171,6 +171,7 @@ def validate(
     if table_issues:
         raise ValidationFailed(table_issues, source=name)
     app._profile = chosen
+    app._registry = reg
     app._source = source
     if doc is not None:
         app._warnings = list(doc.warnings)

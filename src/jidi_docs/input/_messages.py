@@ -14,20 +14,19 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-__all__ = ["DERIVED_FIELDS", "describe", "model_at", "suggest"]
+from ..schema import registry
 
-#: Figures the forms show but the program computes; typing them is an error with an explanation.
-DERIVED_FIELDS = {
-    "讲师数量": "讲师名单的人数",
-    "具有大学本科及以上学历讲师数量": "讲师名单中本科及以上学历的人数",
-    "本科及以上学历讲师数量": "讲师名单中本科及以上学历的人数",
-    "占比": "本科及以上学历讲师占讲师总数的比例",
-    "占比（%）": "本科及以上学历讲师占讲师总数的比例",
-    "管理人员数量": "管理运营团队的人数",
-    "涉及平台数量": "“涉及平台”列表的个数",
-    "总分": "各项自评分之和",
-    "小计": "各类自评分之和",
-}
+__all__ = ["derived_fields", "describe", "model_at", "suggest"]
+
+
+def derived_fields() -> dict[str, str]:
+    """Figures the forms show but the program computes (the registry's 计算项, by every name
+    they go by) → what they are computed from; typing one is an error with an explanation."""
+    return {
+        name: figure.description
+        for figure in registry().figures
+        for name in (figure.name, *figure.aliases)
+    }
 
 
 def _kind(value: Any) -> str:
@@ -125,8 +124,9 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
     if kind == "missing":
         return "是必填栏目，不能缺少。"
     if kind == "extra_forbidden":
-        if field in DERIVED_FIELDS:
-            return f"“{field}”由程序根据{DERIVED_FIELDS[field]}自动计算，不用填写，请删除这一行。"
+        derived = derived_fields()
+        if field in derived:
+            return f"“{field}”由程序根据{derived[field]}自动计算，不用填写，请删除这一行。"
         parent = model_at(root, loc[:-1])
         keys = allowed_keys(parent) if parent is not None else []
         guess = suggest(field, keys)

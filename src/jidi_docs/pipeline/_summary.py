@@ -30,6 +30,7 @@ from .._fs import atomic_write, atomic_write_many
 from .._text import csv_text
 from ..errors import OutputError
 from ..forms import fmt_number
+from ..schema import SUMMARY_FILE, registry
 from ._summary_xlsx import ErrorRow, write_workbook
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_NAME",
-    "FIXED_HEADERS",
     "XLSX_NAME",
     "SummaryRow",
     "short_error",
@@ -53,24 +53,14 @@ logger = logging.getLogger(__name__)
 XLSX_NAME = "汇总表.xlsx"
 CSV_NAME = "汇总.csv"
 
-#: Columns before the per-condition statuses (the CSV's and the second sheet's).
-FIXED_HEADERS = (
-    "序号",
-    "文件",
-    "单位名称",
-    "所属区县",
-    "联系人",
-    "电话",
-    "讲师数量",
-    "本科及以上占比（%）",
-    "跨境电商培训人次",
-    "历年培训总人次",
-    "自评总分",
-)
-#: Columns of the full table that the details sheet leaves to the first sheet (or puts last).
-_NOT_IN_DETAILS = ("文件", "所属区县", "联系人", "电话", "生成结果", "备注", "错误信息")
-#: Columns after the per-condition statuses.
+#: The first column: each row's number, as the office refers to it.
+NUMBER_HEADER = "序号"
+#: Columns after the per-condition statuses (those before them are the registry's 汇总表).
 TAIL_HEADERS = ("预审结果", "生成结果", "备注", "错误信息")
+#: The registry's 汇总表 columns (by where they come from) the paper sheet shows.
+_CONTACT, _PHONE, _TOTAL = "联系人", "电话", "总分"
+#: Columns of the full table that the details sheet leaves to the first sheet (or puts last).
+_NOT_IN_DETAILS = (SUMMARY_FILE, "所属区县", _CONTACT, _PHONE, "生成结果", "备注", "错误信息")
 #: Statuses from best to worst; an application's 预审结果 is its worst condition.
 _STATUS_ORDER = ("符合", "需注意", "不符合")
 #: The workbook's printed title.
@@ -81,49 +71,38 @@ Cell = str | int | Decimal | None
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """What the 汇总表 shows about one application; figures are None when it could not be read.
+    """What the 汇总表 shows about one application; figures are missing when it could not be read.
 
     Attributes:
         file: the YAML file, as the user should find it (relative to the batch folder).
         unit: 单位名称.
         district: 所属区县.
-        lecturers: 讲师数量.
-        bachelor_ratio: 本科及以上学历讲师占比, in percent.
-        crossborder_trainees: 跨境电商培训人次 (the sum over 培训活动).
-        total_trainees: 历年培训总人次 as declared.
-        total_score: 自评总分.
+        figures: the values of the registry's 汇总表 columns, by where they come from (a figure
+            or a 基本情况 column: ``讲师数量``, ``占比（%）``, ``总分`` …).
         conditions: each 认定条件's title → status (符合 / 不符合 / 需注意), in report order.
         ok: whether the application's outputs were written (or were already up to date).
         error: the Chinese error text when `ok` is False.
         district_rank: the position of `district` in its 认定批次's list (None: not in it).
-        kept_forms: the forms (file names) edited by hand that went into the bundle as they
-            are, instead of forms generated from the YAML.
-        contact: 联系人.
-        phone: 电话, as written.
-        notes: further remarks for 备注 (duplicates left out …).
-        unfinished: the batch was interrupted before this application was done.
         extra: columns a caller adds after the batch's own (the portal: 状态, 十, 联系人 …),
             header → value, in order.
+        kept_forms: the forms (file names) edited by hand that went into the bundle as they
+            are, instead of forms generated from the YAML.
+        notes: further remarks for 备注 (copies and duplicates left out …).
+        unfinished: the batch was interrupted before this application was done.
     """
 
     file: str
     unit: str | None = None
     district: str | None = None
-    lecturers: int | None = None
-    bachelor_ratio: Decimal | None = None
-    crossborder_trainees: int | None = None
-    total_trainees: int | None = None
-    total_score: Decimal | None = None
+    figures: dict[str, Cell] = field(default_factory=dict)
     conditions: dict[str, str] = field(default_factory=dict)
     ok: bool = True
     error: str = ""
     district_rank: int | None = None
+    extra: dict[str, Cell] = field(default_factory=dict)
     kept_forms: tuple[str, ...] = ()
-    contact: str | None = None
-    phone: str | None = None
     notes: tuple[str, ...] = ()
     unfinished: bool = False
-    extra: dict[str, Cell] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -137,19 +116,18 @@ class SummaryRow:
         """Return the row of a valid application and its 预审 (batch and portal alike)."""
         districts = app.profile.districts
         district = app.basic.district
+        reg = app.registry
         return cls(
             file=file,
             unit=app.basic.name,
             district=district,
-            lecturers=app.lecturer_count,
-            bachelor_ratio=app.bachelor_ratio,
-            crossborder_trainees=app.crossborder_trainees,
-            total_trainees=app.basic.total_trainees,
-            total_score=app.total_score,
+            figures={
+                p.source: reg.pick_value(app, p.source)
+                for p in reg.summary_columns
+                if p.source != SUMMARY_FILE
+            },
             conditions={c.title: c.status for c in report.conditions},
             district_rank=districts.index(district) if district in districts else None,
-            contact=app.basic.contact,
-            phone=app.basic.phone,
             extra=dict(extra or {}),
         )
 
@@ -232,26 +210,21 @@ def summary_table(
     """
     titles: list[str] = []
     extras: list[str] = []
+    reg = registry()
+    columns = reg.summary_columns
+    own = {NUMBER_HEADER, *(p.header for p in columns), *TAIL_HEADERS}
     for row in rows:
         titles.extend(t for t in row.conditions if t not in titles)
         # A caller's column the table already has (联系人, 电话) is not repeated.
-        extras.extend(h for h in row.extra if h not in extras and h not in FIXED_HEADERS)
-    headers = [*FIXED_HEADERS, *titles, *TAIL_HEADERS, *extras]
+        extras.extend(h for h in row.extra if h not in extras and h not in own)
+    headers = [NUMBER_HEADER, *(p.header for p in columns), *titles, *TAIL_HEADERS, *extras]
     body: list[list[Cell]] = []
     for n, row in enumerate(sort_rows(rows), start=1):
+        values = _values(row)
         body.append(
             [
                 n,
-                row.file,
-                row.unit,
-                row.district,
-                row.contact,
-                row.phone,
-                row.lecturers,
-                row.bachelor_ratio,
-                row.crossborder_trainees,
-                row.total_trainees,
-                row.total_score,
+                *(values.get(p.source) for p in columns),
                 *(row.conditions.get(t) for t in titles),
                 row.review_text,
                 row.outcome,
@@ -261,6 +234,19 @@ def summary_table(
             ]
         )
     return headers, body
+
+
+def _values(row: SummaryRow) -> dict[str, Cell]:
+    """The row's value of each registry 汇总表 column, by where the column comes from."""
+    basic = registry().mapping_section
+    district = next(c.label for c in basic.columns if c.type == "区县")
+    values: dict[str, Cell] = {
+        SUMMARY_FILE: row.file,
+        basic.columns[0].label: row.unit,
+        district: row.district,
+    }
+    values.update(row.figures)
+    return values
 
 
 def sort_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
@@ -288,6 +274,7 @@ def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:
 
 def _paper_row(number: int, row: SummaryRow, roots: Sequence[Path]) -> list[Cell]:
     """The first sheet's row: who, how the 预审 went, whether it was built, and why not."""
+    values = _values(row)
     remark = row.remark
     if row.error:
         remark = "；".join(filter(None, [remark, short_error(row.error, roots)]))
@@ -295,9 +282,9 @@ def _paper_row(number: int, row: SummaryRow, roots: Sequence[Path]) -> list[Cell
         number,
         row.district,
         row.unit or row.file,
-        row.contact,
-        row.phone,
-        row.total_score,
+        values.get(_CONTACT),
+        values.get(_PHONE),
+        values.get(_TOTAL),
         row.review_text,
         row.outcome,
         remark or None,
@@ -332,7 +319,7 @@ def write_summary(
     ]
     # The details: figures and conditions, beside what finds the row (序号, 单位名称; the file last).
     shown = [h for h in headers if h not in _NOT_IN_DETAILS]
-    picks = [headers.index(h) for h in [*shown, "文件"]]
+    picks = [headers.index(h) for h in [*shown, SUMMARY_FILE]]
     details = ([headers[i] for i in picks], [[values[i] for i in picks] for values in body])
 
     def write(target: Path) -> None:

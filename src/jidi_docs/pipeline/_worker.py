@@ -27,7 +27,7 @@ from ._manifest import input_digest
 from ._plan import Built, Job, Options, Survey
 from ._publish import publish
 from ._sources import evidence_files, keep_apart
-from ._summary import SummaryRow
+from ._summary import Cell, SummaryRow
 
 if TYPE_CHECKING:
     from ..schema import Application
@@ -87,9 +87,10 @@ def partial_row(source: Path, display: str) -> SummaryRow:
         _text(basic.get(key)) for key in ("单位名称", "所属区县", "联系人", "电话")
     )
     rank = _rank(builtin_profile(DEFAULT_PROFILE).districts, district)
-    return SummaryRow(
-        display, unit=unit, district=district, district_rank=rank, contact=contact, phone=phone
-    )
+    figures: dict[str, Cell] = {
+        k: v for k, v in (("联系人", contact), ("电话", phone)) if v is not None
+    }
+    return SummaryRow(display, unit=unit, district=district, district_rank=rank, figures=figures)
 
 
 def _text(value: object) -> str | None:

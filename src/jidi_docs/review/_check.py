@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ..input import as_application
 from ..schema import Application
+from . import _rules_records  # registers the rules about the records, after _rules's
+from ._register import RULES, run_rules
 from ._results import (
     FAIL,
     OK,
@@ -30,7 +32,6 @@ from ._results import (
     Status,
 )
 from ._rules import num, subtotals
-from ._rules_records import CONDITION_KEYS, CONDITIONS, evidence_files
 
 __all__ = [
     "CONDITION_KEYS",
@@ -47,19 +48,20 @@ __all__ = [
 ]
 
 
+del _rules_records  # imported for its registrations only
+
+#: Every condition's key, in report order.
+CONDITION_KEYS = tuple(r.key for r in RULES)
+
+
 def _figures(app: Application) -> dict[str, Decimal | None]:
-    b = app.basic
-    return {
-        "讲师数量": Decimal(app.lecturer_count),
-        "专职讲师数量": Decimal(app.fulltime_count),
-        "具有大学本科及以上学历讲师数量": Decimal(app.bachelor_count),
-        "占比（%）": app.bachelor_ratio,
-        "管理人员数量": Decimal(app.manager_count),
-        "涉及平台数量": Decimal(app.platform_count),
-        "历年培训总人次": Decimal(b.total_trainees) if b.total_trainees is not None else None,
-        "跨境电商培训人次": Decimal(app.crossborder_trainees),
-        "办公面积（平方米）": b.office_area,
-    }
+    """The figures the report lists, in the registry's order (its 预审数字)."""
+    reg = app.registry
+    out: dict[str, Decimal | None] = {}
+    for pick in reg.review_figures:
+        value = reg.pick_value(app, pick.source)
+        out[pick.header] = None if value is None else Decimal(value)
+    return out
 
 
 def check(
@@ -85,9 +87,8 @@ def check(
     """
     app = as_application(app)
     p = app.profile
-    conditions = [f(app, p) for f in CONDITIONS]
     folder = Path(base_dir) if base_dir else app.base_dir
-    conditions.append(evidence_files(app, folder, read=read_evidence))
+    conditions = run_rules(app, p, folder, read_evidence=read_evidence)
     scores = app.scores.as_dict()
     rows = [
         ScoreRow(

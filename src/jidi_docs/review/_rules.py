@@ -1,37 +1,24 @@
-"""The 认定条件 of the notice, one function each: status and a Chinese reason citing the figures.
+"""The 认定条件 of the notice about the unit, its place and its people: one registered rule each.
 
-Every rule takes the application and its profile; thresholds and the deadline come from the
-profile only. A rule about a list the application left empty says 未填写 (需注意), never 符合.
+Each rule is registered with its key, title and threshold (`jidi_docs.review._register.rule`)
+and returns a status and a Chinese reason citing the figures; thresholds and the deadline come
+from the profile only. A rule about a list the application left empty says 未填写 (需注意), never
+符合. The rules about the records (activities, dates, 资质, 自评分, evidence) follow in
+`_rules_records`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..forms import fmt_number
 from ..schema import Application, Profile
-from ._results import FAIL, OK, WARN, ConditionResult, Status
+from ._register import Case, Verdict, rule
+from ._results import FAIL, OK, WARN
 
-__all__ = [
-    "credit_division",
-    "crossborder",
-    "district",
-    "education",
-    "fulltime",
-    "hours",
-    "legal_person",
-    "listing",
-    "nth",
-    "num",
-    "office",
-    "result",
-    "subtotals",
-    "total_trainees",
-    "venue",
-    "verdict_for",
-]
+__all__ = ["listing", "nth", "num", "subtotals"]
 
 #: 机构类别 (the first two characters of a 统一社会信用代码, GB 32100-2015 附录) we name in reasons.
 _CREDIT_CATEGORIES = {
@@ -75,220 +62,166 @@ def listing(items: Iterable[str]) -> str:
     return "、".join(items[:_LIST_LIMIT]) + f" 等 {len(items)} 项"
 
 
-def verdict_for(key: str, title: str) -> Callable[[Status, str], ConditionResult]:
-    """Return the maker of one condition's result, so each rule states only status and reason."""
-
-    def make(status: Status, reason: str) -> ConditionResult:
-        return ConditionResult(key=key, title=title, status=status, reason=reason)
-
-    return make
-
-
-def result(key: str, title: str, problems: list[str], ok: str, status: Status) -> ConditionResult:
-    verdict = verdict_for(key, title)
-    return verdict(status, "；".join(problems) + "。") if problems else verdict(OK, ok)
-
-
 def nth(kind: str, n: int) -> str:
     return f"{kind}第 {n} 项"
 
 
 # ---------------------------------------------------------------------------------------------
-# Conditions, one function each
+# Conditions, one registered rule each, in report order
 # ---------------------------------------------------------------------------------------------
 
 
-def district(app: Application, p: Profile) -> ConditionResult:
-    title = "所属区县在认定范围内"
-    verdict = verdict_for("district", title)
-    d = app.basic.district
+@rule("filled", "各栏目都已填写")
+def filled(c: Case) -> Verdict:
+    """Name every section left empty: a half-filled application must not look done."""
+    app = c.app
+    empty = [
+        info.alias or name
+        for name, info in type(app).model_fields.items()
+        if isinstance(getattr(app, name), list) and not getattr(app, name)
+    ]
+    if not (app.opinion or "").strip():
+        empty.append(type(app).model_fields["opinion"].alias or "opinion")
+    if all(v is None for v in app.scores.as_dict().values()):
+        empty.append(type(app).model_fields["scores"].alias or "scores")
+    if empty:
+        return WARN, f"以下栏目尚未填写：{listing(empty)}。"
+    return OK, "每个栏目都已填写。"
+
+
+@rule("district", "所属区县在认定范围内")
+def district(c: Case) -> Verdict:
+    d, p = c.app.basic.district, c.profile
     if d in p.districts:
-        return verdict(OK, f"所属区县为{d}。")
-    return verdict(
-        FAIL,
-        f"所属区县“{d}”不在本批次的认定范围内（{'、'.join(p.districts)}）。",
-    )
+        return OK, f"所属区县为{d}。"
+    return FAIL, f"所属区县“{d}”不在本批次的认定范围内（{'、'.join(p.districts)}）。"
 
 
-def credit_division(app: Application, p: Profile) -> ConditionResult:
-    title = "统一社会信用代码登记在本地"
-    verdict = verdict_for("credit_code_division", title)
-    code = app.basic.credit_code
+@rule("credit_code_division", "统一社会信用代码登记在本地")
+def credit_division(c: Case) -> Verdict:
+    code = c.app.basic.credit_code
     if not code:
-        return verdict(
+        return (
             WARN,
             "未填写统一社会信用代码，无法核对登记地；建议在「基本情况 → 统一社会信用代码」填写。",
         )
     division = code.strip()[2:8]
-    prefix = p.credit_code_prefix
+    prefix = c.profile.credit_code_prefix
     if division.startswith(prefix):
-        return verdict(
+        return (
             OK,
             f"统一社会信用代码的登记管理机关行政区划码为 {division}"
             + (f"，属于 {prefix} 开头的本地区划。" if prefix else "。"),
         )
-    return verdict(
+    return (
         FAIL,
-        f"统一社会信用代码的行政区划码为 {division}，不是以 {prefix} 开头，"
-        "说明单位不是在本地登记注册的。",
+        (
+            f"统一社会信用代码的行政区划码为 {division}，不是以 {prefix} 开头，"
+            "说明单位不是在本地登记注册的。"
+        ),
     )
 
 
-def legal_person(app: Application, p: Profile) -> ConditionResult:
-    del p
-    title = "独立法人单位"
-    verdict = verdict_for("legal_person", title)
-    code = app.basic.credit_code
+@rule("legal_person", "独立法人单位")
+def legal_person(c: Case) -> Verdict:
+    code = c.app.basic.credit_code
     if not code:
-        return verdict(
-            WARN,
-            "未填写统一社会信用代码，无法核对单位类别。",
-        )
+        return WARN, "未填写统一社会信用代码，无法核对单位类别。"
     category = code.strip()[:2]
     name = _CREDIT_CATEGORIES.get(category)
     shown = f"“{category}”（{name}）" if name else f"“{category}”"
     if category in _NOT_LEGAL_PERSON:
-        return verdict(
-            WARN,
-            f"统一社会信用代码前两位为{shown}，不是独立法人，请确认是否具备申报资格。",
-        )
-    return verdict(OK, f"统一社会信用代码前两位为{shown}。")
+        return WARN, f"统一社会信用代码前两位为{shown}，不是独立法人，请确认是否具备申报资格。"
+    return OK, f"统一社会信用代码前两位为{shown}。"
 
 
-def venue(app: Application, p: Profile) -> ConditionResult:
-    need = p.conditions.min_venue_capacity
-    title = f"至少一处培训场地可容纳 {need} 人"
-    verdict = verdict_for("venue", title)
-    venues = app.basic.venues
+@rule("venue", "至少一处培训场地可容纳 {need} 人", threshold="培训场地最少可容纳人数")
+def venue(c: Case) -> Verdict:
+    venues = c.app.basic.venues
     if not venues:
-        return verdict(FAIL, "未填写培训场地（基本情况 → 培训场地）。")
+        return FAIL, "未填写培训场地（基本情况 → 培训场地）。"
     best = max(venues, key=lambda v: v.capacity)
-    if best.capacity >= need:
-        return verdict(
+    if best.capacity >= c.need:
+        return (
             OK,
-            f"最大的培训场地（{best.address}）可容纳 {best.capacity} 人，不少于 {need} 人。",
+            f"最大的培训场地（{best.address}）可容纳 {best.capacity} 人，不少于 {c.need} 人。",
         )
-    return verdict(
-        FAIL,
-        f"最大的培训场地（{best.address}）只能容纳 {best.capacity} 人，少于 {need} 人。",
-    )
+    return FAIL, f"最大的培训场地（{best.address}）只能容纳 {best.capacity} 人，少于 {c.need} 人。"
 
 
-def office(app: Application, p: Profile) -> ConditionResult:
-    need = p.conditions.min_office_area
-    title = f"独立办公用房不小于 {fmt_number(need)} 平方米"
-    verdict = verdict_for("office", title)
-    area = app.basic.office_area
+@rule("office", "独立办公用房不小于 {need} 平方米", threshold="最小办公面积")
+def office(c: Case) -> Verdict:
+    area, need = c.app.basic.office_area, fmt_number(c.need)
     if area is None:
-        return verdict(
-            WARN,
-            "未填写办公面积，无法核对；请在「基本情况 → 办公面积」填写平方米数。",
-        )
-    if area >= need:
-        return verdict(
-            OK,
-            f"办公面积 {fmt_number(area)} 平方米，不小于 {fmt_number(need)} 平方米。",
-        )
-    return verdict(
-        FAIL,
-        f"办公面积 {fmt_number(area)} 平方米，小于 {fmt_number(need)} 平方米。",
-    )
+        return WARN, "未填写办公面积，无法核对；请在「基本情况 → 办公面积」填写平方米数。"
+    if area >= c.need:
+        return OK, f"办公面积 {fmt_number(area)} 平方米，不小于 {need} 平方米。"
+    return FAIL, f"办公面积 {fmt_number(area)} 平方米，小于 {need} 平方米。"
 
 
-def fulltime(app: Application, p: Profile) -> ConditionResult:
-    need = p.conditions.min_fulltime_lecturers
-    title = f"专职讲师不少于 {need} 名"
-    verdict = verdict_for("fulltime_lecturers", title)
-    have = app.fulltime_count
-    if have >= need:
-        return verdict(
-            OK,
-            f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），不少于 {need} 名。",
-        )
-    return verdict(
-        FAIL,
-        f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），少于 {need} 名。",
-    )
+@rule("fulltime_lecturers", "专职讲师不少于 {need} 名", threshold="最少专职讲师数")
+def fulltime(c: Case) -> Verdict:
+    have, app = c.app.fulltime_count, c.app
+    if have >= c.need:
+        return OK, f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），不少于 {c.need} 名。"
+    return FAIL, f"专职讲师 {have} 名（讲师共 {app.lecturer_count} 名），少于 {c.need} 名。"
 
 
-def education(app: Application, p: Profile) -> ConditionResult:
-    floor = p.conditions.min_lecturer_education
-    title = f"讲师学历一般为{floor}及以上"
-    verdict = verdict_for("lecturer_education", title)
+@rule("lecturer_education", "讲师学历一般为{need}及以上", threshold="讲师最低学历")
+def education(c: Case) -> Verdict:
+    app, p, floor = c.app, c.profile, c.need
     limit = p.education_rank(floor)
     below = [t for t in app.lecturers if p.education_rank(t.education) > limit]
     if not app.lecturers:
-        return verdict(WARN, "未填写讲师。")
+        return WARN, "未填写讲师。"
     if not below:
-        return verdict(
-            OK,
-            f"{app.lecturer_count} 名讲师都具有{floor}及以上学历。",
-        )
+        return OK, f"{app.lecturer_count} 名讲师都具有{floor}及以上学历。"
     names = listing(f"{t.name}（{t.education}）" for t in below)
-    return verdict(
+    return (
         WARN,
-        f"{len(below)} 名讲师低于{floor}学历：{names}；"
-        f"{floor}及以上学历讲师占比 {fmt_number(app.bachelor_ratio)}%。",
+        (
+            f"{len(below)} 名讲师低于{floor}学历：{names}；"
+            f"{floor}及以上学历讲师占比 {fmt_number(app.bachelor_ratio)}%。"
+        ),
     )
 
 
-def total_trainees(app: Application, p: Profile) -> ConditionResult:
-    over = p.conditions.total_trainees_over
-    title = f"历年培训总人次超过 {over}"
-    verdict = verdict_for("total_trainees", title)
-    total = app.basic.total_trainees
+@rule("total_trainees", "历年培训总人次超过 {need}", threshold="历年培训总人次须超过")
+def total_trainees(c: Case) -> Verdict:
+    total = c.app.basic.total_trainees
     if total is None:
-        return verdict(
-            WARN,
-            "未填写历年培训总人次，无法核对；请在「基本情况 → 历年培训总人次」填写。",
-        )
-    if total > over:
-        return verdict(
-            OK,
-            f"历年培训总人次 {total}，超过 {over}。",
-        )
-    return verdict(
-        FAIL,
-        f"历年培训总人次 {total}，没有超过 {over}。",
-    )
+        return WARN, "未填写历年培训总人次，无法核对；请在「基本情况 → 历年培训总人次」填写。"
+    if total > c.need:
+        return OK, f"历年培训总人次 {total}，超过 {c.need}。"
+    return FAIL, f"历年培训总人次 {total}，没有超过 {c.need}。"
 
 
-def crossborder(app: Application, p: Profile) -> ConditionResult:
-    need = p.conditions.min_crossborder_trainees
-    title = f"跨境电商培训不少于 {need} 人次"
-    verdict = verdict_for("crossborder_trainees", title)
-    have = app.crossborder_trainees
-    detail = f"{len(app.trainings)} 期培训活动共 {have} 人次"
-    if have >= need:
-        return verdict(OK, f"{detail}，不少于 {need} 人次。")
-    return verdict(
-        FAIL,
-        f"{detail}，少于 {need} 人次。",
-    )
+@rule("crossborder_trainees", "跨境电商培训不少于 {need} 人次", threshold="跨境电商培训人次至少")
+def crossborder(c: Case) -> Verdict:
+    have = c.app.crossborder_trainees
+    detail = f"{len(c.app.trainings)} 期培训活动共 {have} 人次"
+    if have >= c.need:
+        return OK, f"{detail}，不少于 {c.need} 人次。"
+    return FAIL, f"{detail}，少于 {c.need} 人次。"
 
 
-def hours(app: Application, p: Profile) -> ConditionResult:
-    need = p.conditions.min_hours_per_training
-    title = f"每期培训不少于 {fmt_number(need)} 学时"
-    verdict = verdict_for("training_hours", title)
-    if not app.trainings:
-        return verdict(FAIL, "未填写任何培训活动。")
+@rule("training_hours", "每期培训不少于 {need} 学时", threshold="每期培训最少学时")
+def hours(c: Case) -> Verdict:
+    trainings, need = c.app.trainings, fmt_number(c.need)
+    if not trainings:
+        return FAIL, "未填写任何培训活动。"
     short = [
         f"{nth('培训活动', n)}“{t.topic}” {fmt_number(t.hours)} 学时"
-        for n, t in enumerate(app.trainings, start=1)
-        if t.hours < need
+        for n, t in enumerate(trainings, start=1)
+        if t.hours < c.need
     ]
     if not short:
-        least = min(t.hours for t in app.trainings)
-        return verdict(
+        least = min(t.hours for t in trainings)
+        return (
             OK,
-            f"{len(app.trainings)} 期培训活动最少 {fmt_number(least)} 学时，"
-            f"都不少于 {fmt_number(need)} 学时。",
+            f"{len(trainings)} 期培训活动最少 {fmt_number(least)} 学时，都不少于 {need} 学时。",
         )
-    return verdict(
-        FAIL,
-        f"{len(short)} 期培训少于 {fmt_number(need)} 学时：{listing(short)}。",
-    )
+    return FAIL, f"{len(short)} 期培训少于 {need} 学时：{listing(short)}。"
 
 
 # ---------------------------------------------------------------------------------------------

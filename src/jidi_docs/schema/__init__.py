@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from ._dates import parse_date as parse_date
     from ._dates import parse_period as parse_period
     from ._derive import model_for as model_for
+    from ._form import BasicLayout as BasicLayout
+    from ._form import Figure as Figure
+    from ._form import Pick as Pick
+    from ._form import fill as fill
+    from ._form import pattern as pattern
     from ._kinds import EVIDENCE_KINDS as EVIDENCE_KINDS
     from ._kinds import HEAD_BYTES as HEAD_BYTES
     from ._kinds import EvidenceKind as EvidenceKind
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     from ._kinds import allowed_kinds_text as allowed_kinds_text
     from ._kinds import evidence_kind as evidence_kind
     from ._kinds import kind_labels as kind_labels
+    from ._kinds import kind_of_name as kind_of_name
     from ._kinds import sniff_kind as sniff_kind
     from ._model import Application as Application
     from ._model import BasicInfo as BasicInfo
@@ -41,9 +47,11 @@ if TYPE_CHECKING:
     from ._phone import phone_problem as phone_problem
     from ._profile import DEFAULT_PROFILE as DEFAULT_PROFILE
     from ._profile import SAME_AS_ABOVE as SAME_AS_ABOVE
+    from ._profile import Conditions as Conditions
     from ._profile import Profile as Profile
     from ._profile import builtin_profile as builtin_profile
     from ._profile import builtin_profiles as builtin_profiles
+    from ._registry import SUMMARY_FILE as SUMMARY_FILE
     from ._registry import Column as Column
     from ._registry import Registry as Registry
     from ._registry import Section as Section

@@ -14,23 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from . import _model
 from ._base import StrictModel
-from ._model import (
-    Application,
-    BasicInfo,
-    BrandActivity,
-    Evidence,
-    Honour,
-    Lecturer,
-    Manager,
-    Matchmaking,
-    Qualification,
-    Scores,
-    Training,
-    Venue,
-    _ProfileScores,
-    field_info,
-)
+from ._model import Application, Scores, _ProfileScores, field_info
 from ._profile import Profile
 from ._registry import Column, Registry, registry
 from ._types import (
@@ -49,22 +35,12 @@ from ._types import (
 __all__ = ["derived_models", "model_for", "python_type"]
 
 
-#: The classes that give each registry model its behaviour (properties) and its static types.
+#: The classes that give each registry model its behaviour (properties) and its static types:
+#: every model class of `_model`, by name (a section's 模型).
 _BASES: dict[str, type[BaseModel]] = {
-    m.__name__: m
-    for m in (
-        Venue,
-        BasicInfo,
-        Manager,
-        Lecturer,
-        Training,
-        Matchmaking,
-        BrandActivity,
-        Honour,
-        Qualification,
-        Evidence,
-        Application,
-    )
+    name: value
+    for name, value in vars(_model).items()
+    if isinstance(value, type) and issubclass(value, StrictModel) and value is not StrictModel
 }
 
 #: The Python type of each registry type, as (filled, blank allowed).

@@ -24,6 +24,7 @@ __all__ = [
     "allowed_kinds_text",
     "evidence_kind",
     "kind_labels",
+    "kind_of_name",
     "sniff_kind",
 ]
 
@@ -137,6 +138,12 @@ def evidence_kind(key: str) -> EvidenceKind:
         if kind.key == key:
             return kind
     raise KeyError(key)
+
+
+def kind_of_name(name: str) -> EvidenceKind | None:
+    """Return the kind a file name's extension says (``照片.HEIC`` → HEIC), or None."""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return next((kind for kind in EVIDENCE_KINDS if suffix in kind.extensions), None)
 
 
 def kind_labels(*, images: bool | None = None) -> list[str]:

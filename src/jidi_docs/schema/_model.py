@@ -4,10 +4,18 @@ Models hold data only; they never read files. Everything the forms show as a cou
 (讲师数量, 占比, 总分 …) is a property computed from the lists, so it can never be typed wrong.
 Rules that depend on the 认定批次 (valid 所属区县, indicator names, each 自评分's maximum) live in
 the profile; `jidi_docs.schema._derive.model_for(profile)` derives a subclass of `Application` that
-enforces them, so errors point at the exact key that is wrong. The fields' keys, descriptions,
-examples and defaults come from the registry (``sections.yaml``); the classes here carry the
-static types and the computed properties, and a test proves them equal to what the registry
-derives.
+enforces them, so errors point at the exact key that is wrong.
+
+The fields are the registry's (``sections.yaml``): each class's field lines, between the
+``# -- fields`` markers, are written by ``scripts/make_models.py`` (``make models``) from it —
+names, static types, keys, descriptions, examples and defaults — and a test fails when they are
+not what the registry gives. Edit ``sections.yaml``, never these lines; what is written by hand
+here is the behaviour: the computed properties. A section new in the registry gets its class
+here from the same script.
+
+Why written out rather than built at import: a class built at run time is ``Any`` to mypy, and
+``app.lecturers[0].education`` would go unchecked in the whole code base; written out, mypy
+--strict checks every use of every field, and the registry stays the one place to edit.
 """
 
 from __future__ import annotations
@@ -96,9 +104,11 @@ def _f(section: str, name: str) -> Any:
 class Venue(StrictModel):
     """One 培训场地: where, how large, how many people at once."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     address: Text = _f("培训场地", "address")
     area: Amount | None = _f("培训场地", "area")
     capacity: Count = _f("培训场地", "capacity")
+    # -- end of fields --
 
 
 class BasicInfo(StrictModel):
@@ -106,6 +116,7 @@ class BasicInfo(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("基本情况", "name")
     credit_code: CreditCode | None = _f("基本情况", "credit_code")
     reg_address: Text = _f("基本情况", "reg_address")
@@ -121,21 +132,25 @@ class BasicInfo(StrictModel):
     platforms: list[Text] = _f("基本情况", "platforms")
     total_trainees: Count | None = _f("基本情况", "total_trainees")
     intro: str | None = _f("基本情况", "intro")
+    # -- end of fields --
 
 
 class Manager(StrictModel):
     """二、管理运营团队: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("管理运营团队", "name")
     title: str | None = _f("管理运营团队", "title")
     education: Education | None = _f("管理运营团队", "education")
     department: str | None = _f("管理运营团队", "department")
     post: str | None = _f("管理运营团队", "post")
+    # -- end of fields --
 
 
 class Lecturer(StrictModel):
     """三、专兼职讲师: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("讲师", "name")
     kind: Literal["专职", "兼职"] = _f("讲师", "kind")
     title: str | None = _f("讲师", "title")
@@ -143,6 +158,7 @@ class Lecturer(StrictModel):
     platform: str | None = _f("讲师", "platform")
     phone: Phone | None = _f("讲师", "phone")
     note: str | None = _f("讲师", "note")
+    # -- end of fields --
 
     @property
     def bachelor_or_above(self) -> bool:
@@ -153,12 +169,14 @@ class Lecturer(StrictModel):
 class Training(StrictModel):
     """四、已开展的跨境电商培训活动: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     time: PeriodText = _f("培训活动", "time")
     place: Text = _f("培训活动", "place")
     topic: Text = _f("培训活动", "topic")
     lecturer: Text = _f("培训活动", "lecturer")
     trainees: Count = _f("培训活动", "trainees")
     hours: Amount = _f("培训活动", "hours")
+    # -- end of fields --
 
     @property
     def lecturer_names(self) -> list[str]:
@@ -169,38 +187,46 @@ class Training(StrictModel):
 class Matchmaking(StrictModel):
     """五、已开展的企业人才对接和考察调研活动: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     time: PeriodText = _f("对接调研活动", "time")
     place: Text = _f("对接调研活动", "place")
     topic: Text = _f("对接调研活动", "topic")
     participants: Count = _f("对接调研活动", "participants")
     note: str | None = _f("对接调研活动", "note")
+    # -- end of fields --
 
 
 class BrandActivity(StrictModel):
     """六、已开展的品牌建设和创新活动: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     time: PeriodText = _f("品牌创新活动", "time")
     content: Text = _f("品牌创新活动", "content")
     impact: str | None = _f("品牌创新活动", "impact")
     note: str | None = _f("品牌创新活动", "note")
+    # -- end of fields --
 
 
 class Honour(StrictModel):
     """七、企业荣誉: one row."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("企业荣誉", "name")
     issuer: Text = _f("企业荣誉", "issuer")
     time: PeriodText = _f("企业荣誉", "time")
     note: str | None = _f("企业荣誉", "note")
+    # -- end of fields --
 
 
 class Qualification(StrictModel):
     """八、企业资质: one row. 有效期 is a date or 长期."""
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("企业资质", "name")
     registration: str | None = _f("企业资质", "registration")
     issuer: Text = _f("企业资质", "issuer")
     valid_until: ValidUntil = _f("企业资质", "valid_until")
+    # -- end of fields --
 
 
 class Evidence(StrictModel):
@@ -208,9 +234,11 @@ class Evidence(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     name: Text = _f("佐证材料", "name")
     indicator: Text = _f("佐证材料", "indicator")
     files: Files = _f("佐证材料", "files")
+    # -- end of fields --
 
     #: Where the entry was found, or how to find it out (positions are looked up only when
     #: asked for: finding them reads the whole YAML text again).
@@ -273,6 +301,7 @@ class Application(StrictModel):
 
     model_config = ConfigDict(defer_build=True)  # only profile subclasses validate
 
+    # -- fields: written from sections.yaml by scripts/make_models.py (make models) --
     batch: Text = _f("", "batch")
     basic: BasicInfo = _f("", "basic")
     managers: list[Manager] = _f("", "managers")
@@ -286,8 +315,10 @@ class Application(StrictModel):
     office_opinion: str | None = _f("", "office_opinion")
     scores: Scores = _f("", "scores")
     evidence: list[Evidence] = _f("", "evidence")
+    # -- end of fields --
 
     _profile: Profile | None = PrivateAttr(None)
+    _registry: Registry | None = PrivateAttr(None)
     _source: Path | None = PrivateAttr(None)
     _warnings: list[Issue] = PrivateAttr(default_factory=list)
 
@@ -299,6 +330,11 @@ class Application(StrictModel):
         if self._profile is None:
             self._profile = builtin_profile(self.batch)
         return self._profile
+
+    @property
+    def registry(self) -> Registry:
+        """The registry of sections this application was validated against (the built-in one)."""
+        return self._registry or registry()
 
     @property
     def source(self) -> Path | None:

@@ -68,15 +68,19 @@ _EDUCATION_ORDER = registry().education_levels
 
 
 class Conditions(StrictModel):
-    """Thresholds of the notice's 认定条件, as numbers the 预审 compares against."""
+    """Thresholds of the notice's 认定条件, as numbers the 预审 compares against.
 
-    min_venue_capacity: int = Field(20, alias="培训场地最少可容纳人数", ge=0)
-    min_office_area: Decimal = Field(Decimal(20), alias="最小办公面积", ge=0)
-    min_fulltime_lecturers: int = Field(3, alias="最少专职讲师数", ge=0)
-    min_lecturer_education: str = Field("本科", alias="讲师最低学历")
-    total_trainees_over: int = Field(1000, alias="历年培训总人次须超过", ge=0)
-    min_crossborder_trainees: int = Field(200, alias="跨境电商培训人次至少", ge=0)
-    min_hours_per_training: Decimal = Field(Decimal(20), alias="每期培训最少学时", ge=0)
+    Why no defaults: each is a rule of one notice, written in its profile alone; a default here
+    would be a second copy of one notice's numbers, silently applied to another's.
+    """
+
+    min_venue_capacity: int = Field(alias="培训场地最少可容纳人数", ge=0)
+    min_office_area: Decimal = Field(alias="最小办公面积", ge=0)
+    min_fulltime_lecturers: int = Field(alias="最少专职讲师数", ge=0)
+    min_lecturer_education: str = Field(alias="讲师最低学历")
+    total_trainees_over: int = Field(alias="历年培训总人次须超过", ge=0)
+    min_crossborder_trainees: int = Field(alias="跨境电商培训人次至少", ge=0)
+    min_hours_per_training: Decimal = Field(alias="每期培训最少学时", ge=0)
 
     @field_validator("min_lecturer_education")
     @classmethod
@@ -87,16 +91,20 @@ class Conditions(StrictModel):
 
 
 class Profile(StrictModel):
-    """A 认定批次: notice title, deadline, valid districts, 评价表 and 认定条件."""
+    """A 认定批次: notice title, the forms' titles, deadline, districts, 评价表 and 认定条件.
+
+    Every field is the notice's own, so none has a default: a profile states them all (copy
+    ``profiles/杭州-2021.yaml`` to start a new one).
+    """
 
     name: str = Field(alias="名称", min_length=1)
     notice_title: str = Field(alias="通知标题")
-    form_title: str = Field("跨境电商人才社会培训基地认定申报表", alias="申报表标题")
-    score_title: str = Field("跨境电商人才社会培训基地认定评价表", alias="评价表标题")
+    form_title: str = Field(alias="申报表标题", min_length=1)
+    score_title: str = Field(alias="评价表标题", min_length=1)
     deadline: dt.date = Field(alias="申报截止日期")
     credit_code_prefix: str = Field("", alias="统一社会信用代码区划前缀", pattern=r"^\d{0,6}$")
     districts: list[str] = Field(alias="所属区县", min_length=1)
-    conditions: Conditions = Field(default_factory=Conditions, alias="认定条件")
+    conditions: Conditions = Field(alias="认定条件")
     categories: list[Category] = Field(alias="评价表", min_length=1)
 
     _fingerprint: str | None = PrivateAttr(None)

@@ -27,15 +27,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .. import _cache
+from ._form import BasicLayout, Figure, FormLayout, Pick
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -43,6 +51,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 __all__ = [
+    "SUMMARY_FILE",
     "Column",
     "ColumnType",
     "Registry",
@@ -52,6 +61,8 @@ __all__ = [
     "registry",
     "sections",
 ]
+
+T = TypeVar("T")
 
 #: The kinds of value a column holds (see sections.yaml for what each accepts).
 ColumnType = Literal[
@@ -80,6 +91,21 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _layout(value: Any) -> BasicLayout | None:
+    return None if value is None else BasicLayout.read(value)
+
+
+def _each(read: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
+    """A validator reading every item of a list with `read` (the `_form` shapes)."""
+
+    def each(value: Any) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            raise ValueError("应为列表")  # noqa: TRY004 - pydantic reports a ValueError at its key
+        return tuple(read(v) for v in value)
+
+    return each
+
+
 class Column(_Frozen):
     """One column of a section: a YAML key of one item, a workbook header, a cell of the form."""
 
@@ -95,11 +121,21 @@ class Column(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     text_format: bool = Field(False, alias="文本格式")
     office_only: bool = Field(False, alias="综试办填写")
+    width: float | None = Field(None, alias="列宽", gt=0)
+    format: str = Field("{值}", alias="格式")
+    heading: str | None = Field(None, alias="标题")
+    sign_lines: tuple[str, ...] = Field((), alias="签章")
+    keep_names: bool = Field(False, alias="名称不拆行")
 
     @property
     def form_headers(self) -> tuple[str, ...]:
         """Headers of this column in the 申报表's table (its label unless written otherwise)."""
         return self.form_headers_ or (self.label,)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the column goes by: printed, label, aliases."""
+        return tuple(dict.fromkeys((*self.form_headers, self.label, *self.header_aliases)))
 
     @field_validator("example", mode="before")
     @classmethod
@@ -126,7 +162,13 @@ class Section(_Frozen):
     template_key: str | None = Field(None, alias="模板键")
     form_headings: tuple[str, ...] = Field((), alias="表中标题")
     form_markers: tuple[str, ...] = Field((), alias="表中标志")
+    layout_: Annotated[Any, BeforeValidator(_layout)] = Field(None, alias="表格")
     columns: tuple[Column, ...] = Field(alias="列", min_length=1)
+
+    @property
+    def layout(self) -> BasicLayout | None:
+        """The grid of 基本情况 (表格); None for the other sections."""
+        return cast("BasicLayout | None", self.layout_)
 
     def column(self, label: str) -> Column:
         """Return the column with this label (KeyError if there is none)."""
@@ -160,8 +202,34 @@ class Registry(_Frozen):
     default_batch: str = Field(alias="默认认定批次", min_length=1)
     education_levels: tuple[str, ...] = Field(alias="学历", min_length=1)
     bachelor_or_above: tuple[str, ...] = Field(alias="本科及以上")
+    # The 申报表's layout and listings (`_form`) are read by hand into dataclasses; typed Any
+    # here so that pydantic builds no schema for them (start-up), the properties below type them.
+    form_: Annotated[Any, BeforeValidator(FormLayout.read)] = Field(alias="附件2")
+    figures_: Annotated[Any, BeforeValidator(_each(Figure.read))] = Field(alias="计算项")
+    review_figures_: Annotated[Any, BeforeValidator(_each(Pick.read))] = Field(alias="预审数字")
+    summary_columns_: Annotated[Any, BeforeValidator(_each(Pick.read))] = Field(alias="汇总表")
     root: Root = Field(alias="申报")
     sections: tuple[Section, ...] = Field(alias="栏目", min_length=1)
+
+    @property
+    def form(self) -> FormLayout:
+        """附件2 as a whole: the 序号 column's width, the closing note."""
+        return cast("FormLayout", self.form_)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """The figures the program computes (计算项)."""
+        return cast("tuple[Figure, ...]", self.figures_)
+
+    @property
+    def review_figures(self) -> tuple[Pick, ...]:
+        """The figures the 预审 report lists (预审数字)."""
+        return cast("tuple[Pick, ...]", self.review_figures_)
+
+    @property
+    def summary_columns(self) -> tuple[Pick, ...]:
+        """The 汇总表's columns before the conditions (汇总表)."""
+        return cast("tuple[Pick, ...]", self.summary_columns_)
 
     @model_validator(mode="after")
     def _consistent(self) -> Registry:
@@ -188,7 +256,44 @@ class Registry(_Frozen):
                 )
         if not set(self.bachelor_or_above) <= set(self.education_levels):
             raise ValueError("本科及以上的学历必须在学历列表中")
+        self._consistent_form(keys)
         return self
+
+    def _consistent_form(self, keys: list[str]) -> None:
+        basic = self.mapping_section
+        if basic.layout is None:
+            raise ValueError(f"{basic.key}：缺少“表格”")
+        for cell in basic.layout.cells:
+            for part in cell:
+                self.basic_part(part)  # raises for an unknown name
+        for figure in self.figures:
+            if figure.checks is not None and figure.checks not in keys:
+                raise ValueError(f"计算项“{figure.name}”：核对的栏目“{figure.checks}”不存在")
+        for pick in (*self.review_figures, *self.summary_columns):
+            if pick.source != SUMMARY_FILE:
+                self.basic_part(pick.source)
+
+    def basic_part(self, name: str) -> Column | Figure:
+        """Return the 基本情况 column labelled `name`, or else the figure named so.
+
+        Raises:
+            ValueError: neither exists (so a misspelt name in ``sections.yaml`` is refused).
+        """
+        for column in self.mapping_section.columns:
+            if column.label == name:
+                return column
+        for figure in self.figures:
+            if figure.name == name:
+                return figure
+        raise ValueError(f"“{name}”既不是{self.mapping_section.key}的栏目，也不是计算项")
+
+    def pick_value(self, app: Any, source: str) -> Any:
+        """Return the value of a 基本情况 column or figure (`basic_part`) for application `app`."""
+        part = self.basic_part(source)
+        if isinstance(part, Figure):
+            return getattr(app, str(part.attribute))
+        mapping = self.root_column_of_type("栏目", required=True)
+        return getattr(getattr(app, mapping.name), part.name)
 
     def section(self, key: str) -> Section:
         """Return the section with this YAML key (KeyError if there is none)."""
@@ -237,6 +342,9 @@ class Registry(_Frozen):
             for c in s.columns:
                 yield s, c
 
+
+#: The 汇总表 column that shows the application's file (no field of the application).
+SUMMARY_FILE = "文件"
 
 _REGISTRY_FILE = Path(__file__).with_name("sections.yaml")
 

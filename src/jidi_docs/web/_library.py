@@ -30,12 +30,12 @@ from ..schema import (
     REGISTRY_TYPE,
     Application,
     Evidence,
+    Registry,
     accept_attribute,
     kind_labels,
     registry,
     sniff_kind,
 )
-from ..schema import sections as registry_sections
 
 __all__ = [
     "FIELD_EVIDENCE",
@@ -72,7 +72,6 @@ FIELD_FILES = Evidence.model_fields["files"].alias or "文件"
 FIELD_OFFICE = Application.model_fields["office_opinion"].alias or "综试办审核意见"
 #: The application's key of its evidence list.
 FIELD_EVIDENCE = Application.model_fields["evidence"].alias or "佐证材料"
-_NUMERALS = "一二三四五六七八九十"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,25 +173,25 @@ def _members(
 
 
 @lru_cache(maxsize=4)
-def sections(profile: str | None = None) -> tuple[Section, ...]:
+def sections(profile: str | None = None, reg: Registry | None = None) -> tuple[Section, ...]:
     """Return the editor's pages: the application's top-level keys in the forms' order.
 
-    The first nine are the 申报表's sections 一–九; then the 评价表's 自评分 and the 佐证材料.
-    十 is the office's (`with_office_opinion`), so it is no page of the base's editor.
+    Each page is headed as the 申报表 prints it (一 to 九, from the registry), the others (the
+    评价表's 自评分, the 佐证材料) by their key. 十 is the office's (`with_office_opinion`), so it
+    is no page of the base's editor.
     """
-    schema = json_schema(profile)
+    reg = reg or registry()
+    schema = json_schema(profile, reg=reg)
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
-    # headings as the 申报表 prints them, from the registry of the forms' sections
-    headings = {s.key: s.heading for s in registry_sections() if s.heading}
-    hidden = {c.label for c in registry().root.columns if c.office_only or c.type == "认定批次"}
+    headings = {s.key: s.heading for s in reg.sections if s.heading}
+    headings.update({c.label: c.heading for c in reg.root.columns if c.heading})
+    hidden = {c.label for c in reg.root.columns if c.office_only or c.type == "认定批次"}
     out: list[Section] = []
-    for n, (key, node) in enumerate(
-        (k, v) for k, v in schema["properties"].items() if k not in hidden | {FIELD_OFFICE}
-    ):
-        spec = _spec(key, node, defs, key in required)
-        heading = headings.get(key) or (f"{_NUMERALS[n]}、{key}" if n < 9 else key)
-        out.append(Section(key, heading, spec))
+    for key, node in schema["properties"].items():
+        if key not in hidden:
+            spec = _spec(key, node, defs, key in required)
+            out.append(Section(key, headings.get(key) or key, spec))
     return tuple(out)
 
 

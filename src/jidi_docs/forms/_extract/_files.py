@@ -15,7 +15,7 @@ from typing import Protocol
 import docx
 
 from ...errors import InputError, Issue
-from ...schema import EVIDENCE_KINDS, HEAD_BYTES, EvidenceKind, sniff_kind
+from ...schema import HEAD_BYTES, EvidenceKind, kind_of_name, sniff_kind
 from ._read import extract_document
 from ._result import Extracted
 
@@ -82,9 +82,9 @@ def _not_word(path: Path) -> str | None:
     Judged by the extension first, then by the content (a scan saved as ``申报表.docx``).
     """
     suffix = path.suffix.lower()
-    for kind in EVIDENCE_KINDS:
-        if suffix in kind.extensions:
-            return _what(kind)
+    named = kind_of_name(path.name)
+    if named is not None:
+        return _what(named)
     if suffix in _OTHER_NOT_WORD:
         return _OTHER_NOT_WORD[suffix]
     try:

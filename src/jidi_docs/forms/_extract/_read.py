@@ -16,6 +16,7 @@ from typing import Any
 
 from ...errors import InputError, Issue
 from ...schema import Registry, registry
+from .._format import names_without_lines
 from ._basic import BasicReader
 from ._cells import (
     Unreadable,
@@ -54,12 +55,17 @@ _TYPE_PARSERS: dict[str, Callable[[str], str]] = {
 
 def _parsers(reg: Registry) -> dict[str, Callable[[str], str]]:
     """Column label → how its cells are read, over every list of the registry."""
-    return {
+    parsers = {
         c.label: _TYPE_PARSERS[c.type]
         for s in reg.form_sections
         for c in s.columns
         if c.type in _TYPE_PARSERS
     }
+    # names the form wrapped between names (亚马逊、⏎速卖通) read back on one line
+    parsers.update(
+        {c.label: names_without_lines for s in reg.form_sections for c in s.columns if c.keep_names}
+    )
+    return parsers
 
 
 _SIGNATURE = re.compile(
@@ -125,13 +131,14 @@ def _header(block: Block, current: str | None, lists: tuple[ListSection, ...]) -
 
 class _Reader:
     def __init__(self, reg: Registry) -> None:
+        self.reg = reg
         self.list_specs = list_sections(reg)
         self.parsers = _parsers(reg)
         self.notes: list[Note] = []
         self.reports = {BASIC: SectionReport(BASIC, "一、基本情况")}
         self.reports.update({s.key: SectionReport(s.key, s.title) for s in self.list_specs})
         self.reports[OPINION] = SectionReport(OPINION, "九、申报单位审核意见")
-        self.basic = BasicReader(self.notes, self.reports[BASIC])
+        self.basic = BasicReader(self.notes, self.reports[BASIC], reg)
         self.lists: dict[str, list[dict[str, str]]] = {s.key: [] for s in self.list_specs}
         self.opinions: dict[str, list[str]] = {OPINION: [], OFFICE: []}
         self.section: str | None = None
@@ -197,7 +204,7 @@ class _Reader:
             self.notes.append(Note((self.section,), text, "这段文字不在表格里，没有读取"))
 
     def _heading(self, text: str) -> bool:
-        section = heading_of(text)
+        section = heading_of(text, self.reg)
         if section is None:
             return False
         self._open(section)

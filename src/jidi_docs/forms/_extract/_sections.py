@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ...schema import Registry, registry
+from ...schema import Column as RegistryColumn
+from ...schema import Figure, Registry, builtin_profile, builtin_profiles, registry
 from ...schema import Section as RegistrySection
 from ._cells import norm
 
@@ -23,18 +24,22 @@ __all__ = [
     "LISTS",
     "OFFICE",
     "OPINION",
+    "BasicSpec",
     "Column",
     "ListSection",
     "basic_label",
+    "basic_spec",
     "heading_of",
     "is_note",
     "list_sections",
 ]
 
-BASIC = "基本情况"
-OPINION = "申报单位审核意见"
+BASIC = registry().mapping_section.key
+#: The boxes of their own (九、十): the base's opinion and the office's.
+_BOXES = [c for c in registry().root.columns if c.heading]
+OPINION = next(c.label for c in _BOXES if not c.office_only)
 #: 十、综试办审核意见 is the office's: read when filled in, never reported as missing.
-OFFICE = "综试办审核意见"
+OFFICE = next(c.label for c in _BOXES if c.office_only)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class ListSection:
         h = norm(header)
         return next((c for c in self.columns if h in c.labels), None)
 
+
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.,]?|[(][一二三四五六七八九十\d]+[)]|\d{1,2}[、.,])"
+)
 
 _NO = Column("", ("序号", "编号", "No.", "NO."), on_form=False)
 
@@ -88,10 +97,12 @@ def _list_section(section: RegistrySection) -> ListSection:
         else:
             labels = _labels(*c.form_headers, c.label, *c.header_aliases)
             columns.append(Column(c.label, labels, marker=c.label in section.form_markers))
+    printed = _NUMBERING.sub("", norm(section.heading or ""))  # 三、专兼职讲师 → 专兼职讲师
+    headings = _labels(*section.form_headings, *([printed] if printed else []))
     return ListSection(
         section.key,
         section.heading or section.key,
-        _labels(*section.form_headings) or (section.key,),
+        headings or (section.key,),
         tuple(columns),
         tuple(section.labels),
     )
@@ -105,84 +116,105 @@ def list_sections(reg: Registry) -> tuple[ListSection, ...]:
 
 LISTS = list_sections(registry())
 
-#: 基本情况 labels (in `norm` form, brackets and what is inside them removed) → field.
-#: None: a figure the program computes (讲师数量 …), read past.
-BASIC_LABELS: dict[str, str | None] = {
-    "单位名称": "单位名称",
-    "申报单位": "单位名称",
-    "统一社会信用代码": "统一社会信用代码",
-    "注册地": "注册地",
-    "注册地址": "注册地",
-    "所属区县": "所属区县",
-    "所属区县市": "所属区县",
-    "法定代表人": "法定代表人",
-    "注册时间": "注册时间",
-    "成立时间": "注册时间",
-    "联系人": "联系人",
-    "电话": "电话",
-    "联系电话": "电话",
-    "办公地址": "办公地址",
-    "办公面积": "办公面积",
-    "总面积": "总面积",
-    "培训场地及可容纳人数": "培训场地",
-    "培训场地及容纳人数": "培训场地",
-    "培训场地": "培训场地",
-    "涉及平台数量": "涉及平台",
-    "涉及平台": "涉及平台",
-    "单位简介": "单位简介",
-    "讲师数量": None,
-    "具有大学本科及以上学历讲师数量": None,
-    "本科及以上学历讲师数量": None,
-    "占比": None,
-    "管理人员数量": None,
-}
-
-#: The labels the official form has, by field: reported when the form lacks one.
-BASIC_REQUIRED = {
-    "单位名称": "单位名称",
-    "注册地": "注册地",
-    "所属区县": "所属区县",
-    "法定代表人": "法定代表人",
-    "注册时间": "注册时间",
-    "联系人": "联系人",
-    "电话": "电话",
-    "办公地址": "办公地址",
-    "总面积": "总面积（平方米）",
-    "培训场地": "培训场地及可容纳人数",
-    "涉及平台": "涉及平台数量",
-    "单位简介": "单位简介",
-}
-
-#: The order of 基本情况's keys in the contract.
-BASIC_ORDER = tuple(registry().section(BASIC).labels)
-
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
-def basic_label(text: str) -> tuple[bool, str | None]:
+def _label_key(text: str) -> str:
+    """A label as looked up: `norm` form, brackets and what is inside them removed."""
+    return _BRACKETED.sub("", norm(text))
+
+
+@dataclass(frozen=True)
+class BasicSpec:
+    """一、基本情况 as ``extract`` reads it, from the registry's columns, figures and grid.
+
+    Attributes:
+        labels: each label a form may give a field (`_label_key` form) → the field; None for a
+            figure the program computes (讲师数量 …), read past.
+        required: the fields the official form has a labelled cell for → that label.
+        order: the fields in the contract's order.
+        cells: each field → the parts printed in its cell (itself first when the cell is its).
+        multi_row: fields whose value may go on over several rows (a venue or paragraph a row).
+        checked: figures printed on the form → the list whose row count they must equal.
+    """
+
+    labels: dict[str, str | None]
+    required: dict[str, str]
+    order: tuple[str, ...]
+    cells: dict[str, tuple[RegistryColumn | Figure, ...]]
+    multi_row: frozenset[str]
+    checked: dict[str, str]
+
+
+@cache
+def basic_spec(reg: Registry) -> BasicSpec:
+    """Return how 基本情况 is read, from registry `reg`."""
+    section = reg.mapping_section
+    assert section.layout is not None  # checked when the registry is read
+    labels: dict[str, str | None] = {}
+    for figure in reg.figures:
+        for name in (figure.name, *figure.aliases, *figure.form_headers):
+            labels[_label_key(name)] = None
+    for column in section.columns:
+        for name in column.names:
+            labels[_label_key(name)] = column.label
+    required: dict[str, str] = {}
+    cells: dict[str, tuple[RegistryColumn | Figure, ...]] = {}
+    for names in section.layout.cells:
+        parts = tuple(reg.basic_part(n) for n in names)
+        fields = [p for p in parts if isinstance(p, RegistryColumn)]
+        if not fields:
+            continue
+        owner = fields[0].label
+        for name in parts[0].form_headers:  # the cell's label names its first field
+            labels[_label_key(name)] = owner
+        required[owner] = parts[0].form_headers[0].replace("\n", "")
+        cells[owner] = parts
+        for later in fields[1:]:
+            cells.setdefault(later.label, (later,))
+    return BasicSpec(
+        labels=labels,
+        required=required,
+        order=tuple(section.labels),
+        cells=cells,
+        multi_row=frozenset(c.label for c in section.columns if c.type in ("栏目", "长文字")),
+        checked={f.name: f.checks for f in reg.figures if f.checks},
+    )
+
+
+#: 基本情况 as the built-in registry describes it.
+BASIC_LABELS = basic_spec(registry()).labels
+BASIC_REQUIRED = basic_spec(registry()).required
+BASIC_ORDER = basic_spec(registry()).order
+
+
+def basic_label(text: str, reg: Registry | None = None) -> tuple[bool, str | None]:
     """Return (is a 基本情况 label, the field it names or None for a computed figure)."""
-    key = _BRACKETED.sub("", norm(text))
-    if key in BASIC_LABELS:
-        return True, BASIC_LABELS[key]
+    labels = basic_spec(reg or registry()).labels
+    key = _label_key(text)
+    if key in labels:
+        return True, labels[key]
     return False, None
 
 
-_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.,]?|[(][一二三四五六七八九十\d]+[)]|\d{1,2}[、.,])"
-)
+@cache
+def _headings(reg: Registry) -> tuple[dict[str, str], frozenset[str]]:
+    """Every heading text (`norm` form, numbering left out) → the part it opens; and the texts
+    that are headings only when numbered (a box's alias inside another box's label: 审核意见)."""
+    basic = reg.mapping_section
+    found = {norm(h): basic.key for h in basic.form_headings or (basic.key,)}
+    boxes = [c for c in reg.root.columns if c.heading]
+    ambiguous = set()
+    for box in boxes:
+        for name in (box.label, *box.header_aliases):
+            found[norm(name)] = box.label
+            if any(name in other.label for other in boxes if other is not box):
+                ambiguous.add(norm(name))
+    found.update({h: s.key for s in list_sections(reg) for h in s.headings})
+    return found, frozenset(ambiguous)
 
-_HEADINGS: dict[str, str] = {
-    "基本情况": BASIC,
-    "单位基本情况": BASIC,
-    "申报单位审核意见": OPINION,
-    "审核意见": OPINION,
-    "综试办审核意见": OFFICE,
-    "市综试办审核意见": OFFICE,
-    **{h: s.key for s in LISTS for h in s.headings},
-}
 
-
-def heading_of(text: str) -> str | None:
+def heading_of(text: str, reg: Registry | None = None) -> str | None:
     """Return the section a heading names (``三、专兼职讲师`` → ``讲师``), or None.
 
     Only a short text that is a heading and nothing else counts: numbering, the heading, and
@@ -194,17 +226,23 @@ def heading_of(text: str) -> str | None:
     numbered = _NUMBERING.match(key)
     key = key[numbered.end() :] if numbered else key
     key = _BRACKETED.sub("", key).rstrip(":")
-    found = _HEADINGS.get(key)
-    if found is None or (not numbered and found == OPINION and key == "审核意见"):
+    headings, numbered_only = _headings(reg or registry())
+    found = headings.get(key)
+    if found is None or (not numbered and key in numbered_only):
         return None
     return found
 
 
-_NOTE = re.compile(
-    r"^[(](?:请|此栏|注)|^注[:：]|^附件\d|^(?:杭州)?跨境电商人才社会培训基地认定申报表$"
-)
+@cache
+def _note() -> re.Pattern[str]:
+    """The form's notes and titles: ``（请附……）``, ``注：``, ``附件2``, the 申报表 title of every
+    built-in 认定批次, with or without a city before it."""
+    titles = "|".join(re.escape(norm(builtin_profile(n).form_title)) for n in builtin_profiles())
+    return re.compile(
+        rf"^[(](?:请|此栏|注)|^注[:：]|^附件\d|^(?:[\u4e00-\u9fff]{{2,4}})?(?:{titles})$"
+    )
 
 
 def is_note(text: str) -> bool:
     """True for the form's notes and titles (``（请附……）``, ``（此栏请自行增添）``, ``附件2：``)."""
-    return bool(_NOTE.match(norm(text)))
+    return bool(_note().match(norm(text)))
