@@ -135,6 +135,11 @@ def test_twenty_phone_photos_make_a_bundle_under_15_mb_whose_text_stays_legible(
     )
     (png,) = tmp_path.glob("page*.png")
     page = Image.open(png).convert("RGB")
+    # The page number's band (the bottom 15 mm) holds the number alone: the photos clear it.
+    band = page.crop((0, page.height - round(15 / 25.4 * 200), page.width, page.height))
+    drawn = ImageChops.invert(band.convert("L").point(lambda v: 255 if v > 250 else 0)).getbbox()
+    assert drawn is not None
+    assert drawn[2] - drawn[0] < page.width // 5, drawn  # "— 7 —", centred, nothing else
     top = page.crop((0, 0, page.width, page.height // 2))
     box = ImageChops.invert(top.convert("L").point(lambda v: 255 if v > 250 else 0)).getbbox()
     assert box is not None
