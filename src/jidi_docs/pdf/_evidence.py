@@ -29,17 +29,23 @@ import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import img2pdf
 import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from .._fs import is_ours
+from .._lazy import OnFirstUse
 from ..errors import EvidenceError
 from ..schema import HEAD_BYTES, EvidenceKind, allowed_kinds_text, evidence_kind, sniff_kind
 from ._images import ImageOptions, encode, image_pages, pair_page, upright_size, verify
 from ._paths import resolve_evidence_path
+
+if TYPE_CHECKING:
+    import img2pdf
+else:
+    # img2pdf (~50 ms to import) places images on pages: `check` only reads them.
+    img2pdf = OnFirstUse("img2pdf")
 
 __all__ = [
     "MAX_IMAGE_PIXELS",

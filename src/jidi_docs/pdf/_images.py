@@ -21,12 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-import img2pdf
 import pikepdf
 from PIL import Image, ImageChops, ImageOps
 
+from .._lazy import OnFirstUse
+
 if TYPE_CHECKING:
+    import img2pdf
+
     from ..schema import EvidenceKind
+else:
+    # img2pdf (~50 ms to import) places images on pages: `check` only reads them.
+    img2pdf = OnFirstUse("img2pdf")
 
 __all__ = [
     "A4",
