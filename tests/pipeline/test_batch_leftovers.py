@@ -47,6 +47,10 @@ def age(path: Path, seconds: int) -> None:
     ],
 )
 def test_a_copy_beside_its_original_is_left_out_with_the_reason(name: str, what: str) -> None:
+    """The names are those copies get in Explorer and Finder as users report them (the Chinese
+    Windows one, 申报 - 副本.yaml, as found in a district's folder); no vendor document lists
+    them. A copy named otherwise (申报 (2).yaml) is still caught as the same unit twice
+    (`test_batch_builds_one_of_each_unit_and_lists_the_others`)."""
     folder = Path("各单位/甲")
     found = [(folder / "申报.yaml", "甲/申报.yaml"), (folder / name, f"甲/{name}")]
 
