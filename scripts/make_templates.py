@@ -246,6 +246,17 @@ CONTENTS_LEVELS = [
     ("Contents 2", BODY_FONT, 12),
     ("Contents 3", BODY_FONT, 12),
 ]
+#: Line spacing of the contents, in points: at 28 pt one page holds 20 lines.
+CONTENTS_LINE = 28
+#: The same levels set closer, for a long contents (the ``dense`` context flag, set in
+#: `jidi_docs.forms._cover` from the number of lines): 16 pt lines hold 36 lines on one page,
+#: the 申报表, 评价表, 佐证材料, the 11 groups and 22 entries (an indicator folder of photos).
+DENSE_LEVELS = [
+    ("Contents 1 Dense", HEADING_FONT, 12),
+    ("Contents 2 Dense", BODY_FONT, 11),
+    ("Contents 3 Dense", BODY_FONT, 10.5),
+]
+DENSE_LINE = 16
 
 
 def _cover_styles(doc: Document) -> None:
@@ -261,11 +272,16 @@ def _cover_styles(doc: Document) -> None:
     heading.alignment = Align.CENTER
     heading.page_break_before = True
     heading.space_after = Pt(18)
-    for level, (name, font, size) in enumerate(CONTENTS_LEVELS):
-        fmt = add_style(doc, name, font, size, bold=None).paragraph_format
-        fmt.left_indent = Mm(8 * level)
-        fmt.line_spacing = Pt(28)
-        fmt.tab_stops.add_tab_stop(Mm(COVER_BODY_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    for levels, line in ((CONTENTS_LEVELS, CONTENTS_LINE), (DENSE_LEVELS, DENSE_LINE)):
+        for level, (name, font, size) in enumerate(levels):
+            fmt = add_style(doc, name, font, size, bold=None).paragraph_format
+            fmt.left_indent = Mm(8 * level)
+            fmt.line_spacing = Pt(line)
+            if line == DENSE_LINE:
+                fmt.space_before = fmt.space_after = Pt(0)
+            fmt.tab_stops.add_tab_stop(
+                Mm(COVER_BODY_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
 
 
 def build_cover() -> Document:
@@ -315,15 +331,18 @@ def build_cover() -> Document:
 
     para(doc, "目　　录", "Contents Heading", font=HEADING_FONT)
     para(doc, "{%p for line in contents %}", "Normal")
-    for level, (style, font, _size) in enumerate(CONTENTS_LEVELS):
-        test = "if" if level == 0 else "elif" if level == 1 else "else"
-        cond = f" line.level == {level}" if level < 2 else ""
-        para(doc, f"{{%p {test}{cond} %}}", "Normal")
-        p = para(doc, "{{ line.title }}", style, font=font)
-        run = p.add_run()
-        run.add_tab()
-        run.add_text("{{ line.pages }}")
-        rfonts(run._r.get_or_add_rPr(), BODY_FONT)
+    # One paragraph per level, set closer when the contents are long (``dense``).
+    first = True
+    for prefix, levels in (("dense and ", DENSE_LEVELS), ("", CONTENTS_LEVELS)):
+        for level, (style, font, _size) in enumerate(levels):
+            cond = f"line.level == {level}" if level < 2 else "true"
+            para(doc, f"{{%p {'if' if first else 'elif'} {prefix}{cond} %}}", "Normal")
+            first = False
+            p = para(doc, "{{ line.title }}", style, font=font)
+            run = p.add_run()
+            run.add_tab()
+            run.add_text("{{ line.pages }}")
+            rfonts(run._r.get_or_add_rPr(), BODY_FONT)
     para(doc, "{%p endif %}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
     return doc

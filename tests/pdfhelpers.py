@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pikepdf
@@ -499,6 +503,81 @@ def forget_page_counts() -> None:
     pages_module._last.clear()
 
 
+def require_calc() -> str:
+    """Return LibreOffice with its spreadsheet (Calc); skip locally without it, fail when CI is set.
+
+    Debian ships Calc apart from Writer (``libreoffice-calc-nogui``); its library lives beside
+    soffice's own program files.
+    """
+    program = Path(require_soffice()).resolve()
+    if any(program.parent.glob("libsclo.*")) or any(program.parent.glob("*sc*lo.dll")):
+        return str(program)
+    if os.environ.get("CI"):
+        pytest.fail("CI 环境必须安装 LibreOffice Calc（libreoffice-calc-nogui），测试不得跳过")
+    pytest.skip("LibreOffice Calc is not installed")
+
+
+def text_sizes(page: Any) -> list[tuple[str, float]]:
+    """Return each piece of text on a pypdf `page` with the size it is printed at, in points.
+
+    The size is the font size set with ``Tf`` scaled by the text matrix and the current
+    transformation (its vertical scale), so a page shrunk to fit reports its real, smaller size.
+    """
+    found: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        del font
+        if not text.strip():
+            return
+        _, _, c, d, _, _ = (float(x) for x in tm)
+        m_a, m_b, m_c, m_d, _, _ = (float(x) for x in cm)
+        # The vertical unit vector (0, 1) through tm, then cm.
+        y_x, y_y = c * m_a + d * m_c, c * m_b + d * m_d
+        found.append((text, size * math.hypot(y_x, y_y)))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def soffice_convert(soffice: str, source: Path, out_dir: Path, target: str = "pdf") -> Path:
+    """Convert `source` with LibreOffice as a user's "Save as" would; return the new file.
+
+    Each call has a LibreOffice profile of its own in `out_dir`, so tests may run in parallel.
+    """
+    profile = f"-env:UserInstallation={(out_dir / f'profile-{source.stem}').as_uri()}"
+    where = ["--outdir", str(out_dir), str(source)]
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", target, *where],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out_dir / f"{source.stem}.{target}"
+
+
+#: The example's unit and its 统一社会信用代码.
+EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
+EXAMPLE_CODE = "91330106723456781M"
+_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code(seed: str) -> str:
+    """Return a valid 统一社会信用代码 of 西湖区 (330106) made from `seed` (GB 32100-2015)."""
+    digits = str(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))[-9:]
+    body = f"91330106{digits:0>9}"
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS, strict=True))
+    return body + _CODE_CHARS[(31 - total % 31) % 31]
+
+
+def as_unit(text: str, unit: str) -> str:
+    """Return the example's YAML `text` as another unit's: its name and its own credit code.
+
+    Why both: a batch takes two applications with one 统一社会信用代码 for one unit twice.
+    """
+    return text.replace(EXAMPLE_UNIT, unit).replace(EXAMPLE_CODE, credit_code(unit))
+
+
 # -- hostile evidence: every way a PDF can carry code, actions or files ---------------------------
 
 #: Each way an evidence PDF can carry something a viewer runs, opens or launches.
@@ -654,3 +733,63 @@ def active_content(path: Path) -> list[str]:
     with pikepdf.open(path) as pdf:
         walk(pdf.trailer)
     return found
+
+
+#: A CJK font the install script puts on every test machine (fonts-noto-cjk).
+_PHOTO_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+
+
+def make_photo(path: Path, n: int, size: tuple[int, int] = (4032, 3024)) -> Path:
+    """Write a phone photo of a certificate: `size` pixels, JPEG quality 92, about 4 MB.
+
+    A tinted gradient behind a sheet of paper with a red title and 16 lines of small text
+    (48 px, about 1.4 mm when printed at 200 dpi: the legibility limit), and sensor noise, so
+    the file compresses as a real photo does (a noiseless drawing would be unfairly small).
+    """
+    from PIL import ImageDraw, ImageFont
+
+    w, h = size
+    img = Image.linear_gradient("L").resize((w, h)).convert("RGB")
+    img = Image.blend(img, Image.new("RGB", (w, h), (150 + n % 40, 120, 90)), 0.6)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((w // 8, h // 10, w - w // 8, h - h // 10), fill=(245, 243, 236))
+    title = ImageFont.truetype(_PHOTO_FONT, h // 34)
+    small = ImageFont.truetype(_PHOTO_FONT, h // 63)
+    draw.text((w // 2, h // 6), f"荣誉证书 第 {n} 号", font=title, fill=(150, 20, 20), anchor="mm")
+    for k in range(16):
+        line = (
+            f"杭州示例跨境电商职业培训学校 2021 年第 {k + 1} 期培训合格 证书编号 HZ{n:03d}-{k:02d}"
+        )
+        draw.text((w // 6, h // 4 + k * h // 28), line, font=small, fill=(30, 30, 30))
+    noise = Image.new("L", (w, h))
+    shift = (n * 131) % 1024
+    for x in range(-shift, w, 1024):
+        for y in range(-shift, h, 1024):
+            noise.paste(_noise_tile(), (x, y))
+    Image.blend(img, Image.merge("RGB", [noise] * 3), 0.12).save(path, "JPEG", quality=92)
+    return path
+
+
+_TILE: list[Image.Image] = []
+
+
+def _noise_tile() -> Image.Image:
+    """One 1024-pixel square of sensor noise, made once (making it for 12 MP takes seconds)."""
+    if not _TILE:
+        _TILE.append(Image.effect_noise((1024, 1024), 60))
+    return _TILE[0]
+
+
+def run_jidi_docs(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m jidi_docs <args>`` as a user would, from this checkout's sources."""
+    return subprocess.run(
+        [sys.executable, "-m", "jidi_docs", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=timeout,
+        check=False,
+    )

@@ -19,6 +19,7 @@ from ._lazy import attach
 
 if TYPE_CHECKING:
     from ._version import __version__ as __version__
+    from .errors import BatchInterrupted as BatchInterrupted
     from .errors import BundleError as BundleError
     from .errors import ConversionError as ConversionError
     from .errors import EvidenceError as EvidenceError
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .input import loads as loads
     from .input import validate as validate
     from .pdf import Converter as Converter
+    from .pdf import ImageOptions as ImageOptions
     from .pipeline import BatchResult as BatchResult
     from .pipeline import InitResult as InitResult
     from .pipeline import ItemResult as ItemResult

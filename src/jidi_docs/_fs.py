@@ -38,6 +38,8 @@ __all__ = [
     "atomic_write_many",
     "backup_name",
     "check_targets",
+    "digest",
+    "edited",
     "fit_name",
     "is_ours",
     "path_units",
@@ -141,6 +143,23 @@ def _ledger(folder: Path) -> dict[str, str]:
         **_recorded(folder / _BATCH_MANIFEST, "outputs"),
         **_recorded(folder / LEDGER_NAME, "files"),
     }
+
+
+def digest(path: Path) -> str:
+    """Return the SHA-256 of the file at `path`, as the ledger records it."""
+    return _digest(path)
+
+
+def edited(paths: list[Path]) -> list[Path]:
+    """Return those of `paths` that jidi_docs wrote and someone changed since (a form edited in
+    Word): the ledger holds their hash, and the file no longer has it."""
+    out = []
+    ledgers: dict[Path, dict[str, str]] = {}
+    for path in paths:
+        recorded = ledgers.setdefault(path.parent, _ledger(path.parent)).get(path.name)
+        if recorded and path.is_file() and _digest(path) != recorded:
+            out.append(path)
+    return out
 
 
 def is_ours(path: Path) -> bool:

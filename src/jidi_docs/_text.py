@@ -19,6 +19,7 @@ __all__ = [
     "display_width",
     "is_wide",
     "no_formulas",
+    "wrap",
 ]
 
 #: A context value equal to this marker means "merge this table cell into the cell above".
@@ -45,6 +46,83 @@ def is_wide(ch: str) -> bool:
 def display_width(text: str) -> int:
     """Return how many Latin character cells `text` takes: a CJK character counts as two."""
     return sum(2 if is_wide(ch) else 1 for ch in text)
+
+
+#: Where a line may break: after a space, after punctuation that ends a phrase, and before an
+#: opening bracket or quote. Nowhere else: not between two CJK characters (a name, a place, a
+#: topic from the data is one word to its reader), not inside a number or a path.
+_BREAK_AFTER = " \t，。；：、！？）」』》”’,;)]"
+_BREAK_BEFORE = "（「『《“‘("
+#: Punctuation that never starts a line: it stays with the word before it.
+_CLOSING = "，。；：、！？）」』》”’,.;:)]"
+
+
+#: Units and measure words a number is written with (``60 人``, ``20 学时``, ``第 85 行``).
+_UNITS = "行列项人名期次个分页处份年月日号层座岁元万天周米位条件张篇本学平"
+
+
+def _keeps_together(before: str, after: str) -> bool:
+    """True for the spaces inside ``第 85 行`` and ``60 人``: a number stays with its unit."""
+    return (before.isdigit() and after[:1] in tuple(_UNITS)) or (
+        before == "第" and after[:1].isdigit()
+    )
+
+
+def _pieces(paragraph: str) -> list[str]:
+    """Split `paragraph` at its break opportunities; each piece ends with what follows it."""
+    pieces: list[str] = []
+    start = 0
+    for i, ch in enumerate(paragraph):
+        nxt = paragraph[i + 1] if i + 1 < len(paragraph) else ""
+        if nxt and nxt in _CLOSING:
+            continue  # closing punctuation stays with the word before it
+        if ch == " " and _keeps_together(paragraph[i - 1 : i], nxt):
+            continue
+        if ch in _BREAK_AFTER or (nxt and nxt in _BREAK_BEFORE and ch not in _BREAK_BEFORE):
+            pieces.append(paragraph[start : i + 1])
+            start = i + 1
+    if start < len(paragraph):
+        pieces.append(paragraph[start:])
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Split `text` into lines of at most `width` display cells (a CJK character is two).
+
+    Lines break at spaces, after punctuation and before an opening bracket, so no word of the
+    data, no number and no path is split, and closing punctuation never starts a line. Only a
+    phrase wider than a whole line is cut, between two CJK characters (Chinese allows it); a
+    path or a run of ASCII wider than a line hangs on a line of its own, whole.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for piece in _pieces(paragraph):
+            if line and display_width(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line, piece = "", piece.lstrip()
+            while display_width(piece.rstrip()) > width and (cut := _cjk_cut(piece, width)):
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+            line += piece
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cjk_cut(piece: str, width: int) -> int:
+    """The longest start of `piece` within `width` that ends between two CJK characters (0: none,
+    and always for a path: it is copied from the screen, so it stays whole)."""
+    if "/" in piece or "\\" in piece:
+        return 0
+    best, shown = 0, 0
+    for i, ch in enumerate(piece[:-1]):
+        shown += 2 if is_wide(ch) else 1
+        if shown > width:
+            break
+        nxt = piece[i + 1]
+        if is_wide(ch) and is_wide(nxt) and nxt not in _CLOSING:
+            best = i + 1
+    return best
 
 
 #: First characters that make Excel, WPS or LibreOffice take a cell's text for a formula (or a

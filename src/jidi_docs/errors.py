@@ -14,7 +14,8 @@ Our exception hierarchy::
     │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
     │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
     │                             data folder, a refused account or password, a backup or restore
-    └── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
+    ├── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
+    └── BatchInterrupted (KeyboardInterrupt)  Ctrl-C stopped a batch; carries what it finished
 
 Why: the CLI catches `UserError` alone and prints its message without a traceback; anything else
 is a bug and must stay loud. Inheriting from ValueError / RuntimeError lets callers that only know
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 from . import _platform
 
 __all__ = [
+    "BatchInterrupted",
     "BundleError",
     "ConversionError",
     "EvidenceError",
@@ -62,6 +64,19 @@ class JidiDocsError(Exception):
 
 class UserError(JidiDocsError, ValueError):
     """A problem the user can fix; `str(error)` is a complete Chinese message."""
+
+
+class BatchInterrupted(JidiDocsError, KeyboardInterrupt):
+    """Ctrl-C stopped a batch; `result` holds what it finished (a `jidi_docs.BatchResult`, its
+    汇总表 written with the rest marked 未完成).
+
+    Why a KeyboardInterrupt: a caller that stops on Ctrl-C still stops; one that wants to know
+    what was done finds it here.
+    """
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        super().__init__("批量生成被中断。")
 
 
 class InternalError(JidiDocsError, RuntimeError):
@@ -99,9 +114,16 @@ class Issue:
 class InputError(UserError):
     """A file cannot be read as input at all (missing, wrong encoding, YAML syntax, empty …)."""
 
-    def __init__(self, issue: Issue) -> None:
+    def __init__(self, issue: Issue, *, more: Sequence[Issue] = ()) -> None:
         self.issue = issue
-        super().__init__(str(issue))
+        #: Every problem found: `issue` first, then those found after it (several typing slips
+        #: of one YAML file are all named in one run).
+        self.issues = [issue, *more]
+        if not more:
+            super().__init__(str(issue))
+            return
+        head = f"{issue.file or NO_SOURCE} 有 {len(self.issues)} 处格式错误："
+        super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.issue,), self.__dict__)
@@ -110,10 +132,12 @@ class InputError(UserError):
 class ValidationFailed(UserError):
     """The input was read but its content breaks the rules; `issues` lists every problem at once."""
 
-    def __init__(self, issues: Sequence[Issue], *, source: str | None = None) -> None:
+    def __init__(
+        self, issues: Sequence[Issue], *, source: str | None = None, head: str | None = None
+    ) -> None:
         self.issues = list(issues)
         self.source = source
-        head = f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
+        head = head or f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
         super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -145,7 +145,9 @@ def test_pdf_encrypted_without_password_is_included(app_dir, tmp_path, fake):
     make_encrypted_pdf(app_dir.parent / BAD_FILE, user_password="")
     add_evidence(app_dir, BAD_ENTRY, LAST_INDICATOR, BAD_FILE)
 
-    result = runner.invoke(app, ["bundle", str(app_dir), "-o", str(tmp_path / "out")])
+    result = runner.invoke(
+        app, ["bundle", str(app_dir), "-o", str(tmp_path / "out"), "--date", "2021-08-10"]
+    )
 
     assert result.exit_code == 0, result.output
     assert result.stderr == ""

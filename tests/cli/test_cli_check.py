@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +55,7 @@ def write_application(folder: Path, *replacements: tuple[str, str]) -> Path:
     path.write_text(text, encoding="utf-8")
     for name in EVIDENCE:
         (folder / "佐证材料").mkdir(exist_ok=True)
-        (folder / "佐证材料" / name).write_bytes(b"%PDF-1.4\n%test\n")
+        shutil.copyfile(EXAMPLE.parent / "佐证材料" / name, folder / "佐证材料" / name)
     return path
 
 
@@ -321,3 +325,89 @@ def test_check_prints_no_box_drawing_characters_and_does_not_load_rich() -> None
     assert "评价表自评分" in out
     assert not any(0x2500 <= ord(ch) <= 0x257F for ch in out)
     assert out.rstrip().endswith("no rich 0")
+
+
+def test_check_lists_each_indicators_evidence_and_where_it_was_found(tmp_path: Path) -> None:
+    path = write_application(tmp_path)
+    (tmp_path / "佐证材料" / "日常管理").mkdir()
+    (tmp_path / "佐证材料" / "日常管理" / "值班制度.pdf").write_bytes(
+        (tmp_path / "佐证材料" / "营业执照.pdf").read_bytes()
+    )
+
+    out = runner.invoke(app, ["check", str(path)], env={"COLUMNS": "100"}).stdout
+
+    block = _block(out, "佐证材料（按评价指标）")
+    assert block[:2] == [
+        "  基本情况：1 份",
+        f"    营业执照副本扫描件：佐证材料/营业执照.pdf（申报.yaml 第 {line_of('营业执照副本扫描件')} 行）",
+    ]
+    daily = block.index("  日常管理：2 份")
+    assert block[daily + 2] == "    值班制度：佐证材料/日常管理/值班制度.pdf（文件夹中）"
+    headings = [line.split("：")[0].strip() for line in block if not line.startswith("    ")]
+    assert headings[:3] == ["基本情况", "培训场地及环境", "日常管理"]
+    assert len(headings) == 11  # 基本情况 and the 10 indicators, each once
+
+
+def test_a_fresh_init_folder_named_as_a_folder_gets_the_unfilled_summary_first(
+    tmp_path: Path,
+) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "我的申报")]).exit_code == 0
+
+    result = runner.invoke(app, ["check", str(tmp_path / "我的申报")])
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"错误：{tmp_path / '我的申报' / '申报.yaml'} 还有栏目没有填写："
+    assert lines[1].startswith(
+        f"  • {tmp_path / '我的申报' / '申报.yaml'}：以下栏目还没有填写：基本情况：单位名称、"
+    )
+    assert "现在是空值" not in result.output
+    assert len(lines) == 2
+
+
+def test_errors_on_a_terminal_wrap_at_spaces_and_punctuation_only(tmp_path: Path) -> None:
+    """The terminal is a real pseudo-terminal (`pty`), 50 columns wide, as a console would be."""
+    import pty
+
+    path = write_application(tmp_path, ("学历: 本科, 研发平台", "学历: 大学, 研发平台"))
+    parent, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "50", "PYTHONPATH": str(ROOT / "src")}
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "jidi_docs", "check", str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=child,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    os.close(child)
+    shown = b""
+    with contextlib.suppress(OSError):  # the terminal is closed once everything is read
+        while chunk := os.read(parent, 65536):
+            shown += chunk
+    os.close(parent)
+
+    assert proc.returncode == 1
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8")).replace("\r", "")
+    issue = [line for line in text.splitlines() if line.strip()][1:]
+    assert all(display_width(line) <= 50 or "/" in line for line in issue), issue
+    assert len(issue) > 2  # wrapped: each issue goes on, indented under its bullet
+    assert all(line.startswith(("  • ", "    ")) for line in issue)
+    joined = "".join(line.strip() for line in issue)
+    assert "“大学”不在可选范围内" in joined  # nothing lost, no word of the data split
+    assert "是不是“本科”？" in joined
+
+
+def test_every_typing_slip_is_listed_in_one_run_also_for_scripts(tmp_path: Path) -> None:
+    path = write_application(
+        tmp_path, ("  联系人: 李四", "  联系人：李四"), ("  电话: 0571", "  电话:0571")
+    )
+
+    shown = runner.invoke(app, ["check", str(path)])
+    data = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
+
+    assert shown.exit_code == 1
+    assert shown.output.splitlines()[0] == f"错误：{path} 有 2 处格式错误："
+    assert [i["line"] for i in data["issues"]] == [line_of("联系人: 李四"), line_of("电话: 0571")]

@@ -49,6 +49,8 @@ ALLOWED = {
     "soffice",
     "pdfa",
     "pdf",
+    "dpi",  # the unit of an image's resolution, as printers and scanners show it
+    "jpeg",  # the photo format, as phones and cameras name it
     "date",
     "force",
     "jobs",

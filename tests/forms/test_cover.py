@@ -157,3 +157,48 @@ def test_the_cover_document_is_stored_with_the_templates_other_parts(tmp_path):
         assert {i.compress_type for i in cover.infolist()} == {zipfile.ZIP_STORED}
         assert sorted(cover.namelist()) == sorted(template.namelist())
         assert cover.read("word/styles.xml") == template.read("word/styles.xml")
+
+
+def long_contents(entries: int) -> list[ContentsLine]:
+    """The contents of a bundle with `entries` files in one indicator folder (photos, say)."""
+    groups = ["基本情况", "培训场地及环境", "日常管理", "财务情况", "办公条件", "教师管理系统"]
+    groups += ["人才培养体系", "人才培育情况", "人才输送情况", "创新工作", "人才培育及输送情况反馈"]
+    lines = [
+        ContentsLine(0, "附件2 跨境电商人才社会培训基地认定申报表", "1–4"),
+        ContentsLine(0, "附件1 跨境电商人才社会培训基地认定评价表", "5–6"),
+        ContentsLine(0, "佐证材料", f"7–{6 + entries}"),
+    ]
+    for group in groups:
+        lines.append(ContentsLine(1, group, "7" if group == "培训场地及环境" else "缺"))
+        if group == "培训场地及环境":
+            lines += [ContentsLine(2, f"教室照片 {n:02d}", str(7 + n)) for n in range(entries)]
+    return lines
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize(("entries", "pages"), [(5, 2), (22, 2), (30, 3)])
+def test_contents_of_up_to_22_entries_in_11_groups_fit_on_one_page(
+    tmp_path, entries: int, pages: int
+) -> None:
+    """36 lines (申报表, 评价表, 佐证材料, 11 groups, 22 entries) stay on the contents page;
+    beyond, the contents go on to a second page, whole."""
+    require_soffice()
+    contents = long_contents(entries)
+
+    with SofficeConverter() as conv:
+        (pdf,) = conv.convert([build(tmp_path / "cover.docx", contents=contents)], tmp_path)
+
+    text = pdf_text(pdf)
+    assert len(text) == pages
+    listed = [line for page in text[1:] for line in page.splitlines() if "教室照片" in line]
+    assert len(listed) == entries
+
+
+def test_a_long_contents_is_set_closer_and_a_short_one_is_not(tmp_path) -> None:
+    short = docx.Document(build(tmp_path / "short.docx"))
+    long = docx.Document(build(tmp_path / "long.docx", contents=long_contents(20)))
+
+    styles = {p.style.name for p in short.paragraphs if "\t" in p.text}
+    dense = {p.style.name for p in long.paragraphs if "\t" in p.text}
+    assert styles == {"Contents 1", "Contents 2", "Contents 3"}
+    assert dense == {"Contents 1 Dense", "Contents 2 Dense", "Contents 3 Dense"}

@@ -302,7 +302,7 @@ def test_no_part_of_the_python_docx_default_template_is_left_over(name: str) -> 
         assert gone not in types
 
 
-def test_cover_template_has_the_cover_fields_and_one_contents_line_per_level() -> None:
+def test_cover_template_has_the_cover_fields_and_contents_lines_per_level_and_spacing() -> None:
     document = docx.Document(str(TEMPLATES / "封面.docx"))
     texts = [p.text for p in document.paragraphs]
     cells = [distinct_cells(r) for r in document.tables[0].rows]
@@ -317,9 +317,13 @@ def test_cover_template_has_the_cover_fields_and_one_contents_line_per_level() -
         ["联系电话", "：", "{{ phone }}"],
     ]
     lines = [p for p in document.paragraphs if p.style.name.startswith("Contents ")]
+    line = "{{ line.title }}\t{{ line.pages }}"
     assert [(p.style.name, p.text) for p in lines] == [
         ("Contents Heading", "目　　录"),
-        ("Contents 1", "{{ line.title }}\t{{ line.pages }}"),
-        ("Contents 2", "{{ line.title }}\t{{ line.pages }}"),
-        ("Contents 3", "{{ line.title }}\t{{ line.pages }}"),
+        ("Contents 1 Dense", line),  # a long contents, set closer
+        ("Contents 2 Dense", line),
+        ("Contents 3 Dense", line),
+        ("Contents 1", line),
+        ("Contents 2", line),
+        ("Contents 3", line),
     ]

@@ -60,11 +60,11 @@ CATALOGUE: dict[str, Bad] = {
     "unclosed quote is shown where it opens": Bad(
         edit("法定代表人: 张三", '法定代表人: "张三'), '"张三', "", "YAML 格式错误：引号没有闭合。"
     ),
-    "missing colon": Bad(
+    "missing colon is shown at its own line": Bad(
         edit("  法定代表人: 张三", "  法定代表人 张三"),
-        "注册时间: 2015",
+        "法定代表人 张三",
         "",
-        "YAML 格式错误：缺少“:”，或者上一行的引号没有闭合。",
+        "YAML 格式错误：这一行缺少“:”：栏目名后面要写半角冒号和一个空格，例如“法定代表人: 张三”。",
     ),
     "colon inside an unquoted value": Bad(
         edit("  法定代表人: 张三", "  法定代表人: 张: 三"),

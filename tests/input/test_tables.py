@@ -461,3 +461,34 @@ def test_an_unreadable_workbook_is_explained_in_chinese(
     assert "另存为" in message
     english = set(re.findall(r"[A-Za-z]+", message)) - {"xlsx", "xls", "et", "Excel", "WPS"}
     assert not english, message
+
+
+def test_a_spreadsheets_header_error_is_reported_with_every_other_problem(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "讲师.xlsx",
+        [["姓名", "专兼职", "学位", "学历"], ["钱七", "专职", "学士", "本科"]],
+    )
+    write_xlsx(
+        tmp_path / "培训活动.xlsx",
+        [
+            ["时间", "地点", "授课主题", "讲师", "培训人次", "学时数"],
+            ["2020-07-06 ~ 2020-07-10", "本校", "亚马逊运营", "钱七", "三十", 30],
+        ],
+    )
+    text = HEAD.replace("所属区县: 西湖区", "所属区县: 火星区") + (
+        "讲师: {文件: 讲师.xlsx}\n培训活动: {文件: 培训活动.xlsx}\n"
+    )
+
+    with pytest.raises(ValidationFailed) as exc:
+        loads(text, source="申报.yaml", base_dir=tmp_path)
+
+    where = [(i.file, i.line) for i in exc.value.issues]
+    assert where == [
+        ("申报.yaml", 5),  # the YAML's own problem first
+        ("培训活动.xlsx（工作表 Sheet1）", 2),
+        ("讲师.xlsx（工作表 Sheet1）", 1),
+    ]
+    messages = [i.message for i in exc.value.issues]
+    assert "火星区" in messages[0]
+    assert "应是整数" in messages[1] or "三十" in messages[1]
+    assert "第 C 列“学位”不是可用的列名" in messages[2]

@@ -28,6 +28,7 @@ from jidi_docs.errors import ConversionError
 from jidi_docs.pipeline._batch import MANIFEST_NAME, STAGING_NAME, batch
 from jidi_docs.pipeline._chunk import _convert_together
 from jidi_docs.pipeline._summary import SummaryRow, summary_table, write_summary
+from pdfhelpers import as_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
@@ -48,7 +49,7 @@ def make_application(
 ) -> Path:
     """Write an application (the contract example renamed) and its evidence files; return the YAML."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = EXAMPLE.replace(EXAMPLE_UNIT, unit).replace("所属区县: 西湖区", f"所属区县: {district}")
+    text = as_unit(EXAMPLE, unit).replace("所属区县: 西湖区", f"所属区县: {district}")
     yaml_path = folder / "申报.yaml"
     yaml_path.write_text(text, "utf-8")
     if evidence:
@@ -101,15 +102,18 @@ def test_summary_table_sorts_by_the_batchs_districts_then_pinyin_and_puts_unread
     headers, body = summary_table(rows)
 
     assert headers == [
-        *("文件", "单位名称", "所属区县", "讲师数量", "本科及以上占比（%）", "跨境电商培训人次"),
-        *("历年培训总人次", "自评总分", "场地", "预审结果", "生成结果", "错误信息"),
+        *("序号", "文件", "单位名称", "所属区县", "联系人", "电话", "讲师数量"),
+        *("本科及以上占比（%）", "跨境电商培训人次", "历年培训总人次", "自评总分", "场地"),
+        *("预审结果", "生成结果", "备注", "错误信息"),
     ]
+    column = {h: i for i, h in enumerate(headers)}
     # 西湖区 comes first in this 认定批次's list; 甲 (jia) before 乙 (yi) in pinyin order
-    assert [r[0] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
-    assert [r[-3] for r in body] == ["不符合", "符合", None, None]
-    assert body[-1][-2:] == ["失败", "YAML 格式错误"]
-    assert body[2][7] == Decimal("90.5")
-    assert body[2][8] is None  # no condition reported for b.yaml
+    assert [r[column["文件"]] for r in body] == ["a.yaml", "c.yaml", "b.yaml", "bad.yaml"]
+    assert [r[column["序号"]] for r in body] == [1, 2, 3, 4]
+    assert [r[column["预审结果"]] for r in body] == ["不符合 1", "符合", None, None]
+    assert body[-1][-3:] == ["失败", None, "YAML 格式错误"]
+    assert body[2][column["自评总分"]] == Decimal("90.5")
+    assert body[2][column["场地"]] is None  # no condition reported for b.yaml
 
 
 def test_an_error_in_the_table_is_one_line_without_the_batch_folder() -> None:
@@ -131,7 +135,7 @@ def test_summary_table_orders_units_within_a_district_by_name() -> None:
 
     _, body = summary_table(rows)
 
-    assert [r[1] for r in body] == ["A公司", "B公司"]
+    assert [r[2] for r in body] == ["A公司", "B公司"]
 
 
 # -- forms only: failures, summary, incremental, determinism --------------------------------
@@ -167,20 +171,23 @@ def test_batch_of_30_with_3_bad_writes_27_outputs_reports_3_and_exits_3(tmp_path
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 31
     headers = rows[0]
-    assert headers[:3] == ("文件", "单位名称", "所属区县")
+    assert headers[:3] == ("序号", "区县", "单位名称")
     assert ws.freeze_panes == "A2"
-    result_col, district_col = headers.index("生成结果"), headers.index("所属区县")
+    result_col, district_col = headers.index("生成结果"), headers.index("区县")
     assert sum(r[result_col] == "失败" for r in rows[1:]) == 3
     order = jidi_docs.get_profile("杭州-2021").districts
     ranks = [order.index(r[district_col]) for r in rows[1:] if r[district_col] in order]
     assert ranks == sorted(ranks)  # the 认定批次's own order of districts
-    failed = {r[0]: r[headers.index("错误信息")] for r in rows[1:] if r[result_col] == "失败"}
-    assert "火星区" in failed["bad-district/申报.yaml"]
-    assert "YAML" in failed["bad-syntax.yaml"]
     with (out / "汇总.csv").open(encoding="utf-8-sig", newline="") as f:
         csv_rows = list(csv.reader(f))
     assert len(csv_rows) == 31
-    assert csv_rows[0] == [str(h) for h in headers]
+    file_col, error_col = csv_rows[0].index("文件"), csv_rows[0].index("错误信息")
+    failed = {r[file_col]: r[error_col] for r in csv_rows[1:] if r[error_col]}
+    assert "火星区" in failed["bad-district/申报.yaml"]
+    assert "YAML" in failed["bad-syntax.yaml"]
+    # The paper sheet shows an unreadable application by its file, the error in 备注.
+    remarks = {r[2]: r[headers.index("备注")] for r in rows[1:] if r[result_col] == "失败"}
+    assert "YAML" in remarks["bad-syntax.yaml"]
 
 
 def test_rerun_rebuilds_nothing_and_touching_evidence_rebuilds_only_that_application(
@@ -218,16 +225,18 @@ def test_two_runs_give_byte_identical_docx_files(tmp_path: Path) -> None:
     assert one == two
 
 
-def test_applications_sharing_a_name_get_distinct_folders(tmp_path: Path) -> None:
-    make_application(tmp_path / "in" / "x", "杭州同名公司", evidence=False)
-    make_application(tmp_path / "in" / "y", "杭州同名公司", evidence=False)
-    make_application(tmp_path / "in" / "z", "杭州/别名:公司", evidence=False)
+def test_applications_sharing_a_folder_name_get_distinct_folders(tmp_path: Path) -> None:
+    # Two units whose names differ only where a folder name cannot hold the character.
+    make_application(tmp_path / "in" / "x", "杭州/同名:公司", evidence=False)
+    make_application(tmp_path / "in" / "y", "杭州_同名_公司", evidence=False)
+    make_application(tmp_path / "in" / "z", "杭州别名公司", evidence=False)
 
     result = batch([tmp_path / "in"], tmp_path / "out", jobs=1, pdf=False)
 
     folders = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir())
     assert result.exit_code == 0
-    assert folders == ["杭州_别名_公司", "杭州同名公司-x_申报", "杭州同名公司-y_申报"]
+    assert [i.status for i in result.items] == ["built"] * 3
+    assert folders == ["杭州_同名_公司-x_申报", "杭州_同名_公司-y_申报", "杭州别名公司"]
 
 
 def test_a_folder_without_applications_is_a_user_error_with_exit_1(tmp_path: Path) -> None:
@@ -364,7 +373,7 @@ def test_sigint_mid_batch_leaves_no_partial_file_and_no_soffice(
             proc.wait()
 
     assert proc.returncode == 130, err
-    assert "已取消" in err
+    assert "已中断：已完成 " in err
     assert _soffice_pids(str(scratch)) == []
     assert not (out / STAGING_NAME).exists()
     ours = (MANIFEST_NAME, LEDGER_NAME)  # the records of what was written; no temporary file
@@ -376,13 +385,21 @@ def test_sigint_mid_batch_leaves_no_partial_file_and_no_soffice(
         for path in folder.glob("*.pdf"):
             with pikepdf.open(path) as pdf:
                 assert len(pdf.pages) > 0
-    assert not (out / "汇总表.xlsx").exists()
+    # The 汇总表 of what finished: every application has its row, those not done marked 未完成.
+    outcomes = [
+        r[7]
+        for r in openpyxl.load_workbook(out / "汇总表.xlsx").active.iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert len(outcomes) == 8
+    assert set(outcomes) <= {"成功", "未完成"}
     assert list(scratch.iterdir()) == [] or all(
         not p.name.startswith("jidi-soffice-") for p in scratch.iterdir()
     )
 
 
-def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every_page(
+def test_the_workbook_prints_a4_landscape_with_the_header_on_every_page(
     tmp_path: Path,
 ) -> None:
     rows = [
@@ -398,19 +415,21 @@ def test_the_workbook_prints_a4_landscape_one_page_wide_with_the_header_on_every
     ws = wb["汇总"]
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_title_rows == "$1:$1"
     assert "汇总表" in ws.oddHeader.center.text
     assert "生成日期" in ws.oddHeader.right.text
     headers = [c.value for c in ws[1]]
-    assert headers[-3:] == ["预审结果", "生成结果", "错误信息"]
+    assert headers[-3:] == ["预审结果", "生成结果", "备注"]
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert values[0][-3:] == ["需注意", "成功", None]
-    assert values[1][1] == "乙公司"
+    assert values[0][-3:] == ["需注意 1", "成功", None]
+    assert values[1][2] == "乙公司"
     assert values[1][-1] == "第一行：第 3 行 日期无法识别（另有 1 处）"
     details = [[c.value for c in row] for row in wb["错误详情"].iter_rows()]
-    assert details[1] == ["b.yaml", "第一行：\n  • 第 3 行 日期无法识别\n  • 另一处"]
+    assert details[1:] == [
+        [2, "乙公司", "b.yaml", "第一行："],
+        [None, None, None, "• 第 3 行 日期无法识别"],
+        [None, None, None, "• 另一处"],
+    ]
 
 
 def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_path: Path) -> None:
@@ -425,6 +444,7 @@ def test_a_failed_application_keeps_its_unit_and_district_in_the_summary(tmp_pat
     assert result.items[0].status == "failed"
     assert row is not None
     assert (row.unit, row.district) == (EXAMPLE_UNIT, "西湖区")
+    assert (row.figures["联系人"], row.figures["电话"]) == ("李四", "0571-87654321")
 
 
 @pytest.mark.soffice

@@ -12,7 +12,7 @@ from jidi_docs.cli import app as cli_app
 from jidi_docs.errors import BundleError, UserError
 from jidi_docs.pdf import _pdfa
 from jidi_docs.pipeline._batch import batch
-from pdfhelpers import copy_example, font_rows, pdfa_failures, require_ghostscript
+from pdfhelpers import as_unit, copy_example, font_rows, pdfa_failures, require_ghostscript
 
 EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
 
@@ -20,9 +20,7 @@ EXAMPLE_UNIT = "杭州示例跨境电商职业培训学校有限公司"
 def make_applications(root: Path, units: list[str]) -> None:
     for i, unit in enumerate(units):
         yaml_path = copy_example(root / f"a{i}")
-        yaml_path.write_text(
-            yaml_path.read_text(encoding="utf-8").replace(EXAMPLE_UNIT, unit), encoding="utf-8"
-        )
+        yaml_path.write_text(as_unit(yaml_path.read_text(encoding="utf-8"), unit), encoding="utf-8")
 
 
 def pdfa_id(path: Path) -> tuple[str | None, str | None]:

@@ -21,6 +21,7 @@ from jidi_docs._fs import LEDGER_NAME
 from jidi_docs.errors import ConversionError, EvidenceError
 from jidi_docs.forms._render import render
 from jidi_docs.input._load import load
+from jidi_docs.pdf import ImageOptions
 from jidi_docs.pdf._convert import SofficeConverter
 from jidi_docs.pipeline._bundle import BUNDLE_NAME, bundle, evidence_files, prepare
 from pdfhelpers import (
@@ -437,7 +438,9 @@ def test_identical_resources_are_stored_once(app_dir, tmp_path):
         ],
     )
 
-    path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter())
+    one_a_page = ImageOptions(two_per_page=False)  # each photo a page of its own
+
+    path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter(), images=one_a_page)
 
     with pikepdf.open(path) as pdf:
         images = [
@@ -560,7 +563,7 @@ def test_truncated_pdf_is_read_leniently_with_a_warning(app_dir, tmp_path, caplo
     add_evidence(app_dir, BAD_ENTRY, "人才培育及输送情况反馈", BAD_FILE)
     caplog.set_level(logging.WARNING, logger="jidi_docs")
 
-    path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter())
+    path = bundle(load(app_dir), tmp_path / "out", converter=FakeConverter(), date="2021-08-10")
 
     assert [squeeze(t)[:4] for t in pdf_text(path)[-3:]] == ["CUT1", "CUT2", "CUT3"]
     assert [r.getMessage() for r in caplog.records] == [

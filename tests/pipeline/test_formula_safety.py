@@ -18,6 +18,7 @@ import pytest
 from jidi_docs import init
 from jidi_docs.pipeline._batch import batch
 from jidi_docs.pipeline._summary import SummaryRow, write_summary
+from pdfhelpers import as_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
@@ -75,7 +76,7 @@ def test_a_batch_of_hostile_applications_writes_a_summary_without_formulas(
     folder = tmp_path / "in"
     for n, text in enumerate(HOSTILE[:4]):
         (folder / f"{text[:2]}{n}").mkdir(parents=True)
-        hostile = EXAMPLE.replace(EXAMPLE_UNIT, text.replace("'", "’"))
+        hostile = as_unit(EXAMPLE, text.replace("'", "’"))  # each its own credit code
         (folder / f"{text[:2]}{n}" / "申报.yaml").write_text(hostile, encoding="utf-8")
 
     result = batch([folder], tmp_path / "out", jobs=1, pdf=False)

@@ -8,6 +8,7 @@ import pytest
 
 from jidi_docs._platform import TimeLimitExceeded, work_limits
 from jidi_docs.pipeline._batch import batch
+from pdfhelpers import as_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "data" / "示例" / "申报.yaml").read_text("utf-8")
@@ -22,17 +23,17 @@ def write(folder: Path, text: str) -> Path:
 
 
 def good(root: Path, i: int) -> Path:
-    return write(root / f"good{i}", EXAMPLE.replace(EXAMPLE_UNIT, f"杭州隔离测试{i}公司"))
+    return write(root / f"good{i}", as_unit(EXAMPLE, f"杭州隔离测试{i}公司"))
 
 
 def alias_bomb(levels: int = 9) -> str:
     lines = ["炸弹:", "  l0: &l0 [" + ", ".join(["哈"] * 9) + "]"]
     lines += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, levels)]
-    return EXAMPLE.replace(EXAMPLE_UNIT, "杭州炸弹公司") + "\n" + "\n".join(lines) + "\n"
+    return as_unit(EXAMPLE, "杭州炸弹公司") + "\n" + "\n".join(lines) + "\n"
 
 
 def huge(rows: int) -> str:
-    head, rest = EXAMPLE.replace(EXAMPLE_UNIT, "杭州巨大公司").split("讲师:\n", 1)
+    head, rest = as_unit(EXAMPLE, "杭州巨大公司").split("讲师:\n", 1)
     body = "".join(
         f"  - {{姓名: 讲师{i:05d}, 专兼职: 专职, 学历: 本科, 联系电话: '138{i:08d}'}}\n"
         for i in range(rows)

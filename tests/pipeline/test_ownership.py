@@ -20,7 +20,7 @@ from jidi_docs.forms._render import render
 from jidi_docs.input._load import load
 from jidi_docs.pipeline._batch import batch
 from jidi_docs.pipeline._bundle import BUNDLE_NAME, bundle
-from pdfhelpers import FakeConverter, copy_example
+from pdfhelpers import FakeConverter, as_unit, copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "示例" / "申报.yaml"
@@ -233,7 +233,7 @@ def make_inputs(root: Path, count: int) -> list[Path]:
         folder = root / f"单位{i:02d}"
         folder.mkdir(parents=True)
         path = folder / "申报.yaml"
-        path.write_text(text.replace(UNIT, f"杭州输出位置测试{i}公司"), "utf-8")
+        path.write_text(as_unit(text, f"杭州输出位置测试{i}公司"), "utf-8")
         paths.append(path)
     return paths
 

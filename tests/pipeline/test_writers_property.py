@@ -23,7 +23,7 @@ from jidi_docs.forms._render import render
 from jidi_docs.input._load import load
 from jidi_docs.pipeline._batch import batch
 from jidi_docs.pipeline._bundle import bundle
-from pdfhelpers import FakeConverter, copy_example
+from pdfhelpers import FakeConverter, as_unit, copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "杭州示例跨境电商职业培训学校有限公司"
@@ -50,7 +50,7 @@ def make_inputs(base: Path) -> Path:
     copy_example(root / "a")
     copy_example(root / "b")
     b_yaml = root / "b" / "申报.yaml"
-    b_yaml.write_text(b_yaml.read_text("utf-8").replace(UNIT, UNITS["b"]), "utf-8")
+    b_yaml.write_text(as_unit(b_yaml.read_text("utf-8"), UNITS["b"]), "utf-8")
     return root
 
 

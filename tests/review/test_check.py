@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pikepdf
 import pytest
+from PIL import Image
 
 from jidi_docs.errors import ValidationFailed
 from jidi_docs.forms._render import render
@@ -45,6 +48,18 @@ def clean_data() -> dict[str, Any]:
     return data
 
 
+def _one_page() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+#: A real one-page PDF: `check` opens every evidence file as the bundle does.
+_ONE_PAGE = _one_page()
+
+
 def make_evidence(data: dict[str, Any], folder: Path) -> None:
     """Create every evidence file `data` names, under `folder`, with a little content."""
     for entry in data["佐证材料"]:
@@ -52,7 +67,7 @@ def make_evidence(data: dict[str, Any], folder: Path) -> None:
         for rel in files:
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"%PDF-1.4\n%test\n")
+            path.write_bytes(_ONE_PAGE)
 
 
 def build(data: dict[str, Any], folder: Path, *, profile: Any = None) -> Application:
@@ -542,3 +557,36 @@ def test_a_half_filled_application_names_every_empty_section() -> None:
     assert "未填写企业资质" in report.condition("qualifications").reason
     assert report.condition("training_lecturers").status == WARN
     assert report.condition("activity_dates").status == WARN
+
+
+def test_a_truncated_photo_fails_the_files_condition_as_the_bundle_would_refuse_it(
+    tmp_path: Path,
+) -> None:
+    data = clean_data()
+    data["佐证材料"][0]["文件"] = "佐证材料/执照照片.jpg"
+    app = build(data, tmp_path)
+    photo = tmp_path / "佐证材料" / "执照照片.jpg"
+    buf = io.BytesIO()
+    Image.effect_noise((800, 600), 60).convert("RGB").save(buf, "JPEG", quality=90)
+    photo.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])  # its header is whole
+
+    full, quick = check(app), check(app, read_evidence=False)
+
+    assert full.condition("evidence_files").status == FAIL
+    assert "「营业执照副本扫描件」的 佐证材料/执照照片.jpg：图片不完整（文件被截断）" in (
+        full.condition("evidence_files").reason
+    )
+    assert quick.condition("evidence_files").status == OK  # it exists and is not empty
+
+
+def test_the_report_lists_the_evidence_only_when_it_reads_it(tmp_path: Path) -> None:
+    app = build(clean_data(), tmp_path)
+
+    full, quick = check(app), check(app, read_evidence=False)
+
+    assert [(e.indicator, e.name) for e in full.evidence][:2] == [
+        ("基本情况", "营业执照副本扫描件"),
+        ("培训场地及环境", "培训场地及授课设备清单"),
+    ]
+    assert full.condition("evidence_files").reason == "12 个文件都能完整读出。"
+    assert quick.evidence == []

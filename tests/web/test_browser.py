@@ -312,7 +312,7 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
     download.value.save_as(xlsx)
     sheet = openpyxl.load_workbook(xlsx).active
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert any(basic["单位名称"] in str(r[1]) for r in values[1:])
+    assert any(basic["单位名称"] in str(r[2]) for r in values[1:])  # 序号, 区县, 单位名称 …
     office_ctx.close()
     base_ctx.close()
     assert not pages.problems, json.dumps(pages.problems, ensure_ascii=False, indent=1)

@@ -105,9 +105,10 @@ def test_the_summary_workbook_lists_the_submitted_applications_in_scope(
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("文件", "单位名称", "所属区县")
-    assert [r[1] for r in rows[1:]] == [example["基本情况"]["单位名称"]]
-    assert rows[1][2] == "西湖区"  # as the application says, whichever district invited it
+    assert rows[0][:5] == ("序号", "区县", "单位名称", "联系人", "电话")
+    assert [r[2] for r in rows[1:]] == [example["基本情况"]["单位名称"]]
+    assert rows[1][1] == "西湖区"  # as the application says, whichever district invited it
+    assert rows[1][3:5] == (example["基本情况"]["联系人"], example["基本情况"]["电话"])
 
 
 @pytest.mark.soffice

@@ -227,22 +227,25 @@ def test_downloads_are_named_by_unit(reviewed: Any) -> None:
 def test_the_summary_has_the_librarys_columns_and_state_ten_and_contact(reviewed: Any) -> None:
     import openpyxl
 
-    from jidi_docs.pipeline import summary_table
-
     office, version = reviewed["office"], reviewed["version"]
     office.post(f"/version/{version.pk}/", {"office_opinion": "同意推荐。", "opinion_version": 1})
 
     response = office.get("/summary.xlsx", {"district": "西湖区", "state": "submitted"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    # The first sheet is for paper: who, how the 预审 went, whom to call.
+    paper = list(book.worksheets[0].iter_rows(values_only=True))
+    (row,) = [r for r in paper[1:] if r[2] == reviewed["unit"]]
+    assert paper[0][:5] == ("序号", "区县", "单位名称", "联系人", "电话")
+    assert row[3] == "李四"
+    assert row[6].split()[0] in ("符合", "需注意", "不符合")
+    # The details sheet: the library's figures and conditions, then the portal's own columns.
+    rows = list(book["预审明细"].iter_rows(values_only=True))
     headers = list(rows[0])
-    (mine,) = [r for r in rows[1:] if r[0] == f"西湖区-{reviewed['unit']}-申报材料.pdf"]
-    library, _body = summary_table([])
-
-    assert headers[: len(library) - 3] == library[:-3]  # the batch's own columns first
-    assert headers[-6:] == ["状态", "版本", "提交时间", "十、综试办审核意见", "联系人", "电话"]
+    (mine,) = [r for r in rows[1:] if r[headers.index("单位名称")] == reviewed["unit"]]
+    assert headers[:2] == ["序号", "单位名称"]
+    assert headers[-5:] == ["状态", "版本", "提交时间", "十、综试办审核意见", "文件"]
+    assert mine[headers.index("文件")] == f"西湖区-{reviewed['unit']}-申报材料.pdf"
     assert mine[headers.index("状态")] == "已提交（待审核）"
     assert mine[headers.index("十、综试办审核意见")] == "同意推荐。"
-    assert mine[headers.index("联系人")] == "李四"
-    assert mine[headers.index("预审结果")] in ("符合", "需注意", "不符合")
+    assert mine[headers.index("预审结果")].split()[0] in ("符合", "需注意", "不符合")
     assert "filename*=UTF-8''" + _quoted("汇总表-西湖区-") in response["Content-Disposition"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, cast
 import typer
 
 from .. import _platform
-from ..errors import UserError, ValidationFailed
+from .._text import wrap
+from ..errors import InputError, UserError, ValidationFailed
 from ._zh import ZhGroup, ZhTyper
 
 if TYPE_CHECKING:
@@ -22,7 +25,13 @@ if TYPE_CHECKING:
     from ..schema import Application
 
 __all__ = [
+    "CoverDateOption",
     "ForceOption",
+    "FromYamlOption",
+    "ImageDpiOption",
+    "ImageQualityOption",
+    "MaxSizeOption",
+    "OnePerPageOption",
     "ProfileOption",
     "SofficeOption",
     "app",
@@ -101,6 +110,74 @@ ForceOption = Annotated[
     typer.Option("--force", help="覆盖输出位置上不是 jidi-docs 生成的同名文件（默认不覆盖）"),
 ]
 
+#: bundle and batch: forms edited by hand are rebuilt from the YAML instead of used as edited.
+FromYamlOption = Annotated[
+    bool,
+    typer.Option(
+        "--from-yaml",
+        help="申报表、评价表在生成后用 Word 改过时，也按申报 YAML 重新生成（改过的另存为备份）；"
+        "默认用改过的那一份",
+    ),
+]
+
+
+def _cover_date(value: str | None) -> str | None:
+    """Check ``--date`` at once, so a typo is reported before any work starts."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise typer.BadParameter(
+                f"“{value}”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。"
+            ) from None
+    return value
+
+
+#: bundle and batch: the date on the cover.
+CoverDateOption = Annotated[
+    Optional[str],  # noqa: UP045  (Typer needs Optional on Python 3.10)
+    typer.Option(
+        "--date",
+        metavar="日期",
+        help="封面上的日期，例如 2021-08-10（默认：今天；晚于申报截止日期时会提示）",
+        callback=_cover_date,
+    ),
+]
+
+#: bundle and batch: how photos and scans go into the bundle, and when its size is worth a word.
+ImageDpiOption = Annotated[
+    int,
+    typer.Option(
+        "--image-dpi",
+        min=0,
+        metavar="dpi",
+        help="照片、扫描件在申报材料中的分辨率，更大的会缩小到这个分辨率；0 表示保持原样",
+    ),
+]
+ImageQualityOption = Annotated[
+    int,
+    typer.Option(
+        "--image-quality",
+        min=1,
+        max=95,
+        metavar="质量",
+        help="缩小后的照片保存为 JPEG 的质量（1–95）",
+    ),
+]
+OnePerPageOption = Annotated[
+    bool,
+    typer.Option("--one-per-page", help="每张照片单独一页（默认两张横向照片排在同一页）"),
+]
+MaxSizeOption = Annotated[
+    float,
+    typer.Option(
+        "--max-size",
+        min=0,
+        metavar="MB",
+        help="申报材料 PDF 超过这个大小（MB）时提示；0 表示不提示",
+    ),
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 SofficeOption = Annotated[
@@ -150,17 +227,40 @@ def bullet(stream: Any) -> str:
     return "•" if _platform.can_show("•", stream) else "·"
 
 
+def _error_width() -> int | None:
+    """The width of the terminal errors go to, or None when they go to a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _wrapped(text: str, width: int | None, indent: int) -> str:
+    """`text` broken into lines for a terminal `width` cells wide, later lines indented.
+
+    Why not let the terminal wrap: it cuts anywhere, inside a name, a number or a path
+    (`jidi_docs._text.wrap` breaks at spaces and punctuation only).
+    """
+    if width is None:
+        return text
+    lines = [line for part in text.splitlines() for line in wrap(part, max(width - indent - 1, 20))]
+    return ("\n" + " " * indent).join(lines)
+
+
 def print_user_error(error: UserError) -> None:
-    """Print a user error in red, every issue on its own line."""
-    if isinstance(error, ValidationFailed):
+    """Print a user error in red, every issue on its own line (wrapped on a terminal)."""
+    width = _error_width()
+    several = isinstance(error, InputError) and len(error.issues) > 1
+    if isinstance(error, ValidationFailed) or several:
+        issues = error.issues if isinstance(error, (ValidationFailed, InputError)) else []
         err_console.print(
             f"[bold red]错误：[/bold red]{error.args[0].splitlines()[0]}", markup=True
         )
-        for issue in error.issues:
-            err_console.print(f"  {bullet(err_console.file)} {issue}", markup=False)
+        for issue in issues:
+            text = _wrapped(str(issue), width, 4)
+            err_console.print(f"  {bullet(err_console.file)} {text}", markup=False)
     else:
         err_console.print("[bold red]错误：[/bold red]", markup=True, end="")
-        err_console.print(str(error), markup=False)
+        err_console.print(_wrapped(str(error), width, 0), markup=False)
 
 
 def print_app_warnings(application: Application) -> None:
@@ -196,3 +296,13 @@ def exit_with(code: int) -> None:
 def stdout_is_terminal() -> bool:
     """True when standard output is a terminal (progress bars), False for pipes and logs."""
     return sys.stdout.isatty()
+
+
+def image_options(dpi: int, quality: int, one_per_page: bool) -> Any:
+    """The `jidi_docs.pdf.ImageOptions` of the command line's image options."""
+    from ..pdf import ImageOptions
+
+    try:
+        return ImageOptions(dpi=dpi, quality=quality, two_per_page=not one_per_page)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--image-dpi") from None

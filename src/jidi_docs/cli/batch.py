@@ -16,8 +16,15 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ..errors import BatchInterrupted
 from ..pipeline import BatchResult, ProgressEvent, batch
 from ._common import (
+    CoverDateOption,
+    FromYamlOption,
+    ImageDpiOption,
+    ImageQualityOption,
+    MaxSizeOption,
+    OnePerPageOption,
     ProfileOption,
     SofficeOption,
     app,
@@ -25,6 +32,7 @@ from ._common import (
     err_console,
     exit_with,
     handle_errors,
+    image_options,
     out_console,
     stdout_is_terminal,
 )
@@ -32,19 +40,35 @@ from ._common import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-_STATUS = {"built": "已生成", "skipped": "未变化，跳过", "failed": "失败"}
+_STATUS = {
+    "built": "已生成",
+    "skipped": "未变化，跳过",
+    "failed": "失败",
+    "left_out": "未生成（副本或重复）",
+    "unfinished": "未完成",
+}
+
+
+def _line(event: ProgressEvent) -> str:
+    """``[3/20] 已生成：甲/申报.yaml（预审：不符合 2）``: what happened, and how the 预审 went."""
+    item = event.item
+    row = item.row
+    notes = []
+    if row is not None and row.review_text:
+        notes.append(f"预审：{row.review_text}")
+    if row is not None and row.kept_forms:
+        notes.append("用的是手工修改的表格")
+    shown = f"（{'，'.join(notes)}）" if notes else ""
+    return f"[{event.done}/{event.total}] {_STATUS[item.status]}：{item.display}{shown}"
 
 
 @contextlib.contextmanager
 def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
-    """Yield a progress callback: a rich bar on a terminal, one plain line per file otherwise."""
+    """Yield a progress callback: one line per application (above a rich bar on a terminal)."""
     if not terminal:
 
         def line(event: ProgressEvent) -> None:
-            item = event.item
-            out_console.print(
-                f"[{event.done}/{event.total}] {_STATUS[item.status]}：{item.display}", markup=False
-            )
+            out_console.print(_line(event), markup=False)
 
         yield line
         return
@@ -60,6 +84,7 @@ def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
         task = bar.add_task("正在检查申报文件…", total=None)
 
         def update(event: ProgressEvent) -> None:
+            bar.console.print(_line(event), markup=False)
             bar.update(
                 task, total=event.total, completed=event.done, description=event.item.display
             )
@@ -69,20 +94,33 @@ def _reporter(terminal: bool) -> Iterator[Callable[[ProgressEvent], None]]:
 
 def _report(result: BatchResult) -> None:
     built, skipped, failed = len(result.built), len(result.skipped), len(result.failed)
+    left = len(result.left_out)
+    also = f"，副本或重复未生成 {left} 份" if left else ""
     out_console.print(
         f"完成：共 {len(result.items)} 份申报，生成 {built} 份，未变化跳过 {skipped} 份，"
-        f"失败 {failed} 份。",
+        f"失败 {failed} 份{also}。",
         markup=False,
     )
+    if result.left_out:
+        err_console.print("[yellow]以下文件没有生成：[/yellow]", markup=True)
+        for item in result.left_out:
+            err_console.print(
+                f"  {bullet(err_console.file)} {item.display}：{item.reason}", markup=False
+            )
     if result.hidden:
         err_console.print(
             f"[yellow]提示：[/yellow]跳过了隐藏文件或文件夹（名称以“.”开头）里的 "
             f"{len(result.hidden)} 个 YAML 文件：{'、'.join(result.hidden)}",
             markup=True,
         )
+    # A note several applications share (the cover date after the deadline …) is said once.
+    shared: dict[str, list[str]] = {}
     for item in result.items:
         for note in item.warnings:
-            err_console.print(f"[yellow]提示：[/yellow]{item.display}：{note}", markup=True)
+            shared.setdefault(note, []).append(item.display)
+    for note, displays in shared.items():
+        who = displays[0] if len(displays) == 1 else f"{len(displays)} 份申报"
+        err_console.print(f"[yellow]提示：[/yellow]{who}：{note}", markup=True)
     if result.failed:
         err_console.print("[bold red]以下申报未能生成：[/bold red]", markup=True)
         for item in result.failed:
@@ -134,28 +172,52 @@ def batch_cmd(
             "--pdfa", help="申报材料生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"
         ),
     ] = False,
+    date: CoverDateOption = None,
+    from_yaml: FromYamlOption = False,
+    image_dpi: ImageDpiOption = 200,
+    image_quality: ImageQualityOption = 85,
+    one_per_page: OnePerPageOption = False,
+    max_size: MaxSizeOption = 50,
     profile: ProfileOption = None,
     soffice: SofficeOption = None,
 ) -> None:
     """批量生成：一个文件夹中的全部申报，每个单位一个输出文件夹，另附汇总表。
 
+    输出文件夹里的申报表、评价表在生成后用 Word 改过时，申报材料用改过的那一份
+    （会提示，汇总表“备注”栏注明）；加 --from-yaml 则按申报 YAML 重新生成。
+
     退出码：0 全部成功；3 部分失败（已列出）；1 全部失败或无法开始。
 
     例子：jidi-docs batch 各单位申报 -o 输出 -j 2
     """
-    with _reporter(stdout_is_terminal()) as progress:
-        result = batch(
-            folders,
-            out,
-            jobs=jobs,
-            pdf=not no_pdf,
-            force=force,
-            progress=progress,
-            profile=profile,
-            allow_missing=allow_missing,
-            allow_outside_paths=allow_outside_paths,
-            soffice=soffice,
-            pdfa=pdfa,
+    images = image_options(image_dpi, image_quality, one_per_page)
+    try:
+        with _reporter(stdout_is_terminal()) as progress:
+            result = batch(
+                folders,
+                out,
+                jobs=jobs,
+                pdf=not no_pdf,
+                force=force,
+                progress=progress,
+                profile=profile,
+                allow_missing=allow_missing,
+                allow_outside_paths=allow_outside_paths,
+                soffice=soffice,
+                pdfa=pdfa,
+                from_yaml=from_yaml,
+                images=images,
+                max_mb=max_size or None,
+                date=date,
+            )
+    except BatchInterrupted as stopped:
+        _report(stopped.result)
+        done = len(stopped.result.items) - len(stopped.result.unfinished)
+        err_console.print(
+            f"已中断：已完成 {done} 份，未完成 {len(stopped.result.unfinished)} 份"
+            "（汇总表中标为“未完成”；再次运行同一命令会接着生成，已完成的不再重做）。",
+            markup=False,
         )
+        raise typer.Exit(130) from None
     _report(result)
     exit_with(result.exit_code)

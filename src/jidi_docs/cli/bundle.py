@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,11 +10,18 @@ import typer
 
 from ._ahead import AHEAD, early_converter
 from ._common import (
+    CoverDateOption,
     ForceOption,
+    FromYamlOption,
+    ImageDpiOption,
+    ImageQualityOption,
+    MaxSizeOption,
+    OnePerPageOption,
     ProfileOption,
     SofficeOption,
     app,
     handle_errors,
+    image_options,
     print_app_warnings,
 )
 
@@ -36,18 +42,6 @@ def _converter(ctx: typer.Context, soffice: Path | None, pdfa: bool) -> SofficeC
     return early_converter(soffice, pdfa)
 
 
-def _cover_date(value: str | None) -> str | None:
-    """Check ``--date`` at once, so a typo is reported before any work starts."""
-    if value is not None:
-        try:
-            dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise typer.BadParameter(
-                f"“{value}”不是日期，请写成 YYYY-MM-DD，例如 2021-08-10。"
-            ) from None
-    return value
-
-
 @app.command("bundle")
 @handle_errors
 def bundle_cmd(
@@ -66,26 +60,30 @@ def bundle_cmd(
         bool,
         typer.Option("--allow-outside-paths", help="允许引用申报文件所在文件夹之外的佐证材料"),
     ] = False,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar="日期",
-            help="封面上的日期，例如 2021-08-10（默认：今天）",
-            callback=_cover_date,
-        ),
-    ] = None,
+    date: CoverDateOption = None,
     pdfa: Annotated[
         bool,
         typer.Option("--pdfa", help="生成 PDF/A-2b 归档格式（报送平台常要求；需要 Ghostscript）"),
     ] = False,
+    from_yaml: FromYamlOption = False,
+    image_dpi: ImageDpiOption = 200,
+    image_quality: ImageQualityOption = 85,
+    one_per_page: OnePerPageOption = False,
+    max_size: MaxSizeOption = 50,
     force: ForceOption = False,
     soffice: SofficeOption = None,
 ) -> None:
     """生成 <单位名称>-申报材料.pdf：封面、目录、申报表、评价表和全部佐证材料，可直接打印。
 
+    输出文件夹里的申报表、评价表在生成后用 Word 改过时，申报材料用改过的那一份（会提示）；
+    加 --from-yaml 则按申报 YAML 重新生成（改过的那一份另存为备份）。
+
+    照片和扫描件按打印所需的分辨率（默认 200 dpi）缩小后放入，两张横向照片排在同一页；
+    PDF 扫描件原样放入。申报材料超过 --max-size（默认 50 MB）时会提示。
+
     例子：jidi-docs bundle 我的申报 -o 输出
     """
+    images = image_options(image_dpi, image_quality, one_per_page)
     converter = _converter(ctx, soffice, pdfa)
     with converter if converter is not None else contextlib.nullcontext():
         # Imported after LibreOffice was started: it starts while these load.
@@ -104,5 +102,8 @@ def bundle_cmd(
             pdfa=pdfa,
             force=force,
             soffice=soffice,
+            from_yaml=from_yaml,
+            images=images,
+            max_mb=max_size or None,
         )
     typer.echo(f"已生成 {path}")

@@ -17,7 +17,7 @@ import typer
 from .. import _platform
 from ..errors import InputError, UserError, ValidationFailed
 from ..forms import fmt_number
-from ..input import load
+from ..input import application_file, load
 from ..review import REPORT_SUFFIXES, check, to_text, write_report
 from ._common import (
     ForceOption,
@@ -40,12 +40,7 @@ def _report_path(value: Optional[Path]) -> Optional[Path]:  # noqa: UP045
 
 def _error_json(error: UserError) -> str:
     """The JSON printed for scripts when the input is invalid (the Chinese message goes to stderr)."""
-    if isinstance(error, ValidationFailed):
-        issues = error.issues
-    elif isinstance(error, InputError):
-        issues = [error.issue]
-    else:
-        issues = []
+    issues = error.issues if isinstance(error, (ValidationFailed, InputError)) else []
     payload = {
         "valid": False,
         "message": str(error).splitlines()[0],
@@ -100,7 +95,7 @@ def check_cmd(
         elif isinstance(error, ValidationFailed):  # blanks of a fresh `init` folder: one line
             from ..pipeline import summarize_unfilled
 
-            raise summarize_unfilled(error, file) from None
+            raise summarize_unfilled(error, application_file(file)) from None
         raise
     print_app_warnings(application)
     result = check(application)

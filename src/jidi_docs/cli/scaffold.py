@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..input import label
+from ..input import EVIDENCE_DIR, label
 from ..pipeline import YAML_FILE, created_lines, init
 from ._common import (
     ProfileOption,
@@ -38,7 +38,8 @@ def init_cmd(
     yaml_path = folder / YAML_FILE
     out_console.print(
         f"\n下一步：打开 {yaml_path} 逐栏填写，名单填在同一文件夹的 Excel 表格里；"
-        f"\n然后运行 jidi-docs check {yaml_path} 检查还有哪些没有填写。",
+        f"\n佐证材料（PDF、照片、扫描件）放进 {folder / EVIDENCE_DIR} 里对应评价指标的文件夹；"
+        f"\n然后运行 jidi-docs check {folder} 检查还有哪些没有填写。",
         markup=False,
     )
 

@@ -6,9 +6,9 @@ Why .docx and not reportlab: the pages are Chinese, and reportlab cannot embed t
 (PostScript outlines); LibreOffice gives the same fonts and typography as the filled forms.
 
 The template is filled by the same `FormTemplate` machinery as the forms, from a plain context
-(`cover_context`): ``title``, ``unit_name``, ``district``, ``contact``, ``phone``, ``date`` and
-``contents`` (a list of ``{"level", "title", "pages"}``). Layout: the cover is page 1; the
-contents start on page 2.
+(`cover_context`): ``title``, ``unit_name``, ``district``, ``contact``, ``phone``, ``date``,
+``contents`` (a list of ``{"level", "title", "pages"}``) and ``dense`` (set the contents closer:
+more than `ROOMY_LINES` lines). Layout: the cover is page 1; the contents start on page 2.
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ __all__ = ["ContentsLine", "build_cover_docx", "cover_context", "render_cover_by
 
 #: The text shown instead of a page range for an item that has no file.
 MISSING = "缺"
+
+#: Contents lines that one page holds at the usual spacing; longer contents are set closer
+#: (the template's ``dense`` styles: 36 lines to a page), so that up to about 30 entries the
+#: contents stay on one page.
+ROOMY_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ def cover_context(
         "contact": contact,
         "phone": phone,
         "date": date_text,
+        "dense": len(contents) > ROOMY_LINES,
         "contents": [
             {"level": line.level, "title": line.title, "pages": line.pages} for line in contents
         ],

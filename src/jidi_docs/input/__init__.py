@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ._coerce import as_date as as_date
     from ._coerce import as_path as as_path
     from ._coerce import as_positive_int as as_positive_int
+    from ._folders import EVIDENCE_DIR as EVIDENCE_DIR
     from ._jsonschema import json_schema as json_schema
     from ._load import APPLICATION_FILE as APPLICATION_FILE
     from ._load import application_file as application_file

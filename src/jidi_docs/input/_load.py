@@ -7,6 +7,7 @@ them become `InputError` or `ValidationFailed`, whose messages are complete Chin
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from os import PathLike
@@ -18,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Issue, ValidationFailed
 from ..schema import Application, Profile, Registry, builtin_profile, model_for, registry
 from ._coerce import as_path
-from ._tables import expand_tables
-from ._yaml import YamlDoc, label, parse_yaml, read_text
+from ._folders import EVIDENCE_DIR, FolderEvidence, folder_evidence
+from ._tables import read_tables
+from ._yaml import Path_, YamlDoc, label, parse_yaml, read_text
 
 __all__ = [
     "APPLICATION_FILE",
@@ -132,6 +134,7 @@ def validate(
     doc: YamlDoc | None = None,
     source: Path | None = None,
     reg: Registry | None = None,
+    evidence_folders: bool = False,
 ) -> Application:
     """Return a validated Application built from plain data (keys are the Chinese labels).
 
@@ -141,6 +144,8 @@ def validate(
         doc: positions of the data in its YAML text, so errors can name lines.
         source: the file the data came from; evidence paths are relative to its folder.
         reg: the registry of sections the data follows (by default the built-in one).
+        evidence_folders: also take the files in ``佐证材料/<指标>/`` beside `source` as that
+            indicator's evidence (`jidi_docs.input._folders`); notices go to the warnings.
 
     Raises:
         ValidationFailed: with every problem found, each naming file, line and field.
@@ -153,14 +158,71 @@ def validate(
     else:
         chosen = get_profile(profile)
     base_dir = source.parent if source is not None else None
-    data = expand_tables(data, doc=doc, base_dir=base_dir, reg=reg)
-    app = _validate_model(model_for(chosen, reg), data, doc, name)
+    # The spreadsheets' problems are reported with the YAML's, not instead of them.
+    data, table_issues = read_tables(data, doc=doc, base_dir=base_dir, reg=reg)
+    found = None
+    if evidence_folders and base_dir is not None:
+        data, found = _with_folders(data, base_dir, chosen)
+    try:
+        app = _validate_model(model_for(chosen, reg), data, doc, name)
+    except ValidationFailed as failed:
+        own = doc.source if doc is not None else name
+        raise ValidationFailed(_in_order(failed.issues + table_issues, own), source=name) from None
+    if table_issues:
+        raise ValidationFailed(table_issues, source=name)
     app._profile = chosen
     app._registry = reg
     app._source = source
     if doc is not None:
         app._warnings = list(doc.warnings)
+    _mark_origins(app, doc, found)
+    if found is not None:
+        app._warnings += found.notices(name, chosen.evidence_groups)
     return app
+
+
+def _in_order(issues: list[Issue], source: str | None) -> list[Issue]:
+    """The YAML file's (`source`) own problems first, by line, then each spreadsheet's, by row."""
+    return sorted(
+        issues, key=lambda i: (i.file != source, i.file or "", i.line or 0, i.column or 0)
+    )
+
+
+#: The application's key of its 佐证材料 list.
+_EVIDENCE_KEY = Application.model_fields["evidence"].alias or "evidence"
+
+
+def _with_folders(
+    data: Mapping[str, Any], base_dir: Path, profile: Profile
+) -> tuple[Mapping[str, Any], FolderEvidence]:
+    """Return `data` with the files of the indicators' folders added to its 佐证材料 list."""
+    key = _EVIDENCE_KEY
+    entries = data.get(key)
+    found = folder_evidence(entries, base_dir, profile.evidence_groups)
+    if found.entries and (entries is None or isinstance(entries, list)):
+        data = {**data, key: [*(entries or []), *found.entries]}
+    return data, found
+
+
+def _mark_origins(app: Application, doc: YamlDoc | None, found: FolderEvidence | None) -> None:
+    """Record where each 佐证材料 entry was written (file and line) or found (its folder)."""
+    added = len(found.entries) if found is not None else 0
+    listed = len(app.evidence) - added
+    for i, entry in enumerate(app.evidence):
+        if i >= listed:
+            entry._origin = f"文件夹 {EVIDENCE_DIR}/{entry.indicator}"
+            entry._found_in_folder = True
+            continue
+        if doc is not None:
+            entry._origin = functools.partial(_where, doc, (_EVIDENCE_KEY, i))
+
+
+def _where(doc: YamlDoc, path: Path_) -> str | None:
+    """``佐证材料.xlsx（工作表 …） 第 3 行`` or ``申报.yaml 第 80 行``: where `path` was written."""
+    mark = doc.mark(path)
+    if mark is None:
+        return None
+    return f"{mark.file or Path(doc.source).name} 第 {mark.line} 行"
 
 
 def loads(
@@ -176,17 +238,23 @@ def loads(
         text: YAML in the format of ``data/示例/申报.yaml``.
         source: a name for the text in error messages.
         profile: overrides the ``认定批次`` key.
-        base_dir: the folder evidence paths are relative to (default: the current folder).
+        base_dir: the folder evidence paths are relative to (default: the current folder);
+            when given, its ``佐证材料/<指标>/`` folders are read as in `load`.
     """
     if not isinstance(text, str):
         raise TypeError(f"参数 text 应为 YAML 文字（str），而不是 {type(text).__name__}")
     doc = parse_yaml(text, source)
     origin = (as_path(base_dir, "base_dir") / source) if base_dir is not None else None
-    return validate(doc.data, profile=profile, doc=doc, source=origin)
+    return validate(
+        doc.data, profile=profile, doc=doc, source=origin, evidence_folders=origin is not None
+    )
 
 
 def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Application:
     """Return the Application described by the YAML file at `path`.
+
+    The files in the ``佐证材料/<指标>/`` folders beside it are that indicator's evidence, also
+    those its 佐证材料 list does not name (`jidi_docs.input._folders`).
 
     Raises:
         InputError: the file is missing, not UTF-8, empty, not YAML, or not a mapping.
@@ -196,7 +264,7 @@ def load(path: str | Path, *, profile: Profile | str | Path | None = None) -> Ap
     notes: list[Issue] = []
     doc = parse_yaml(read_text(path, notes), str(path))
     doc.warnings[:0] = notes
-    return validate(doc.data, profile=profile, doc=doc, source=path)
+    return validate(doc.data, profile=profile, doc=doc, source=path, evidence_folders=True)
 
 
 def application_file(path: Path) -> Path:

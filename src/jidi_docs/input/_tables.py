@@ -26,6 +26,7 @@ __all__ = [
     "SHEET_KEY",
     "TABLE_PATHS",
     "expand_tables",
+    "read_tables",
     "table_columns",
 ]
 
@@ -87,10 +88,29 @@ def expand_tables(
         ValidationFailed: a spreadsheet is missing, unreadable, or has unknown or missing columns,
             or cells whose digits Excel has lost; every such problem at once.
     """
+    out, issues = read_tables(data, doc=doc, base_dir=base_dir, reg=reg)
+    if issues:
+        raise ValidationFailed(issues, source=doc.source if doc is not None else None)
+    return out
+
+
+def read_tables(
+    data: Any,
+    *,
+    doc: YamlDoc | None = None,
+    base_dir: Path | None = None,
+    reg: Registry | None = None,
+) -> tuple[Any, list[Issue]]:
+    """Return `data` with its spreadsheets read (as `expand_tables`), and their problems.
+
+    A spreadsheet whose header is wrong (a column missing or unknown, no header at all) or
+    that cannot be read gives no rows, only its problems; so the caller can go on and report
+    them together with the other problems of the application.
+    """
     reg = reg or registry()
     paths = [reg.path(s.key) for s in reg.lists]
     if not isinstance(data, Mapping) or not any(_is_file_entry(_get(data, p)) for p in paths):
-        return data
+        return data, []
     base = base_dir if base_dir is not None else Path.cwd()
     source = doc.source if doc is not None else None
     out: dict[str, Any] = _copy(data, paths)
@@ -104,9 +124,7 @@ def expand_tables(
         for part in path[:-1]:
             parent = parent[part]
         parent[path[-1]] = rows
-    if issues:
-        raise ValidationFailed(issues, source=source)
-    return out
+    return out, issues
 
 
 def _copy(data: Mapping[str, Any], paths: Sequence[Path_]) -> dict[str, Any]:
@@ -185,6 +203,8 @@ def _expand_one(
     )
     several = {c.label for c in section.columns if c.type == "文件"}
     issues.extend(table.issues)
+    if any(i.line in (None, table.header_row) for i in table.issues):
+        return []  # the header is wrong: its rows would only repeat that, row by row
     rows: list[dict[str, Any]] = []
     for i, (row_no, row) in enumerate(table.rows):
         item: dict[str, Any] = {}

@@ -23,7 +23,7 @@ from .._text import MERGE_UP, XML_FORBIDDEN_CLASS
 from ..errors import InputError, Issue
 from ._yaml_syntax import MAX_DEPTH as _MAX_DEPTH
 from ._yaml_syntax import TOO_DEEP as _TOO_DEEP
-from ._yaml_syntax import syntax_issue as _syntax_issue
+from ._yaml_syntax import syntax_issues as _syntax_issues
 
 try:  # libyaml is 5x faster on large files; the pure-Python composer gives the same nodes
     from yaml import CBaseLoader as _Loader
@@ -296,7 +296,13 @@ class _Builder:
         try:
             return self._document()
         except yaml.YAMLError as e:
-            raise InputError(_syntax_issue(self.source, e, self.text)) from None
+            # Every slip that can be mended is named at once, not one per run.
+            first, *more = _syntax_issues(self.source, e, self.text, self._again)
+            raise InputError(first, more=more) from None
+
+    def _again(self, text: str) -> object:
+        """Read `text` (this text with a slip mended) from the start, keeping nothing."""
+        return _Builder(text, self.source)._document()
 
     def _document(self) -> Any:
         next(self.events)  # stream start

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
-from ..errors import Issue
+from ..errors import InputError, Issue
 
-__all__ = ["MAX_DEPTH", "TOO_DEEP", "syntax_issue"]
+__all__ = ["MAX_DEPTH", "TOO_DEEP", "syntax_issue", "syntax_issues"]
 
 #: No application nests deeper than a few levels; deeper input is refused before it is built.
 MAX_DEPTH = 40
@@ -40,46 +41,116 @@ _SYNTAX_HINTS = [
 ]
 
 
-#: Slips that make a line look like a key to a person but not to YAML, with the fix. Each
-#: pattern is tried on the lines at and just before the place the parser gave up.
-_SLIPS = [
+#: Slips that make a line look like a key to a person but not to YAML: the pattern, the fix in
+#: words, and how to mend the line so that reading can go on to the next slip (`syntax_issues`).
+#: Each pattern is tried on the lines at and just before the place the parser gave up.
+_SLIPS: list[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str]]] = [
     (
-        re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"]+?\s*："),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:：#'\"]+?)\s*：\s*(.*)$"),
         "栏目名后面用了全角冒号“：”，请改成半角冒号加一个空格，例如“联系人: 李四”。",
+        lambda m: f"{m[1]}: {m[2]}",
     ),
     (
-        re.compile(r"^\s*(?:-\s+)?[^\s:#'\"]+?:\u3000"),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:#'\"]+?):\u3000+(.*)$"),
         "冒号后面是全角空格，请改成半角空格，例如“联系人: 李四”。",
+        lambda m: f"{m[1]}: {m[2]}",
     ),
     (
-        re.compile(r"^\s*(?:-\s+)?[^\s:#'\"/]+?:(?![\s/\\])\S"),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:#'\"/]+?):(?![\s/\\])(\S.*)$"),
         "冒号后面缺少空格，请在“:”后面加一个空格，例如“联系人: 李四”。",
+        lambda m: f"{m[1]}: {m[2]}",
     ),
     (
-        re.compile(r"^\s*(?:-\s+)?[^\s:#]+:\s*[“”‘’]"),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:#]+:\s*)[“‘](.*?)[”’]?\s*$"),
         "值两边用了全角引号（“ ” 或 ‘ ’），YAML 只认半角引号：请改成 \"…\" 或 '…'。",
+        lambda m: f"{m[1]}'{m[2]}'",
     ),
 ]
 
+#: A key written without its colon (``  法定代表人 张三``), found where the parser began the key.
+_NO_COLON = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"]+)(?:\s+(.*))?$")
+_NO_COLON_FIX = "这一行缺少“:”：栏目名后面要写半角冒号和一个空格，例如“法定代表人: 张三”。"
 
-def _slip(text: str, line: int) -> tuple[int, str] | None:
-    """Return the 0-based line and fix of a typing slip at or just before `line`, if any."""
+
+def _slip(text: str, line: int) -> tuple[int, str, str] | None:
+    """Return the 0-based line, the fix and the mended line of a typing slip at or just before
+    `line`, if any."""
     lines = text.split("\n")
     for i in range(min(line, len(lines) - 1), max(-1, line - 3), -1):
         row = lines[i]
         if row.lstrip().startswith("#"):
             continue
-        for pattern, fix in _SLIPS:
-            if pattern.match(row):
-                return i, fix
+        for pattern, fix, mend in _SLIPS:
+            found = pattern.match(row)
+            if found:
+                return i, fix, mend(found)
     return None
 
 
 def syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
+    """Return the problem `err` reports in `text`, in the user's words, at the line to change."""
+    return _diagnose(source, err, text)[0]
+
+
+def syntax_issues(
+    source: str, err: yaml.YAMLError, text: str, parse: Callable[[str], object], *, most: int = 30
+) -> list[Issue]:
+    """Return every slip of `text` that can be mended, starting with the one `err` reports.
+
+    Each slip found is mended in a copy of the text (a full-width colon made half-width, a
+    tab made spaces, a missing colon put in …) and the copy is read again with `parse`, up to
+    `most` times, so one run names all the independent slips instead of one per run. Lines are
+    only changed, never added or removed, so every line number refers to the user's file.
+    Reading stops at the first problem that cannot be mended.
+    """
+    issues: list[Issue] = []
+    while True:
+        issue, mended = _diagnose(source, err, text)
+        if issues and (issue.line, issue.message) == (issues[-1].line, issues[-1].message):
+            break  # the mending did not help: the rest would be guesses
+        issues.append(issue)
+        if mended is None or len(issues) >= most:
+            break
+        text = mended
+        try:
+            parse(text)
+        except yaml.YAMLError as again:
+            err = again
+            continue
+        except InputError as other:  # a problem of another kind (a repeated key …)
+            issues.append(other.issue)
+        break
+    return issues
+
+
+def _replace_line(text: str, index: int, line: str) -> str:
+    lines = text.split("\n")
+    lines[index] = line
+    return "\n".join(lines)
+
+
+def _untabbed(text: str, index: int) -> str:
+    """`text` with the tabs leading line `index` made spaces: as deep as the line above, or
+    two spaces deeper when that line opens a block (ends with a colon)."""
+    lines = text.split("\n")
+    above = next(
+        (ln for ln in reversed(lines[:index]) if ln.strip() and not ln.lstrip().startswith("#")),
+        "",
+    )
+    depth = len(above) - len(above.lstrip(" "))
+    if above.rstrip().endswith(":"):
+        depth += 2
+    lines[index] = " " * depth + lines[index].lstrip(" \t")
+    return "\n".join(lines)
+
+
+def _diagnose(source: str, err: yaml.YAMLError, text: str) -> tuple[Issue, str | None]:
+    """Return the issue `err` reports, and `text` with it mended (None when it cannot be)."""
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = str(getattr(err, "problem", "") or err)
     context = str(getattr(err, "context", "") or "")
     context_mark = getattr(err, "context_mark", None)
+    tab = False
     if "quoted scalar" in context and context_mark is not None:
         # An unclosed quote is only noticed at the end of the file; the line to fix is the
         # one where the quote was opened.
@@ -87,6 +158,7 @@ def syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
     elif mark is not None and _char_at(text, mark.line, mark.column) == "\t":
         # libyaml says only "found character that cannot start any token" for a tab.
         problem = "found character '\\t'"
+        tab = True
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem:
             message = f"YAML 格式错误：{hint}"
@@ -95,10 +167,24 @@ def syntax_issue(source: str, err: yaml.YAMLError, text: str = "") -> Issue:
         message = f"YAML 格式错误（{problem}）。请检查这一行的缩进、冒号和引号。"
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
-    slip = _slip(text, mark.line) if mark is not None else None
+    mended: str | None = None
+    if tab and mark is not None:
+        mended = _untabbed(text, mark.line)
+    key_mark = context_mark if "simple key" in context else None
+    # A slip is looked for where the key began (the parser notices a missing colon one line late).
+    start = key_mark.line if key_mark is not None else (mark.line if mark is not None else None)
+    slip = _slip(text, start) if start is not None and not tab else None
     if slip is not None:
         line, col, message = slip[0] + 1, None, f"YAML 格式错误：{slip[1]}"
-    return Issue(source, line, col, "", message)
+        mended = _replace_line(text, slip[0], slip[2])
+    elif key_mark is not None:
+        row = text.split("\n")[key_mark.line] if text else ""
+        found = _NO_COLON.match(row)
+        if found:
+            line, col, message = key_mark.line + 1, None, f"YAML 格式错误：{_NO_COLON_FIX}"
+            value = f" {found[3]}" if found[3] else ""
+            mended = _replace_line(text, key_mark.line, f"{found[1]}{found[2]}:{value}")
+    return Issue(source, line, col, "", message), mended
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -20,9 +20,13 @@ if TYPE_CHECKING:
     from ._convert import is_available as is_available
     from ._evidence import MAX_IMAGE_PIXELS as MAX_IMAGE_PIXELS
     from ._evidence import EvidencePdf as EvidencePdf
+    from ._evidence import PageImage as PageImage
+    from ._evidence import PairedImages as PairedImages
     from ._evidence import decode_image as decode_image
     from ._evidence import load_evidence as load_evidence
     from ._glyphs import undrawable_warnings as undrawable_warnings
+    from ._images import ImageOptions as ImageOptions
+    from ._images import OnPreviousPage as OnPreviousPage
     from ._paths import resolve_evidence_path as resolve_evidence_path
     from ._pdfa import make_pdfa as make_pdfa
     from ._pdfa import require_ghostscript as require_ghostscript

@@ -209,8 +209,12 @@ def plan(parts: Sequence[Part], *, unnumbered_pages: int = 0) -> list[PlannedPar
     def walk(items: Sequence[Part], level: int, index: int) -> int:
         for part in items:
             count = part.page_count
-            first = index if count else None
-            number = index - unnumbered_pages + 1 if count and index >= unnumbered_pages else None
+            start = index
+            if not count and index and _on_previous_page(part):
+                # Its photo shares the page before with the entry there: it is found on that page.
+                start, count = index - 1, 1
+            first = start if count else None
+            number = start - unnumbered_pages + 1 if count and start >= unnumbered_pages else None
             out.append(PlannedPart(part, level, first, count, number))
             index += sum(s.page_count for s in part.sources)
             index = walk(part.children, level + 1, index)
@@ -218,6 +222,11 @@ def plan(parts: Sequence[Part], *, unnumbered_pages: int = 0) -> list[PlannedPar
 
     walk(parts, 0, 0)
     return out
+
+
+def _on_previous_page(part: Part) -> bool:
+    """True for a part whose only content shares the previous page (`OnPreviousPage`)."""
+    return bool(part.sources) and all(getattr(s, "on_previous_page", False) for s in part.sources)
 
 
 def contents_lines(parts: Sequence[Part], *, unnumbered_pages: int = 0) -> list[ContentsLine]:

@@ -13,9 +13,10 @@ logged Chinese warning; empty, unreadable, password-protected or zero-page files
 `EvidenceError`, which names the 佐证材料 entry and the file.
 
 Images are placed on portrait A4 pages with 15 mm margins (so the page number printed later in the
-bottom margin never covers the scan). A JPEG that needs neither rotation nor flattening is embedded
-as is by img2pdf (no re-encoding, no quality loss); EXIF orientation is applied to the pixels rather
-than through ``/Rotate``, because the page numbers are drawn in unrotated page space.
+bottom margin never covers the scan), at the resolution print needs (`jidi_docs.pdf._images`):
+a JPEG that needs neither reducing, rotation nor flattening is embedded as is by img2pdf (no
+re-encoding, no quality loss); EXIF orientation is applied to the pixels rather than through
+``/Rotate``, because the page numbers are drawn in unrotated page space.
 """
 
 from __future__ import annotations
@@ -28,20 +29,29 @@ import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Protocol
 
-import img2pdf
 import pikepdf
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .._fs import is_ours
+from .._lazy import OnFirstUse
 from ..errors import EvidenceError
 from ..schema import HEAD_BYTES, EvidenceKind, allowed_kinds_text, evidence_kind, sniff_kind
+from ._images import ImageOptions, encode, image_pages, pair_page, upright_size, verify
 from ._paths import resolve_evidence_path
+
+if TYPE_CHECKING:
+    import img2pdf
+else:
+    # img2pdf (~50 ms to import) places images on pages: `check` only reads them.
+    img2pdf = OnFirstUse("img2pdf")
 
 __all__ = [
     "MAX_IMAGE_PIXELS",
     "EvidencePdf",
+    "PageImage",
+    "PairedImages",
     "decode_image",
     "load_evidence",
     "resolve_evidence_path",
@@ -51,10 +61,6 @@ logger = logging.getLogger(__name__)
 
 #: Largest image accepted, in pixels; checked from the header, before any pixel is decoded.
 MAX_IMAGE_PIXELS = 100_000_000
-
-_MM = 72 / 25.4
-_A4 = (210 * _MM, 297 * _MM)
-_MARGIN = 15 * _MM
 
 #: How evidence PDFs are opened. Why not pikepdf's default (mmap): a mapped file counts in full
 #: towards the process's memory as soon as its pages are copied, 50 MiB for 50 MiB of evidence;
@@ -71,13 +77,17 @@ class EvidencePdf:
         path: the original file.
         kind: what the content really is: the key of its `EvidenceKind` (``pdf``, ``jpeg`` …).
         page_count: number of pages it will add.
-        data: the generated PDF for an image that had to be re-encoded (turned upright or
-            flattened); None otherwise: a PDF is read again from `path`, and an image embedded
-            as is is wrapped again by img2pdf when opened (a few ms), so a thousand scans are
-            never all held in memory at once.
+        data: the pages, when they are held in memory (not for files: a PDF is read again
+            from `path`, and an image is placed on its pages when opened).
         repaired: True when the PDF was damaged and qpdf had to repair it.
         decoded: False for an image loaded with ``decode=False``: its header is checked, its
             pixels not yet (`decode_image`).
+        images: how an image is reduced, encoded and laid out (`ImageOptions`); None: it
+            is only checked (``check``, an upload), and placed as the defaults say if opened.
+        size: an image's width and height as shown (upright), None for a PDF.
+        frames: an image's frames as encoded for the page (reduced, upright), made when it was
+            decoded; None when the file goes in as it is. Why keep them: decoding a phone photo
+            is most of the work, and what is kept is about a tenth of the file.
     """
 
     entry: str | None
@@ -87,24 +97,65 @@ class EvidencePdf:
     data: bytes | None = field(default=None, repr=False)
     repaired: bool = False
     decoded: bool = True
+    images: ImageOptions | None = None
+    size: tuple[int, int] | None = None
+    frames: tuple[bytes, ...] | None = field(default=None, repr=False)
 
     @property
     def reaches_bottom(self) -> bool:
         """True for a PDF, whose pages may be printed to the edge; images keep 15 mm margins."""
         return not evidence_kind(self.kind).is_image
 
+    @property
+    def is_landscape_photo(self) -> bool:
+        """True for one image wider than high: it may share a page with another (`pair`)."""
+        return self.size is not None and self.page_count == 1 and self.size[0] > self.size[1]
+
     def open(self) -> pikepdf.Pdf:
         """Return the pages as an open pikepdf document; the caller closes it."""
         if self.data is not None:
             return pikepdf.open(io.BytesIO(self.data))
-        kind = evidence_kind(self.kind)
-        if kind.is_image:
-            with warnings.catch_warnings(), _open_image(self.path, kind) as img:
-                warnings.simplefilter("ignore")  # checked when loaded; Pillow's notes are English
-                data, _ = _image_to_pdf(img, self.path, kind)
-            return pikepdf.open(io.BytesIO(data))
+        if evidence_kind(self.kind).is_image:
+            return pikepdf.open(io.BytesIO(image_pages(self.path, self._frames())))
         # Same call as in load_evidence: an empty user password opens "encrypted for printing" PDFs.
         return pikepdf.open(self.path, password="", access_mode=_READ)
+
+    def _frames(self) -> tuple[bytes, ...] | None:
+        """The frames as encoded for the page, when the file does not go in as it is."""
+        if self.frames is not None:
+            return self.frames
+        kind = evidence_kind(self.kind)
+        with warnings.catch_warnings(), _open_image(self.path, kind) as img:
+            warnings.simplefilter("ignore")  # checked when loaded; Pillow's notes are English
+            return encode(img, kind, self.images or ImageOptions())
+
+    def page_image(self) -> bytes | Path:
+        """The one frame as encoded for the page, or the file when it goes in as it is."""
+        frames = self._frames()
+        return frames[0] if frames else self.path
+
+
+class PageImage(Protocol):
+    """Something that gives one image for a page (`EvidencePdf.page_image`)."""
+
+    def page_image(self) -> bytes | Path:
+        """The image as encoded for the page, or the file that goes in as it is."""
+        ...
+
+
+@dataclass(frozen=True)
+class PairedImages:
+    """Two landscape photos on one page, one above the other (`ImageOptions.two_per_page`)."""
+
+    first: PageImage
+    second: PageImage
+    page_count: int = 1
+    reaches_bottom: bool = False
+
+    def open(self) -> pikepdf.Pdf:
+        """Return the one page with both photos; the caller closes it."""
+        images = [self.first.page_image(), self.second.page_image()]
+        return pikepdf.open(io.BytesIO(pair_page(images)))
 
 
 def load_evidence(
@@ -113,6 +164,7 @@ def load_evidence(
     entry: str | None = None,
     decode: bool = True,
     name: str | None = None,
+    images: ImageOptions | None = None,
 ) -> EvidencePdf:
     """Return `path` checked and ready to append, with its page count.
 
@@ -128,6 +180,7 @@ def load_evidence(
             for a folder of phone photos, and a bundle does it while LibreOffice converts.
         name: how messages name the file (default: `path`), e.g. the name an upload had on the
             user's computer when `path` is where it was stored.
+        images: how an image is reduced, encoded and laid out (default: `ImageOptions()`).
 
     Raises:
         EvidenceError: the file is missing, empty, of a kind not accepted (by its content),
@@ -136,7 +189,7 @@ def load_evidence(
     """
     path = Path(path)
     try:
-        return _load(path, entry, decode=decode)
+        return _load(path, entry, decode=decode, images=images)
     except EvidenceError as e:
         if name is None:
             raise
@@ -145,7 +198,9 @@ def load_evidence(
         raise EvidenceError(reason, entry=entry, path=Path(name)) from e
 
 
-def _load(path: Path, entry: str | None, *, decode: bool) -> EvidencePdf:
+def _load(
+    path: Path, entry: str | None, *, decode: bool, images: ImageOptions | None
+) -> EvidencePdf:
     if not path.is_file():
         raise EvidenceError(
             "文件不存在。请检查路径是否写对（路径相对于申报文件所在的文件夹）。",
@@ -173,7 +228,7 @@ def _load(path: Path, entry: str | None, *, decode: bool) -> EvidencePdf:
         raise EvidenceError(_not_allowed_message(head), entry=entry, path=path)
     if not kind.is_image:
         return _load_pdf(path, entry)
-    return _load_image(path, entry, kind, decode=decode)
+    return _load_image(path, entry, kind, decode=decode, images=images)
 
 
 def decode_image(evidence: EvidencePdf) -> EvidencePdf:
@@ -184,7 +239,8 @@ def decode_image(evidence: EvidencePdf) -> EvidencePdf:
     """
     if evidence.decoded:
         return evidence
-    return _load_image(evidence.path, evidence.entry, evidence_kind(evidence.kind))
+    kind = evidence_kind(evidence.kind)
+    return _load_image(evidence.path, evidence.entry, kind, images=evidence.images)
 
 
 #: How other documents start, and what they are. A web page or a program that carries ``%PDF-``
@@ -278,7 +334,12 @@ def _damaged(entry: str | None, path: Path, e: BaseException) -> EvidenceError:
 
 
 def _load_image(
-    path: Path, entry: str | None, kind: EvidenceKind, *, decode: bool = True
+    path: Path,
+    entry: str | None,
+    kind: EvidenceKind,
+    *,
+    decode: bool = True,
+    images: ImageOptions | None = None,
 ) -> EvidencePdf:
     try:
         img = _open_image(path, kind)
@@ -293,23 +354,29 @@ def _load_image(
             raise _too_big(entry, path, (w, h))
         if w == 0 or h == 0:
             raise EvidenceError("图片的宽或高为 0。", entry=entry, path=path)
-        if not decode:
-            try:
-                pages = getattr(img, "n_frames", 1)
-            except (OSError, SyntaxError, ValueError, EOFError) as e:
-                raise _damaged(entry, path, e) from e
-            return EvidencePdf(
-                entry=entry, path=path, kind=kind.key, page_count=pages, decoded=False
-            )
+        frames = None
         try:
-            with warnings.catch_warnings():  # Pillow's English notes; damage raises below
-                warnings.simplefilter("ignore")
-                data, reencoded = _image_to_pdf(img, path, kind, decode=True)
             pages = getattr(img, "n_frames", 1)
+            size = upright_size(img)
+            if decode:
+                with warnings.catch_warnings():  # Pillow's English notes; damage raises below
+                    warnings.simplefilter("ignore")
+                    # For a bundle, the one decoding also makes the frames for the page.
+                    if images is None:
+                        verify(img)
+                    else:
+                        frames = encode(img, kind, images)
         except (OSError, SyntaxError, ValueError, EOFError, img2pdf.ImageOpenError) as e:
             raise _damaged(entry, path, e) from e
     return EvidencePdf(
-        entry=entry, path=path, kind=kind.key, page_count=pages, data=data if reencoded else None
+        entry=entry,
+        path=path,
+        kind=kind.key,
+        page_count=pages,
+        decoded=decode,
+        images=images,
+        size=size,
+        frames=frames,
     )
 
 
@@ -328,86 +395,3 @@ def _too_big(
         entry=entry,
         path=path,
     )
-
-
-def _eight_bit(img: Image.Image) -> Image.Image:
-    """Return `img` in a mode a PDF holds as is, its tones kept.
-
-    Why: Pillow's ``convert("RGB")`` clips 16-bit and 32-bit grey at 255, which turns a 16-bit
-    grey scan into a white page; the values are scaled to 8 bits instead.
-    """
-    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
-        extrema = cast("tuple[float, float]", img.getextrema())
-        # The full range of the format, so grey paper stays grey; other ranges are stretched.
-        full = (0.0, 1.0) if img.mode == "F" else (0.0, 65535.0)
-        inside = full[0] <= extrema[0] and extrema[1] <= full[1]
-        low, high = full if img.mode.startswith("I;16") or inside else extrema
-        scale = 255 / (high - low) if high > low else 0.0
-        source = img if img.mode == "F" else img.convert("I")
-        return source.point(lambda v: (v - low) * scale).convert("L")
-    if img.mode in ("RGB", "L", "CMYK"):
-        return img
-    return img.convert("RGB")
-
-
-def _frame_bytes(frame: Image.Image, kind: EvidenceKind) -> bytes:
-    """Encode one upright, flattened frame for img2pdf: JPEG for photos, lossless otherwise."""
-    has_alpha = frame.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
-        frame.mode == "P" and "transparency" in frame.info
-    )
-    if has_alpha:
-        rgba = frame.convert("RGBA")
-        work = Image.new("RGB", rgba.size, "white")
-        work.paste(rgba, mask=rgba.getchannel("A"))
-    else:
-        work = _eight_bit(frame)
-    buf = io.BytesIO()
-    if kind.embed == "jpeg":
-        work.save(buf, "JPEG", quality=92)
-    elif kind.embed == "photo":  # no chroma subsampling, so colours stay where they were
-        work.save(buf, "JPEG", quality=95, subsampling=0)
-    elif work.mode == "CMYK":
-        work.save(buf, "TIFF", compression="tiff_adobe_deflate")  # PNG cannot hold CMYK
-    else:
-        work.save(buf, "PNG")
-    return buf.getvalue()
-
-
-def _image_to_pdf(
-    img: Image.Image, path: Path, kind: EvidenceKind, *, decode: bool = False
-) -> tuple[bytes, bool]:
-    """Return A4 PDF pages showing `img` (every frame), and whether it had to be re-encoded.
-
-    With `decode`, every frame is decoded in full first: a truncated or damaged image raises
-    here (OSError) instead of being embedded with a grey lower half.
-    """
-    frames = getattr(img, "n_frames", 1)
-    if decode:
-        if kind.as_is and frames == 1 and img.getexif().get(0x0112, 1) in (1, None):
-            # Embedded as is, so its pixels are not used: a JPEG decoded at 1/8 scale still reads
-            # every byte of the compressed data (a truncated file still fails) in half the time
-            # (Pillow's draft mode; other formats ignore it).
-            img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
-        for n in range(frames):
-            img.seek(n)
-            img.load()
-        img.seek(0)
-    orientation = img.getexif().get(0x0112, 1)
-    rotate = orientation not in (1, None)
-    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
-    plain_mode = img.mode in ("RGB", "L", "CMYK", "P", "1")
-    layout = img2pdf.get_layout_fun(
-        pagesize=_A4, border=(_MARGIN, _MARGIN), fit=img2pdf.FitMode.into, auto_orient=False
-    )
-    if kind.as_is and frames == 1 and not rotate and not has_alpha and plain_mode:
-        # Fast path: img2pdf copies the JPEG (or PNG) data into the PDF untouched.
-        data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.none)
-        return data, False
-    pages = []
-    for n in range(frames):
-        img.seek(n)
-        img.load()
-        frame = ImageOps.exif_transpose(img) if rotate else img
-        pages.append(_frame_bytes(frame, kind))
-    data = img2pdf.convert(pages, layout_fun=layout, rotation=img2pdf.Rotation.none)
-    return data, True

@@ -28,29 +28,23 @@ SIGINT (`SofficeConverter` kills its process tree), so no soffice is left behind
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import dataclasses
 import datetime as dt
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
 
-from .. import _platform, _procs
-from .._fs import check_targets
-from ..errors import InputError, Issue, OutputError, UserError
-from ..input import as_path, as_positive_int
-from ..pdf import SofficeConverter, require_ghostscript
+from ..errors import BatchInterrupted, InputError, Issue, UserError
+from ..input import as_date, as_path, as_positive_int
+from ..pdf import ImageOptions, SofficeConverter, require_ghostscript
 from ._discover import discover, hidden_yaml
-from ._guard import called_without_main_guard, error_text, init_worker
-from ._manifest import MANIFEST_NAME, up_to_date
-from ._plan import Built, Job, Options, Survey, chunks, folder_names
-from ._summary import SummaryRow, write_summary
-from ._worker import build_chunk, survey_chunk
+from ._guard import called_without_main_guard
+from ._manifest import MANIFEST_NAME
+from ._plan import Options
+from ._results import BatchResult, ItemResult, ProgressEvent
+from ._run import STAGING_NAME, Run
+from ._sources import MAX_MB
 
 __all__ = [
     "MANIFEST_NAME",
@@ -61,91 +55,6 @@ __all__ = [
     "batch",
     "discover",
 ]
-
-#: Hidden folder under the batch output where applications are built before they are published.
-STAGING_NAME = ".jidi-docs-tmp"
-
-Status = Literal["built", "skipped", "failed"]
-
-
-# -- public results ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """What happened to one application of a batch.
-
-    Attributes:
-        source: the YAML file.
-        display: the file as shown in the 汇总表 and messages (relative to its input folder).
-        status: ``built``, ``skipped`` (outputs already up to date) or ``failed``.
-        out_dir: the application's output folder (None when it could not be read).
-        outputs: the files of the application in `out_dir` (also for ``skipped``).
-        error: the Chinese error text when failed.
-        warnings: Chinese notes from loading and rendering (e.g. removed control characters).
-        row: the application's 汇总表 row.
-    """
-
-    source: Path
-    display: str
-    status: Status
-    out_dir: Path | None = None
-    outputs: list[Path] = field(default_factory=list)
-    error: str = ""
-    warnings: list[str] = field(default_factory=list)
-    row: SummaryRow | None = None
-
-    @property
-    def ok(self) -> bool:
-        """`True` when the application's outputs exist and match its inputs."""
-        return self.status != "failed"
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """The outcome of `batch`: one `ItemResult` per application, in file order."""
-
-    items: list[ItemResult]
-    summary: tuple[Path, Path] | None = None
-    #: YAML files found but not read, in hidden files or folders (relative to their input).
-    hidden: list[str] = field(default_factory=list)
-
-    @property
-    def built(self) -> list[ItemResult]:
-        """Applications whose outputs were (re)written in this run."""
-        return [i for i in self.items if i.status == "built"]
-
-    @property
-    def skipped(self) -> list[ItemResult]:
-        """Applications whose outputs were already up to date."""
-        return [i for i in self.items if i.status == "skipped"]
-
-    @property
-    def failed(self) -> list[ItemResult]:
-        """Applications that could not be built, each with its error."""
-        return [i for i in self.items if i.status == "failed"]
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every application succeeded, 3 when some failed, 1 when all of them failed."""
-        if not self.failed:
-            return 0
-        return 1 if len(self.failed) == len(self.items) else 3
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """Reported to `batch`'s `progress` callback after each application is done.
-
-    Attributes:
-        done: applications finished so far (built, skipped or failed).
-        total: applications in the batch.
-        item: the application just finished.
-    """
-
-    done: int
-    total: int
-    item: ItemResult
 
 
 def batch(
@@ -165,6 +74,10 @@ def batch(
     memory_limit_mb: int | None = 2048,
     soffice: str | Path | None = None,
     pdfa: bool = False,
+    from_yaml: bool = False,
+    images: ImageOptions | None = None,
+    max_mb: float | None = MAX_MB,
+    date: dt.date | str | None = None,
 ) -> BatchResult:
     """Build every application under `paths` into ``out_dir/<单位名称>/``, plus the 汇总表.
 
@@ -202,11 +115,21 @@ def batch(
         soffice: the LibreOffice program (see `jidi_docs.pdf._convert.find_soffice`); found
             through ``JIDI_DOCS_SOFFICE``, PATH and the standard install places when None.
         pdfa: write each 申报材料.pdf as PDF/A-2b (needs Ghostscript; see `jidi_docs.bundle`).
+        from_yaml: rebuild the forms edited by hand since they were generated from the YAML
+            (the edited ones are kept as backups). By default an edited form is used as it
+            is, with a notice, and the 汇总表 says so in 备注 (see `jidi_docs.bundle`).
+        images: how photos and scans go into each bundle (see `jidi_docs.bundle`).
+        max_mb: a bundle larger than this many megabytes gets a notice (None: never).
+        date: the date printed on every cover (default: the day of the batch); a date after
+            an application's 申报截止日期 gets a notice.
 
     Returns:
         One `ItemResult` per application, and the paths of 汇总表.xlsx and 汇总.csv.
 
     Raises:
+        BatchInterrupted: Ctrl-C (a KeyboardInterrupt) stopped the batch; the applications
+            finished are kept, the 汇总表 is written with the others marked 未完成, and the
+            exception's `result` lists them all.
         InputError: a path does not exist, or no application file was found.
         ConversionError: `pdf` is set but LibreOffice is not installed.
         BundleError: `pdfa` is set but Ghostscript is not installed.
@@ -230,12 +153,22 @@ def batch(
         time_limit=time_limit,
         memory_limit_mb=memory_limit_mb,
         force=force,
+        from_yaml=from_yaml,
     )
-    run = _Run(len(found), progress)
-    run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)
-    items = [run.results[source] for source, _ in found]
-    rows = [i.row or SummaryRow(i.display, ok=False, error=i.error) for i in items]
-    return BatchResult(items, write_summary(rows, out_root, roots, force=force), hidden)
+    day = as_date(date)
+    options = dataclasses.replace(
+        options,
+        images=images or ImageOptions(),
+        max_mb=max_mb,
+        date=day or options.date,
+        date_given=day is not None,
+    )
+    run = Run(len(found), progress)
+    try:
+        run.all_phases(executor, jobs or os.cpu_count() or 1, found, out_root, options, chunk_size)
+    except KeyboardInterrupt:
+        raise BatchInterrupted(run.outcome(found, hidden, out_root, roots, force)) from None
+    return run.outcome(found, hidden, out_root, roots, force)
 
 
 def _options(
@@ -249,6 +182,7 @@ def _options(
     time_limit: float | None,
     memory_limit_mb: int | None,
     force: bool,
+    from_yaml: bool = False,
 ) -> Options:
     """The options every worker gets; the install hints for Ghostscript and LibreOffice now,
     not once per application."""
@@ -274,6 +208,7 @@ def _options(
         force=force,
         soffice=program,
         pdfa=pdfa,
+        from_yaml=from_yaml,
     )
 
 
@@ -302,195 +237,3 @@ def _inputs(
         )
     roots = [(p if p.is_dir() else p.parent).resolve() for p in given]
     return found, hidden, out_root, roots
-
-
-def _staging(out_root: Path) -> Path:
-    """Create and return the hidden staging folder; a path that is no folder is a user error."""
-    staging = out_root / STAGING_NAME
-    check_targets([staging / "x"])  # every folder on the way must be a folder
-    try:
-        staging.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError.from_os_error(staging, e) from e
-    return staging
-
-
-def _build_chunk_size(todo: int, workers: int, *, pdf: bool) -> int:
-    """Applications per build task.
-
-    Why: with bundles every chunk costs LibreOffice starts (~1 s each), so one chunk per worker
-    up to 25 applications; forms alone are cheap, so smaller chunks balance the load.
-    """
-    per_worker = -(-todo // workers)
-    return max(1, min(25, per_worker if pdf else -(-per_worker // 2)))
-
-
-class _Run:
-    """The parent's side of one batch: submitted work, finished items, progress reports."""
-
-    def __init__(self, total: int, progress: Callable[[ProgressEvent], None] | None) -> None:
-        self.total = total
-        self.progress = progress
-        self.futures: list[cf.Future[Any]] = []
-        self.results: dict[Path, ItemResult] = {}
-        #: Processes that existed before our pool, which an interrupt leaves alone.
-        self.before: set[int] = set()
-
-    def finish(self, item: ItemResult) -> None:
-        """Record `item` as done and report progress."""
-        self.results[item.source] = item
-        if self.progress is not None:
-            self.progress(ProgressEvent(len(self.results), self.total, item))
-
-    def all_phases(
-        self,
-        executor: cf.Executor | None,
-        workers: int,
-        found: list[tuple[Path, str]],
-        out_root: Path,
-        options: Options,
-        chunk_size: int | None,
-    ) -> None:
-        """Survey, plan and build in `executor` (default: a pool of our own), then clean up."""
-        own = executor is None
-        self.before = _procs.descendants()
-        pool: cf.Executor = executor or cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=_platform.pool_context(), initializer=init_worker
-        )
-        # One staging folder per run, inside one hidden folder: two runs into the same output
-        # folder never clean up each other's work.
-        staging = _staging(out_root)
-        _platform.hide(staging)
-        staging = Path(tempfile.mkdtemp(prefix="run-", dir=staging))
-        # Our own pool: keep LibreOffice running in each worker, converting while it works; when
-        # every application will be built (nothing built here yet, or --force), start it
-        # already while the workers survey.
-        warm = own and options.pdf
-        fresh = options.force or not any(out_root.glob(f"*/{MANIFEST_NAME}"))
-        try:
-            ahead = dataclasses.replace(options, warm=warm and fresh)
-            surveys = self.survey(pool, found, ahead, workers)
-            todo = self.plan([surveys[source] for source, _ in found], out_root, options.force)
-            if todo:
-                size = chunk_size or _build_chunk_size(len(todo), workers, pdf=options.pdf)
-                built = dataclasses.replace(options, warm=warm)
-                self.build(pool, todo, built, staging, surveys, size)
-        except KeyboardInterrupt:
-            self.cancel(pool if own else None)
-            raise
-        finally:
-            if own:
-                pool.shutdown(wait=True, cancel_futures=True)
-            if own or all(f.done() for f in self.futures):
-                shutil.rmtree(staging, ignore_errors=True)
-                with contextlib.suppress(OSError):  # only when no other run is using it
-                    staging.parent.rmdir()
-
-    def survey(
-        self, pool: cf.Executor, found: list[tuple[Path, str]], options: Options, workers: int
-    ) -> dict[Path, Survey]:
-        """Phase 1, in the workers: load, 预审 and hash every application."""
-        size = max(1, min(50, -(-len(found) // (workers * 4))))
-        submitted = {pool.submit(survey_chunk, c, options): c for c in chunks(found, size)}
-        self.futures.extend(submitted)
-        surveys: dict[Path, Survey] = {}
-        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
-            try:
-                for s in fut.result():
-                    surveys[s.source] = s
-            except Exception as exc:  # noqa: BLE001 - a worker died: its files count as failed
-                for source, display in submitted[fut]:
-                    row = SummaryRow(display)
-                    surveys[source] = Survey(source, display, None, None, row, [], error_text(exc))
-        return surveys
-
-    def plan(self, surveys: list[Survey], out_root: Path, force: bool) -> list[Job]:
-        """Phase 2, here: give each application its folder; finish the failed and up-to-date."""
-        names = folder_names(surveys, out_root)
-        todo: list[Job] = []
-        for s in surveys:
-            if s.error or s.digest is None:
-                row = _failed_row(s.row, s.error)
-                self.finish(
-                    ItemResult(
-                        s.source, s.display, "failed", error=s.error, warnings=s.warnings, row=row
-                    )
-                )
-                continue
-            target = out_root / names[s.source]
-            current = None if force else up_to_date(target, s.digest)
-            if current is not None:
-                self.finish(
-                    ItemResult(
-                        s.source,
-                        s.display,
-                        "skipped",
-                        target,
-                        current,
-                        warnings=s.warnings,
-                        row=s.row,
-                    )
-                )
-            else:
-                todo.append(Job(s.source, target, s.digest))
-        return todo
-
-    def build(
-        self,
-        pool: cf.Executor,
-        todo: list[Job],
-        options: Options,
-        staging: Path,
-        surveys: dict[Path, Survey],
-        size: int,
-    ) -> None:
-        """Phase 3, in the workers: build each chunk; a dead worker fails only its chunk."""
-        submitted = {pool.submit(build_chunk, c, options, staging): c for c in chunks(todo, size)}
-        self.futures.extend(submitted)
-        for fut in _procs.as_completed(submitted):  # in slices: Ctrl-C on Windows
-            chunk = submitted[fut]
-            try:
-                built = fut.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: the worker was killed
-                built = [Built(j.source, [], [], error_text(exc)) for j in chunk]
-            for job, b in zip(chunk, built, strict=True):
-                s = surveys[job.source]
-                warnings = s.warnings + b.warnings
-                if b.error:
-                    row = _failed_row(s.row, b.error)
-                    self.finish(
-                        ItemResult(
-                            s.source,
-                            s.display,
-                            "failed",
-                            job.out_dir,
-                            error=b.error,
-                            warnings=warnings,
-                            row=row,
-                        )
-                    )
-                else:
-                    self.finish(
-                        ItemResult(
-                            s.source,
-                            s.display,
-                            "built",
-                            job.out_dir,
-                            b.outputs,
-                            warnings=warnings,
-                            row=s.row,
-                        )
-                    )
-
-    def cancel(self, own_pool: cf.Executor | None) -> None:
-        """Cancel pending work; interrupt our own pool's busy workers."""
-        for fut in self.futures:
-            fut.cancel()
-        if own_pool is not None:
-            # Ctrl-C in a terminal reaches the workers already; this covers an interrupt of
-            # this process alone, on every OS.
-            _platform.interrupt_workers(self.before)
-
-
-def _failed_row(row: SummaryRow, error: str) -> SummaryRow:
-    return SummaryRow(**{**row.__dict__, "ok": False, "error": error})

@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING
 
 from .. import _procs
 from .._fs import check_targets, safe_filename, write_files
-from ..errors import BundleError, EvidenceError, InternalError, OutputError
+from ..errors import BundleError, EvidenceError, InternalError
 from ..forms import FORM_TITLES, build_cover_docx, fmt_date, form_paths, render_forms_bytes
 from ..input import as_application, as_date, as_path
 from ..pdf import (
     AssembleResult,
     Converter,
     EvidencePdf,
+    ImageOptions,
     Part,
     PdfFile,
     PdfSource,
@@ -53,17 +54,29 @@ from ..pdf import (
 )
 from ..schema import Application
 from . import _pages
+from ._edited import edited_forms, edited_notice
+from ._sources import (
+    MAX_MB,
+    EvidenceFile,
+    cover_date_notice,
+    evidence_files,
+    evidence_part,
+    keep_apart,
+    size_notice,
+)
 
 if TYPE_CHECKING:
     import pikepdf
 
 __all__ = [
     "BUNDLE_NAME",
+    "MAX_MB",
     "BundleJob",
     "EvidenceFile",
     "bundle",
     "bundle_path",
     "evidence_files",
+    "keep_apart",
     "prepare",
 ]
 
@@ -78,33 +91,6 @@ _COVER_PAGES = 1
 def bundle_path(app: Application, out_dir: Path) -> Path:
     """Return where the bundle of `app` goes in `out_dir`: ``<单位名称>-申报材料.pdf``."""
     return Path(out_dir) / f"{safe_filename(app.basic.name, max_bytes=120)}-{BUNDLE_NAME}"
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    """One file named by a 佐证材料 entry, resolved against the YAML file's folder."""
-
-    entry: str
-    indicator: str
-    rel: str
-    path: Path | None
-    exists: bool
-
-
-def evidence_files(app: Application, *, allow_outside_paths: bool = False) -> list[EvidenceFile]:
-    """Return every evidence file of `app`, resolved, with whether it exists.
-
-    Raises:
-        EvidenceError: a path leads outside the YAML file's folder (unless allowed).
-    """
-    out = []
-    for entry in app.evidence:
-        for rel in entry.files:
-            path = resolve_evidence_path(
-                app.base_dir, rel, allow_outside=allow_outside_paths, entry=entry.name
-            )
-            out.append(EvidenceFile(entry.name, entry.indicator, rel, path, path.is_file()))
-    return out
 
 
 @dataclass(frozen=True)
@@ -127,6 +113,8 @@ class BundleJob:
     forms: dict[str, Path]
     evidence: dict[int, list[EvidencePdf]]
     missing: list[EvidenceFile] = field(default_factory=list)
+    #: Forms edited by hand since they were generated, used as they are (key → the user's file).
+    kept: dict[str, Path] = field(default_factory=dict)
     _form_pdfs: dict[str, PdfSource] = field(default_factory=dict)
     _predicted: _pages.FormPages | None = None
     _deferred: bool = False
@@ -154,13 +142,7 @@ class BundleJob:
         (The checks run later replace items inside the lists it holds, never the lists.)
         """
         if self._evidence_part is None:
-            groups: dict[str, list[Part]] = {g: [] for g in self.app.profile.evidence_groups}
-            for i, entry in enumerate(self.app.evidence):
-                sources = self.evidence.setdefault(i, [])
-                groups[entry.indicator].append(Part(entry.name, sources=sources))
-            self._evidence_part = Part(
-                "佐证材料", children=[Part(g, children=items) for g, items in groups.items()]
-            )
+            self._evidence_part = evidence_part(self.app, self.evidence)
         return self._evidence_part
 
     def merge_ahead(self) -> None:
@@ -269,14 +251,21 @@ class BundleJob:
         return [bundle_path(self.app, Path(out_dir)), *(targets[k] for k in FORM_TITLES)]
 
     def finish(
-        self, cover_pdf: Path, out_dir: Path, *, pdfa: bool = False, force: bool = False
+        self,
+        cover_pdf: Path,
+        out_dir: Path,
+        *,
+        pdfa: bool = False,
+        force: bool = False,
+        max_mb: float | None = MAX_MB,
     ) -> AssembleResult:
         """Assemble the bundle into `out_dir` (`bundle_path`), the two .docx forms beside it.
 
         With `pdfa`, the bundle is converted to PDF/A-2b (`jidi_docs.pdf._pdfa`) before it is
         written; a bundle that cannot be made conforming is refused (BundleError). The three
         files replace the old ones together or not at all (`jidi_docs._fs.write_files`), so a
-        full disk never leaves a new bundle beside old forms, or the reverse.
+        full disk never leaves a new bundle beside old forms, or the reverse. A bundle larger
+        than `max_mb` megabytes gets a notice.
         """
         self.deferred_checks()
         whole = PdfFile.of(Path(cover_pdf))
@@ -307,8 +296,12 @@ class BundleJob:
             make_pdfa(raw, made, title=title, author=author)
             raw = made
         target, *forms = self.output_paths(out_dir)
-        sources = [raw, *(self.forms[k] for k in FORM_TITLES)]
-        write_files(dict(zip([target, *forms], sources, strict=True)), force=force)
+        files: dict[Path, Path] = {target: raw}
+        for key, form in zip(FORM_TITLES, forms, strict=True):
+            if key not in self.kept:  # an edited form stays as the user left it
+                files[form] = self.forms[key]
+        write_files(files, force=force)
+        size_notice(target, max_mb)
         return dataclasses.replace(result, path=target)
 
 
@@ -319,8 +312,14 @@ def prepare(
     allow_missing: bool = False,
     allow_outside_paths: bool = False,
     defer_checks: bool = False,
+    edited: Mapping[str, Path] | None = None,
+    images: ImageOptions | None = None,
 ) -> BundleJob:
     """Check every evidence file and render both forms into `work_dir`.
+
+    A form named in `edited` (``{"附件2": the user's edited .docx}``, see `edited_forms`) goes
+    into the bundle as the user left it, with a notice; `BundleJob.finish` leaves it in place.
+    `images` says how photos and scans are reduced and laid out (default `ImageOptions()`).
 
     Characters that no installed font can draw are logged as warnings (field and character).
     With ``defer_checks`` images are checked from their headers only, and their pixels and the
@@ -332,6 +331,7 @@ def prepare(
             (unless `allow_outside_paths`), or not a readable PDF/JPG/PNG. All problems are
             reported at once.
     """
+    images = images or ImageOptions()
     problems: list[EvidenceError] = []
     missing: list[EvidenceFile] = []
     loaded: dict[int, list[EvidencePdf]] = {}
@@ -357,17 +357,20 @@ def prepare(
                     )
                 continue
             try:
-                item = load_evidence(path, entry=entry.name, decode=not defer_checks)
+                item = load_evidence(path, entry=entry.name, decode=not defer_checks, images=images)
                 loaded.setdefault(i, []).append(item)
             except EvidenceError as e:
                 problems.append(e)
     _raise_all(problems)
     forms_bytes, _warnings = render_forms_bytes(app)
     forms = {}
+    kept = dict(edited or {})
     for key, data in forms_bytes.items():
         forms[key] = work_dir / f"{key}.docx"
-        forms[key].write_bytes(data)
-    job = BundleJob(app, work_dir, forms, loaded, missing, _deferred=True)
+        forms[key].write_bytes(kept[key].read_bytes() if key in kept else data)
+    for key, path in kept.items():
+        logger.warning(edited_notice(app, key, path))
+    job = BundleJob(app, work_dir, forms, loaded, missing, kept, _deferred=True)
     if not defer_checks:
         job.deferred_checks()
     return job
@@ -394,11 +397,17 @@ def bundle(
     pdfa: bool = False,
     force: bool = False,
     soffice: str | Path | None = None,
+    from_yaml: bool = False,
+    images: ImageOptions | None = None,
+    max_mb: float | None = MAX_MB,
 ) -> Path:
     """Write the whole submission as one PDF, `out_dir`/<单位名称>-申报材料.pdf; return its path.
 
     The two filled forms (.docx, the 申报表电子稿 the notice asks for) are written beside it.
-    Nothing is written when any evidence file is bad.
+    Nothing is written when any evidence file is bad. A form in `out_dir` edited by hand since
+    it was generated goes into the bundle as edited and is left in place, with a notice naming
+    the command that brings the edit back into the YAML; `from_yaml` rebuilds it from the YAML
+    instead (the edited one is kept as a backup).
 
     Args:
         app: a validated application (`jidi_docs.load`).
@@ -406,11 +415,16 @@ def bundle(
         converter: converts .docx to PDF (default: a private headless LibreOffice).
         allow_missing: build even if evidence files are missing; the contents mark them 缺.
         allow_outside_paths: accept evidence paths outside the YAML file's folder.
-        date: the date printed on the cover (default: today).
+        date: the date printed on the cover (default: today); a date after the 认定批次's
+            申报截止日期 gets a notice.
         pdfa: write PDF/A-2b (archival; needs Ghostscript): fonts embedded, sRGB output
             intent, XMP identification; evidence converted, or refused with the reason.
         force: replace files of the same names that jidi_docs did not write.
         soffice: the LibreOffice program for the default converter (see `find_soffice`).
+        from_yaml: rebuild forms edited by hand from the YAML (see above).
+        images: how photos and scans are reduced, encoded and laid out (default:
+            `ImageOptions()`: 200 dpi as printed, JPEG quality 85, two landscape photos a page).
+        max_mb: a bundle larger than this many megabytes gets a notice (None: never).
 
     Raises:
         OutputError: `out_dir` holds evidence of this application, or an output there is not
@@ -435,6 +449,8 @@ def bundle(
             allow_missing=allow_missing,
             allow_outside_paths=allow_outside_paths,
             defer_checks=True,
+            edited=None if from_yaml else edited_forms(app, folder),
+            images=images,
         )
         check_targets(job.output_paths(folder), force=force)
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -461,22 +477,6 @@ def bundle(
             (cover_pdf,) = conv.convert([job.cover_docx(pdfs[:2], date=date)], work / "again")
         if own is not None:  # done with LibreOffice: its profile is removed during the assembly
             pool.submit(own.close)
-        return job.finish(cover_pdf, folder, pdfa=pdfa, force=force).path
-
-
-def keep_apart(out_dir: Path, evidence: Sequence[EvidenceFile]) -> None:
-    """Refuse an output folder that holds this application's evidence files.
-
-    Why: outputs written among the evidence could replace a scan of the same name, and would
-    be picked up as evidence by the next run.
-
-    Raises:
-        OutputError: naming the folder and one of the evidence files in it.
-    """
-    target = out_dir.resolve()
-    for item in evidence:
-        if item.path is not None and item.path.resolve().parent == target:
-            raise OutputError(
-                f"输出文件夹 {out_dir} 里放着佐证材料（如 {item.rel}），不能把生成的文件写在那里："
-                "它们可能覆盖同名的佐证材料，下次还会被当成佐证材料读入。请换一个输出文件夹。"
-            )
+        done = job.finish(cover_pdf, folder, pdfa=pdfa, force=force, max_mb=max_mb).path
+    cover_date_notice(app, date)  # said once the bundle is made, not before an error
+    return done

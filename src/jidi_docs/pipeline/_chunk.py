@@ -31,10 +31,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import ConversionError
 from ..pdf import Converter
-from ._bundle import BundleJob, evidence_files, keep_apart, prepare
+from ._bundle import BundleJob, prepare
+from ._edited import edited_forms
 from ._guard import capture_warnings, converting, error_text, one_application
 from ._plan import Built, Job, Options, chunks
 from ._publish import record
+from ._sources import cover_date_notice, evidence_files, keep_apart
 
 if TYPE_CHECKING:
     from ..schema import Application
@@ -178,6 +180,8 @@ class _Chunk:
                             self.works[i],
                             allow_missing=opts.allow_missing,
                             allow_outside_paths=opts.allow_outside_paths,
+                            edited=None if opts.from_yaml else edited_forms(app, job.out_dir),
+                            images=opts.images,
                         )
                         self.prepared[i] = b
                         docs[i] = b.first_round(b.predict_pages(job.out_dir), date=opts.date)
@@ -224,21 +228,42 @@ class _Chunk:
     def finish(self, i: int) -> None:
         """Assemble and publish application `i` (or record its error); free its work folder."""
         job, outputs = self.jobs[i], []
+        kept: tuple[str, ...] = ()
         if i not in self.errors:
-            try:
-                with one_application(self.options):
-                    # Straight into the application's folder (all files or none), then the
-                    # manifest, as `publish` does.
-                    b, force = self.prepared[i], self.options.force
-                    b.finish(self.covers[i], job.out_dir, pdfa=self.options.pdfa, force=force)
-                    outputs = record(job, sorted(b.output_paths(job.out_dir)))
-            except Exception as exc:  # noqa: BLE001 - fails this application only
-                self.errors[i] = error_text(exc)
-        self.built[i] = Built(job.source, outputs, self.notes.get(i, []), self.errors.get(i, ""))
+            # The size notice and the cover date's come here, once the bundle is made.
+            with capture_warnings() as notes:
+                self._publish(i, job)
+            self.notes.setdefault(i, []).extend(notes)
+        if i not in self.errors:
+            b = self.prepared[i]
+            outputs = sorted(b.output_paths(job.out_dir))
+            kept = tuple(p.name for p in b.kept.values())
+        self.built[i] = Built(
+            job.source, outputs, self.notes.get(i, []), self.errors.get(i, ""), kept
+        )
         self.prepared.pop(i, None)
         work = self.works.pop(i, None)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+    def _publish(self, i: int, job: Job) -> None:
+        """Assemble application `i` into its folder, then its manifest; or record its error."""
+        try:
+            with one_application(self.options):
+                # Straight into the application's folder (all files or none), then the
+                # manifest, as `publish` does.
+                b, opts = self.prepared[i], self.options
+                b.finish(
+                    self.covers[i],
+                    job.out_dir,
+                    pdfa=opts.pdfa,
+                    force=opts.force,
+                    max_mb=opts.max_mb,
+                )
+                record(job, sorted(b.output_paths(job.out_dir)), list(b.kept.values()))
+                cover_date_notice(b.app, opts.date if opts.date_given else None)
+        except Exception as exc:  # noqa: BLE001 - fails this application only
+            self.errors[i] = error_text(exc)
 
     def finish_ready(self) -> None:
         for i in range(len(self.jobs)):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import InputError, Issue
 
-__all__ = ["discover", "hidden_yaml"]
+__all__ = ["BACKUP", "COPY", "discover", "hidden_yaml", "leftovers"]
+
+#: What a file left over is, in the words the 汇总表's 备注 uses.
+BACKUP, COPY = "备份", "副本"
+
+#: Copies of a file by the name the system gives them: Windows (``申报 - 副本.yaml``,
+#: ``申报 - 副本 (2).yaml``, English ``申报 - Copy.yaml``) and macOS Finder (``申报 副本.yaml``,
+#: ``申报 副本 2.yaml``, ``申报 copy.yaml``).
+_COPY = re.compile(r"^(?P<base>.+?)(?: - (?:副本|Copy)(?: \(\d+\))?| (?:副本|copy)(?: \d+)?)$")
+#: The backup jidi-docs keeps of a file it replaced (`jidi_docs._fs`): ``申报（修改备份 …）``.
+_BACKUP = re.compile(r"^(?P<base>.+?)（修改备份 [^）]*）$")
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -60,3 +71,34 @@ def hidden_yaml(paths: Iterable[str | Path]) -> list[str]:
                 if p.suffix.lower() in (".yaml", ".yml") and _hidden(p, root) and p.is_file()
             )
     return out
+
+
+def leftovers(
+    found: list[tuple[Path, str]],
+) -> tuple[list[tuple[Path, str]], dict[Path, tuple[Path, str, str]]]:
+    """Split `found` into the applications and the copies left beside one: copy → (the
+    original, `BACKUP` or `COPY`, why it is left out).
+
+    A file counts as left over when its name is a copy's or a backup's name of another file
+    found in the same folder: ``申报 - 副本.yaml`` beside ``申报.yaml``. Alone (its original
+    gone), it is an application like any other.
+    """
+    names = {(p.parent, p.stem.casefold()): (p, d) for p, d in found}
+    kept: list[tuple[Path, str]] = []
+    left: dict[Path, tuple[Path, str, str]] = {}
+    for path, display in found:
+        copy, backup = _COPY.match(path.stem), _BACKUP.match(path.stem)
+        match = backup or copy
+        original = names.get((path.parent, match["base"].casefold())) if match else None
+        if original is None:
+            kept.append((path, display))
+        elif backup is not None:
+            reason = f"这是 jidi-docs 覆盖 {original[1]} 之前留下的{BACKUP}，没有生成。"
+            left[path] = (original[0], BACKUP, reason)
+        else:
+            reason = (
+                f"这是 {original[1]} 的{COPY}（复制文件时系统起的名字），没有生成；"
+                "确实是另一份申报时，请改名或放进单独的文件夹。"
+            )
+            left[path] = (original[0], COPY, reason)
+    return kept, left

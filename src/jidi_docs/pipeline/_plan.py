@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._fs import fit_name, safe_filename
+from ..pdf import ImageOptions
+from ._sources import MAX_MB
 from ._summary import SummaryRow
 
-__all__ = ["Built", "Job", "Options", "Survey", "chunks", "folder_names"]
+__all__ = ["Built", "Job", "Options", "Survey", "chunks", "duplicates", "folder_names"]
 
 #: Room kept below an application's folder for its files (``<单位名称>-附件2-申报表.docx``).
 _FILES_INSIDE = 60
@@ -38,12 +41,22 @@ class Options:
     soffice: str | None = None
     #: Write each bundle as PDF/A-2b.
     pdfa: bool = False
+    #: Rebuild forms edited by hand from the YAML (default: use them as edited).
+    from_yaml: bool = False
+    #: How photos and scans go into the bundles.
+    images: ImageOptions = field(default_factory=ImageOptions)
+    #: Bundles larger than this many megabytes get a notice (None: never).
+    max_mb: float | None = MAX_MB
+    #: True when `date` was chosen (``--date``), False when it is the day of the batch.
+    date_given: bool = False
 
     def key(self) -> str:
         """The options that change outputs, for the input hash (not the cover date)."""
         key: list[object] = [self.pdf, self.profile, self.allow_missing, self.allow_outside_paths]
         if self.pdfa:  # added only when set, so outputs of earlier versions stay up to date
             key.append("pdfa")
+        if self.images != ImageOptions():  # likewise: the default adds nothing
+            key.append(dataclasses.asdict(self.images))
         return json.dumps(key)
 
 
@@ -56,6 +69,8 @@ class Survey:
     row: SummaryRow
     warnings: list[str]
     error: str = ""
+    #: 统一社会信用代码, when written.
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,8 @@ class Built:
     outputs: list[Path]
     warnings: list[str]
     error: str = ""
+    #: The forms edited by hand that were used as they are (file names).
+    kept: tuple[str, ...] = ()
 
 
 def folder_names(surveys: Sequence[Survey], parent: Path | None = None) -> dict[Path, str]:
@@ -113,6 +130,70 @@ def folder_names(surveys: Sequence[Survey], parent: Path | None = None) -> dict[
         used.add(unique.casefold())
         names[source] = unique
     return names
+
+
+def duplicates(surveys: Sequence[Survey]) -> dict[Path, tuple[Path, str]]:
+    """Return the applications of a unit met more than once, each → (the one kept, why).
+
+    One unit is one 统一社会信用代码, or one 单位名称 (compared without spaces and case). Of
+    each unit's files the one changed last is kept: it is the one its authors worked on.
+    """
+    read = [s for s in surveys if not s.error and s.digest is not None]
+    parent = {s.source: s.source for s in read}
+
+    def root(path: Path) -> Path:
+        while parent[path] != path:
+            path = parent[path]
+        return path
+
+    reasons: dict[tuple[Path, Path], str] = {}
+    for what, key in (("统一社会信用代码", _code_key), ("单位名称", _name_key)):
+        first: dict[str, Survey] = {}
+        for s in read:
+            k = key(s)
+            if not k:
+                continue
+            if k in first:
+                a, b = root(first[k].source), root(s.source)
+                parent[b] = a
+                reasons.setdefault((first[k].source, s.source), f"{what}相同")
+            else:
+                first[k] = s
+    groups: dict[Path, list[Survey]] = {}
+    for s in read:
+        groups.setdefault(root(s.source), []).append(s)
+    out: dict[Path, tuple[Path, str]] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        kept = max(members, key=lambda s: (_mtime(s.source), s.display))
+        for s in members:
+            if s is kept:
+                continue
+            same = "、".join(
+                dict.fromkeys(r for (a, b), r in reasons.items() if s.source in (a, b))
+            )
+            reason = (
+                f"与 {kept.display} 是同一单位（{same or '单位名称相同'}），只生成了修改时间较新的"
+                f" {kept.display}；确实要用这一份时，请把另一份移出文件夹。"
+            )
+            out[s.source] = (kept.source, reason)
+    return out
+
+
+def _code_key(s: Survey) -> str:
+    return (s.code or "").strip().upper()
+
+
+def _name_key(s: Survey) -> str:
+    return "".join((s.unit or "").split()).casefold()
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:

@@ -23,6 +23,7 @@ from ..errors import InputError, Issue, ValidationFailed
 from ..forms import fmt_number
 from ..input import (
     APPLICATION_FILE,
+    EVIDENCE_DIR,
     FILE_KEY,
     as_path,
     get_profile,
@@ -48,7 +49,6 @@ __all__ = [
 
 YAML_FILE = APPLICATION_FILE
 SCHEMA_FILE = "申报.schema.json"
-EVIDENCE_DIR = "佐证材料"
 
 #: The lists kept in spreadsheets by a fresh folder, and their workbook names (from the registry).
 TABLE_FILES: dict[str, str] = registry().workbooks
@@ -323,7 +323,8 @@ def summarize_unfilled(error: ValidationFailed, path: str | Path | None = None) 
         for parent, names in groups.items()
     ]
     summary = Issue(source, None, None, "", f"以下栏目还没有填写：{'；'.join(parts)}。")
-    return ValidationFailed([summary, *rest], source=error.source)
+    head = f"{source} 还有栏目没有填写" + (f"，另有 {len(rest)} 处错误：" if rest else "：")
+    return ValidationFailed([summary, *rest], source=error.source, head=head)
 
 
 def created_lines(result: InitResult) -> list[str]:

@@ -4,11 +4,13 @@ Why both: district offices open the workbook in Excel or WPS; the CSV is for scr
 The CSV is written as UTF-8 with a byte-order mark, because Excel (and WPS) read a BOM-less CSV
 as the local ANSI code page and show Chinese as mojibake.
 
-The table itself (`summary_table`) is pure data, so its content and order are tested apart
-from the file formats. Rows follow the 认定批次's own order of districts, then 单位名称 in pinyin
-order, as a district office files them. The workbook prints on A4 landscape, one page wide,
-with the header row on every page; each error is one short line (paths relative to the batch's
-folders) and its full text is on a second sheet.
+The workbook is made for paper (`jidi_docs.pipeline._summary_xlsx`): its first sheet holds what
+an office files and phones about — 序号, 区县, 单位名称, 联系人, 电话, 自评总分, 预审结果, 生成结果,
+备注 — and prints on A4 landscape at full size; the figures and every condition's status are on
+a second sheet, the errors in full on a third. The CSV holds everything in one table
+(`summary_table`), which is pure data, so its content and order are tested apart from the file
+formats. Rows follow the 认定批次's own order of districts, then 单位名称 in pinyin order, as a
+district office files them.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._fs import atomic_write, atomic_write_many
-from .._text import csv_text, display_width, no_formulas
+from .._text import csv_text
 from ..errors import OutputError
 from ..forms import fmt_number
 from ..schema import SUMMARY_FILE, registry
+from ._summary_xlsx import ErrorRow, write_workbook
 
 if TYPE_CHECKING:
     from ..review import CheckReport
@@ -49,8 +53,14 @@ logger = logging.getLogger(__name__)
 XLSX_NAME = "汇总表.xlsx"
 CSV_NAME = "汇总.csv"
 
+#: The first column: each row's number, as the office refers to it.
+NUMBER_HEADER = "序号"
 #: Columns after the per-condition statuses (those before them are the registry's 汇总表).
-TAIL_HEADERS = ("预审结果", "生成结果", "错误信息")
+TAIL_HEADERS = ("预审结果", "生成结果", "备注", "错误信息")
+#: The registry's 汇总表 columns (by where they come from) the paper sheet shows.
+_CONTACT, _PHONE, _TOTAL = "联系人", "电话", "总分"
+#: Columns of the full table that the details sheet leaves to the first sheet (or puts last).
+_NOT_IN_DETAILS = (SUMMARY_FILE, "所属区县", _CONTACT, _PHONE, "生成结果", "备注", "错误信息")
 #: Statuses from best to worst; an application's 预审结果 is its worst condition.
 _STATUS_ORDER = ("符合", "需注意", "不符合")
 #: The workbook's printed title.
@@ -75,6 +85,10 @@ class SummaryRow:
         district_rank: the position of `district` in its 认定批次's list (None: not in it).
         extra: columns a caller adds after the batch's own (the portal: 状态, 十, 联系人 …),
             header → value, in order.
+        kept_forms: the forms (file names) edited by hand that went into the bundle as they
+            are, instead of forms generated from the YAML.
+        notes: further remarks for 备注 (copies and duplicates left out …).
+        unfinished: the batch was interrupted before this application was done.
     """
 
     file: str
@@ -86,6 +100,9 @@ class SummaryRow:
     error: str = ""
     district_rank: int | None = None
     extra: dict[str, Cell] = field(default_factory=dict)
+    kept_forms: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    unfinished: bool = False
 
     @classmethod
     def of(
@@ -115,11 +132,42 @@ class SummaryRow:
         )
 
     @property
+    def remark(self) -> str:
+        """备注: the notes, and which forms went into the bundle as edited by hand."""
+        titles = [_form_title(name) for name in self.kept_forms]
+        edited = [f"{'、'.join(titles)}用的是手工修改版（与申报 YAML 不一致）"] if titles else []
+        return "；".join([*self.notes, *edited])
+
+    @property
     def review(self) -> str | None:
         """预审结果: the worst status of the conditions (None when it was not checked)."""
         if not self.conditions:
             return None
         return max(self.conditions.values(), key=_STATUS_ORDER.index)
+
+    @property
+    def outcome(self) -> str:
+        """生成结果: 成功, 失败 or 未完成 (the batch was interrupted first)."""
+        if self.unfinished:
+            return "未完成"
+        return "成功" if self.ok else "失败"
+
+    @property
+    def review_text(self) -> str | None:
+        """预审结果 with a count: ``符合``, ``需注意 2`` or ``不符合 1`` (worst status first)."""
+        worst = self.review
+        if worst is None or worst == _STATUS_ORDER[0]:
+            return worst
+        return f"{worst} {sum(1 for s in self.conditions.values() if s == worst)}"
+
+
+_FORM_NAME = re.compile(r"-(附件\d+)-([^-]+)\.docx$")
+
+
+def _form_title(name: str) -> str:
+    """``附件2《申报表》`` for ``<单位名称>-附件2-申报表.docx``; the name itself otherwise."""
+    found = _FORM_NAME.search(name)
+    return f"{found[1]}《{found[2]}》" if found else name
 
 
 def _pinyin(text: str) -> list[str]:
@@ -162,33 +210,43 @@ def summary_table(
     """
     titles: list[str] = []
     extras: list[str] = []
-    for row in rows:
-        titles.extend(t for t in row.conditions if t not in titles)
-        extras.extend(h for h in row.extra if h not in extras)
     reg = registry()
     columns = reg.summary_columns
-    headers = [*(p.header for p in columns), *titles, *TAIL_HEADERS, *extras]
-    basic = reg.mapping_section
-    district = next(c.label for c in basic.columns if c.type == "区县")
+    own = {NUMBER_HEADER, *(p.header for p in columns), *TAIL_HEADERS}
+    for row in rows:
+        titles.extend(t for t in row.conditions if t not in titles)
+        # A caller's column the table already has (联系人, 电话) is not repeated.
+        extras.extend(h for h in row.extra if h not in extras and h not in own)
+    headers = [NUMBER_HEADER, *(p.header for p in columns), *titles, *TAIL_HEADERS, *extras]
     body: list[list[Cell]] = []
-    for row in sort_rows(rows):
-        values: dict[str, Cell] = {
-            SUMMARY_FILE: row.file,
-            basic.columns[0].label: row.unit,
-            district: row.district,
-        }
-        values.update(row.figures)
+    for n, row in enumerate(sort_rows(rows), start=1):
+        values = _values(row)
         body.append(
             [
+                n,
                 *(values.get(p.source) for p in columns),
                 *(row.conditions.get(t) for t in titles),
-                row.review,
-                "成功" if row.ok else "失败",
+                row.review_text,
+                row.outcome,
+                row.remark or None,
                 short_error(row.error, roots) or None,
                 *(row.extra.get(h) for h in extras),
             ]
         )
     return headers, body
+
+
+def _values(row: SummaryRow) -> dict[str, Cell]:
+    """The row's value of each registry 汇总表 column, by where the column comes from."""
+    basic = registry().mapping_section
+    district = next(c.label for c in basic.columns if c.type == "区县")
+    values: dict[str, Cell] = {
+        SUMMARY_FILE: row.file,
+        basic.columns[0].label: row.unit,
+        district: row.district,
+    }
+    values.update(row.figures)
+    return values
 
 
 def sort_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
@@ -214,87 +272,23 @@ def _csv_bytes(headers: list[str], body: list[list[Cell]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def _xlsx_cell(value: Cell) -> str | int | float | None:
-    # openpyxl stores Decimal as a number too, but a float keeps the workbook free of surprises
-    # for readers that do not know Decimal; figures here have at most one decimal.
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def _write_xlsx(
-    path: Path, headers: list[str], body: list[list[Cell]], errors: list[tuple[str, str]]
-) -> None:
-    # Imported here: openpyxl (and the numpy it loads) costs ~0.1 s at start-up, and only the
-    # end of a batch needs it.
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None  # a new workbook always has one sheet
-    ws.title = "汇总"
-    ws.append(headers)
-    for values in body:
-        ws.append([_xlsx_cell(v) for v in values])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    status_fills = {
-        "不符合": PatternFill("solid", fgColor="F8CBAD"),
-        "需注意": PatternFill("solid", fgColor="FFE699"),
-        "失败": PatternFill("solid", fgColor="F8CBAD"),
-    }
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value in status_fills:
-                cell.fill = status_fills[cell.value]
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    # Widths from the content: wide enough for the longest value, capped so that long error
-    # texts wrap instead of making the sheet unreadable.
-    for index, header in enumerate(headers, start=1):
-        longest = max(
-            [display_width(header), *(display_width(str(v[index - 1] or "")) for v in body)]
-        )
-        cap = 60 if header == "错误信息" else 40
-        ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), cap)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    _print_setup(ws)
-    if errors:
-        details = wb.create_sheet("错误详情")
-        details.append(["文件", "错误信息（全文）"])
-        for file, text in errors:
-            details.append([file, text])
-        for cell in details[1]:
-            cell.font = bold
-        details.column_dimensions["A"].width = 40
-        details.column_dimensions["B"].width = 100
-        for row in details.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-    no_formulas(wb)
-    wb.save(path)
-
-
-def _print_setup(ws: Any) -> None:
-    """A4 landscape, one page wide, header row on every page, title and date in the header."""
-    import datetime as dt
-
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
-    ws.oddHeader.center.text = TITLE
-    ws.oddHeader.right.text = f"生成日期：{dt.date.today().isoformat()}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+def _paper_row(number: int, row: SummaryRow, roots: Sequence[Path]) -> list[Cell]:
+    """The first sheet's row: who, how the 预审 went, whether it was built, and why not."""
+    values = _values(row)
+    remark = row.remark
+    if row.error:
+        remark = "；".join(filter(None, [remark, short_error(row.error, roots)]))
+    return [
+        number,
+        row.district,
+        row.unit or row.file,
+        values.get(_CONTACT),
+        values.get(_PHONE),
+        values.get(_TOTAL),
+        row.review_text,
+        row.outcome,
+        remark or None,
+    ]
 
 
 def write_summary(
@@ -316,13 +310,27 @@ def write_summary(
         force: replace same-named files jidi_docs did not write.
     """
     headers, body = summary_table(rows, roots)
-    errors = [(r.file, r.error) for r in sort_rows(rows) if r.error]
+    ordered = sort_rows(rows)
+    paper = [_paper_row(n, r, roots) for n, r in enumerate(ordered, start=1)]
+    errors = [
+        ErrorRow(n, r.unit or "", r.file, r.error)
+        for n, r in enumerate(ordered, start=1)
+        if r.error
+    ]
+    # The details: figures and conditions, beside what finds the row (序号, 单位名称; the file last).
+    shown = [h for h in headers if h not in _NOT_IN_DETAILS]
+    picks = [headers.index(h) for h in [*shown, SUMMARY_FILE]]
+    details = ([headers[i] for i in picks], [[values[i] for i in picks] for values in body])
+
+    def write(target: Path) -> None:
+        write_workbook(target, title=TITLE, paper=paper, details=details, errors=errors)
+
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = out_dir / XLSX_NAME, out_dir / CSV_NAME
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         with atomic_write(xlsx, force=force) as tmp:
-            _write_xlsx(tmp, headers, body, errors)
+            write(tmp)
     except OutputError as e:
         if not e.locked:
             raise
@@ -331,7 +339,7 @@ def write_summary(
         xlsx = xlsx.with_name(f"{xlsx.stem}-{stamp}{xlsx.suffix}")
         logger.warning("%s本次的汇总表已另存为 %s。", e, xlsx.name)
         with atomic_write(xlsx, force=force) as tmp:
-            _write_xlsx(tmp, headers, body, errors)
+            write(tmp)
     data = _csv_bytes(headers, body)
     try:
         atomic_write_many({csv_path: data}, force=force)

@@ -7,6 +7,7 @@ that application's Chinese message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing.util
 import shutil
 import tempfile
@@ -19,18 +20,21 @@ from ..input import application_file, load, parse_yaml, read_text
 from ..pdf import SofficeConverter, WarmConverter
 from ..review import check
 from ..schema import DEFAULT_PROFILE, builtin_profile
-from ._bundle import evidence_files, keep_apart
 from ._chunk import build_pdf_chunk
+from ._edited import edited_forms, edited_notice
 from ._guard import capture_warnings, error_text, init_worker, one_application, task
 from ._manifest import input_digest
 from ._plan import Built, Job, Options, Survey
 from ._publish import publish
-from ._summary import SummaryRow
+from ._sources import evidence_files, keep_apart
+from ._summary import Cell, SummaryRow
 
 if TYPE_CHECKING:
     from ..schema import Application
 
 __all__ = ["Built", "Options", "build_chunk", "error_text", "init_worker", "survey_chunk"]
+
+logger = logging.getLogger("jidi_docs.pipeline._batch")
 
 
 #: Applications this worker process loaded while surveying, for its own builds: each YAML is then
@@ -53,14 +57,16 @@ def _survey_one(source: Path, display: str, options: Options) -> Survey:
                 yaml_bytes = source.read_bytes()
                 app = load(source, profile=options.profile)
                 _surveyed[source, options.profile] = (yaml_bytes, app)
-                report = check(app)
+                report = check(app, read_evidence=False)  # the build reads them
                 digest = input_digest(app, yaml_bytes, options.key())
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
             row = partial_row(source, display)
             return Survey(source, display, None, None, row, list(notes), error_text(exc))
     row = SummaryRow.of(app, report, display)
     warnings = [str(w) for w in app.warnings] + notes
-    return Survey(source, display, app.basic.name, digest, row, warnings)
+    return Survey(
+        source, display, app.basic.name, digest, row, warnings, code=app.basic.credit_code
+    )
 
 
 def _rank(districts: list[str], district: str | None) -> int | None:
@@ -68,8 +74,8 @@ def _rank(districts: list[str], district: str | None) -> int | None:
 
 
 def partial_row(source: Path, display: str) -> SummaryRow:
-    """Return the 汇总表 row of an application that failed: its 单位名称 and 所属区县 when the
-    file can be read as YAML at all, so the office sees whose application it is."""
+    """Return the 汇总表 row of an application that failed: its 单位名称, 所属区县, 联系人 and
+    电话 when the file can be read as YAML at all, so the office sees whose it is and whom to call."""
     try:
         data = parse_yaml(read_text(application_file(source)), str(source)).data
         basic = data.get("基本情况") if isinstance(data, dict) else None
@@ -77,11 +83,21 @@ def partial_row(source: Path, display: str) -> SummaryRow:
         basic = None
     if not isinstance(basic, dict):
         return SummaryRow(display)
-    unit, district = basic.get("单位名称"), basic.get("所属区县")
-    unit = unit.strip() if isinstance(unit, str) and unit.strip() else None
-    district = district.strip() if isinstance(district, str) and district.strip() else None
+    unit, district, contact, phone = (
+        _text(basic.get(key)) for key in ("单位名称", "所属区县", "联系人", "电话")
+    )
     rank = _rank(builtin_profile(DEFAULT_PROFILE).districts, district)
-    return SummaryRow(display, unit=unit, district=district, district_rank=rank)
+    figures: dict[str, Cell] = {
+        k: v for k, v in (("联系人", contact), ("电话", phone)) if v is not None
+    }
+    return SummaryRow(display, unit=unit, district=district, district_rank=rank, figures=figures)
+
+
+def _text(value: object) -> str | None:
+    """A value as written when it is text, or None (blank, a list, a mapping …)."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    return None
 
 
 def survey_chunk(items: list[tuple[Path, str]], options: Options) -> list[Survey]:
@@ -106,7 +122,12 @@ def _build_forms_chunk(jobs: list[Job], options: Options, staging: Path) -> list
                     app = _load(job.source, options)
                     keep_apart(job.out_dir, evidence_files(app, allow_outside_paths=True))
                     written = render(app, work)
-                    out.append(Built(job.source, publish(job, written, force=options.force), notes))
+                    kept = {} if options.from_yaml else edited_forms(app, job.out_dir)
+                    for key, path in kept.items():
+                        logger.warning(edited_notice(app, key, path))
+                    outputs = publish(job, written, force=options.force, kept=list(kept.values()))
+                    names = tuple(p.name for p in kept.values())
+                    out.append(Built(job.source, outputs, notes, kept=names))
             except Exception as exc:  # noqa: BLE001 - fails this application only
                 out.append(Built(job.source, [], notes, error_text(exc)))
             finally:

@@ -20,7 +20,17 @@ from ..input import as_application
 from ..schema import Application
 from . import _rules_records  # registers the rules about the records, after _rules's
 from ._register import RULES, run_rules
-from ._results import FAIL, OK, WARN, CategoryResult, CheckReport, ConditionResult, ScoreRow, Status
+from ._results import (
+    FAIL,
+    OK,
+    WARN,
+    CategoryResult,
+    CheckReport,
+    ConditionResult,
+    EvidenceRow,
+    ScoreRow,
+    Status,
+)
 from ._rules import num, subtotals
 
 __all__ = [
@@ -31,6 +41,7 @@ __all__ = [
     "CategoryResult",
     "CheckReport",
     "ConditionResult",
+    "EvidenceRow",
     "ScoreRow",
     "Status",
     "check",
@@ -53,7 +64,12 @@ def _figures(app: Application) -> dict[str, Decimal | None]:
     return out
 
 
-def check(app: Application | str | PathLike[str], *, base_dir: Path | None = None) -> CheckReport:
+def check(
+    app: Application | str | PathLike[str],
+    *,
+    base_dir: Path | None = None,
+    read_evidence: bool = True,
+) -> CheckReport:
     """Return the 预审 report of `app` against its own 认定批次 (`app.profile`).
 
     Args:
@@ -61,6 +77,9 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
             with that profile, so that the 自评分 limits and the form agree with the check.
         base_dir: the folder 佐证材料 paths are relative to (default: `app.base_dir`, the YAML
             file's folder).
+        read_evidence: open every evidence file as the bundle does (a truncated photo fails
+            the check), and list each indicator's evidence with where it was found. False only
+            checks that the files exist: for a caller that reads them anyway (a batch's build).
 
     Returns:
         One `ConditionResult` per condition (see `CONDITION_KEYS`), the 评价表 rows with their
@@ -68,7 +87,8 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
     """
     app = as_application(app)
     p = app.profile
-    conditions = run_rules(app, p, Path(base_dir) if base_dir else app.base_dir)
+    folder = Path(base_dir) if base_dir else app.base_dir
+    conditions = run_rules(app, p, folder, read_evidence=read_evidence)
     scores = app.scores.as_dict()
     rows = [
         ScoreRow(
@@ -95,4 +115,22 @@ def check(app: Application | str | PathLike[str], *, base_dir: Path | None = Non
         ],
         total_score=sum(sums, Decimal(0)),
         max_total=p.total_points,
+        evidence=_evidence_rows(app) if read_evidence else [],
+        evidence_groups=list(p.evidence_groups),
     )
+
+
+def _evidence_rows(app: Application) -> list[EvidenceRow]:
+    """Every 佐证材料 entry in bundle order: by indicator as the 评价表 lists them, then as found."""
+    order = {g: n for n, g in enumerate(app.profile.evidence_groups)}
+    entries = sorted(app.evidence, key=lambda e: order.get(e.indicator, len(order)))
+    return [
+        EvidenceRow(
+            indicator=e.indicator,
+            name=e.name,
+            files=list(e.files),
+            origin=e.origin,
+            found_in_folder=e.from_folder,
+        )
+        for e in entries
+    ]

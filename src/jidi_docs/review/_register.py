@@ -37,12 +37,15 @@ TOTAL_POINTS = "评价表满分"
 
 @dataclass(frozen=True)
 class Case:
-    """What a check looks at: the application, its profile, the evidence folder, the threshold."""
+    """What a check looks at: the application, its profile, the evidence folder, the threshold,
+    and whether evidence files are read in full."""
 
     app: Application
     profile: Profile
     base_dir: Path
     need: Any = None
+    #: Open every evidence file as the bundle does (not only look that it is there).
+    read_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,12 @@ class Rule:
         shown = fmt_number(need) if isinstance(need, (int, Decimal)) else str(need)
         return self.title.replace("{need}", shown)
 
-    def run(self, app: Application, profile: Profile, base_dir: Path) -> ConditionResult:
+    def run(
+        self, app: Application, profile: Profile, base_dir: Path, *, read_evidence: bool = False
+    ) -> ConditionResult:
         """Return the result of this rule for `app`."""
-        status, reason = self.check(Case(app, profile, base_dir, self.need(profile)))
+        case = Case(app, profile, base_dir, self.need(profile), read_evidence)
+        status, reason = self.check(case)
         return ConditionResult(
             key=self.key, title=self.title_for(profile), status=status, reason=reason
         )
@@ -108,6 +114,8 @@ def outcome(problems: list[str], ok: str, status: Status) -> Verdict:
     return (status, "；".join(problems) + "。") if problems else (OK, ok)
 
 
-def run_rules(app: Application, profile: Profile, base_dir: Path) -> list[ConditionResult]:
+def run_rules(
+    app: Application, profile: Profile, base_dir: Path, *, read_evidence: bool = False
+) -> list[ConditionResult]:
     """Return the result of every registered rule for `app`, in report order."""
-    return [r.run(app, profile, base_dir) for r in RULES]
+    return [r.run(app, profile, base_dir, read_evidence=read_evidence) for r in RULES]

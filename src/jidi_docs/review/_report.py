@@ -7,14 +7,13 @@ files away. Text typed by the user (unit names, topics in reasons) is escaped fo
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
-from .._text import display_width
+from .._text import display_width, wrap
 from ..errors import UserError
 from ..forms import fmt_date, fmt_number
-from ._check import FAIL, OK, WARN, CheckReport
+from ._check import FAIL, OK, WARN, CheckReport, EvidenceRow
 
 __all__ = [
     "REPORT_SUFFIXES",
@@ -67,33 +66,6 @@ def _score_lines(report: CheckReport) -> list[tuple[str, str, str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-#: What a line may break before: a run of ASCII (a number, a code), a run of spaces or one other
-#: character, each with the closing punctuation after it, which never starts a line.
-_BREAKABLE = re.compile(r"(?:[!-~]+|\s+|.)[，。；：、）」』》！？”’]*")
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Split `text` into lines of at most `width` display cells (a CJK character is two).
-
-    Lines break between CJK characters and at spaces, never inside a number or a code, and
-    never before closing punctuation; a word wider than a line is cut.
-    """
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for piece in _BREAKABLE.findall(paragraph):
-            if line and display_width(line + piece.rstrip()) > width:
-                lines.append(line.rstrip())
-                line, piece = "", piece.lstrip()
-            while display_width(piece) > width:
-                cut = next(i for i in range(len(piece), 0, -1) if display_width(piece[:i]) <= width)
-                lines.append(piece[:cut])
-                piece = piece[cut:]
-            line += piece
-        lines.append(line.rstrip())
-    return lines
-
-
 def _pad(text: str, width: int, *, right: bool = False) -> str:
     fill = " " * max(width - display_width(text), 0)
     return fill + text if right else text + fill
@@ -111,10 +83,10 @@ def to_text(report: CheckReport, *, plain_marks: bool = False, width: int = 80) 
     marks = PLAIN_MARKS if plain_marks else _STATUS_MARK
     out = ["认定条件"]
     for c in report.conditions:
-        first, *more = _wrap(c.title, max(width - 13, 20))
+        first, *more = wrap(c.title, max(width - 13, 20))
         out.append(f"  {marks[c.status]} {_pad(c.status, 6)}  {first}")
         out += [f"{'':12}{line}" for line in more]
-        out += [f"{'':6}{line}" for line in _wrap(c.reason, max(width - 7, 20))]
+        out += [f"{'':6}{line}" for line in wrap(c.reason, max(width - 7, 20))]
     rows = [("内容", "评价指标", "分值", "自评分")]
     shown: set[str] = set()
     for category, indicator, points, score in _score_lines(report):
@@ -126,7 +98,32 @@ def to_text(report: CheckReport, *, plain_marks: bool = False, width: int = 80) 
         cells = [_pad(row[0], widths[0]), _pad(row[1], widths[1])]
         cells += [_pad(row[i], widths[i], right=True) for i in (2, 3)]
         out.append(("  " + "  ".join(cells)).rstrip())
+    if report.evidence_groups:
+        out += ["", EVIDENCE_TITLE]
+        for group, rows_ in _evidence_groups(report):
+            out.append(f"  {group}：{len(rows_)} 份" if rows_ else f"  {group}：没有")
+            for e in rows_:
+                first, *more = wrap(_evidence_line(e), max(width - 7, 20))
+                out += [f"{'':4}{first}", *(f"{'':6}{line}" for line in more)]
     return "\n".join(out)
+
+
+#: The heading of the evidence found, in every format.
+EVIDENCE_TITLE = "佐证材料（按评价指标）"
+
+
+def _evidence_groups(report: CheckReport) -> list[tuple[str, list[EvidenceRow]]]:
+    """Each indicator with its entries, in the 评价表's order (an indicator without any too)."""
+    groups: dict[str, list[EvidenceRow]] = {g: [] for g in report.evidence_groups}
+    for e in report.evidence:
+        groups.setdefault(e.indicator, []).append(e)
+    return list(groups.items())
+
+
+def _evidence_line(e: EvidenceRow) -> str:
+    """``名称：文件；文件（佐证材料.xlsx 第 3 行）``, or ``（文件夹中）`` for a file found there."""
+    origin = "（文件夹中）" if e.found_in_folder else f"（{e.origin}）" if e.origin else ""
+    return f"{e.name}：{'；'.join(e.files)}{origin}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +160,19 @@ def to_markdown(report: CheckReport) -> str:
     )
     out += ["", "## 程序计算的数字", ""]
     out += _md_table(["项目", "数值"], [[k, _n(v)] for k, v in report.figures.items()])
+    if report.evidence_groups:
+        out += ["", f"## {EVIDENCE_TITLE}", ""]
+        out += _md_table(["评价指标", "名称", "文件", "来自"], _evidence_table(report))
     return "\n".join(out) + "\n"
+
+
+def _evidence_table(report: CheckReport) -> list[list[str]]:
+    rows = []
+    for group, entries in _evidence_groups(report):
+        rows += [[group, e.name, "\n".join(e.files), e.origin or ""] for e in entries]
+        if not entries:
+            rows.append([group, "（没有）", "", ""])
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,8 +243,19 @@ def to_html(report: CheckReport) -> str:
             for k, v in report.figures.items()
         ),
         "</tbody></table>",
-        "</body></html>",
     ]
+    if report.evidence_groups:
+        out += [
+            f"<h2>{_h(EVIDENCE_TITLE)}</h2>",
+            "<table><thead><tr><th>评价指标</th><th>名称</th><th>文件</th><th>来自</th></tr>",
+            "</thead><tbody>",
+            *(
+                "<tr>" + "".join(f"<td>{_h(c)}</td>" for c in row) + "</tr>"
+                for row in _evidence_table(report)
+            ),
+            "</tbody></table>",
+        ]
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "CategoryResult",
     "CheckReport",
     "ConditionResult",
+    "EvidenceRow",
     "Number",
     "ScoreRow",
     "Status",
@@ -72,6 +73,24 @@ class CategoryResult(_Frozen):
     subtotal: Number
 
 
+class EvidenceRow(_Frozen):
+    """One 佐证材料 entry as found: its indicator, title, files, and where it was found.
+
+    Attributes:
+        indicator: the evidence group (基本情况 or a 评价表 indicator).
+        name: the title it gets in the contents.
+        files: its files, as written or found (relative to the application's folder).
+        origin: where it was written (``佐证材料.xlsx 第 3 行``) or found (``文件夹 佐证材料/…``).
+        found_in_folder: True for a file found in its indicator's folder, named by no list.
+    """
+
+    indicator: str
+    name: str
+    files: list[str]
+    origin: str | None = None
+    found_in_folder: bool = False
+
+
 class CheckReport(_Frozen):
     """The 预审 result of one application; `model_dump_json()` gives it to scripts.
 
@@ -86,6 +105,8 @@ class CheckReport(_Frozen):
         categories: subtotals per 内容 category.
         total_score: 总分, the sum of every 自评分.
         max_total: the 评价表's full marks.
+        evidence: every 佐证材料 entry, grouped by indicator in the 评价表's order.
+        evidence_groups: the indicators evidence is grouped by (基本情况 first).
     """
 
     source: str | None
@@ -98,6 +119,8 @@ class CheckReport(_Frozen):
     categories: list[CategoryResult]
     total_score: Number
     max_total: Number
+    evidence: list[EvidenceRow] = []
+    evidence_groups: list[str] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -144,7 +144,13 @@ def _evidence_coverage(c: Case) -> Verdict:
 
 @rule("evidence_files", "佐证材料文件都存在")
 def evidence_files(c: Case) -> Verdict:
-    """Does every file named by the 佐证材料 exist, inside the application's folder, not empty?"""
+    """Does every file named by the 佐证材料 exist, inside the application's folder, not empty?
+
+    With `Case.read_evidence`, each is also opened as the bundle opens it. Why: a truncated
+    photo or a Word file renamed ``.pdf`` exists and is not empty, yet ``bundle`` refuses it;
+    reading it here (`jidi_docs.pdf.load_evidence`, every pixel decoded) says so before the
+    bundle is made.
+    """
     app, base_dir = c.app, c.base_dir
     problems: list[str] = []
     count = 0
@@ -160,8 +166,15 @@ def evidence_files(c: Case) -> Verdict:
                 problems.append(f"「{e.name}」的 {rel} 不存在")
             elif path.stat().st_size == 0:
                 problems.append(f"「{e.name}」的 {rel} 是空文件")
+            elif c.read_evidence:
+                from ..pdf import load_evidence  # pikepdf and Pillow: only when files are read
+
+                try:
+                    load_evidence(path, entry=e.name)
+                except EvidenceError as err:
+                    problems.append(f"「{e.name}」的 {rel}：{err.reason.rstrip('。')}")
     if not count:
         return WARN, "未填写任何佐证材料文件。"
     if problems:
         return FAIL, f"{len(problems)} 个文件有问题（路径相对于 {base_dir}）：{listing(problems)}。"
-    return OK, f"{count} 个文件都存在。"
+    return OK, f"{count} 个文件{'都能完整读出' if c.read_evidence else '都存在'}。"

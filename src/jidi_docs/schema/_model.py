@@ -21,6 +21,7 @@ Why written out rather than built at import: a class built at run time is ``Any`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -238,6 +239,32 @@ class Evidence(StrictModel):
     indicator: Text = _f("佐证材料", "indicator")
     files: Files = _f("佐证材料", "files")
     # -- end of fields --
+
+    #: Where the entry was found, or how to find it out (positions are looked up only when
+    #: asked for: finding them reads the whole YAML text again).
+    _origin: str | Callable[[], str | None] | None = PrivateAttr(None)
+    _found_in_folder: bool = PrivateAttr(False)
+
+    @property
+    def origin(self) -> str | None:
+        """Where the entry was found, in the user's words (``佐证材料.xlsx 第 3 行``, or the
+        indicator's folder for a file found there); None when not known (built in code)."""
+        if callable(self._origin):
+            self._origin = self._origin()
+        return self._origin
+
+    def __eq__(self, other: object) -> bool:
+        """Entries are equal when their fields are: where each was found is not part of it."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # as BaseModel's: mutable, so unhashable
+
+    @property
+    def from_folder(self) -> bool:
+        """True when the entry is a file found in its indicator's folder, named by no list."""
+        return self._found_in_folder
 
 
 class Scores(BaseModel):

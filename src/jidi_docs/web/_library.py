@@ -216,7 +216,8 @@ def validate_draft(data: dict[str, Any], base_dir: Path, *, with_report: bool = 
             for i in failed.issues
         ]
         return Draft(None, issues)
-    return Draft(app, [], check(app) if with_report else None)
+    # Uploads were read in full when they arrived (`save_upload`): not again at every save.
+    return Draft(app, [], check(app, read_evidence=False) if with_report else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,7 +416,7 @@ def summary_xlsx(rows: list[tuple[str, Application | None, str, dict[str, Any]]]
         if app is None:
             table.append(SummaryRow(display, ok=False, error=error, extra=extra))
             continue
-        table.append(SummaryRow.of(app, check(app), display, extra=extra))
+        table.append(SummaryRow.of(app, check(app, read_evidence=False), display, extra=extra))
     with tempfile.TemporaryDirectory(prefix="jidi-summary-") as tmp:
         xlsx, _csv = write_summary(table, Path(tmp))
         return xlsx.read_bytes()
