@@ -271,5 +271,5 @@ def test_recipe_4_the_new_rule_is_in_the_report_the_summary_and_checks_output(
     assert (result.title, result.status) == (with_mobile_rule, "需注意")
     assert "0571-87654321 不是手机号码" in result.reason
     assert with_mobile_rule in shown
-    ws = openpyxl.load_workbook(xlsx)["汇总"]
+    ws = openpyxl.load_workbook(xlsx)["预审明细"]  # the conditions' sheet of the 汇总表
     assert with_mobile_rule in [c.value for c in ws[1]]
