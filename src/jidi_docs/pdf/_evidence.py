@@ -121,8 +121,12 @@ class EvidencePdf:
         return pikepdf.open(self.path, password="", access_mode=_READ)
 
     def _frames(self) -> tuple[bytes, ...] | None:
-        """The frames as encoded for the page, when the file does not go in as it is."""
-        if self.frames is not None:
+        """The frames as encoded for the page, when the file does not go in as it is.
+
+        Decoded with `images` given, the image already knows (`frames`, None for a file that
+        goes in as it is), so it is not decoded a second time here.
+        """
+        if self.frames is not None or (self.decoded and self.images is not None):
             return self.frames
         kind = evidence_kind(self.kind)
         with warnings.catch_warnings(), _open_image(self.path, kind) as img:
