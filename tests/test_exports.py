@@ -209,7 +209,14 @@ def test_the_public_module_is_reported_however_the_class_was_first_reached() -> 
     [
         jidi_docs.EvidenceError("图片已损坏。", entry="营业执照", path=Path("执照.jpg")),
         jidi_docs.InputError(jidi_docs.Issue("申报.yaml", 3, 5, "讲师", "不是日期。")),
+        jidi_docs.InputError(
+            jidi_docs.Issue("申报.yaml", 3, None, "", "全角冒号。"),
+            more=[jidi_docs.Issue("申报.yaml", 9, None, "", "缺少冒号。")],
+        ),
         jidi_docs.ValidationFailed([jidi_docs.Issue("a.yaml", 1, None, "学历", "x")], source="a"),
+        jidi_docs.ValidationFailed(
+            [jidi_docs.Issue("a.yaml", 1, None, "", "x")], source="a", head="a 还有栏目没有填写："
+        ),
         jidi_docs.ConversionError("LibreOffice 转换失败", stderr="crash", returncode=81),
         jidi_docs.OutputError("无法写入", locked=True),
         jidi_docs.BundleError("无法生成"),

@@ -607,3 +607,18 @@ def test_the_cache_folder_is_where_each_os_keeps_caches(monkeypatch, tmp_path) -
     assert _platform.cache_dir({"HOME": home}) == Path(home, ".cache", "jidi-docs")
     xdg = str(tmp_path / "xdg")
     assert _platform.cache_dir({"HOME": home, "XDG_CACHE_HOME": xdg}) == Path(xdg, "jidi-docs")
+
+
+def test_the_font_folders_are_the_users_then_the_machines(tmp_path) -> None:
+    """Windows keeps fonts a user installed for themselves in %LOCALAPPDATA%\\Microsoft\\Windows\\
+    Fonts (Windows 10 1809 and later; Microsoft Learn, "Font installation for the current user"),
+    the machine's in %WINDIR%\\Fonts (%SystemRoot% where WINDIR is not set). Simulated with the
+    environment alone: the folders are only named here, never read."""
+    local, windir = tmp_path / "Local", tmp_path / "Windows"
+    env = {"LOCALAPPDATA": str(local), "WINDIR": str(windir)}
+
+    folders = _platform.font_folders(env)
+
+    assert folders[:2] == [local / "Microsoft" / "Windows" / "Fonts", windir / "Fonts"]
+    assert Path("/usr/share/fonts") in folders  # every OS's, this one's among them
+    assert _platform.font_folders({"SystemRoot": str(windir)})[0] == windir / "Fonts"

@@ -113,7 +113,8 @@ def safe_filename(name: str, *, max_bytes: int = 150) -> str:
 # -- ownership ----------------------------------------------------------------------------------
 
 
-def _digest(path: Path) -> str:
+def digest(path: Path) -> str:
+    """Return the SHA-256 of the file at `path`, as the ledger records it."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -145,11 +146,6 @@ def _ledger(folder: Path) -> dict[str, str]:
     }
 
 
-def digest(path: Path) -> str:
-    """Return the SHA-256 of the file at `path`, as the ledger records it."""
-    return _digest(path)
-
-
 def edited(paths: list[Path]) -> list[Path]:
     """Return those of `paths` that jidi_docs wrote and someone changed since (a form edited in
     Word): the ledger holds their hash, and the file no longer has it."""
@@ -157,7 +153,7 @@ def edited(paths: list[Path]) -> list[Path]:
     ledgers: dict[Path, dict[str, str]] = {}
     for path in paths:
         recorded = ledgers.setdefault(path.parent, _ledger(path.parent)).get(path.name)
-        if recorded and path.is_file() and _digest(path) != recorded:
+        if recorded and path.is_file() and digest(path) != recorded:
             out.append(path)
     return out
 
@@ -204,7 +200,7 @@ def check_targets(targets: list[Path], *, force: bool = False) -> dict[Path, Pat
                     "没有写入。请换一个输出文件夹；确认可以覆盖时加 --force。"
                 )
             continue
-        if recorded and _digest(target) != recorded:
+        if recorded and digest(target) != recorded:
             backups[target] = backup_name(target)
     return backups
 
@@ -287,7 +283,7 @@ def _updated_ledgers(temps: list[tuple[Path, Path]]) -> dict[Path, str]:
         ledger = by_folder.setdefault(
             target.parent, _recorded(target.parent / LEDGER_NAME, "files")
         )
-        ledger[target.name] = _digest(tmp)
+        ledger[target.name] = digest(tmp)
     return {
         folder: json.dumps({"files": dict(sorted(ledger.items()))}, ensure_ascii=False, indent=1)
         + "\n"

@@ -18,6 +18,7 @@ __all__ = [
     "csv_text",
     "display_width",
     "is_wide",
+    "keep_text",
     "no_formulas",
     "wrap",
 ]
@@ -143,9 +144,14 @@ def no_formulas(workbook: Any) -> None:
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+                keep_text(cell)
+
+
+def keep_text(cell: Any) -> None:
+    """Store one openpyxl `cell` whose text starts like a formula as plain text (`no_formulas`)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def csv_text(value: str) -> str:

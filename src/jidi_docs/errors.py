@@ -123,10 +123,11 @@ class InputError(UserError):
             super().__init__(str(issue))
             return
         head = f"{issue.file or NO_SOURCE} 有 {len(self.issues)} 处格式错误："
-        super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
+        super().__init__(_listed(head, self.issues))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.issue,), self.__dict__)
+        more = {"more": self.issues[1:]}
+        return (_rebuild, (type(self), (self.issue,), more), self.__dict__)
 
 
 class ValidationFailed(UserError):
@@ -137,11 +138,18 @@ class ValidationFailed(UserError):
     ) -> None:
         self.issues = list(issues)
         self.source = source
-        head = head or f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
-        super().__init__("\n".join([head, *(f"  • {i}" for i in self.issues)]))
+        #: The message's first line, before the issues.
+        self.head = head or f"{source or NO_SOURCE} 有 {len(self.issues)} 处错误："
+        super().__init__(_listed(self.head, self.issues))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), (self.issues,), {"source": self.source}), self.__dict__)
+        kwargs = {"source": self.source, "head": self.head}
+        return (_rebuild, (type(self), (self.issues,), kwargs), self.__dict__)
+
+
+def _listed(head: str, issues: Sequence[Issue]) -> str:
+    """`head`, then each issue on a line of its own."""
+    return "\n".join([head, *(f"  • {i}" for i in issues)])
 
 
 class ProfileError(UserError):

@@ -251,3 +251,34 @@ def test_a_bundle_of_reduced_and_shared_photos_passes_the_pdfa_validator(tmp_pat
     make_pdfa(path, out, title="标题", author="单位")
 
     assert pdfa_failures(out) == []
+
+
+def test_one_bundle_decodes_each_image_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo that goes in as it is was decoded again when its page was made; now the check's
+    decoding (which found it needs no change) is the only one, as for a reduced photo."""
+    from jidi_docs.pdf import _evidence
+
+    app = folder_application(tmp_path / "a")
+    small = make_jpeg(tmp_path / "小照片.jpg", (1000, 750))
+    put(
+        app.parent,
+        "办公条件",
+        {"小照片.jpg": small, "大照片.jpg": make_photo(tmp_path / "p.jpg", 1)},
+    )
+    decoded: list[str] = []
+    real = _evidence.encode
+
+    def encode(img, kind, options):  # type: ignore[no-untyped-def]
+        decoded.append(Path(img.filename).name)
+        return real(img, kind, options)
+
+    monkeypatch.setattr(_evidence, "encode", encode)
+
+    path = bundle(load(app), tmp_path / "out", converter=FakeConverter())
+
+    assert sorted(decoded) == ["大照片.jpg", "小照片.jpg"]
+    with pikepdf.open(path) as pdf:
+        raw = [bytes(im.obj.read_raw_bytes()) for page in pdf.pages for im in images_of(page.obj)]
+    assert small.read_bytes() in raw  # still copied as it is

@@ -52,6 +52,7 @@ __all__ = [
     "cjk_faces",
     "config_dir",
     "find_soffice",
+    "font_folders",
     "hide",
     "install_hint",
     "interrupt_workers",
@@ -351,6 +352,11 @@ def system_cjk_fonts(
     (`jidi_docs._platform._fonts.system_cjk_fonts`)."""
     env = os.environ if environ is None else environ
     return _fonts.system_cjk_fonts(platform or _platform(), env)
+
+
+def font_folders(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The usual font folders of every OS, the user's own first (`_fonts.font_folders`)."""
+    return _fonts.font_folders(os.environ if environ is None else environ, Path.home())
 
 
 def cjk_faces(

@@ -27,12 +27,28 @@ _WINDOWS_SUPPLEMENTAL = {
 
 
 def _windows_font_folders(environ: Mapping[str, str]) -> list[Path]:
-    """The machine's and the user's font folders on Windows."""
-    folders = [Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"]
+    """The user's (when `environ` names it) and the machine's font folders on Windows."""
+    folders = []
     local = environ.get("LOCALAPPDATA")
     if local:  # fonts a user installed for themselves (Windows 10 1809 and later)
         folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    folders.append(
+        Path(environ.get("WINDIR") or environ.get("SystemRoot") or r"C:\Windows") / "Fonts"
+    )
     return folders
+
+
+def font_folders(environ: Mapping[str, str], home: Path) -> list[Path]:
+    """The usual font folders of every OS, those of this one among them (the others are not
+    there): Windows' (`environ` names them), macOS's (the user's under `home`), Linux's."""
+    return [
+        *_windows_font_folders(environ),
+        home / "Library" / "Fonts",
+        Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
+        Path("/System/Library/Fonts/Supplemental"),
+        Path("/usr/share/fonts"),
+    ]
 
 
 def system_cjk_fonts(platform: str, environ: Mapping[str, str]) -> dict[str, str]:

@@ -28,10 +28,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["SLICE", "TOKEN_ENV", "Channel", "Listener"]
+from .._procs import SLICE  # the longest single wait: a Ctrl-C is handled within it
 
-#: Longest single wait, in seconds (a Ctrl-C is handled within it on every OS).
-SLICE = 0.25
+__all__ = ["SLICE", "TOKEN_ENV", "Channel", "Listener"]
 #: The environment variable that hands the driver its secret.
 TOKEN_ENV = "JIDI_DOCS_DRIVER_TOKEN"
 

@@ -76,9 +76,8 @@ class EvidencePdf:
         entry: the 佐证材料 entry name the file belongs to (for messages), if any.
         path: the original file.
         kind: what the content really is: the key of its `EvidenceKind` (``pdf``, ``jpeg`` …).
-        page_count: number of pages it will add.
-        data: the pages, when they are held in memory (not for files: a PDF is read again
-            from `path`, and an image is placed on its pages when opened).
+        page_count: number of pages it will add. A PDF is read again from `path` when opened,
+            and an image placed on its pages then.
         repaired: True when the PDF was damaged and qpdf had to repair it.
         decoded: False for an image loaded with ``decode=False``: its header is checked, its
             pixels not yet (`decode_image`).
@@ -94,7 +93,6 @@ class EvidencePdf:
     path: Path
     kind: str
     page_count: int
-    data: bytes | None = field(default=None, repr=False)
     repaired: bool = False
     decoded: bool = True
     images: ImageOptions | None = None
@@ -113,16 +111,18 @@ class EvidencePdf:
 
     def open(self) -> pikepdf.Pdf:
         """Return the pages as an open pikepdf document; the caller closes it."""
-        if self.data is not None:
-            return pikepdf.open(io.BytesIO(self.data))
         if evidence_kind(self.kind).is_image:
             return pikepdf.open(io.BytesIO(image_pages(self.path, self._frames())))
         # Same call as in load_evidence: an empty user password opens "encrypted for printing" PDFs.
         return pikepdf.open(self.path, password="", access_mode=_READ)
 
     def _frames(self) -> tuple[bytes, ...] | None:
-        """The frames as encoded for the page, when the file does not go in as it is."""
-        if self.frames is not None:
+        """The frames as encoded for the page, when the file does not go in as it is.
+
+        Decoded with `images` given, the image already knows (`frames`, None for a file that
+        goes in as it is), so it is not decoded a second time here.
+        """
+        if self.frames is not None or (self.decoded and self.images is not None):
             return self.frames
         kind = evidence_kind(self.kind)
         with warnings.catch_warnings(), _open_image(self.path, kind) as img:

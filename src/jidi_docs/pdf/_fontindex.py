@@ -13,7 +13,6 @@ size and modification time: a later run reads only files that are new or changed
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,24 +29,14 @@ _FAMILY_IDS = (1, 16)
 
 
 def font_folders() -> list[Path]:
-    """Return LibreOffice's own font folders and the usual font folders of each OS."""
+    """Return LibreOffice's own font folders and the usual font folders of each OS
+    (`jidi_docs._platform.font_folders`)."""
     folders = []
     soffice = _platform.find_soffice().path
     if soffice:
         program = Path(soffice).resolve().parent
         folders += [program.parent / "share" / "fonts" / "truetype", program / "fonts"]
-    local = os.environ.get("LOCALAPPDATA")
-    if local:  # fonts a Windows user installed for themselves
-        folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    return [
-        *folders,
-        Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
-        Path.home() / "Library" / "Fonts",
-        Path("/Library/Fonts"),
-        Path("/System/Library/Fonts"),
-        Path("/System/Library/Fonts/Supplemental"),
-        Path("/usr/share/fonts"),
-    ]
+    return [*folders, *_platform.font_folders()]
 
 
 @dataclass
@@ -80,7 +69,7 @@ def _read(path: Path) -> tuple[list[int], list[str]]:
         return [str(n.toUnicode(errors="replace")) for n in found]
 
     suffix = path.suffix.lower()
-    if suffix not in (".ttf", ".otf", ".ttc"):
+    if suffix not in _FONT_SUFFIXES:
         return [], []
     try:
         # The file is opened here, not by fontTools: TTFont leaves the file it opened itself

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .._fs import backup_name
-from .._text import FORMULA_STARTS
+from .._text import csv_text, keep_text
 from ..errors import InputError, InternalError, Issue
 from ..forms import Extracted, join_blocks, section_notes, yaml_blocks
 from ..input import FILE_KEY, SHEET_KEY, YamlDoc, parse_yaml, read_table
@@ -390,9 +390,7 @@ def _workbook_bytes(
         for label, c in where.items():
             cell = ws.cell(r, c)
             cell.value = _cell(row.get(label), types.get(label, ""))
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # text that looks like a formula stays text
-                cell.quotePrefix = True
+            keep_text(cell)  # text that looks like a formula stays text
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -405,13 +403,9 @@ def _csv_bytes(columns: dict[int, str], section: Section, rows: list[dict[str, A
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(used)
     for row in rows:
-        writer.writerow([_csv_text(row.get(lb)) for lb in used])
+        values = ("" if row.get(lb) is None else str(row.get(lb)) for lb in used)
+        writer.writerow([csv_text(v) for v in values])
     return text.getvalue().encode("utf-8-sig")
-
-
-def _csv_text(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _new_workbook(file: Path, section: Section, rows: list[dict[str, Any]]) -> bytes:

@@ -56,30 +56,33 @@ class BatchResult:
     #: YAML files found but not read, in hidden files or folders (relative to their input).
     hidden: list[str] = field(default_factory=list)
 
+    def _with(self, status: Status) -> list[ItemResult]:
+        return [i for i in self.items if i.status == status]
+
     @property
     def built(self) -> list[ItemResult]:
         """Applications whose outputs were (re)written in this run."""
-        return [i for i in self.items if i.status == "built"]
+        return self._with("built")
 
     @property
     def skipped(self) -> list[ItemResult]:
         """Applications whose outputs were already up to date."""
-        return [i for i in self.items if i.status == "skipped"]
+        return self._with("skipped")
 
     @property
     def unfinished(self) -> list[ItemResult]:
         """Applications not done when the batch was interrupted (Ctrl-C)."""
-        return [i for i in self.items if i.status == "unfinished"]
+        return self._with("unfinished")
 
     @property
     def left_out(self) -> list[ItemResult]:
         """Copies and second applications of one unit, not built (each with its reason)."""
-        return [i for i in self.items if i.status == "left_out"]
+        return self._with("left_out")
 
     @property
     def failed(self) -> list[ItemResult]:
         """Applications that could not be built, each with its error."""
-        return [i for i in self.items if i.status == "failed"]
+        return self._with("failed")
 
     @property
     def exit_code(self) -> int:

@@ -49,11 +49,13 @@ class EvidenceKind:
         signatures: the magic bytes; any one signature recognises the kind.
         decoder: ``pdf`` (pikepdf: pages copied as they are) or ``image`` (Pillow: every frame
             decoded, then placed on A4 pages).
-        embed: how an image's pixels go into the PDF when they must be re-encoded (turned
-            upright, flattened): ``jpeg`` (quality 92, as a camera's), ``photo`` (JPEG quality
-            95 without chroma subsampling, so colours stay where they were) or ``lossless``
-            (PNG; TIFF for CMYK). ``as_is`` images may also be copied untouched by img2pdf
-            when they need no change (JPEG, PNG).
+        embed: how an image's pixels go into the PDF when they must be re-encoded (reduced,
+            turned upright, flattened; `jidi_docs.pdf._images`): ``jpeg`` (JPEG at
+            ``ImageOptions.quality``), ``photo`` (the same without chroma subsampling, so
+            colours stay where they were) or ``lossless`` (PNG while kept at its own
+            resolution or when it has few colours, a screenshot or a form; reduced, a photo
+            becomes a JPEG). A bilevel scan stays PNG and CMYK is TIFF, whatever the kind.
+            ``as_is`` images may also be copied untouched by img2pdf when they need no change.
         as_is: img2pdf can embed the file's own compressed data unchanged.
         opener: ``module:function`` to call once before Pillow can open the kind (a plug-in),
             or None when Pillow reads it by itself.

@@ -47,13 +47,13 @@ def _cell_pattern(parts: tuple[Column | Figure, ...]) -> re.Pattern[str]:
     in its own format, each optional, in any spacing."""
     head = pattern(parts[0].format, _value_pattern(parts[0], first=True))
     tails = "".join(
-        rf"(?:\s*{pattern(p.format, _value_pattern(p, first=False), p_names(p))})?"
+        rf"(?:\s*{pattern(p.format, _value_pattern(p, first=False), _part_names(p))})?"
         for p in parts[1:]
     )
     return re.compile(rf"^{head}{tails}\s*$", re.DOTALL)
 
 
-def p_names(part: Column | Figure) -> tuple[str, ...]:
+def _part_names(part: Column | Figure) -> tuple[str, ...]:
     """Every name `{名}` may stand for in a part's format."""
     if isinstance(part, Figure):
         return (*part.form_headers, part.name, *part.aliases)

@@ -177,7 +177,10 @@ class _Reader:
         if header is not None:
             self._open_list(header)
             return
-        if self.section != BASIC and sum(1 for c in block.filled if _is_basic(c)) >= 2:
+        if (
+            self.section != BASIC
+            and sum(1 for c in block.filled if basic_label(c.text, self.reg)[0]) >= 2
+        ):
             self._open(BASIC)
         if self.section == BASIC:
             self.basic.row(block)
@@ -262,7 +265,12 @@ class _Reader:
         )
         paths: list[tuple[str | int, ...]] = []
         if self.section == BASIC and row is not None:
-            paths = [(BASIC, k) for c in block.cells for ok, k in [basic_label(c.text)] if ok and k]
+            paths = [
+                (BASIC, k)
+                for c in block.cells
+                for ok, k in [basic_label(c.text, self.reg)]
+                if ok and k
+            ]
         elif self.section in self.lists and row is not None:
             paths = [(self.section, row)]
         for path in paths or [(self.section,) if self.section in self.reports else ("表格",)]:
@@ -279,7 +287,7 @@ class _Reader:
             for c in block.cells:
                 if c.col > cell.col:
                     break
-                known, key = basic_label(c.text)
+                known, key = basic_label(c.text, self.reg)
                 if known and key is not None:
                     label = key
             return (BASIC, label) if label is not None else (BASIC,)
@@ -420,10 +428,6 @@ class _Reader:
                 rows[index].pop(str(path[2]), None)
                 if path[2] == "学历":
                     rows[index].pop("职称", None)
-
-
-def _is_basic(cell: Cell) -> bool:
-    return basic_label(cell.text)[0]
 
 
 def _ordered(item: dict[str, str], section: ListSection) -> dict[str, str]:

@@ -18,8 +18,6 @@ from ._cells import norm
 
 __all__ = [
     "BASIC",
-    "BASIC_LABELS",
-    "BASIC_ORDER",
     "BASIC_REQUIRED",
     "LISTS",
     "OFFICE",
@@ -182,10 +180,8 @@ def basic_spec(reg: Registry) -> BasicSpec:
     )
 
 
-#: 基本情况 as the built-in registry describes it.
-BASIC_LABELS = basic_spec(registry()).labels
+#: The 基本情况 labels the built-in registry's form has, by field.
 BASIC_REQUIRED = basic_spec(registry()).required
-BASIC_ORDER = basic_spec(registry()).order
 
 
 def basic_label(text: str, reg: Registry | None = None) -> tuple[bool, str | None]:
