@@ -62,7 +62,7 @@ class FilesField(_Located, forms.Field):
         return [str(v) for v in value] if isinstance(value, list) else []
 
 
-_MODES = {"integer": "numeric", "number": "decimal", "phone": "tel"}
+_MODES = {"integer": "numeric", "number": "decimal"}
 
 
 def _field(inp: Input, path: str) -> forms.Field:
