@@ -57,8 +57,9 @@ __all__ = [
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, dict[str, Any]]:
-    form = FilterForm(request.GET or None, districts=districts_for(user))
+def _filters(request: HttpRequest, districts: list[str]) -> tuple[FilterForm, dict[str, Any]]:
+    """The office list's filter form as the URL gives it, and its values when they are valid."""
+    form = FilterForm(request.GET or None, districts=districts)
     return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
 
 
@@ -70,10 +71,11 @@ def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, dict[str, An
 def office_home(request: AuthedRequest) -> HttpResponse:
     """The reviewer's home: counts per district and state, the filtered list, zips, invitations."""
     user: User = request.user
-    form, filters = _filters(request, user)
+    districts = districts_for(user)
+    form, filters = _filters(request, districts)
     fill_prechecks(Version.objects.filter(application__in=applications_in_scope(user)))
     order = SORTS[filters.get("sort") or "district"][1]
-    apps = list(filtered(user, filters, order).select_related("base")[:1000])
+    apps = list(filtered(user, filters, order)[:1000])
     batch = registry().default_batch
     deadline = deadline_of(batch)
     return render(
@@ -84,10 +86,10 @@ def office_home(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "query": request.GET.urlencode(),
             "submitted": sum(1 for a in apps if a.last_version),
-            "counts": counts(user, districts_for(user)),
+            "counts": counts(user, districts),
             "zips": BundleZip.objects.filter(requested_by=user).order_by("-pk")[:5],
             "invitations": Invitation.objects.filter(created_by=user).order_by("-created")[:20],
-            "districts": districts_for(user),
+            "districts": districts,
             "is_city": user.scope == CITY,
             "new_link": request.session.pop("new_link", None),
             "batch": batch,
@@ -168,9 +170,7 @@ def render_version(
     """Render the version page (also with a conflict: `extra` adds to the context)."""
     user: User = request.user
     app = ver.application
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(ver.data, app_dir(app))
-    sheet = _sheet.build(ver, draft, files)
+    sheet, draft, files = _sheet.for_version(ver)
     latest = app.latest_version()
     is_latest = latest is not None and latest.pk == ver.pk
     answered = ver.answers
@@ -212,10 +212,7 @@ def render_version(
 def version_print(request: AuthedRequest, pk: int) -> HttpResponse:
     """The version as the 申报表 reads, laid out for paper (print CSS, no controls)."""
     ver = version_for(request.user, pk)
-    app = ver.application
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(ver.data, app_dir(app))
-    context = {"ver": ver, "app": app, "sheet": _sheet.build(ver, draft, files)}
+    context = {"ver": ver, "app": ver.application, "sheet": _sheet.for_version(ver)[0]}
     return render(request, "portal/version_print.html", context)
 
 
@@ -296,14 +293,15 @@ def summary(request: AuthedRequest) -> HttpResponse:
     user: User = request.user
     if not user.is_reviewer:
         raise Http404
-    _form, filters = _filters(request, user)
+    _form, filters = _filters(request, districts_for(user))
     order = SORTS[filters.get("sort") or "district"][1]
     rows = []
-    versions = Version.objects.select_related("application__base")
-    for app in filtered(user, filters, order):
-        if app.last_version is None:
-            continue
-        ver = versions.get(pk=app.last_version)
+    apps = [a for a in filtered(user, filters, order) if a.last_version is not None]
+    versions = Version.objects.select_related("application__base").in_bulk(
+        [a.last_version for a in apps]
+    )
+    for app in apps:
+        ver = versions[app.last_version]
         draft = lib.validate_draft(ver.data, app_dir(app), with_report=False)
         basic = ver.data.get("基本情况") if isinstance(ver.data.get("基本情况"), dict) else {}
         extra = {

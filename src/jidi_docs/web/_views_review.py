@@ -148,9 +148,7 @@ def _reasons(
     latest = app.latest_version()
     if latest is None:
         return [], ["这份申报还没有提交过。"]
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(latest.data, app_dir(app))
-    labels = {t.path: t.label for t in _sheet.build(latest, draft, files).targets}
+    labels = {t.path: t.label for t in _sheet.for_version(latest)[0].targets}
     formset = reason_formset(list(labels.items()), request.POST)
     if not formset.is_valid():
         errors = [
