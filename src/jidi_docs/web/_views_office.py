@@ -257,8 +257,7 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
 def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a bundle job, for the page to poll."""
     job = job_for(request.user, pk)
-    url = reverse("portal:job_pdf", args=[job.pk]) if job.state == JobState.DONE else ""
-    return JsonResponse({**status(job), "url": url})
+    return JsonResponse(status(job, result=reverse("portal:job_pdf", args=[job.pk])))
 
 
 @login_required

@@ -376,8 +376,7 @@ def _zip_for(user: User, pk: int) -> BundleZip:
 def zip_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a zip, for the page to poll."""
     row = _zip_for(request.user, pk)
-    url = reverse("portal:zip_file", args=[row.pk]) if row.state == JobState.DONE else ""
-    return JsonResponse({**status(row), "url": url})
+    return JsonResponse(status(row, result=reverse("portal:zip_file", args=[row.pk])))
 
 
 @login_required
