@@ -210,11 +210,9 @@ class _Builder:
         if column.type == "栏目":
             return Cell(table=self.table(column.label, value, path, heading))
         if column.type == "文字列表":
-            items = value if isinstance(value, list) else ([value] if value else [])
-            return Cell(items=[str(v) for v in items])
+            return Cell(items=[str(v) for v in lib.as_list(value)])
         if column.type == "文件":
-            paths = value if isinstance(value, list) else ([value] if value else [])
-            return Cell(files=[self.file_ref(str(p)) for p in paths])
+            return Cell(files=[self.file_ref(str(p)) for p in lib.as_list(value)])
         return Cell(text=_text(column, value))
 
     def table(self, key: str, items: Any, path: str, heading: str) -> Table:

@@ -71,7 +71,8 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
         app = Application.objects.select_for_update().get(pk=app.pk)
         app.replace_draft(
             fixed_district(
-                {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
+                {k: v for k, v in data.items() if k != lib.FIELD_BATCH and v != []},
+                app.base.district,
             )
         )
         app.save()
@@ -149,10 +150,8 @@ def _store_imported(
     for entry in data.get(lib.FIELD_EVIDENCE) or []:
         if not isinstance(entry, dict):
             continue
-        raw = entry.get(lib.FIELD_FILES)
-        paths = raw if isinstance(raw, list) else ([raw] if raw else [])
         kept = []
-        for rel in paths:
+        for rel in lib.as_list(entry.get(lib.FIELD_FILES)):
             if rel not in files:
                 continue
             try:

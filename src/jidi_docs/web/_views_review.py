@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import _library as lib
 from . import _sheet
 from ._access import AuthedRequest, application_for, file_for, version_for
 from ._bundlezip import request_zip, result_path
@@ -25,7 +24,7 @@ from ._forms import SORTS, EmailForm, FilterForm, MoveForm, SubmitForm, reason_f
 from ._notify import mail_enabled
 from ._queue import status
 from ._security import download_type
-from ._store import app_dir
+from ._store import app_dir, file_map_paths
 from ._thumbs import thumbnail
 from ._views_accounts import districts_for
 from ._views_editor import _attachment
@@ -207,14 +206,7 @@ def _version_file(user: User, pk: int, file_id: UUID) -> tuple[Version, StoredFi
     """Return a version and one of the files its data refers to; else 404."""
     ver = version_for(user, pk)
     stored = file_for(user, ver.application, str(file_id))
-    entries = ver.data.get(lib.FIELD_EVIDENCE) if isinstance(ver.data, dict) else None
-    referred = {
-        str(p)
-        for e in (entries if isinstance(entries, list) else [])
-        if isinstance(e, dict)
-        for p in (e.get(lib.FIELD_FILES) or [])
-    }
-    if stored.data_path not in referred:
+    if stored.data_path not in file_map_paths(ver.data):
         raise Http404
     return ver, stored
 
