@@ -286,10 +286,9 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
-    if _workflow.locked(app):
-        return JsonResponse(
-            {"files": [], "refused": [f"未上传：{_workflow.locked(app)}"]}, status=409
-        )
+    why = _workflow.locked(app)
+    if why:
+        return JsonResponse({"files": [], "refused": [f"未上传：{why}"]}, status=409)
     refusal = upload_refusal(user, len(request.FILES.getlist("file")))
     if refusal:
         return JsonResponse({"files": [], "refused": [refusal]}, status=429)
