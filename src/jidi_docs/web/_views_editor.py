@@ -214,8 +214,9 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
             return _refused(request, app, "请求格式不对：表格的行数缺失。请刷新页面后再填。")
         value = form.value()
         stale = app.section_version(page.key) != int(base)
-        if stale and lib.differences(page.key, value, app.draft.get(page.key)):
-            return _conflict(request, app, page, value)  # else: what was sent is there already
+        changes = lib.differences(page.key, value, app.draft.get(page.key)) if stale else []
+        if changes:  # else: what was sent is there already
+            return _conflict(request, app, page, changes)
         # the base's 所属区县 is its invitation's, whatever the page sent
         changed = app.replace_draft(
             fixed_district({**app.draft, page.key: value}, app.base.district)
@@ -247,9 +248,11 @@ def csrf_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"token": get_token(request), "login": bool(request.user.is_authenticated)})
 
 
-def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) -> HttpResponse:
+def _conflict(
+    request: HttpRequest, app: Application, page: Page, changes: list[dict[str, str]]
+) -> HttpResponse:
     """This page was saved elsewhere since it was opened: nothing is overwritten; the answer
-    shows both values, field by field, so the user keeps either."""
+    shows both values, field by field (`changes`), so the user keeps either."""
     text = (
         f"未保存：“{page.heading}”在您打开本页之后已在别处（另一个窗口或另一位同事）保存过。"
         "请对照下面的不同之处，选择保留哪一份。"
@@ -257,7 +260,6 @@ def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) ->
     if not wants_json(request):
         messages.error(request, text + "本页现在显示的是别处保存的内容，您刚填的没有保存。")
         return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
-    changes = lib.differences(page.key, value, app.draft.get(page.key))
     return JsonResponse(
         {"conflict": text, "changes": changes, "base": app.section_version(page.key)},
         status=409,
