@@ -29,7 +29,6 @@ from ._views_accounts import districts_for
 from ._views_editor import _attachment, _docx_response
 from ._workflow import actions_for, batch_of, deadline_of, last_return
 from .models import (
-    CITY,
     AuditEntry,
     BundleZip,
     Deadline,
@@ -90,7 +89,7 @@ def office_home(request: AuthedRequest) -> HttpResponse:
             "zips": BundleZip.objects.filter(requested_by=user).order_by("-pk")[:5],
             "invitations": Invitation.objects.filter(created_by=user).order_by("-created")[:20],
             "districts": districts,
-            "is_city": user.scope == CITY,
+            "is_city": user.city_wide,
             "new_link": request.session.pop("new_link", None),
             "batch": batch,
             "deadline": deadline,
@@ -98,7 +97,7 @@ def office_home(request: AuthedRequest) -> HttpResponse:
                 initial={"batch": batch, "day": deadline[0] if deadline else None}
             ),
             "failed_mail": Mail.objects.filter(state=MailState.FAILED).count()
-            if user.scope == CITY
+            if user.city_wide
             else 0,
             "mail_on": _notify.mail_enabled(),
         },
@@ -327,7 +326,7 @@ def summary(request: AuthedRequest) -> HttpResponse:
 def set_deadline(request: AuthedRequest) -> HttpResponse:
     """The office sets the 截止日期 of a 认定批次 (city-wide reviewers only)."""
     user: User = request.user
-    if not user.is_reviewer or user.scope != CITY:
+    if not user.city_wide:
         raise Http404
     form = DeadlineForm(request.POST)
     if not form.is_valid():

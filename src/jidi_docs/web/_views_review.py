@@ -30,7 +30,6 @@ from ._views_accounts import districts_for
 from ._views_editor import _attachment
 from ._workflow import ACTIONS, MoveConflict, MoveRefused, move, open_reasons, submit
 from .models import (
-    CITY,
     Application,
     AuditEntry,
     BundleZip,
@@ -292,15 +291,11 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(note.url if note.url and safe else "portal:notifications")
 
 
-def _administrator(user: User) -> bool:
-    return user.is_reviewer and user.scope == CITY
-
-
 @login_required
 def mail_queue(request: AuthedRequest) -> HttpResponse:
     """The administrator's view of the mail queue: failures with their errors, a retry."""
     user: User = request.user
-    if not _administrator(user):
+    if not user.city_wide:
         raise Http404
     if request.method == "POST":
         retried = Mail.objects.filter(
