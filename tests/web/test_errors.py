@@ -12,6 +12,7 @@ import logging
 import re
 import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,6 +182,52 @@ def test_the_web_servers_own_413_is_chinese(portal: Any, accept: str) -> None:
     text = content.decode("utf-8")
     if accept == "application/json":
         assert json.loads(text)["error"].startswith("上传的内容超过了服务器允许的大小")
+    else:
+        assert "内容太大" in text
+        assert not _english(text)
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_the_lan_servers_own_413_is_chinese(portal: Any, tmp_path: Path, accept: str) -> None:
+    """``--lan`` serves with cheroot, which answers a body over its limit itself, before Django
+    sees it: through the same TLS server `serve --lan` builds, with its own certificates."""
+    import ssl
+
+    from jidi_docs.web._tls import ensure_certificates, tls_server
+
+    def app(environ: Any, start_response: Any) -> list[bytes]:  # never reached
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    certs = ensure_certificates(tmp_path, "127.0.0.1")
+    server = tls_server(app, "127.0.0.1", 0, certs, threads=2, upload_mb=1)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    context = ssl.create_default_context(cafile=str(certs.ca))
+    try:
+        port = server.bind_addr[1]
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as s,
+        ):
+            body = b"x" * (2 * 1024 * 1024)
+            s.sendall(
+                b"POST /app/1/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + f"Accept: {accept}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            )
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+    finally:
+        server.stop()
+    head, _, content = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    text = content.decode("utf-8")
+    if accept == "application/json":
+        assert (
+            json.loads(text)["error"]
+            == "上传的内容超过了服务器允许的大小（每个文件最多 1 MB），没有保存。"
+        )
     else:
         assert "内容太大" in text
         assert not _english(text)

@@ -149,7 +149,9 @@ def serve(
 
             certs = ensure_certificates(options.data_dir.resolve(), options.host)
             info["fingerprint"] = certs.fingerprint
-            server = tls_server(app, options.host, options.port, certs, threads=threads)
+            server = tls_server(
+                app, options.host, options.port, certs, threads=threads, upload_mb=MAX_REQUEST_MB
+            )
             run, close = server.serve, server.stop
         else:
             server = _waitress(app, options, threads)

@@ -9,6 +9,7 @@ allowed, never with the server's English.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -23,6 +24,7 @@ from django.template.loader import render_to_string
 __all__ = [
     "bad_request",
     "chinese_server_errors",
+    "chinese_tls_server_errors",
     "page_not_found",
     "permission_denied",
     "reference",
@@ -105,6 +107,16 @@ _WAITRESS = {
 }
 
 
+def _own_answer(code: int, upload_mb: int, accept: str) -> tuple[bytes, str]:
+    """The body and type of the web server's own answer `code`, in Chinese."""
+    title, text = _WAITRESS.get(code, ("服务器出错", "服务器出错，操作没有完成。"))
+    text = text.format(mb=upload_mb)
+    if "application/json" in accept:
+        return json.dumps({"error": text}, ensure_ascii=False).encode("utf-8"), "application/json"
+    page = render_to_string("portal/error.html", {"title": title, "text": text, "status": code})
+    return page.encode("utf-8"), "text/html; charset=utf-8"
+
+
 def chinese_server_errors(server: Any, upload_mb: int) -> None:
     """Make waitress answer its own errors (too large, malformed …) in Chinese.
 
@@ -118,17 +130,7 @@ def chinese_server_errors(server: Any, upload_mb: int) -> None:
         def execute(self) -> None:
             request: Any = self.request  # the parser, with the error waitress found
             code = int(getattr(request.error, "code", 500))
-            title, text = _WAITRESS.get(code, ("服务器出错", "服务器出错，操作没有完成。"))
-            text = text.format(mb=upload_mb)
-            accept = str(request.headers.get("ACCEPT", ""))
-            if "application/json" in accept:
-                body = json.dumps({"error": text}, ensure_ascii=False).encode("utf-8")
-                kind = "application/json"
-            else:
-                body = render_to_string(
-                    "portal/error.html", {"title": title, "text": text, "status": code}
-                ).encode("utf-8")
-                kind = "text/html; charset=utf-8"
+            body, kind = _own_answer(code, upload_mb, str(request.headers.get("ACCEPT", "")))
             self.status = f"{code} {getattr(request.error, 'reason', '')}"
             cast(list[tuple[str, str]], self.response_headers).append(("Content-Type", kind))
             self.set_close_on_finish()
@@ -142,3 +144,36 @@ def chinese_server_errors(server: Any, upload_mb: int) -> None:
     for listening in [server, *getattr(server, "map", {}).values()]:
         if hasattr(listening, "channel_class"):
             listening.channel_class = ChineseChannel
+
+
+def chinese_tls_server_errors(server: Any, upload_mb: int) -> None:
+    """Make cheroot (``--lan``) answer its own errors (too large, malformed …) in Chinese.
+
+    cheroot writes them itself with ``HTTPRequest.simple_response`` (English text/plain, the
+    text encoded as ISO-8859-1, so Chinese cannot even pass through it), before the portal is
+    called; its connections take the request class from ``RequestHandlerClass``.
+    """
+    from cheroot.server import HTTPConnection, HTTPRequest
+
+    class ChineseRequest(HTTPRequest):
+        def simple_response(self, status: Any, msg: Any = "") -> None:
+            code = int(str(status)[:3])
+            if code < 400:
+                super().simple_response(status, msg)
+                return
+            headers = getattr(self, "inheaders", None) or {}
+            accept = headers.get(b"Accept", b"").decode("latin-1")
+            body, kind = _own_answer(code, upload_mb, accept)
+            self.close_connection = True
+            head = (
+                f"{self.server.protocol} {status}\r\nContent-Length: {len(body)}\r\n"
+                f"Content-Type: {kind}\r\nConnection: close\r\n\r\n"
+            )
+            # the client may be gone already: nothing more to tell it
+            with contextlib.suppress(OSError):
+                self.conn.wfile.write(head.encode("latin-1") + body)
+
+    class ChineseConnection(HTTPConnection):
+        RequestHandlerClass = ChineseRequest
+
+    server.ConnectionClass = ChineseConnection

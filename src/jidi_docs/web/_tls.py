@@ -229,7 +229,9 @@ def ca_certificate_der(data_dir: Path) -> bytes | None:
     return cert.public_bytes(serialization.Encoding.DER)
 
 
-def tls_server(app: Any, host: str, port: int, certs: LanCertificates, *, threads: int) -> Any:
+def tls_server(
+    app: Any, host: str, port: int, certs: LanCertificates, *, threads: int, upload_mb: int
+) -> Any:
     """Return cheroot's WSGI server for `app` on `host`:`port` over TLS, bound (not yet serving).
 
     Raises:
@@ -238,8 +240,11 @@ def tls_server(app: Any, host: str, port: int, certs: LanCertificates, *, thread
     from cheroot import wsgi
     from cheroot.ssl.builtin import BuiltinSSLAdapter
 
+    from ._errors import chinese_tls_server_errors
+
     server = wsgi.Server((host, port), app, numthreads=threads, server_name="jidi-docs")
     server.ssl_adapter = BuiltinSSLAdapter(str(certs.certificate), str(certs.key))
-    server.max_request_body_size = 64 * 1024 * 1024
+    server.max_request_body_size = upload_mb * 1024 * 1024
+    chinese_tls_server_errors(server, upload_mb)
     server.prepare()  # binds the socket: a busy port fails here, before anything is announced
     return server
