@@ -261,3 +261,35 @@ def test_notifications_are_listed_unread_and_read_once_opened(submitted: Any) ->
     assert opened.url == note.url
     assert note.read is not None
     assert note.text not in office.get("/notifications/").content.decode().split("已读")[0]
+
+
+def test_an_import_that_finishes_after_the_submission_leaves_the_draft_alone(
+    make_base: Any, client_for: Any, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import reads and stores its files before it writes the draft (seconds, for a folder
+    with scans); a submission from another window in that time wins: the draft under review is
+    not replaced, and the base is told why."""
+    import io
+
+    from jidi_docs.web import _views_import
+    from jidi_docs.web.models import Application
+
+    user, app = make_base(draft=example)
+    base = client_for(user)
+    storing = _views_import._store_imported
+
+    def submitted_meanwhile(*args: Any) -> Any:
+        stored = storing(*args)
+        assert _submit(client_for(user), app).status_code == 302
+        return stored
+
+    monkeypatch.setattr(_views_import, "_store_imported", submitted_meanwhile)
+    upload = io.BytesIO("基本情况:\n  单位名称: 导入的名称\n".encode())
+    upload.name = "申报.yaml"
+
+    response = base.post(f"/app/{app.pk}/import/", {"file": upload}, follow=True)
+
+    app = Application.objects.get(pk=app.pk)
+    assert app.state == "submitted"
+    assert app.draft == app.latest_version().data
+    assert "未导入：这份申报已提交" in response.content.decode()

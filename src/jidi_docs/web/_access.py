@@ -73,8 +73,8 @@ def file_for(user: User, application: Application, pk: str) -> StoredFile:
 def job_for(user: User, pk: int) -> Job:
     """Return bundle job `pk` if `user` may read its application; else 404."""
     try:
-        job = Job.objects.select_related("version").get(pk=pk)
+        job = Job.objects.select_related("version__application__base").get(pk=pk)
     except Job.DoesNotExist:
         raise Http404 from None
-    version_for(user, job.version_id)
+    application_for(user, job.version.application_id)
     return job

@@ -95,8 +95,7 @@ def _files(
         if not isinstance(entry, dict):
             continue
         indicator = _text(entry.get("指标"))
-        paths = entry.get(lib.FIELD_FILES) or []
-        for path in paths if isinstance(paths, list) else [paths]:
+        for path in lib.as_list(entry.get(lib.FIELD_FILES)):
             stored = files.get(str(path))
             key = (stored.original_name, stored.digest) if stored else (str(path), "")
             out.setdefault(indicator, Counter())[key] += 1

@@ -21,7 +21,7 @@ from django import forms
 from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils.datastructures import MultiValueDict
 
-from ._library import evidence_accept
+from ._library import as_list, evidence_accept
 from ._pages import Input, Page
 from ._widgets import ChoiceSelect, FilesWidget, LinesTextarea
 
@@ -62,7 +62,7 @@ class FilesField(_Located, forms.Field):
         return [str(v) for v in value] if isinstance(value, list) else []
 
 
-_MODES = {"integer": "numeric", "number": "decimal", "phone": "tel"}
+_MODES = {"integer": "numeric", "number": "decimal"}
 
 
 def _field(inp: Input, path: str) -> forms.Field:
@@ -302,7 +302,7 @@ def _put_form(
         if inp.rows is not None:
             _put_table(out, f"{path}.{inp.key}" if path else inp.key, inp.rows, child)
         elif inp.kind in ("lines", "files"):
-            items = child if isinstance(child, list) else ([child] if child else [])
+            items = as_list(child)
             if inp.kind == "lines":
                 out[name] = "\n".join(map(_scalar, items))
             else:

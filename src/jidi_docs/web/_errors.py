@@ -29,6 +29,7 @@ __all__ = [
     "permission_denied",
     "reference",
     "server_error",
+    "wants_json",
 ]
 
 logger = logging.getLogger("jidi_docs.web")
@@ -40,14 +41,15 @@ def reference() -> str:
     return f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.randbelow(10000):04d}"
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
+    """True when the page's script asked (its answer is JSON it shows in place, not a page)."""
     return "application/json" in request.headers.get("Accept", "")
 
 
 def _answer(
     request: HttpRequest, status: int, title: str, text: str, ref: str = ""
 ) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         body: dict[str, Any] = {"error": text}
         if ref:
             body["reference"] = ref

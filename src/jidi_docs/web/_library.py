@@ -53,6 +53,7 @@ __all__ = [
     "Registry",
     "Section",
     "accept_attribute",
+    "as_list",
     "batch_of",
     "bundle_pdf",
     "check",
@@ -110,6 +111,11 @@ def evidence_accept() -> tuple[str, str]:
     """Return what an evidence upload control accepts (``accept``) and the kinds in words, both
     from the library's one table of evidence kinds."""
     return accept_attribute(), "、".join(kind_labels())
+
+
+def as_list(value: Any) -> list[Any]:
+    """Return a value that may be a list or one item (``文件: a.pdf``) as a list (none if blank)."""
+    return value if isinstance(value, list) else ([value] if value else [])
 
 
 def district_path() -> str:
@@ -380,8 +386,8 @@ def import_zip(content: bytes, name: str) -> tuple[dict[str, Any], dict[str, byt
             data = import_yaml(text, f"{name}/{tops[0].filename}", base_dir=root)
             files: dict[str, bytes] = {}
             for entry in data.get(FIELD_EVIDENCE) or []:
-                for rel_text in _as_list(
-                    entry.get(FIELD_FILES) if isinstance(entry, dict) else None
+                for rel_text in map(
+                    str, as_list(entry.get(FIELD_FILES) if isinstance(entry, dict) else None)
                 ):
                     path = PurePosixPath(rel_text.replace("\\", "/"))
                     if path.is_absolute() or ".." in path.parts:
@@ -390,12 +396,6 @@ def import_zip(content: bytes, name: str) -> tuple[dict[str, Any], dict[str, byt
                     if source.is_file():
                         files[rel_text] = source.read_bytes()
     return data, files
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)] if value else []
 
 
 def import_docx(content: bytes, name: str) -> dict[str, Any]:

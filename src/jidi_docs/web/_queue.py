@@ -96,11 +96,15 @@ def claim(model: type[Row], *related: str) -> Row | None:
     return rows.select_related(*related).get(pk=row.pk) if taken else None
 
 
-def status(row: Any) -> dict[str, Any]:
-    """Return the progress of a queued row as the page polls it (with its place in the queue)."""
+def status(row: Any, *, result: str | None = None) -> dict[str, Any]:
+    """Return the progress of a queued row as the page polls it (with its place in the queue).
+
+    With `result` (the address of the finished file) the answer's ``url`` is it once the row is
+    done, blank until then.
+    """
     queued = row.state == JobState.QUEUED
     ahead = type(row)._default_manager.filter(state=JobState.QUEUED, pk__lt=row.pk).count()
-    return {
+    out = {
         "state": row.state,
         "label": row.get_state_display(),
         "progress": row.progress,
@@ -108,6 +112,9 @@ def status(row: Any) -> dict[str, Any]:
         "error": row.error,
         "ahead": ahead if queued else 0,
     }
+    if result is not None:
+        out["url"] = result if row.state == JobState.DONE else ""
+    return out
 
 
 def run(row: Any, work: Callable[[Progress], dict[str, Any]], failed: str) -> None:

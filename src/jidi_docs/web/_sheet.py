@@ -26,6 +26,7 @@ from ..forms import fmt_date, fmt_number, fmt_period
 from ..schema import Column, registry
 from ..schema import sections as registry_sections
 from . import _library as lib
+from ._store import app_dir
 from .models import StoredFile, Version
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Sheet",
     "Target",
     "build",
+    "for_version",
     "root_headings",
     "section_of",
 ]
@@ -208,11 +210,9 @@ class _Builder:
         if column.type == "栏目":
             return Cell(table=self.table(column.label, value, path, heading))
         if column.type == "文字列表":
-            items = value if isinstance(value, list) else ([value] if value else [])
-            return Cell(items=[str(v) for v in items])
+            return Cell(items=[str(v) for v in lib.as_list(value)])
         if column.type == "文件":
-            paths = value if isinstance(value, list) else ([value] if value else [])
-            return Cell(files=[self.file_ref(str(p)) for p in paths])
+            return Cell(files=[self.file_ref(str(p)) for p in lib.as_list(value)])
         return Cell(text=_text(column, value))
 
     def table(self, key: str, items: Any, path: str, heading: str) -> Table:
@@ -295,6 +295,15 @@ def build(version: Version, draft: lib.Draft, files: dict[str, StoredFile]) -> S
         total=fmt_number(report.total_score) if report is not None else "",
         max_total=fmt_number(report.max_total) if report is not None else "",
     )
+
+
+def for_version(version: Version) -> tuple[Sheet, lib.Draft, dict[str, StoredFile]]:
+    """Validate `version` and build its page; return the page, the validation and the stored
+    files it was built with (data path → file)."""
+    app = version.application
+    files = {f.data_path: f for f in app.files.all()}
+    draft = lib.validate_draft(version.data, app_dir(app))
+    return build(version, draft, files), draft, files
 
 
 def _evidence(builder: _Builder, source: Any, report: Any) -> Block:

@@ -23,6 +23,7 @@ from ._library import (
     HEAD_BYTES,
     YAML_NAME,
     EvidenceError,
+    as_list,
     kind_labels,
     load_evidence,
     sniff_kind,
@@ -157,12 +158,8 @@ def file_map_paths(data: Any) -> set[str]:
         str(f)
         for entry in (entries if isinstance(entries, list) else [])
         if isinstance(entry, dict)
-        for f in _as_list(entry.get(FIELD_FILES))
+        for f in as_list(entry.get(FIELD_FILES))
     }
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else ([value] if value else [])
 
 
 def file_map(application: Application, data: dict[str, Any]) -> dict[str, Path]:

@@ -103,6 +103,25 @@ def _write_pair(cert_path: Path, key_path: Path, cert: Any, key: Any) -> None:
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
+def _key_usage(**granted: bool) -> Any:
+    """X.509 key usage with the `granted` uses on and every other one off (the class wants all
+    nine named)."""
+    from cryptography import x509
+
+    uses = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+    return x509.KeyUsage(**{**dict.fromkeys(uses, False), **granted})
+
+
 def _ca(folder: Path, address: str) -> tuple[Any, Any]:
     """Return the CA certificate and key, making them the first time."""
     from cryptography import x509
@@ -143,18 +162,7 @@ def _ca(folder: Path, address: str) -> tuple[Any, Any]:
         .not_valid_after(now + dt.timedelta(days=365 * _CA_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
+            _key_usage(digital_signature=True, key_cert_sign=True, crl_sign=True), critical=True
         )
         .add_extension(constraints, critical=True)
         .add_extension(ski, critical=False)
@@ -197,20 +205,7 @@ def ensure_certificates(data_dir: Path, address: str) -> LanCertificates:
         .not_valid_after(now + dt.timedelta(days=_SERVER_DAYS))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(digital_signature=True, key_encipherment=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),

@@ -115,7 +115,7 @@ def invite(request: AuthedRequest) -> HttpResponse:
     user = _reviewer(request)
     role = request.POST.get("role", Role.BASE)
     district = request.POST.get("district", "")
-    allowed = districts_for(user) + ([CITY] if user.scope == CITY and role == Role.REVIEWER else [])
+    allowed = districts_for(user) + ([CITY] if user.city_wide and role == Role.REVIEWER else [])
     if role not in (Role.BASE, Role.REVIEWER) or district not in allowed:
         messages.error(request, "邀请未创建：请选择您审核范围内的区县。")
         return redirect("portal:home")
@@ -242,7 +242,7 @@ def accounts(request: AuthedRequest) -> HttpResponse:
             "users": users_in_scope(reviewer),
             "invitations": invitations_in_scope(reviewer)[:200],
             "districts": districts_for(reviewer),
-            "is_city": reviewer.scope == CITY,
+            "is_city": reviewer.city_wide,
             "reset_link": request.session.pop("reset_link", None),
             "reset_for": request.session.pop("reset_for", None),
             "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,

@@ -36,6 +36,7 @@ from ._access import (
 )
 from ._dashboard import draft_stem
 from ._editor_forms import PageForm, page_form
+from ._errors import wants_json
 from ._limits import upload_refusal
 from ._pages import Page, page_of, pages
 from ._security import download_type
@@ -48,9 +49,7 @@ from .models import (
     User,
 )
 
-_SHOWN_ISSUES = 20
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,10 +171,6 @@ def _draft_payload(app: Application, draft: lib.Draft) -> dict[str, Any]:
     return {"version": app.draft_version, "issues": draft.issues, "report": report}
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """`login_required`, but the page's script gets 401 with a message instead of a redirect to
     the login page: it keeps what was typed and asks the user to sign in again."""
@@ -183,7 +178,7 @@ def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and _wants_json(request):
+        if not request.user.is_authenticated and wants_json(request):
             return JsonResponse({"login": True, "error": "登录已过期，请重新登录。"}, status=401)
         return redirecting(request, *args, **kwargs)
 
@@ -219,8 +214,9 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
             return _refused(request, app, "请求格式不对：表格的行数缺失。请刷新页面后再填。")
         value = form.value()
         stale = app.section_version(page.key) != int(base)
-        if stale and lib.differences(page.key, value, app.draft.get(page.key)):
-            return _conflict(request, app, page, value)  # else: what was sent is there already
+        changes = lib.differences(page.key, value, app.draft.get(page.key)) if stale else []
+        if changes:  # else: what was sent is there already
+            return _conflict(request, app, page, changes)
         # the base's 所属区县 is its invitation's, whatever the page sent
         changed = app.replace_draft(
             fixed_district({**app.draft, page.key: value}, app.base.district)
@@ -231,7 +227,7 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
         sync_files(app)  # files no longer used stop counting towards the limit
     draft = _validated(app)
     elsewhere = form.attach(draft.issues)
-    if not _wants_json(request):
+    if not wants_json(request):
         messages.success(request, f"已保存（第 {app.draft_version} 版）。")
         return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
     return JsonResponse(
@@ -252,17 +248,18 @@ def csrf_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"token": get_token(request), "login": bool(request.user.is_authenticated)})
 
 
-def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) -> HttpResponse:
+def _conflict(
+    request: HttpRequest, app: Application, page: Page, changes: list[dict[str, str]]
+) -> HttpResponse:
     """This page was saved elsewhere since it was opened: nothing is overwritten; the answer
-    shows both values, field by field, so the user keeps either."""
+    shows both values, field by field (`changes`), so the user keeps either."""
     text = (
         f"未保存：“{page.heading}”在您打开本页之后已在别处（另一个窗口或另一位同事）保存过。"
         "请对照下面的不同之处，选择保留哪一份。"
     )
-    if not _wants_json(request):
+    if not wants_json(request):
         messages.error(request, text + "本页现在显示的是别处保存的内容，您刚填的没有保存。")
         return redirect("portal:edit", pk=app.pk, index=_pages(app).index(page))
-    changes = lib.differences(page.key, value, app.draft.get(page.key))
     return JsonResponse(
         {"conflict": text, "changes": changes, "base": app.section_version(page.key)},
         status=409,
@@ -272,14 +269,14 @@ def _conflict(request: HttpRequest, app: Application, page: Page, value: Any) ->
 def _locked(request: HttpRequest, app: Application, text: str) -> HttpResponse:
     """The application may not be changed now (the review has it): nothing saved, nothing lost —
     the page's script keeps what was typed in the browser."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"locked": True, "error": text}, status=409)
     messages.error(request, text)
     return redirect("portal:application", pk=app.pk)
 
 
 def _refused(request: HttpRequest, app: Application, text: str) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": text}, status=400)
     messages.error(request, text)
     return redirect("portal:application", pk=app.pk)
@@ -291,10 +288,9 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
     """Store evidence uploads (size, count, type by content checked); return their data paths."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
-    if _workflow.locked(app):
-        return JsonResponse(
-            {"files": [], "refused": [f"未上传：{_workflow.locked(app)}"]}, status=409
-        )
+    why = _workflow.locked(app)
+    if why:
+        return JsonResponse({"files": [], "refused": [f"未上传：{why}"]}, status=409)
     refusal = upload_refusal(user, len(request.FILES.getlist("file")))
     if refusal:
         return JsonResponse({"files": [], "refused": [refusal]}, status=429)

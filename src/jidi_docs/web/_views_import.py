@@ -32,9 +32,9 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     or replace its lists by spreadsheets of them (讲师.xlsx …, several at once)."""
     user: User = request.user
     app = application_for(user, pk, edit=True)
-    if _workflow.locked(app):
-        messages.error(request, f"未导入：{_workflow.locked(app)}")
-        return redirect("portal:application", pk=app.pk)
+    stop = _in_review(request, app)
+    if stop is not None:
+        return stop
     uploads = request.FILES.getlist("file")
     if uploads and any(_tables.is_table(str(u.name or "")) for u in uploads):
         return _import_tables(request, app, uploads)
@@ -68,10 +68,14 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     data.pop(lib.FIELD_OFFICE, None)  # 十 is the office's
     data[lib.FIELD_EVIDENCE], refused = _store_imported(app, user, data, files)
     with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
+        app = application_for(user, pk, edit=True, lock=True)
+        stop = _in_review(request, app)  # submitted while the files were being stored
+        if stop is not None:
+            return stop
         app.replace_draft(
             fixed_district(
-                {k: v for k, v in data.items() if k != "认定批次" and v != []}, app.base.district
+                {k: v for k, v in data.items() if k != lib.FIELD_BATCH and v != []},
+                app.base.district,
             )
         )
         app.save()
@@ -82,6 +86,15 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"已导入“{name}”。请逐页核对；没有随附的佐证材料请在“佐证材料”页上传。"
     )
+    return redirect("portal:application", pk=app.pk)
+
+
+def _in_review(request: HttpRequest, app: Application) -> HttpResponse | None:
+    """The answer when the review has the draft now (nothing imported), else None."""
+    why = _workflow.locked(app)
+    if not why:
+        return None
+    messages.error(request, f"未导入：{why}")
     return redirect("portal:application", pk=app.pk)
 
 
@@ -128,7 +141,10 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         return redirect("portal:application", pk=app.pk)
     contents = {n: u.read() for n, u in zip(names, uploads, strict=True)}
     with transaction.atomic():
-        app = Application.objects.select_for_update().get(pk=app.pk)
+        app = application_for(user, app.pk, edit=True, lock=True)
+        stop = _in_review(request, app)  # submitted while the tables were being read
+        if stop is not None:
+            return stop
         try:
             draft = _tables.import_tables(app.draft, contents)
         except lib.UserError as e:
@@ -149,10 +165,8 @@ def _store_imported(
     for entry in data.get(lib.FIELD_EVIDENCE) or []:
         if not isinstance(entry, dict):
             continue
-        raw = entry.get(lib.FIELD_FILES)
-        paths = raw if isinstance(raw, list) else ([raw] if raw else [])
         kept = []
-        for rel in paths:
+        for rel in lib.as_list(entry.get(lib.FIELD_FILES)):
             if rel not in files:
                 continue
             try:

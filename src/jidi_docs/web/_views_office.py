@@ -29,7 +29,6 @@ from ._views_accounts import districts_for
 from ._views_editor import _attachment, _docx_response
 from ._workflow import actions_for, batch_of, deadline_of, last_return
 from .models import (
-    CITY,
     AuditEntry,
     BundleZip,
     Deadline,
@@ -57,8 +56,9 @@ __all__ = [
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, dict[str, Any]]:
-    form = FilterForm(request.GET or None, districts=districts_for(user))
+def _filters(request: HttpRequest, districts: list[str]) -> tuple[FilterForm, dict[str, Any]]:
+    """The office list's filter form as the URL gives it, and its values when they are valid."""
+    form = FilterForm(request.GET or None, districts=districts)
     return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
 
 
@@ -70,10 +70,11 @@ def _filters(request: HttpRequest, user: User) -> tuple[FilterForm, dict[str, An
 def office_home(request: AuthedRequest) -> HttpResponse:
     """The reviewer's home: counts per district and state, the filtered list, zips, invitations."""
     user: User = request.user
-    form, filters = _filters(request, user)
+    districts = districts_for(user)
+    form, filters = _filters(request, districts)
     fill_prechecks(Version.objects.filter(application__in=applications_in_scope(user)))
     order = SORTS[filters.get("sort") or "district"][1]
-    apps = list(filtered(user, filters, order).select_related("base")[:1000])
+    apps = list(filtered(user, filters, order)[:1000])
     batch = registry().default_batch
     deadline = deadline_of(batch)
     return render(
@@ -84,11 +85,11 @@ def office_home(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "query": request.GET.urlencode(),
             "submitted": sum(1 for a in apps if a.last_version),
-            "counts": counts(user, districts_for(user)),
+            "counts": counts(user, districts),
             "zips": BundleZip.objects.filter(requested_by=user).order_by("-pk")[:5],
             "invitations": Invitation.objects.filter(created_by=user).order_by("-created")[:20],
-            "districts": districts_for(user),
-            "is_city": user.scope == CITY,
+            "districts": districts,
+            "is_city": user.city_wide,
             "new_link": request.session.pop("new_link", None),
             "batch": batch,
             "deadline": deadline,
@@ -96,7 +97,7 @@ def office_home(request: AuthedRequest) -> HttpResponse:
                 initial={"batch": batch, "day": deadline[0] if deadline else None}
             ),
             "failed_mail": Mail.objects.filter(state=MailState.FAILED).count()
-            if user.scope == CITY
+            if user.city_wide
             else 0,
             "mail_on": _notify.mail_enabled(),
         },
@@ -168,9 +169,7 @@ def render_version(
     """Render the version page (also with a conflict: `extra` adds to the context)."""
     user: User = request.user
     app = ver.application
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(ver.data, app_dir(app))
-    sheet = _sheet.build(ver, draft, files)
+    sheet, draft, files = _sheet.for_version(ver)
     latest = app.latest_version()
     is_latest = latest is not None and latest.pk == ver.pk
     answered = ver.answers
@@ -212,10 +211,7 @@ def render_version(
 def version_print(request: AuthedRequest, pk: int) -> HttpResponse:
     """The version as the 申报表 reads, laid out for paper (print CSS, no controls)."""
     ver = version_for(request.user, pk)
-    app = ver.application
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(ver.data, app_dir(app))
-    context = {"ver": ver, "app": app, "sheet": _sheet.build(ver, draft, files)}
+    context = {"ver": ver, "app": ver.application, "sheet": _sheet.for_version(ver)[0]}
     return render(request, "portal/version_print.html", context)
 
 
@@ -260,8 +256,7 @@ def request_bundle(request: AuthedRequest, pk: int) -> HttpResponse:
 def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a bundle job, for the page to poll."""
     job = job_for(request.user, pk)
-    url = reverse("portal:job_pdf", args=[job.pk]) if job.state == JobState.DONE else ""
-    return JsonResponse({**status(job), "url": url})
+    return JsonResponse(status(job, result=reverse("portal:job_pdf", args=[job.pk])))
 
 
 @login_required
@@ -296,14 +291,15 @@ def summary(request: AuthedRequest) -> HttpResponse:
     user: User = request.user
     if not user.is_reviewer:
         raise Http404
-    _form, filters = _filters(request, user)
+    _form, filters = _filters(request, districts_for(user))
     order = SORTS[filters.get("sort") or "district"][1]
     rows = []
-    versions = Version.objects.select_related("application__base")
-    for app in filtered(user, filters, order):
-        if app.last_version is None:
-            continue
-        ver = versions.get(pk=app.last_version)
+    apps = [a for a in filtered(user, filters, order) if a.last_version is not None]
+    versions = Version.objects.select_related("application__base").in_bulk(
+        [a.last_version for a in apps]
+    )
+    for app in apps:
+        ver = versions[app.last_version]
         draft = lib.validate_draft(ver.data, app_dir(app), with_report=False)
         basic = ver.data.get("基本情况") if isinstance(ver.data.get("基本情况"), dict) else {}
         extra = {
@@ -330,7 +326,7 @@ def summary(request: AuthedRequest) -> HttpResponse:
 def set_deadline(request: AuthedRequest) -> HttpResponse:
     """The office sets the 截止日期 of a 认定批次 (city-wide reviewers only)."""
     user: User = request.user
-    if not user.is_reviewer or user.scope != CITY:
+    if not user.city_wide:
         raise Http404
     form = DeadlineForm(request.POST)
     if not form.is_valid():

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import _library as lib
 from . import _sheet
 from ._access import AuthedRequest, application_for, file_for, version_for
 from ._bundlezip import request_zip, result_path
@@ -25,13 +24,12 @@ from ._forms import SORTS, EmailForm, FilterForm, MoveForm, SubmitForm, reason_f
 from ._notify import mail_enabled
 from ._queue import status
 from ._security import download_type
-from ._store import app_dir
+from ._store import app_dir, file_map_paths
 from ._thumbs import thumbnail
 from ._views_accounts import districts_for
 from ._views_editor import _attachment
 from ._workflow import ACTIONS, MoveConflict, MoveRefused, move, open_reasons, submit
 from .models import (
-    CITY,
     Application,
     AuditEntry,
     BundleZip,
@@ -148,9 +146,7 @@ def _reasons(
     latest = app.latest_version()
     if latest is None:
         return [], ["这份申报还没有提交过。"]
-    files = {f.data_path: f for f in app.files.all()}
-    draft = lib.validate_draft(latest.data, app_dir(app))
-    labels = {t.path: t.label for t in _sheet.build(latest, draft, files).targets}
+    labels = {t.path: t.label for t in _sheet.for_version(latest)[0].targets}
     formset = reason_formset(list(labels.items()), request.POST)
     if not formset.is_valid():
         errors = [
@@ -209,14 +205,7 @@ def _version_file(user: User, pk: int, file_id: UUID) -> tuple[Version, StoredFi
     """Return a version and one of the files its data refers to; else 404."""
     ver = version_for(user, pk)
     stored = file_for(user, ver.application, str(file_id))
-    entries = ver.data.get(lib.FIELD_EVIDENCE) if isinstance(ver.data, dict) else None
-    referred = {
-        str(p)
-        for e in (entries if isinstance(entries, list) else [])
-        if isinstance(e, dict)
-        for p in (e.get(lib.FIELD_FILES) or [])
-    }
-    if stored.data_path not in referred:
+    if stored.data_path not in file_map_paths(ver.data):
         raise Http404
     return ver, stored
 
@@ -302,15 +291,11 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(note.url if note.url and safe else "portal:notifications")
 
 
-def _administrator(user: User) -> bool:
-    return user.is_reviewer and user.scope == CITY
-
-
 @login_required
 def mail_queue(request: AuthedRequest) -> HttpResponse:
     """The administrator's view of the mail queue: failures with their errors, a retry."""
     user: User = request.user
-    if not _administrator(user):
+    if not user.city_wide:
         raise Http404
     if request.method == "POST":
         retried = Mail.objects.filter(
@@ -378,8 +363,7 @@ def _zip_for(user: User, pk: int) -> BundleZip:
 def zip_status(request: AuthedRequest, pk: int) -> JsonResponse:
     """Progress of a zip, for the page to poll."""
     row = _zip_for(request.user, pk)
-    url = reverse("portal:zip_file", args=[row.pk]) if row.state == JobState.DONE else ""
-    return JsonResponse({**status(row), "url": url})
+    return JsonResponse(status(row, result=reverse("portal:zip_file", args=[row.pk])))
 
 
 @login_required

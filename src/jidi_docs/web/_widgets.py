@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
+from ._library import as_list
+
 __all__ = ["ChoiceSelect", "FilesWidget", "LinesTextarea"]
 
 
@@ -68,10 +70,9 @@ class FilesWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        paths = value if isinstance(value, list) else ([value] if value else [])
         context["widget"]["files"] = [
             {"path": str(p), "name": self.names.get(str(p), str(p).rsplit("/", 1)[-1])}
-            for p in paths
+            for p in as_list(value)
         ]
         final = context["widget"]["attrs"]
         context["widget"]["path"] = final.get("data-path", "")

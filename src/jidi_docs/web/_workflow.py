@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from ..schema import builtin_profile, registry
+from ..schema import builtin_profile
 from . import _clock, _notify
 from . import _library as lib
 from ._access import application_for
@@ -162,8 +162,7 @@ def open_reasons(app: Application) -> list[Reason]:
 
 def batch_of(app: Application) -> str:
     """Return the 认定批次 of `app` (its draft's, else the default)."""
-    named = app.draft.get("认定批次") if isinstance(app.draft, dict) else None
-    return str(named or registry().default_batch)
+    return lib.batch_of(app.draft)
 
 
 def deadline_of(batch: str) -> tuple[dt.date, bool] | None:

@@ -49,6 +49,12 @@ class User(AbstractUser):
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
 
+    @property
+    def city_wide(self) -> bool:
+        """True for a 审核人员 of 全市: it also sets deadlines, sees the mail queue and manages the
+        other reviewers."""
+        return self.is_reviewer and self.scope == CITY
+
     def sees_district(self, district: str) -> bool:
         """True when this reviewer's scope covers `district`."""
         return self.is_reviewer and self.scope in (CITY, district)
@@ -72,6 +78,10 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     @classmethod
     def issue(cls, **fields: Any) -> tuple[Invitation, str]:
@@ -81,11 +91,6 @@ class Invitation(models.Model):
             token_hash=_token_hash(token), expires=timezone.now() + timedelta(days=14), **fields
         )
         return invitation, token
-
-    revoked = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     @classmethod
     def find(cls, token: str) -> Invitation | None:

@@ -79,7 +79,7 @@ urlpatterns = [
     # --lan: the local CA's certificate and how to trust it
     path("ca/", setup.ca_page, name="ca"),
     path("ca.crt", setup.ca_certificate, name="ca_certificate"),
-    # the portal's own two static files (no user content is ever served from a folder)
+    # the portal's own scripts and style sheets (no user content is ever served from a folder)
     re_path(
         r"^static/(?P<path>portal/[a-z]+\.(?:js|css))$",
         serve,

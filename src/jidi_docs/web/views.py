@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    JsonResponse,
-)
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ._access import (
-    AuthedRequest,
-    applications_in_scope,
-)
-from .models import (
-    Role,
-    User,
-)
-
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from ._access import AuthedRequest, applications_in_scope
+from ._errors import wants_json
+from ._views_office import office_home
+from .models import Role, User
 
 # ---------------------------------------------------------------------------------------------
 # CSRF
@@ -32,15 +20,10 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Refused state change without a valid CSRF token (Chinese page, status 403; JSON for the
     page's script, which fetches a fresh token and tries once more)."""
-    if "application/json" in request.headers.get("Accept", ""):
-        text = "页面已过期或请求来源不明，操作未执行。请刷新页面后重试。"
+    text = "页面已过期或请求来源不明，操作未执行。请刷新页面后重试。"
+    if wants_json(request):
         return JsonResponse({"csrf": True, "error": text}, status=403)
-    return render(
-        request,
-        "portal/message.html",
-        {"title": "请求被拒绝", "text": "页面已过期或请求来源不明，操作未执行。请刷新页面后重试。"},
-        status=403,
-    )
+    return render(request, "portal/message.html", {"title": "请求被拒绝", "text": text}, status=403)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -53,9 +36,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def home(request: AuthedRequest) -> HttpResponse:
     """A base sees its applications; a reviewer the office's list (`_views_office.office_home`)."""
     user: User = request.user
-    apps = applications_in_scope(user).order_by("base__district", "base__name", "pk")
     if user.role == Role.BASE:
+        apps = applications_in_scope(user).order_by("base__district", "base__name", "pk")
         return render(request, "portal/home_base.html", {"apps": apps})
-    from ._views_office import office_home  # the office's list: filters, counts, zips
-
     return office_home(request)

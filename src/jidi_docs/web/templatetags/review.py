@@ -11,28 +11,28 @@ from typing import Any
 
 from django import template
 
+from .. import _library as lib
 from .._access import applications_in_scope
 from .._forms import SubmitForm
 from .._pages import pages
 from .._sheet import section_of
-from .._workflow import actions_for, deadline_text, locked, open_reasons, submission_open
-from ..models import Application, Notification, Role, State, User
+from .._workflow import (
+    EDITABLE,
+    actions_for,
+    deadline_text,
+    locked,
+    open_reasons,
+    submission_open,
+)
+from ..models import Application, Notification, Reason, Role, User
 
 register = template.Library()
 
 
-def _section_index() -> dict[str, int]:
-    """Each section's page of the editor, by its key."""
-    return {p.key: n for n, p in enumerate(pages())}
-
-
-def _reasons_with_links(app: Application) -> list[dict[str, Any]]:
-    index = _section_index()
-    out = []
-    for r in open_reasons(app):
-        n = index.get(section_of(r.target))
-        out.append({"reason": r, "section": n})
-    return out
+def _with_links(app: Application, reasons: list[Reason]) -> list[dict[str, Any]]:
+    """Each reason with the index of its section's page in the application's editor."""
+    index = {p.key: n for n, p in enumerate(pages(lib.batch_of(app.draft)))}
+    return [{"reason": r, "section": index.get(section_of(r.target))} for r in reasons]
 
 
 @register.inclusion_tag("portal/_review_panel.html", takes_context=True)
@@ -50,10 +50,10 @@ def review_panel(context: template.Context, app: Application) -> dict[str, Any]:
         "locked": locked(app),
         "deadline": deadline,
         "open": submission_open(app),
-        "reasons": _reasons_with_links(app),
+        "reasons": _with_links(app, reasons),
         "submit_form": SubmitForm(reasons=reasons, initial={"revision": app.revision}),
         "actions": [a for a in actions_for(app, user) if a.key != "submit"],
-        "can_submit": user.role == Role.BASE and app.state in (State.DRAFT, State.RETURNED),
+        "can_submit": user.role == Role.BASE and app.state in EDITABLE,
         "latest": app.latest_version(),
         "moves": app.moves.select_related("by", "version").order_by("-pk")[:20],
     }
@@ -63,12 +63,9 @@ def review_panel(context: template.Context, app: Application) -> dict[str, Any]:
 def review_notes(context: template.Context, app: Application, section: str) -> dict[str, Any]:
     """On an editor page: the open reasons about this section (placed next to their fields by
     ``review.js``), and why the draft cannot be changed, if it cannot."""
-    return {
-        "locked": locked(app),
-        "reasons": [r for r in open_reasons(app) if section_of(r.target) == section],
-        "others": len([r for r in open_reasons(app) if section_of(r.target) != section]),
-        "app": app,
-    }
+    reasons = open_reasons(app)
+    here = [r for r in reasons if section_of(r.target) == section]
+    return {"locked": locked(app), "reasons": here, "others": len(reasons) - len(here), "app": app}
 
 
 @register.inclusion_tag("portal/_base_home.html", takes_context=True)
@@ -81,7 +78,7 @@ def base_home(context: template.Context) -> dict[str, Any]:
             {
                 "app": a,
                 "deadline": deadline_text(a),
-                "reasons": _reasons_with_links(a),
+                "reasons": _with_links(a, open_reasons(a)),
             }
             for a in apps
         ],
