@@ -3,8 +3,9 @@
 Django brings authentication, sessions, CSRF protection, the ORM with migrations and forms;
 waitress (pure Python, runs on Windows too) serves it, or cheroot with TLS for ``--lan``
 (`jidi_docs.web._tls`). Needs the optional extra ``pip install 'jidi-docs[web]'``. Everything
-else — validation, 预审, rendering, bundling — is the library's (`jidi_docs.web._library` is the
-only module that calls it).
+else — validation, 预审, rendering, bundling — is the library's, reached only through its public
+faces (``jidi_docs`` and its sub-packages' ``__init__``; `tests/test_layout.py` fails on a private
+import); `jidi_docs.web._library` gathers what the editor and the views need from it.
 """
 
 from __future__ import annotations
