@@ -1,7 +1,8 @@
 """scripts/build_offline_zip.py: an offline installer zip holds every wheel jidi-docs needs.
 
 For this machine the zip is built and jidi-docs installed from it alone (``--no-index``) into a
-venv of its own, then run. For Windows x64 the zip is built and checked without Windows: every
+venv of its own, then run. For Windows x64 the zip is built and checked without Windows (sources
+of what is simulated in brackets): every
 wheel fits CPython 3.12 on win_amd64 (wheel tags, PEP 425), every dependency is there with the
 environment markers evaluated as on Windows (PEP 508; pip evaluates them for the system it runs
 on, so Django's ``tzdata; sys_platform == "win32"`` must be added by the script), and

@@ -217,10 +217,11 @@ def test_lan_options_that_cannot_work_are_refused(
 def test_the_settings_folder_is_where_each_os_keeps_settings(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Windows: %APPDATA% (FOLDERID_RoamingAppData, Microsoft "KNOWNFOLDERID" documentation);
-    macOS: ~/Library/Application Support (Apple "File System Programming Guide", "The Library
-    Directory Stores App-Specific Files"); Linux: $XDG_CONFIG_HOME or ~/.config (freedesktop.org
-    XDG Base Directory Specification). Simulated by setting `sys.platform`."""
+    """Windows: %APPDATA% (FOLDERID_RoamingAppData; source: Microsoft, "KNOWNFOLDERID",
+    learn.microsoft.com/en-us/windows/win32/shell/knownfolderid); macOS: ~/Library/Application
+    Support (source: Apple, "File System Programming Guide", "The Library Directory Stores
+    App-Specific Files"); Linux: $XDG_CONFIG_HOME or ~/.config (freedesktop.org XDG Base
+    Directory Specification). Simulated by setting `sys.platform`."""
     from jidi_docs import _platform
 
     home = str(tmp_path)
