@@ -13,7 +13,9 @@ Our exception hierarchy::
     │   ├── BundleError           the submission bundle cannot be assembled
     │   ├── OutputError           an output file or folder cannot be written (permissions, disk full)
     │   └── PortalError           the web portal cannot do what ``serve`` was asked: port busy, wrong
-    │                             data folder, a refused account or password, a backup or restore
+    │                             data folder, a refused account or password, a backup or restore;
+    │                             inside the portal, a refused upload or review move (its pages
+    │                             show the message)
     ├── InternalError (RuntimeError)  a broken invariant: a bug in jidi_docs, shown with a traceback
     └── BatchInterrupted (KeyboardInterrupt)  Ctrl-C stopped a batch; carries what it finished
 

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..errors import PortalError
 from ._library import (
     FIELD_EVIDENCE,
     FIELD_FILES,
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class UploadRefused(ValueError):
+class UploadRefused(PortalError):
     """An upload the portal does not keep; the message says why, in Chinese."""
 
 

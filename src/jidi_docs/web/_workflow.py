@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from ..errors import PortalError
 from ..schema import builtin_profile
 from . import _clock, _notify
 from . import _library as lib
@@ -97,11 +98,11 @@ ACTIONS = {
 }
 
 
-class MoveRefused(Exception):
+class MoveRefused(PortalError):
     """A move the rules do not allow now; the message says why, in Chinese."""
 
 
-class MoveConflict(Exception):
+class MoveConflict(PortalError):
     """The application was moved since the user's page was made.
 
     Attributes:
