@@ -63,6 +63,7 @@ __all__ = [
     "evidence_accept",
     "export_zip",
     "field_of_path",
+    "fixed_district",
     "form_pdfs",
     "import_docx",
     "import_yaml",
@@ -123,6 +124,19 @@ def district_path() -> str:
     section = registry().mapping_section
     column = next(c for c in section.columns if c.type == "区县")
     return f"{section.key}.{column.label}"
+
+
+def fixed_district(draft: dict[str, Any], district: str) -> dict[str, Any]:
+    """Return `draft` with its 所属区县 (`district_path`) set to the base's own district.
+
+    Why: the district decides which office reviews an application; a base typing another one
+    (in the editor or in an imported file) would leave its reviewers' view.
+    """
+    key, label = district_path().split(".")
+    section = draft.get(key)
+    section = dict(section) if isinstance(section, dict) else {}
+    section[label] = district
+    return {**draft, key: section}
 
 
 def points(value: Decimal) -> str:

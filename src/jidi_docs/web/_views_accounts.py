@@ -297,24 +297,12 @@ def move_base(request: AuthedRequest, pk: int) -> HttpResponse:
         old, base.district = base.district, district
         base.save(update_fields=["district"])
         for app in Application.objects.select_for_update().filter(base=base):
-            app.draft = fixed_district(app.draft, district)
+            app.draft = lib.fixed_district(app.draft, district)
             app.draft_version += 1
             app.save(update_fields=["draft", "draft_version", "updated"])
             AuditEntry.record(reviewer, "修改所属区县", app, f"{old} → {district}")
     messages.success(request, f"“{base.name}”的所属区县已改为{district}。")
     return redirect("portal:accounts")
-
-
-def fixed_district(draft: dict[str, Any], district: str) -> dict[str, Any]:
-    """Return `draft` with 基本情况 → 所属区县 set to the base's own district.
-
-    Why: the district decides which office reviews an application; a base typing another one
-    (in the editor or in an imported file) would leave its reviewers' view.
-    """
-    basic = draft.get("基本情况")
-    basic = dict(basic) if isinstance(basic, dict) else {}
-    basic["所属区县"] = district
-    return {**draft, "基本情况": basic}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,6 @@ from ._limits import upload_refusal
 from ._pages import Page, page_of, pages
 from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload, sync_files
-from ._views_accounts import fixed_district
 from .models import (
     Application,
     AuditEntry,
@@ -219,7 +218,7 @@ def save(request: AuthedRequest, pk: int) -> HttpResponse:
             return _conflict(request, app, page, changes)
         # the base's 所属区县 is its invitation's, whatever the page sent
         changed = app.replace_draft(
-            fixed_district({**app.draft, page.key: value}, app.base.district)
+            lib.fixed_district({**app.draft, page.key: value}, app.base.district)
         )
         if changed:
             app.save(update_fields=["draft", "draft_version", "section_versions", "updated"])

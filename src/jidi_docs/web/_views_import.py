@@ -19,7 +19,6 @@ from . import _library as lib
 from . import _tables, _workflow
 from ._access import AuthedRequest, application_for
 from ._store import UploadRefused, save_upload, sync_files
-from ._views_accounts import fixed_district
 from .models import Application, AuditEntry, User
 
 _SHOWN_ISSUES = 20
@@ -73,7 +72,7 @@ def import_(request: AuthedRequest, pk: int) -> HttpResponse:
         if stop is not None:
             return stop
         app.replace_draft(
-            fixed_district(
+            lib.fixed_district(
                 {k: v for k, v in data.items() if k != lib.FIELD_BATCH and v != []},
                 app.base.district,
             )
@@ -150,7 +149,7 @@ def _import_tables(request: AuthedRequest, app: Application, uploads: list[Any])
         except lib.UserError as e:
             _error_messages(request, e)
             return redirect("portal:application", pk=app.pk)
-        app.replace_draft(fixed_district(draft, app.base.district))
+        app.replace_draft(lib.fixed_district(draft, app.base.district))
         app.save()
     AuditEntry.record(user, "导入表格", app, "、".join(names))
     messages.success(request, f"已导入 {'、'.join(names)}，替换了草稿中对应的名单。请逐页核对。")

@@ -31,7 +31,6 @@ from . import _clock, _notify
 from . import _library as lib
 from ._access import application_for
 from ._store import app_dir
-from ._views_accounts import fixed_district
 from .models import (
     Application,
     AuditEntry,
@@ -347,7 +346,7 @@ def submit(
                 "确有原因的，请联系综试办，由审核人员为这份申报重新开放提交。"
             )
         # the district is the base's own (it decides who reviews), whatever the draft says
-        data = fixed_district(app.draft, app.base.district)
+        data = lib.fixed_district(app.draft, app.base.district)
         draft = lib.validate_draft(data, app_dir(app))
         if draft.app is None:
             raise MoveRefused(f"还有 {len(draft.issues)} 处填写错误，改正后才能提交。")
