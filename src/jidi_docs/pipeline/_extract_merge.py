@@ -35,9 +35,6 @@ from ..schema import Registry, Section, registry
 
 __all__ = ["Merge", "merge_into"]
 
-BASIC = "基本情况"
-OPINIONS = ("申报单位审核意见", "综试办审核意见")
-
 
 @dataclass
 class Merge:
@@ -98,33 +95,36 @@ def merge_into(out: Path, old: YamlDoc, extracted: Extracted, reg: Registry | No
 def _plan(old: dict[str, Any], extracted: Extracted, reg: Registry) -> _Plan:
     form = extracted.data
     plan = _Plan(dict(old))
+    # 基本情况 and the two 审核意见 (the application's free-text boxes 九 and 十), from the registry
+    basic_key = reg.mapping_section.key
+    opinions = [c.label for c in reg.root.columns if c.type == "长文字"]
     found = {s.key: s for s in extracted.sections}
     # 基本情况, field by field.
-    old_basic = old.get(BASIC) if isinstance(old.get(BASIC), dict) else {}
+    old_basic = old.get(basic_key) if isinstance(old.get(basic_key), dict) else {}
     assert isinstance(old_basic, dict)
-    form_basic = form.get(BASIC, {})
+    form_basic = form.get(basic_key, {})
     if form_basic:
         basic: dict[str, Any] = {}
         blank: list[str] = []
-        order = [*reg.section(BASIC).labels, *(k for k in old_basic if k not in form_basic)]
+        order = [*reg.section(basic_key).labels, *(k for k in old_basic if k not in form_basic)]
         for key in dict.fromkeys(order):
             mine, theirs = old_basic.get(key), form_basic.get(key)
             if key == "培训场地" and isinstance(mine, dict) and _is_link(mine):
                 basic[key] = mine
                 if theirs:
-                    plan.tables.append(((BASIC, key), mine, list(theirs)))
+                    plan.tables.append(((basic_key, key), mine, list(theirs)))
             elif _filled(theirs):
                 basic[key] = theirs
             elif _filled(mine):
                 basic[key] = mine
                 blank.append(key)
-        plan.data[BASIC] = basic
+        plan.data[basic_key] = basic
         if blank:
-            plan.kept.append(f"{BASIC}的{'、'.join(blank)}（申报表里是空的）")
-        plan.replaced.append(BASIC)
-    elif BASIC in old:
-        plan.verbatim.add(BASIC)
-        plan.kept.append(f"{BASIC}（申报表里没有读到）")
+            plan.kept.append(f"{basic_key}的{'、'.join(blank)}（申报表里是空的）")
+        plan.replaced.append(basic_key)
+    elif basic_key in old:
+        plan.verbatim.add(basic_key)
+        plan.kept.append(f"{basic_key}（申报表里没有读到）")
     # The lists, whole.
     for section in reg.form_sections:
         key = section.key
@@ -143,14 +143,14 @@ def _plan(old: dict[str, Any], extracted: Extracted, reg: Registry) -> _Plan:
             plan.kept.append(f"{key}（申报表里{why}）")
         else:
             plan.data[key] = []
-    for key in OPINIONS:
+    for key in opinions:
         if _filled(form.get(key)):
             plan.data[key] = form[key]
             plan.replaced.append(key)
         elif key in old:
             plan.verbatim.add(key)
             plan.kept.append(key)
-    form_keys = {BASIC, *OPINIONS, *(s.key for s in reg.form_sections)}
+    form_keys = {basic_key, *opinions, *(s.key for s in reg.form_sections)}
     others = [k for k in old if k not in form_keys]
     plan.verbatim.update(others)
     plan.kept[:0] = others
