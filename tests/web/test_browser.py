@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import docx
 import openpyxl
@@ -238,6 +239,17 @@ def test_a_base_applies_and_the_office_reviews_in_a_real_browser(
             camera.set_input_files([str(EXAMPLE / f) for f in photos])
         box.locator("li.file").nth(len(files) - 1).wait_for()
         _saved(page)
+    # each uploaded file opens from its entry as the same bytes, just uploaded and after reload
+    for reload in (False, True):
+        if reload:
+            _section(page, server, app_url, "佐证材料")
+        first = example["佐证材料"][0]["文件"]
+        first = first[0] if isinstance(first, list) else first
+        link = page.locator('.files[data-files="佐证材料.0.文件"] a.file-name').first
+        assert link.inner_text() == Path(first).name
+        got = page.request.get(urljoin(page.url, link.get_attribute("href") or ""))
+        assert got.status == 200
+        assert got.body() == (EXAMPLE / first).read_bytes()
     page.wait_for_selector("#report .report")
     assert "st-不符合" not in page.inner_html("#report")
     pages.check(page, "佐证材料")

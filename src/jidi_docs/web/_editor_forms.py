@@ -23,7 +23,7 @@ from django.utils.datastructures import MultiValueDict
 
 from ._library import as_list, evidence_accept
 from ._pages import Input, Page
-from ._widgets import ChoiceSelect, FilesWidget, LinesTextarea
+from ._widgets import ChoiceSelect, FilesWidget, LinesTextarea, Uploaded
 
 __all__ = ["PageForm", "page_form"]
 
@@ -103,7 +103,7 @@ class RowForm(forms.Form):
         *,
         inputs: tuple[Input, ...],
         path: str,
-        names: Mapping[str, str],
+        uploads: Mapping[str, Uploaded],
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("auto_id", "f-%s")
@@ -114,7 +114,7 @@ class RowForm(forms.Form):
         for inp in inputs:
             child = f"{path}.{inp.key}" if path else inp.key
             if inp.rows is not None:
-                self.tables[inp.key] = table(inp.rows, child, data, names)
+                self.tables[inp.key] = table(inp.rows, child, data, uploads)
                 continue
             field = self.fields[inp.key] = _field(inp, child)
             # the hint, the library's message and a reviewer's note describe the input
@@ -124,7 +124,7 @@ class RowForm(forms.Form):
                 [*described, f"{ident}_error", f"{ident}_note"]
             )
             if isinstance(field.widget, FilesWidget):
-                field.widget.names = dict(names)
+                field.widget.uploads = dict(uploads)
                 field.widget.accept, field.widget.kinds = evidence_accept()
 
     @property
@@ -186,10 +186,10 @@ def table(
     inputs: tuple[Input, ...],
     path: str,
     data: MultiValueDict[str, Any] | None,
-    names: Mapping[str, str],
+    uploads: Mapping[str, Uploaded],
 ) -> TableFormSet:
     """Return the formset of a table at `path` (its prefix is the path)."""
-    return _Table(data, path=path, form_kwargs={"inputs": inputs, "names": names})
+    return _Table(data, path=path, form_kwargs={"inputs": inputs, "uploads": uploads})
 
 
 #: At most as many rows as the upload limits let a page send (Django's own guard besides).
@@ -203,17 +203,17 @@ class PageForm:
     """The form (or formset) of one editor page, bound to data as the browser sends it."""
 
     def __init__(
-        self, page: Page, data: MultiValueDict[str, Any], names: Mapping[str, str]
+        self, page: Page, data: MultiValueDict[str, Any], uploads: Mapping[str, Uploaded]
     ) -> None:
         self.page = page
         self.form: RowForm | None = None
         self.table: TableFormSet | None = None
         if page.kind == "list":
-            self.table = table(page.inputs, page.key, data, names)
+            self.table = table(page.inputs, page.key, data, uploads)
         else:
             path = "" if page.kind == "text" else page.key
             self.form = RowForm(
-                data, inputs=page.inputs, path=path, names=names, prefix=path or None
+                data, inputs=page.inputs, path=path, uploads=uploads, prefix=path or None
             )
         #: messages at the page's own path or at a row, not at one input
         self.page_errors: list[str] = []
@@ -338,7 +338,7 @@ def page_form(
     *,
     value: Any = None,
     data: MultiValueDict[str, Any] | None = None,
-    names: Mapping[str, str] | None = None,
+    uploads: Mapping[str, Uploaded] | None = None,
 ) -> PageForm:
     """Return the form of `page` bound to what the browser sent (`data`) or to the stored `value`."""
-    return PageForm(page, data if data is not None else as_data(page, value), names or {})
+    return PageForm(page, data if data is not None else as_data(page, value), uploads or {})

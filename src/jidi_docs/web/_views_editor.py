@@ -25,6 +25,7 @@ from django.http import (
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import _library as lib
@@ -41,10 +42,12 @@ from ._limits import upload_refusal
 from ._pages import Page, page_of, pages
 from ._security import download_type
 from ._store import UploadRefused, app_dir, file_map, save_upload, sync_files
+from ._widgets import Uploaded
 from .models import (
     Application,
     AuditEntry,
     Role,
+    StoredFile,
     User,
 )
 
@@ -56,8 +59,12 @@ _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document
 # ---------------------------------------------------------------------------------------------
 
 
-def _names(app: Application) -> dict[str, str]:
-    return {f.data_path: f.original_name for f in app.files.all()}
+def _file_url(app: Application, f: StoredFile) -> str:
+    return reverse("portal:file", args=[app.pk, f.pk])
+
+
+def _uploads(app: Application) -> dict[str, Uploaded]:
+    return {f.data_path: Uploaded(f.original_name, _file_url(app, f)) for f in app.files.all()}
 
 
 def _pages(app: Application) -> tuple[Page, ...]:
@@ -116,7 +123,7 @@ def edit(request: AuthedRequest, pk: int, index: int) -> HttpResponse:
 
 def _page_form(app: Application, page: Page, **bound: Any) -> PageForm:
     """The page's form; the base's 所属区县 shown as the office set it, not to be changed."""
-    form = page_form(page, names=_names(app) if page.has_files else {}, **bound)
+    form = page_form(page, uploads=_uploads(app) if page.has_files else {}, **bound)
     form.fix(lib.district_path(), app.base.district, "由综试办按邀请设定；如需更改，请联系综试办。")
     return form
 
@@ -300,7 +307,7 @@ def upload(request: AuthedRequest, pk: int) -> JsonResponse:
         except UploadRefused as e:
             refused.append(str(e))
             continue
-        stored.append({"path": f.data_path, "name": f.original_name})
+        stored.append({"path": f.data_path, "name": f.original_name, "url": _file_url(app, f)})
         AuditEntry.record(user, "上传佐证材料", app, f.original_name)
     return JsonResponse({"files": stored, "refused": refused}, status=200 if stored else 400)
 

@@ -7,14 +7,14 @@ so every piece of user text is escaped by the template engine; nothing here buil
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
 from ._library import as_list
 
-__all__ = ["ChoiceSelect", "FilesWidget", "LinesTextarea"]
+__all__ = ["ChoiceSelect", "FilesWidget", "LinesTextarea", "Uploaded"]
 
 
 class ChoiceSelect(forms.Select):
@@ -47,16 +47,25 @@ class LinesTextarea(forms.Textarea):
         return super().format_value(value)
 
 
+class Uploaded(NamedTuple):
+    """An uploaded evidence file as its entry shows it."""
+
+    #: the name the file had on the user's device
+    name: str
+    #: where the user opens it again, to check what was uploaded
+    url: str
+
+
 class FilesWidget(forms.Widget):
-    """The files of one 佐证材料 entry: the ones uploaded, each removable, and two upload buttons
-    (choose files; take a photo with the phone's camera)."""
+    """The files of one 佐证材料 entry: the ones uploaded, each a link to open it and removable,
+    and two upload buttons (choose files; take a photo with the phone's camera)."""
 
     template_name = "portal/widgets/files.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        #: data path (``佐证材料/<generated name>``) → the name the file had on the user's device
-        self.names: dict[str, str] = {}
+        #: data path (``佐证材料/<generated name>``) → the uploaded file it names
+        self.uploads: dict[str, Uploaded] = {}
         #: what the upload control accepts (the library's table of evidence kinds)
         self.accept = ""
         self.kinds = ""
@@ -70,10 +79,12 @@ class FilesWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        context["widget"]["files"] = [
-            {"path": str(p), "name": self.names.get(str(p), str(p).rsplit("/", 1)[-1])}
-            for p in as_list(value)
-        ]
+        files = []
+        for p in map(str, as_list(value)):
+            known = self.uploads.get(p)  # else a path typed elsewhere (an import): no link
+            name = known.name if known else p.rsplit("/", 1)[-1]
+            files.append({"path": p, "name": name, "url": known.url if known else ""})
+        context["widget"]["files"] = files
         final = context["widget"]["attrs"]
         context["widget"]["path"] = final.get("data-path", "")
         context["widget"]["describedby"] = final.get("aria-describedby", "")

@@ -59,7 +59,8 @@
       const files = {};
       form.querySelectorAll(".file-list li.file").forEach(function (li) {
         const input = li.querySelector("input");
-        files[input.value] = li.querySelector(".file-name").textContent;
+        const name = li.querySelector(".file-name");
+        files[input.value] = { name: name.textContent, url: name.getAttribute("href") || "" };
       });
       return { fields: fields, files: files, when: Date.now() };
     }
@@ -100,7 +101,9 @@
         const list = box.querySelector(".file-list");
         list.replaceChildren();
         (values[box.dataset.name] || []).forEach(function (path) {
-          list.append(fileItem(box.dataset.name, path, copy.files[path] || path));
+          let known = copy.files[path] || {};
+          if (typeof known === "string") known = { name: known };  // kept by an earlier version
+          list.append(fileItem(box.dataset.name, path, known.name || path, known.url));
         });
       });
       say("已恢复您上次在本机填写、尚未保存的内容，正在保存…");
@@ -432,11 +435,13 @@
       e.target.value = "";
     });
 
-    function fileItem(name, path, label) {
+    function fileItem(name, path, label, url) {
       const button = el("button", { type: "button", className: "remove-file" }, ["移除", el("span", { className: "sr-only", text: "“" + label + "”" })]);
       return el("li", { className: "file" }, [
         el("input", { type: "hidden", name: name, value: path }),
-        el("span", { className: "file-name", text: label }), " ", button,
+        url ? el("a", { className: "file-name", href: url, text: label })
+          : el("span", { className: "file-name", text: label }),
+        " ", button,
       ]);
     }
 
@@ -464,7 +469,7 @@
         try { reply = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         const bad = function (text) { item.classList.add("bad"); state.textContent = "未上传：" + text; };
         if (xhr.status === 200 && (reply.files || []).length) {
-          reply.files.forEach(function (f) { box.querySelector(".file-list").append(fileItem(box.dataset.name, f.path, f.name)); });
+          reply.files.forEach(function (f) { box.querySelector(".file-list").append(fileItem(box.dataset.name, f.path, f.name, f.url)); });
           item.remove();
           changed();
           return;
