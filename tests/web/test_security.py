@@ -78,7 +78,9 @@ def two_bases(
     invitation_b, _token = Invitation.issue(
         base_name="基地C", district=app_b.base.district, created_by=make_reviewer("全市")
     )
-    (app_dir(app_b) / file_b.data_path).write_bytes(b"%PDF-1.4\n")
+    stored = app_dir(app_b) / file_b.data_path  # as an upload stores it
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"%PDF-1.4\n")
     result = settings.PORTAL_JOBS_DIR / str(job_b.pk) / "x.pdf"
     result.parent.mkdir(parents=True)
     result.write_bytes(b"%PDF-1.4\n")

@@ -53,10 +53,12 @@ def _kinds_text() -> str:
 
 
 def app_dir(application: Application) -> Path:
-    """Return the folder standing for the application's ``申报.yaml`` folder."""
-    path = Path(settings.PORTAL_FILES_DIR) / str(application.pk)
-    (path / "佐证材料").mkdir(parents=True, exist_ok=True)
-    return path
+    """Return the folder standing for the application's ``申报.yaml`` folder.
+
+    It is made by the first upload: an application without evidence has no folder, and the
+    library reports its files as missing either way.
+    """
+    return Path(settings.PORTAL_FILES_DIR) / str(application.pk)
 
 
 def yaml_path(application: Application) -> Path:
@@ -92,6 +94,7 @@ def save_upload(application: Application, upload: UploadedFile, user: User) -> S
     extension = kind.extensions[0].lstrip(".")
     stored = f"{uuid.uuid4().hex}.{extension}"
     target = app_dir(application) / "佐证材料" / stored
+    target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     with target.open("xb") as out:
         for chunk in upload.chunks():
