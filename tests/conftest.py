@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Where scripts/install_system_deps.sh installs the version pinned in scripts/node/.
 YAML_LANGUAGE_SERVER = ROOT / ".cache" / "node" / "node_modules" / ".bin" / "yaml-language-server"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Ctrl-C reach the programs the tests start, even when the run itself ignores it.
+
+    A shell without job control starts a background command (``make test &`` in a script)
+    with SIGINT ignored (POSIX, Shell Command Language 2.11: "If job control is disabled …
+    when the shell executes an asynchronous list, the commands in the list shall inherit from
+    the shell a signal action of ignored (SIG_IGN) for the SIGINT and SIGQUIT signals"); every
+    child inherits that, and Python then installs no KeyboardInterrupt handler ("SIGINT is
+    translated into a KeyboardInterrupt exception if the parent process has not changed it",
+    CPython Doc/library/signal.rst). The Ctrl-C tests would then test the shell, not the tool.
+    A handler set here is reset to the default in every program started (execve), so each
+    gets Ctrl-C as from a user's terminal.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session", autouse=True)
